@@ -1,0 +1,20 @@
+import { defineConfig } from 'vitest/config';
+
+// Tiers have their own folders: unit (no I/O) and infra (in-process synth) run in parallel;
+// integration tests start their own local stack and run one file at a time.
+export default defineConfig({
+  test: {
+    projects: [
+      { test: { name: 'unit', include: ['test/unit/**/*.test.ts', 'test/infra/**/*.test.ts'], testTimeout: 60_000 } },
+      {
+        test: {
+          name: 'integration',
+          include: ['test/integration/**/*.test.ts'],
+          testTimeout: 300_000,
+          hookTimeout: 300_000,
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
