@@ -139,7 +139,11 @@ export const ProgramConfig = z
   .superRefine((p, ctx) => {
     const total = p.installments.reduce((s, i) => s + i.percent, 0);
     if (total !== 100) {
-      ctx.addIssue({ code: 'custom', path: ['installments'], message: `installment percentages sum to ${total}, not 100` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['installments'],
+        message: `installment percentages sum to ${total}, not 100`,
+      });
     }
   });
 export type ProgramConfig = z.infer<typeof ProgramConfig>;
@@ -228,7 +232,11 @@ export const Photo = z.object({
   step: z.string(),
   kind: PhotoKind,
   contentType: z.enum(['image/jpeg', 'image/png', 'image/heic', 'image/webp']),
-  size: z.number().int().positive().max(15 * 1024 * 1024),
+  size: z
+    .number()
+    .int()
+    .positive()
+    .max(15 * 1024 * 1024),
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
   status: z.enum(['requested', 'confirmed']),
   capturedAt: z.string().optional(),

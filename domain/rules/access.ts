@@ -1,0 +1,66 @@
+/**
+ * Who may act where (domain.md: "a step is done by the role that owns it, within its own
+ * county/township"). Holding the role is required: `admin` manages configuration but does not
+ * act on households, and `auditor` only reads. A county-level user has no township claim.
+ */
+import { type Bilingual, ForbiddenError } from '../errors';
+import type { Actor, Role } from '../model';
+
+export type JurisdictionLevel = 'township' | 'county';
+export type AccessDecision = { ok: true } | { ok: false; error: ForbiddenError };
+
+interface Place {
+  county: string;
+  township: string;
+}
+
+const allowed: AccessDecision = { ok: true };
+const denied = (messages: Bilingual): AccessDecision => ({ ok: false, error: new ForbiddenError(messages) });
+
+export function isCountyLevel(actor: Actor): boolean {
+  return actor.township === undefined;
+}
+
+export function canActInJurisdiction(
+  actor: Actor,
+  required: { role: Role; level: JurisdictionLevel },
+  household: Place,
+): AccessDecision {
+  if (!actor.roles.includes(required.role)) {
+    return denied({ zh: `此操作需要角色：${required.role}`, en: `This step needs the role ${required.role}` });
+  }
+  if (actor.county === undefined || actor.county !== household.county) {
+    return denied({ zh: '该农户不在您所属的县', en: 'The household is outside your county' });
+  }
+  if (required.level === 'county') {
+    if (!isCountyLevel(actor)) {
+      return denied({ zh: '此操作须由县级人员办理', en: 'This step is done by county staff' });
+    }
+    return allowed;
+  }
+  if (!isCountyLevel(actor) && actor.township !== household.township) {
+    return denied({ zh: '该农户不在您所属的乡镇', en: 'The household is outside your township' });
+  }
+  return allowed;
+}
+
+/**
+ * Reading a household file: any role within its jurisdiction. Auditors and admins read the
+ * whole county even when they carry a township claim.
+ */
+export function canRead(actor: Actor, household: Place): AccessDecision {
+  if (actor.roles.length === 0) return denied({ zh: '您没有任何角色', en: 'You hold no role' });
+  if (actor.county === undefined || actor.county !== household.county) {
+    return denied({ zh: '该农户不在您所属的县', en: 'The household is outside your county' });
+  }
+  const countyWide = isCountyLevel(actor) || actor.roles.some((r) => r === 'auditor' || r === 'admin');
+  if (!countyWide && actor.township !== household.township) {
+    return denied({ zh: '该农户不在您所属的乡镇', en: 'The household is outside your township' });
+  }
+  return allowed;
+}
+
+/** The code stored on a pending task: the township for township steps, the county otherwise. */
+export function taskJurisdiction(level: JurisdictionLevel, household: Place): string {
+  return level === 'county' ? household.county : household.township;
+}

@@ -1,0 +1,53 @@
+/**
+ * Business deadlines count working days, Monday to Friday, in China Standard Time (UTC+8, no
+ * daylight saving), so a step created on Friday evening in Beijing is not counted from a UTC
+ * Friday. Public holidays and the make-up working weekends (调休) are NOT modelled yet: a
+ * deadline across Spring Festival or National Day comes out too early, which errs on the side
+ * of surfacing a delay.
+ */
+import type { Phase, ProgramConfig } from '../model';
+
+const DAY_MS = 86_400_000;
+const CHINA_OFFSET_MS = 8 * 3_600_000;
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** Used when a program configuration names no deadline for a step. */
+export const DEFAULT_DEADLINE_WORKING_DAYS = 10;
+
+function isWeekend(utcMs: number, offsetMs: number): boolean {
+  const day = new Date(utcMs + offsetMs).getUTCDay();
+  return day === 0 || day === 6;
+}
+
+/**
+ * Moves `startIso` forward by `days` working days, keeping the time of day. Accepts a timestamp
+ * (returns an ISO timestamp in UTC) or a `YYYY-MM-DD` date (returns a date).
+ */
+export function addWorkingDays(startIso: string, days: number): string {
+  if (!Number.isInteger(days) || days < 0) throw new RangeError(`days must be a non-negative integer: ${days}`);
+  const dateOnly = DATE_ONLY.test(startIso);
+  let ms = Date.parse(dateOnly ? `${startIso}T00:00:00Z` : startIso);
+  if (Number.isNaN(ms)) throw new RangeError(`not an ISO date or timestamp: ${startIso}`);
+  // A date alone has no time zone: its weekday is the calendar's.
+  const offset = dateOnly ? 0 : CHINA_OFFSET_MS;
+  let remaining = days;
+  while (remaining > 0) {
+    ms += DAY_MS;
+    if (!isWeekend(ms, offset)) remaining--;
+  }
+  const result = new Date(ms).toISOString();
+  return dateOnly ? result.slice(0, 10) : result;
+}
+
+/** True once `nowIso` is past `dueAt`. */
+export function isOverdue(dueAt: string, nowIso: string): boolean {
+  const due = Date.parse(dueAt);
+  const now = Date.parse(nowIso);
+  if (Number.isNaN(due) || Number.isNaN(now)) throw new RangeError(`not ISO timestamps: ${dueAt}, ${nowIso}`);
+  return now > due;
+}
+
+/** When a human step opened at `openedAt` is due, from the program's deadlines in working days. */
+export function dueAtFor(config: Pick<ProgramConfig, 'deadlines'>, step: Phase, openedAt: string): string {
+  return addWorkingDays(openedAt, config.deadlines[step] ?? DEFAULT_DEADLINE_WORKING_DAYS);
+}
