@@ -4,6 +4,7 @@
  * produce the OpenAPI document and type the code. No AWS imports here.
  */
 import { z } from 'zod';
+import { FundingSourceShares } from './funding/sources';
 
 /** Money is always integer fen (分): 1 yuan = 100 fen. Never floating point. */
 export const Fen = z.number().int().nonnegative().max(10_000_000_00);
@@ -135,6 +136,8 @@ export const ProgramConfig = z
     minDaysBetweenMilestones: z.number().int().min(0).max(365).default(7),
     /** Share of township-reviewed files the county must spot-check by home visit (seed: 50%). */
     spotCheckRatio: z.number().min(0).max(1).default(0.5),
+    /** How each installment is split over department funds (资金来源); absent: all central and provincial. */
+    fundingSources: FundingSourceShares.optional(),
   })
   .superRefine((p, ctx) => {
     const total = p.installments.reduce((s, i) => s + i.percent, 0);

@@ -1,0 +1,38 @@
+/**
+ * Integer fen arithmetic shared by the funding rules. Amounts never pass through floating point:
+ * a share is the floor of `total * weight / weightTotal` (exact for totals below 2^53 / 100) and
+ * the last part takes the remainder, so the parts always add up to the total.
+ */
+
+function assertFen(amount: number, what: string): void {
+  if (!Number.isSafeInteger(amount) || amount < 0) {
+    throw new RangeError(`${what} must be a non-negative integer number of fen: ${amount}`);
+  }
+}
+
+/**
+ * Splits `totalFen` in proportion to `weights` (any non-negative integers, at least one positive):
+ * each part but the last gets the floor of its share, the last takes the remainder.
+ */
+export function splitProportionally(totalFen: number, weights: readonly number[]): number[] {
+  assertFen(totalFen, 'total');
+  if (weights.length === 0) throw new RangeError('splitting needs at least one part');
+  if (weights.some((w) => !Number.isSafeInteger(w) || w < 0)) {
+    throw new RangeError(`weights must be non-negative integers: ${weights.join(',')}`);
+  }
+  const weightTotal = weights.reduce((sum, w) => sum + w, 0);
+  if (weightTotal === 0) throw new RangeError('at least one weight must be positive');
+  const parts = weights.slice(0, -1).map((w) => Math.floor((totalFen * w) / weightTotal));
+  parts.push(totalFen - parts.reduce((sum, p) => sum + p, 0));
+  return parts;
+}
+
+/** `123456` fen -> `'1234.56'` yuan, by integer division so no binary fraction can creep in. */
+export function fenToYuan(fen: number): string {
+  assertFen(fen, 'amount');
+  return `${Math.floor(fen / 100)}.${String(fen % 100).padStart(2, '0')}`;
+}
+
+export function sum(amounts: readonly number[]): number {
+  return amounts.reduce((total, a) => total + a, 0);
+}

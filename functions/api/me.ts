@@ -1,0 +1,5 @@
+/** `GET /me`: the caller's user name, roles and jurisdiction. */
+import { actorOf } from '../commons/auth';
+import { apiHandler } from '../commons/http';
+
+export const handler = apiHandler(async ({ event }) => ({ status: 200, body: actorOf(event) }));

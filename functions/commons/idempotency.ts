@@ -1,0 +1,72 @@
+/**
+ * `Idempotency-Key`: the same key with the same body returns the first answer and acts once; the
+ * same key with another body is a 422. Records live at `IDEM#{username}#{key}` for a day.
+ */
+import { createHash } from 'node:crypto';
+import { ConflictError, IdempotencyMismatchError, ValidationError } from '../../domain/errors';
+import type { Actor } from '../../domain/model';
+import { canonicalJson } from '../../domain/rules/audit';
+import type { ApiReply } from './http';
+import { claimIdempotencyKey, completeIdempotencyKey, getIdempotencyRecord, releaseIdempotencyKey } from './repository';
+
+export const IDEMPOTENCY_HEADER = 'Idempotency-Key';
+const TTL_SECONDS = 24 * 60 * 60;
+
+/** Keys are sorted first, so two bodies that differ only in key order are the same request. */
+export function bodyHash(body: unknown): string {
+  return createHash('sha256')
+    .update(canonicalJson(body ?? null), 'utf8')
+    .digest('hex');
+}
+
+/**
+ * Runs `act` at most once per (user, key, body). A failed attempt releases the key so the
+ * client may retry it; a successful answer is replayed for the key's lifetime.
+ */
+export async function idempotent(
+  actor: Actor,
+  key: string | undefined,
+  body: unknown,
+  act: () => Promise<ApiReply>,
+  now: Date = new Date(),
+): Promise<ApiReply> {
+  if (key === undefined) return act();
+  if (!/^[\w.:-]{1,128}$/.test(key)) {
+    throw ValidationError.field(IDEMPOTENCY_HEADER, {
+      zh: '幂等键须为 1-128 个字母、数字或 ._:- 字符',
+      en: 'Idempotency-Key must be 1-128 letters, digits or ._:- characters',
+    });
+  }
+  const hash = bodyHash(body);
+  const nowSeconds = Math.floor(now.getTime() / 1000);
+  const claimed = await claimIdempotencyKey(
+    actor.username,
+    key,
+    { bodyHash: hash, status: 'in-progress', expiresAt: nowSeconds + TTL_SECONDS },
+    nowSeconds,
+  );
+  if (!claimed) {
+    const existing = await getIdempotencyRecord(actor.username, key);
+    if (existing && existing.bodyHash !== hash) throw new IdempotencyMismatchError();
+    if (existing?.status === 'completed' && existing.response) {
+      return {
+        status: existing.response.status,
+        body: existing.response.body,
+        headers: { 'idempotent-replay': 'true' },
+      };
+    }
+    throw new ConflictError({
+      zh: '相同幂等键的请求正在处理中，请稍后重试',
+      en: 'A request with this Idempotency-Key is still being processed; retry shortly',
+    });
+  }
+  let reply: ApiReply;
+  try {
+    reply = await act();
+  } catch (error) {
+    await releaseIdempotencyKey(actor.username, key);
+    throw error;
+  }
+  await completeIdempotencyKey(actor.username, key, { status: reply.status, body: reply.body });
+  return reply;
+}

@@ -1,0 +1,302 @@
+/**
+ * The OpenAPI 3.1 description of the public API (/work/shared/api.md), generated from the same
+ * zod schemas that validate requests, with an example body for every operation that is valid
+ * for a household of the demo program.
+ */
+import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
+import { z } from 'zod';
+import { ActionBodies } from '../../domain/actions';
+import { demoApplication, demoProgram, exampleActionBody } from '../../domain/demo';
+import {
+  ACTIONS,
+  type Action,
+  Actor,
+  AuditEvent,
+  Household,
+  HouseholdApplication,
+  Inspection,
+  Payment,
+  Phase,
+  Photo,
+  PhotoKind,
+  ProgramConfig,
+  Role,
+} from '../../domain/model';
+import { stepForAction } from '../../workflows/renovation';
+import { HouseholdListQuery } from '../use-cases/read-households';
+import { TaskQuery } from '../use-cases/work-queue';
+import { Objection } from './repository';
+
+const Bilingual = z.object({ zh: z.string(), en: z.string() });
+const ErrorBody = z
+  .object({
+    error: z.string().meta({ example: 'ValidationError' }),
+    message: Bilingual,
+    fields: z.array(z.object({ path: z.string(), message: Bilingual })).optional(),
+    requestId: z.string().optional(),
+  })
+  .meta({ id: 'Error' });
+
+const TaskView = z
+  .object({
+    householdId: z.string(),
+    step: Phase,
+    status: z.enum(['starting', 'open', 'decided']),
+    role: Role.optional(),
+    jurisdiction: z.string().optional(),
+    county: z.string(),
+    township: z.string(),
+    dueAt: z.string().optional(),
+    createdAt: z.string(),
+    overdue: z.boolean(),
+  })
+  .meta({ id: 'Task' });
+
+const HouseholdSchema = Household.meta({ id: 'Household' });
+const HouseholdFile = z
+  .object({
+    householdId: z.string(),
+    phase: Phase,
+    version: z.number().int(),
+    household: HouseholdSchema,
+    task: TaskView.nullable(),
+    timeline: z.array(AuditEvent),
+    photos: z.array(Photo),
+    payments: z.array(Payment),
+    inspections: z.array(Inspection),
+    objections: z.array(Objection),
+  })
+  .meta({ id: 'HouseholdFile' });
+
+const Registered = z.object({ householdId: z.string(), phase: Phase, version: z.number().int() });
+const Paged = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), cursor: z.string().optional() });
+
+const IdempotencyHeaders = z.object({
+  'Idempotency-Key': z.string().max(128).optional().meta({
+    description: 'The same key with the same body returns the first answer; with another body: 422',
+  }),
+});
+const HouseholdParams = z.object({ id: z.string().meta({ example: '5b0c7f6e-2d0f-4f59-9d43-1c1b8c6d2f10' }) });
+
+function json<T extends z.ZodType>(schema: T, description: string) {
+  return { description, content: { 'application/json': { schema } } };
+}
+
+const ERRORS = {
+  400: json(ErrorBody, 'Invalid body or query (field-level messages, zh-CN and en)'),
+  401: json(ErrorBody, 'No or bad token'),
+  403: json(ErrorBody, 'Wrong role or outside jurisdiction'),
+  404: json(ErrorBody, 'Unknown household'),
+  409: json(ErrorBody, 'The action does not fit the current phase, or the version is stale'),
+  422: json(ErrorBody, 'Idempotency-Key reused with another body'),
+  429: json(ErrorBody, 'Throttled'),
+};
+const READ_ERRORS = { 400: ERRORS[400], 401: ERRORS[401], 403: ERRORS[403], 429: ERRORS[429] };
+
+function actionExampleVersion(action: Action): number {
+  // The version a demo household has when it reaches the step (registration is version 1).
+  const order: Record<Action, number> = {
+    'appraise-safety': 1,
+    'village-appraisal': 2,
+    'township-review': 3,
+    'county-approve': 4,
+    // Objections are recorded during the notice (version 5); no-objection path from there on.
+    object: 5,
+    'resolve-objection': 7,
+    'sign-agreement': 6,
+    'release-installment': 7,
+    inspect: 8,
+    accept: 12,
+  };
+  return order[action];
+}
+
+export function buildOpenApiDocument() {
+  const registry = new OpenAPIRegistry();
+  const bearer = registry.registerComponent('securitySchemes', 'bearer', {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+  });
+  const secured = [{ [bearer.name]: [] }];
+
+  registry.registerPath({
+    method: 'get',
+    path: '/health',
+    summary: 'Every part of the stack answers',
+    responses: {
+      200: json(z.object({ status: z.literal('ok') }), 'Healthy'),
+      503: json(z.object({ status: z.literal('unavailable'), failed: z.array(z.string()) }), 'A part failed'),
+    },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/openapi.json',
+    summary: 'This document',
+    responses: { 200: { description: 'OpenAPI 3.1 document' } },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/me',
+    summary: "The caller's user name, roles and jurisdiction",
+    security: secured,
+    responses: { 200: json(Actor, 'The caller'), 401: ERRORS[401] },
+  });
+  const ProgramParams = z.object({ programId: z.string().meta({ example: demoProgram.programId }) });
+  registry.registerPath({
+    method: 'get',
+    path: '/programs/{programId}',
+    summary: 'A program configuration',
+    security: secured,
+    request: { params: ProgramParams },
+    responses: { 200: json(ProgramConfig, 'The program'), ...READ_ERRORS, 404: ERRORS[404] },
+  });
+  registry.registerPath({
+    method: 'put',
+    path: '/programs/{programId}',
+    summary: 'Create or replace a program configuration (admin)',
+    security: secured,
+    request: {
+      params: ProgramParams,
+      body: { required: true, content: { 'application/json': { schema: ProgramConfig, example: demoProgram } } },
+    },
+    responses: { 200: json(ProgramConfig, 'Stored'), ...READ_ERRORS },
+  });
+  registry.registerPath({
+    method: 'post',
+    path: '/households',
+    summary: 'Register an application',
+    security: secured,
+    request: {
+      headers: IdempotencyHeaders,
+      body: {
+        required: true,
+        content: { 'application/json': { schema: HouseholdApplication, example: demoApplication(1) } },
+      },
+    },
+    responses: { 201: json(Registered, 'Registered'), ...READ_ERRORS, 409: ERRORS[409], 422: ERRORS[422] },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/households',
+    summary: 'Households newest first, a page at a time',
+    security: secured,
+    request: { query: HouseholdListQuery },
+    responses: { 200: json(Paged(HouseholdSchema), 'A page of households'), ...READ_ERRORS },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/households/{id}',
+    summary: 'The household file: phase, version, data, pending task, timeline, photos, payments',
+    security: secured,
+    request: { params: HouseholdParams },
+    responses: { 200: json(HouseholdFile, 'The file'), ...READ_ERRORS, 404: ERRORS[404] },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/tasks',
+    summary: "The caller's work queue, earliest due first",
+    security: secured,
+    request: { query: TaskQuery },
+    responses: { 200: json(Paged(TaskView), 'Pending human steps'), ...READ_ERRORS },
+  });
+  for (const action of ACTIONS) {
+    const step = stepForAction(action);
+    registry.registerPath({
+      method: 'post',
+      path: `/households/{id}/actions/${action}`,
+      operationId: `action-${action}`,
+      summary: `${action}: ${step.side ? 'recorded during' : 'completes'} ${step.phase} (role ${step.role}, ${step.level})`,
+      security: secured,
+      request: {
+        params: HouseholdParams,
+        headers: IdempotencyHeaders,
+        body: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: ActionBodies[action],
+              example: exampleActionBody(action, actionExampleVersion(action)),
+            },
+          },
+        },
+      },
+      responses: { 200: json(HouseholdFile, 'The updated household file'), ...ERRORS },
+    });
+  }
+  const PhotoRequest = z.object({
+    step: Phase,
+    kind: PhotoKind,
+    contentType: Photo.shape.contentType,
+    size: Photo.shape.size,
+    sha256: Photo.shape.sha256,
+  });
+  registry.registerPath({
+    method: 'post',
+    path: '/households/{id}/photos',
+    summary: 'A presigned upload for one photo',
+    security: secured,
+    request: {
+      params: HouseholdParams,
+      body: {
+        required: true,
+        content: {
+          'application/json': {
+            schema: PhotoRequest,
+            example: {
+              step: 'safety-appraisal',
+              kind: 'before',
+              contentType: 'image/jpeg',
+              size: 245_760,
+              sha256: 'a3f1c5d2e4b6a8c0d2e4f6a8b0c2d4e6f8a0b2c4d6e8f0a2b4c6d8e0f2a4b6c8',
+            },
+          },
+        },
+      },
+    },
+    responses: {
+      200: json(
+        z.object({
+          photoId: z.string(),
+          upload: z.object({ url: z.string(), method: z.literal('PUT'), headers: z.record(z.string(), z.string()) }),
+        }),
+        'Where to upload',
+      ),
+      ...ERRORS,
+    },
+  });
+  registry.registerPath({
+    method: 'post',
+    path: '/households/{id}/photos/{photoId}/confirm',
+    summary: 'Verify the uploaded object and record the photo',
+    security: secured,
+    request: { params: HouseholdParams.extend({ photoId: z.string() }) },
+    responses: { 200: json(Photo, 'The recorded photo'), ...ERRORS },
+  });
+  const CountyQuery = z.object({ county: z.string().meta({ example: demoProgram.county.code }) });
+  registry.registerPath({
+    method: 'get',
+    path: '/reports/progress',
+    summary: 'Counts per township and phase',
+    security: secured,
+    request: { query: CountyQuery },
+    responses: { 200: json(z.record(z.string(), z.unknown()), 'The progress report'), ...READ_ERRORS },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/reports/funds',
+    summary: 'Money by source, approved, released and pending',
+    security: secured,
+    request: { query: CountyQuery },
+    responses: { 200: json(z.record(z.string(), z.unknown()), 'The funds report'), ...READ_ERRORS },
+  });
+
+  return new OpenApiGeneratorV31(registry.definitions).generateDocument({
+    openapi: '3.1.0',
+    info: {
+      title: 'Anju (安居) API',
+      version: '0.1.0',
+      description: 'Rural dangerous-housing renovation (农村危房改造): households, human steps, evidence, money.',
+    },
+  });
+}

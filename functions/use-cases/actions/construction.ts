@@ -1,0 +1,139 @@
+/**
+ * Agreement, construction with inspected milestones, phased payments and final acceptance
+ * (domain.md 7-9). The milestone gate of a payment is the phase itself: the workflow only reaches
+ * installment release after the milestone's inspection passed.
+ */
+import { ConflictError, ValidationError } from '../../../domain/errors';
+import type { Inspection, Payment } from '../../../domain/model';
+import { splitInstallments } from '../../../domain/rules/installments';
+import { ACCEPTANCE_MILESTONE } from '../../../workflows/renovation';
+import { inspectionItem, paymentItem, putOnce } from '../../commons/repository';
+import type { ActionContext, ActionEffect, ActionRule } from './types';
+
+/** The renovation agreement (签订改造协议) with start and finish dates and the household's own money. */
+export const signAgreement: ActionRule<'sign-agreement'> = ({ body }) => ({
+  outcome: 'signed',
+  details: {
+    signedOn: body.signedOn,
+    plannedStart: body.plannedStart,
+    plannedFinish: body.plannedFinish,
+    ownFunds: body.ownFunds,
+    bankLoan: body.bankLoan,
+  },
+});
+
+interface CheckBody {
+  date: string;
+  checklist: Record<string, boolean>;
+  result: 'pass' | 'fail';
+  photoIds: string[];
+  rectification?: { what: string; by: string } | undefined;
+}
+
+function recordCheck(
+  { file, actor }: Pick<ActionContext<'inspect'>, 'file' | 'actor'>,
+  milestone: string,
+  body: CheckBody,
+  details: Record<string, unknown>,
+): ActionEffect {
+  const milestoneIndex = file.household.nextInstallment;
+  const round = file.inspections.filter((i) => i.milestone === milestone).length + 1;
+  const inspection: Inspection = {
+    householdId: file.household.householdId,
+    milestone,
+    round,
+    inspector: actor.username,
+    date: body.date,
+    checklist: body.checklist,
+    result: body.result,
+    // Photos are recorded by id; checking their time, place and kind comes with the evidence checks.
+    photoIds: body.photoIds,
+    rectification: body.rectification,
+  };
+  return {
+    outcome: body.result,
+    details: {
+      milestone,
+      round,
+      result: body.result,
+      photoIds: body.photoIds,
+      rectification: body.rectification,
+      ...details,
+    },
+    extra: [
+      putOnce(inspectionItem(inspection, milestoneIndex), {
+        zh: `节点 ${milestone} 第 ${round} 次验收已登记，请刷新后重试`,
+        en: `Round ${round} of the ${milestone} inspection is already recorded; reload and retry`,
+      }),
+    ],
+  };
+}
+
+/** A milestone inspection (节点验收); a failure is a stop-work rectification notice and a re-inspection. */
+export const inspect: ActionRule<'inspect'> = (context) => {
+  const { body, file, program } = context;
+  const expected = program.installments[file.household.nextInstallment]?.milestone;
+  if (body.milestone !== expected) {
+    throw ValidationError.field('milestone', {
+      zh: `当前应验收的节点是 ${expected ?? '无'}，不是 ${body.milestone}`,
+      en: `The milestone due for inspection is ${expected ?? 'none'}, not ${body.milestone}`,
+    });
+  }
+  return recordCheck(context, body.milestone, body, {});
+};
+
+/** Final acceptance (竣工验收), signed by who checked and who signs for it. */
+export const accept: ActionRule<'accept'> = (context) => {
+  const { body } = context;
+  return recordCheck(context, ACCEPTANCE_MILESTONE, body, { checkedBy: body.checkedBy, signedBy: body.signedBy });
+};
+
+/**
+ * Releases the household's next installment (资金拨付). The ledger entry `PAY#{nn}` is put only if
+ * absent in the same transaction as the household change, so no retry or double click pays twice;
+ * the amounts come from splitting the approved subsidy, so they never add up to more than it.
+ */
+export const releaseInstallment: ActionRule<'release-installment'> = ({ body, file, program, actor, now }) => {
+  const { household } = file;
+  if (body.installment !== household.nextInstallment) {
+    throw new ConflictError({
+      zh: `应拨付第 ${household.nextInstallment + 1} 期，不是第 ${body.installment + 1} 期`,
+      en: `Installment ${household.nextInstallment} is due, not ${body.installment}`,
+    });
+  }
+  if (household.approvedSubsidy === undefined) {
+    throw new ConflictError({ zh: '该户尚未核定补助金额', en: 'The household has no approved subsidy' });
+  }
+  const amount = splitInstallments(household.approvedSubsidy, program.installments)[body.installment];
+  if (amount === undefined) {
+    throw ValidationError.field('installment', {
+      zh: `拨付计划没有第 ${body.installment + 1} 期`,
+      en: `The installment plan has no installment ${body.installment}`,
+    });
+  }
+  const payment: Payment = {
+    householdId: household.householdId,
+    installment: body.installment,
+    amount,
+    status: 'released',
+    reference: `${household.householdId}-${String(body.installment).padStart(2, '0')}`,
+    releasedBy: actor.username,
+    releasedAt: now,
+  };
+  return {
+    outcome: 'released',
+    changes: { nextInstallment: body.installment + 1 },
+    details: {
+      installment: body.installment,
+      label: program.installments[body.installment]?.label,
+      amount,
+      note: body.note,
+    },
+    extra: [
+      putOnce(paymentItem(payment), {
+        zh: `第 ${body.installment + 1} 期补助已拨付，不能重复拨付`,
+        en: `Installment ${body.installment} was already released; it cannot be paid twice`,
+      }),
+    ],
+  };
+};

@@ -1,0 +1,78 @@
+/**
+ * "Household applies, village appraises, township reviews, county approves" (domain.md 2-5).
+ */
+import { ELIGIBLE_GRADES } from '../../../domain/rules/eligibility';
+import { approveSubsidy } from '../../../domain/rules/household';
+import type { ActionRule } from './types';
+
+const DAY_MS = 86_400_000;
+
+/** Safety appraisal (危险性鉴定): only grades C and D qualify; A and B end the application. */
+export const appraiseSafety: ActionRule<'appraise-safety'> = ({ body }) => {
+  const qualified = ELIGIBLE_GRADES.includes(body.grade);
+  return {
+    outcome: qualified ? 'qualified' : 'not-qualified',
+    changes: { grade: body.grade },
+    rejectionReason: qualified
+      ? undefined
+      : `grade ${body.grade}: only grade C (partially dangerous) and D (entirely dangerous) qualify`,
+    details: {
+      grade: body.grade,
+      technician: body.technician,
+      appraisedOn: body.appraisedOn,
+      findings: body.findings,
+      photoIds: body.photoIds ?? [],
+    },
+  };
+};
+
+/** Village democratic appraisal (村民主评议): the meeting's vote and minutes. */
+export const villageAppraisal: ActionRule<'village-appraisal'> = ({ body }) => ({
+  outcome: body.result,
+  rejectionReason: body.result === 'rejected' ? 'rejected by the village democratic appraisal' : undefined,
+  details: {
+    meetingDate: body.meetingDate,
+    votesFor: body.votesFor,
+    votesAgainst: body.votesAgainst,
+    abstentions: body.abstentions,
+    minutes: body.minutes,
+    result: body.result,
+  },
+});
+
+/** Township review (乡镇审核): approve, reject with a reason, or send back to the village. */
+export const townshipReview: ActionRule<'township-review'> = ({ body }) => ({
+  outcome: body.decision,
+  rejectionReason: body.reason,
+  details: { decision: body.decision, reason: body.reason, checkedItems: body.checkedItems },
+});
+
+/**
+ * County approval (县审批): approving fixes the mode and the subsidy from the program's tiers and
+ * sets the end of the public notice; the spot check (入户抽查) is recorded with whoever visited.
+ */
+export const countyApprove: ActionRule<'county-approve'> = ({ body, file, program, now }) => {
+  const spotCheck = { visited: body.spotCheck.visited, by: body.spotCheck.by, date: body.spotCheck.date };
+  if (body.decision !== 'approve') {
+    return {
+      outcome: body.decision,
+      rejectionReason: body.reason,
+      details: { decision: body.decision, reason: body.reason, spotCheck, findings: body.spotCheck.findings },
+    };
+  }
+  const approved = approveSubsidy(file.household, program, body.mode, { plannedAreaM2: body.plannedAreaM2 });
+  const noticeEndsAt = new Date(Date.parse(now) + program.noticeDays * DAY_MS).toISOString();
+  return {
+    outcome: 'approve',
+    changes: { mode: approved.mode, approvedSubsidy: approved.approvedSubsidy, noticeEndsAt },
+    details: {
+      decision: 'approve',
+      mode: approved.mode,
+      approvedSubsidy: approved.approvedSubsidy,
+      plannedAreaM2: body.plannedAreaM2,
+      noticeEndsAt,
+      spotCheck,
+      findings: body.spotCheck.findings,
+    },
+  };
+};

@@ -1,0 +1,28 @@
+import type { ActionBody } from '../../../domain/actions';
+import type { Action, Actor, Household, ProgramConfig } from '../../../domain/model';
+import type { GuardedItem, HouseholdFile } from '../../commons/repository';
+
+/** Everything a rule needs to decide an action; it reads, it does not write. */
+export interface ActionContext<A extends Action> {
+  readonly actor: Actor;
+  readonly file: HouseholdFile;
+  readonly program: ProgramConfig;
+  readonly body: ActionBody<A>;
+  /** ISO timestamp of the request. */
+  readonly now: string;
+}
+
+/** What an action changes. Without an `outcome` it is a side action: the step stays open. */
+export interface ActionEffect {
+  readonly outcome?: string;
+  /** Fields of the household that change (phase and version are set by the caller). */
+  readonly changes?: Partial<Household>;
+  /** What the audit event records beyond actor, role and phases. */
+  readonly details: Record<string, unknown>;
+  /** Further writes of the same transaction. */
+  readonly extra?: readonly GuardedItem[];
+  /** Why the household is rejected, when the outcome leads to `rejected`. */
+  readonly rejectionReason?: string;
+}
+
+export type ActionRule<A extends Action> = (context: ActionContext<A>) => ActionEffect;

@@ -1,0 +1,151 @@
+/**
+ * A person performs a human step (`POST /households/{id}/actions/{action}`):
+ * 1. check the body of that action, field by field;
+ * 2. load the household file (unknown household: not found);
+ * 3. check the action fits the household's current phase;
+ * 4. check the caller holds the step's role in the household's township or county;
+ * 5. check the caller saw the current version of the file;
+ * 6. apply the business rule of the action (grade, vote, review, subsidy, objection, agreement,
+ *    inspection, payment, acceptance) and work out the next phase from the workflow description;
+ * 7. store the change, its audit event (hash-chained) and the task's decision in one
+ *    transaction, so nothing is half done;
+ * 8. hand the decision to the waiting workflow; if that fails the decision waits in the outbox
+ *    and the sweeper hands it over later: the change is stored either way.
+ */
+import { ActionBodies, type ActionBody } from '../../domain/actions';
+import { ConflictError, NotFoundError, parseOrThrow } from '../../domain/errors';
+import type { Action, Actor, Household } from '../../domain/model';
+import { canActInJurisdiction } from '../../domain/rules/access';
+import { sealEvent } from '../../domain/rules/audit';
+import { hashIdNumber } from '../../domain/rules/idNumber';
+import { stepForAction, stepOf, transition } from '../../workflows/renovation';
+import { logger } from '../commons/logger';
+import {
+  commitHouseholdChange,
+  deleteTaskIfToken,
+  type GuardedItem,
+  getHouseholdFile,
+  getProgram,
+  idClaimRelease,
+  STALE_VERSION,
+} from '../commons/repository';
+import { sendDecision } from '../commons/workflow';
+import { accept, inspect, releaseInstallment, signAgreement } from './actions/construction';
+import { object, resolveObjection } from './actions/notice';
+import { appraiseSafety, countyApprove, townshipReview, villageAppraisal } from './actions/review';
+import type { ActionRule } from './actions/types';
+import { type HouseholdFileView, householdFileView } from './views';
+
+const RULES: { readonly [A in Action]: ActionRule<A> } = {
+  'appraise-safety': appraiseSafety,
+  'village-appraisal': villageAppraisal,
+  'township-review': townshipReview,
+  'county-approve': countyApprove,
+  object,
+  'resolve-objection': resolveObjection,
+  'sign-agreement': signAgreement,
+  inspect,
+  'release-installment': releaseInstallment,
+  accept,
+};
+
+function phaseTitle(phase: string): { zh: string; en: string } {
+  const step = stepOf(phase as Household['phase']);
+  return step ? step.title : { zh: phase, en: phase };
+}
+
+export async function performAction<A extends Action>(
+  actor: Actor,
+  householdId: string,
+  action: A,
+  rawBody: unknown,
+  now: Date = new Date(),
+): Promise<HouseholdFileView> {
+  const body = parseOrThrow(ActionBodies[action], rawBody) as ActionBody<A>;
+
+  const file = await getHouseholdFile(householdId);
+  if (!file) {
+    throw new NotFoundError({ zh: `农户 ${householdId} 不存在`, en: `There is no household ${householdId}` });
+  }
+  const { household } = file;
+  const step = stepForAction(action);
+  if (household.phase !== step.phase) {
+    const current = phaseTitle(household.phase);
+    const required = phaseTitle(step.phase);
+    throw new ConflictError({
+      zh: `该户当前处于"${current.zh}"阶段，"${action}"只能在"${required.zh}"阶段办理`,
+      en: `The household is in the phase ${current.en} (${household.phase}); ${action} applies only in ${required.en} (${step.phase})`,
+    });
+  }
+  const access = canActInJurisdiction(actor, step, household);
+  if (!access.ok) throw access.error;
+  if (body.version !== household.version) throw new ConflictError(STALE_VERSION);
+  if (!step.side && file.task?.status !== 'open') {
+    throw new ConflictError({
+      zh: '该步骤的待办任务尚未开启，请稍后重试',
+      en: 'The task of this step is not open yet; retry shortly',
+    });
+  }
+
+  const program = await getProgram(household.programId);
+  if (!program) throw new Error(`program ${household.programId} of household ${householdId} is missing`);
+
+  const at = now.toISOString();
+  const rule = RULES[action] as ActionRule<A>;
+  const effect = rule({ actor, file, program, body, now: at });
+  const changed: Household = { ...household, ...effect.changes };
+  const next = effect.outcome
+    ? transition(household.phase, effect.outcome, {
+        installments: program.installments,
+        nextInstallment: changed.nextInstallment,
+      })
+    : household.phase;
+
+  const extra: GuardedItem[] = [...(effect.extra ?? [])];
+  if (next === 'rejected') {
+    changed.rejection = { reason: effect.rejectionReason ?? effect.outcome ?? 'rejected', by: actor.username, at };
+    // A rejected household may apply again, so its head's ID number is free for a new claim.
+    extra.push(idClaimRelease(hashIdNumber(household.head.idNumber), householdId));
+  }
+  const version = household.version + 1;
+  const event = sealEvent(
+    { hash: file.lastHash },
+    {
+      householdId,
+      seq: version,
+      at,
+      actor: actor.username,
+      role: step.role,
+      type: action,
+      fromPhase: household.phase,
+      toPhase: next,
+      details: { ...effect.details, ...(effect.outcome ? { outcome: effect.outcome } : {}) },
+    },
+  );
+  const decision = effect.outcome ? { outcome: effect.outcome, next } : undefined;
+  const updated: Household = { ...changed, phase: next, version, updatedAt: at };
+  await commitHouseholdChange({
+    record: { household: updated, lastHash: event.hash },
+    expectedVersion: household.version,
+    event,
+    decision: decision ? { step: step.phase, decision, decidedAt: at, decidedBy: actor.username } : undefined,
+    extra,
+  });
+  logger.info('action stored', { householdId, action, from: household.phase, to: next, version });
+
+  const token = file.task?.taskToken;
+  if (decision && token) {
+    try {
+      await sendDecision(token, decision);
+      await deleteTaskIfToken(householdId, token);
+    } catch (error) {
+      logger.warn('decision stored but not acknowledged; the outbox sweeper will re-send it', {
+        householdId,
+        error: error instanceof Error ? error.name : String(error),
+      });
+    }
+  }
+
+  const fresh = await getHouseholdFile(householdId);
+  return householdFileView(fresh ?? { ...file, household: updated, lastHash: event.hash }, now);
+}

@@ -1,0 +1,59 @@
+/**
+ * Reading household files and lists, always within the caller's jurisdiction:
+ * - one file: any role in its county (township staff: their township);
+ * - a list: by county or township, optionally by phase, newest first, a page at a time.
+ */
+import { z } from 'zod';
+import { ForbiddenError, NotFoundError, parseOrThrow } from '../../domain/errors';
+import { type Actor, CountyCode, type Household, Phase, TownshipCode } from '../../domain/model';
+import { canRead, isCountyLevel } from '../../domain/rules/access';
+import { getHouseholdFile, listHouseholds, type Page } from '../commons/repository';
+import { type HouseholdFileView, householdFileView } from './views';
+
+export async function readHousehold(
+  actor: Actor,
+  householdId: string,
+  now: Date = new Date(),
+): Promise<HouseholdFileView> {
+  const file = await getHouseholdFile(householdId);
+  if (!file) throw new NotFoundError({ zh: `农户 ${householdId} 不存在`, en: `There is no household ${householdId}` });
+  const access = canRead(actor, file.household);
+  if (!access.ok) throw access.error;
+  return householdFileView(file, now);
+}
+
+export const HouseholdListQuery = z.strictObject({
+  county: CountyCode.optional(),
+  township: TownshipCode.optional(),
+  phase: Phase.optional(),
+  cursor: z.string().max(2000).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(25),
+});
+
+export const OUTSIDE_COUNTY = { zh: '不在您所属的县', en: 'Outside your county' };
+
+/** Whether the caller reads the whole county (county staff, auditors, admins). */
+export function readsCountyWide(actor: Actor): boolean {
+  return isCountyLevel(actor) || actor.roles.some((role) => role === 'auditor' || role === 'admin');
+}
+
+/** A township belongs to the county whose 6-digit code starts its 9-digit code. */
+export function townshipInCounty(township: string, county: string): boolean {
+  return township.startsWith(county);
+}
+
+export async function listHouseholdsFor(actor: Actor, rawQuery: unknown): Promise<Page<Household>> {
+  const query = parseOrThrow(HouseholdListQuery, rawQuery);
+  const county = actor.county;
+  if (county === undefined || actor.roles.length === 0) throw new ForbiddenError(OUTSIDE_COUNTY);
+  if (query.county !== undefined && query.county !== county) throw new ForbiddenError(OUTSIDE_COUNTY);
+  let township = query.township;
+  if (township !== undefined) {
+    if (!townshipInCounty(township, county)) throw new ForbiddenError(OUTSIDE_COUNTY);
+    const access = canRead(actor, { county, township });
+    if (!access.ok) throw access.error;
+  } else if (!readsCountyWide(actor)) {
+    township = actor.township;
+  }
+  return listHouseholds({ county, township, phase: query.phase }, query.cursor, query.limit);
+}

@@ -1,0 +1,94 @@
+/**
+ * The workflow waits for a person (`RecordTaskFn`, a callback task):
+ * 1. the household has left this step (the execution was started or restarted at a stale
+ *    phase): answer at once, either with the decision stored for this step (its acknowledgement
+ *    was lost) or with `resync` to the household's phase, so the execution catches up;
+ * 2. otherwise record the open task with its token, owning role, jurisdiction and due date, and
+ *    leave the execution waiting for the decision.
+ * Running it twice for the same token changes nothing.
+ */
+import { z } from 'zod';
+import { WORKFLOW_ERROR_NAMES, WorkflowError } from '../../domain/errors';
+import { Phase } from '../../domain/model';
+import { taskJurisdiction } from '../../domain/rules/access';
+import { addWorkingDays } from '../../domain/rules/calendar';
+import { deadlineDays, humanStepOf } from '../../workflows/renovation';
+import { logger } from '../commons/logger';
+import {
+  type Decision,
+  deleteTaskIfToken,
+  getHouseholdRecord,
+  getProgram,
+  getTask,
+  putOpenTask,
+} from '../commons/repository';
+import { sendDecision } from '../commons/workflow';
+
+export const RecordTaskInput = z.object({
+  taskToken: z.string().min(1),
+  householdId: z.string().min(1),
+  step: Phase,
+});
+export type RecordTaskInput = z.infer<typeof RecordTaskInput>;
+
+export type RecordTaskResult =
+  | { recorded: 'open'; dueAt: string }
+  | { recorded: 'resync'; decision: Decision }
+  | { recorded: 'resent'; decision: Decision };
+
+export async function recordTask(rawInput: unknown, now: Date = new Date()): Promise<RecordTaskResult> {
+  const input = RecordTaskInput.parse(rawInput);
+  const record = await getHouseholdRecord(input.householdId);
+  if (!record) {
+    throw new WorkflowError(WORKFLOW_ERROR_NAMES.HouseholdNotFound, `household ${input.householdId} does not exist`);
+  }
+  const { household } = record;
+  const task = await getTask(input.householdId);
+
+  // The decision of this step is stored but its acknowledgement was lost: hand it over again.
+  // When the step loops onto itself (a failed inspection), only a retry with the same token can
+  // be that lost acknowledgement; any other token belongs to the next round and gets a new task.
+  const stored = task?.status === 'decided' && task.step === input.step ? task.decision : undefined;
+  const sameRound = household.phase !== input.step || task?.taskToken === input.taskToken;
+  if (stored && stored.next === household.phase && sameRound) {
+    await sendDecision(input.taskToken, stored);
+    // The decision is delivered: it must not be re-sent (or restarted) from the outbox.
+    if (task?.taskToken) await deleteTaskIfToken(input.householdId, task.taskToken);
+    logger.info('re-sent a stored decision', { householdId: input.householdId, step: input.step });
+    return { recorded: 'resent', decision: stored };
+  }
+  if (household.phase !== input.step) {
+    const decision: Decision = { outcome: 'resync', next: household.phase };
+    await sendDecision(input.taskToken, decision);
+    logger.info('resync: the household is at another phase', {
+      householdId: input.householdId,
+      step: input.step,
+      phase: household.phase,
+    });
+    return { recorded: 'resync', decision };
+  }
+
+  const step = humanStepOf(input.step);
+  if (!step) {
+    throw new WorkflowError(WORKFLOW_ERROR_NAMES.StaleTask, `the phase ${input.step} has no human step`);
+  }
+  const program = await getProgram(household.programId);
+  if (!program) {
+    throw new WorkflowError(WORKFLOW_ERROR_NAMES.ProgramNotFound, `program ${household.programId} does not exist`);
+  }
+  const at = now.toISOString();
+  const dueAt = addWorkingDays(at, deadlineDays(input.step, program));
+  await putOpenTask({
+    householdId: household.householdId,
+    status: 'open',
+    step: input.step,
+    role: step.role,
+    jurisdiction: taskJurisdiction(step.level, household),
+    county: household.county,
+    township: household.township,
+    dueAt,
+    createdAt: at,
+    taskToken: input.taskToken,
+  });
+  return { recorded: 'open', dueAt };
+}

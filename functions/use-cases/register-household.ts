@@ -1,0 +1,90 @@
+/**
+ * Registering an application (申请):
+ * 1. validate the application and find the program it applies to;
+ * 2. refuse a household outside the priority categories, an invalid ID number or a village the
+ *    program does not cover, each at its field;
+ * 3. check the caller may register in that township (civil-affairs or construction staff);
+ * 4. store the household, claim the head's ID number (no second subsidy), write the first audit
+ *    event and a `starting` task, in one transaction;
+ * 5. start the household's workflow at safety appraisal; if that call is lost, the outbox
+ *    sweeper starts it.
+ */
+import { randomUUID } from 'node:crypto';
+import { ForbiddenError, parseOrThrow, ValidationError } from '../../domain/errors';
+import { type Actor, HouseholdApplication, type Phase } from '../../domain/model';
+import { canActInJurisdiction } from '../../domain/rules/access';
+import { sealEvent } from '../../domain/rules/audit';
+import { isPriorityCategory } from '../../domain/rules/eligibility';
+import { newHousehold } from '../../domain/rules/household';
+import { hashIdNumber, maskIdNumber } from '../../domain/rules/idNumber';
+import { logger } from '../commons/logger';
+import { commitRegistration, deleteStartingTask, getProgram } from '../commons/repository';
+import { firstExecutionName, startExecution } from '../commons/workflow';
+
+/** Roles that may file an application: civil affairs, or construction staff who found the household. */
+const REGISTERING_ROLES = ['civil-affairs', 'construction'] as const;
+
+export interface Registered {
+  householdId: string;
+  phase: Phase;
+  version: number;
+}
+
+export async function registerHousehold(actor: Actor, body: unknown, now: Date = new Date()): Promise<Registered> {
+  const application = parseOrThrow(HouseholdApplication, body);
+  if (!isPriorityCategory(application.category)) {
+    throw ValidationError.field('category', {
+      zh: '不属于低保户、分散供养特困人员、建档立卡贫困户、贫困残疾人家庭或因灾因病因残失能家庭等重点对象，不能申请',
+      en: 'Only priority households (minimum living guarantee, extremely poor, registered poor, disabled poor, disaster hardship) may apply',
+    });
+  }
+  const program = await getProgram(application.programId);
+  if (!program) {
+    throw ValidationError.field('programId', {
+      zh: `改造项目 ${application.programId} 不存在`,
+      en: `The program ${application.programId} does not exist`,
+    });
+  }
+  const at = now.toISOString();
+  const household = newHousehold(application, program, { householdId: randomUUID(), now: at });
+
+  const access = REGISTERING_ROLES.map((role) => canActInJurisdiction(actor, { role, level: 'township' }, household));
+  if (!access.some((decision) => decision.ok)) {
+    const denied = access.find((decision) => !decision.ok);
+    throw denied && !denied.ok ? denied.error : new ForbiddenError();
+  }
+
+  const event = sealEvent(undefined, {
+    householdId: household.householdId,
+    seq: household.version,
+    at,
+    actor: actor.username,
+    role: actor.roles.find((role) => role === 'civil-affairs') ?? 'construction',
+    type: 'register',
+    toPhase: household.phase,
+    details: { foundBy: household.foundBy, category: household.category, villageCode: household.villageCode },
+  });
+  const executionName = firstExecutionName(household.householdId);
+  await commitRegistration({
+    record: { household, lastHash: event.hash },
+    idHash: hashIdNumber(household.head.idNumber),
+    event,
+    executionName,
+  });
+  logger.info('household registered', {
+    householdId: household.householdId,
+    head: maskIdNumber(household.head.idNumber),
+  });
+
+  try {
+    await startExecution(executionName, { householdId: household.householdId, phase: household.phase });
+    await deleteStartingTask(household.householdId);
+  } catch (error) {
+    // The household is stored and its `starting` task sits in the outbox: the sweeper starts it.
+    logger.warn('could not start the workflow; the outbox sweeper will retry', {
+      householdId: household.householdId,
+      error: error instanceof Error ? error.name : String(error),
+    });
+  }
+  return { householdId: household.householdId, phase: household.phase, version: household.version };
+}

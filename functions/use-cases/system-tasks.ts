@@ -1,0 +1,116 @@
+/**
+ * Steps the workflow runs by itself (`SystemTaskFn`):
+ * - open-notice: the public notice starts; its end is the one county approval fixed (or now
+ *   plus the program's notice days when missing);
+ * - close-notice: the notice ends; with an objection still open the file goes to objection
+ *   review, otherwise on to the agreement (recorded with an audit event);
+ * - archive: the ledger card (台帐卡: household, timeline, payments) is written to the evidence
+ *   bucket and the file is archived.
+ * Each is safe to run again: a household that already moved on is answered with its phase.
+ */
+import { z } from 'zod';
+import { ConflictError, WORKFLOW_ERROR_NAMES, WorkflowError } from '../../domain/errors';
+import type { Household, Phase } from '../../domain/model';
+import { sealEvent } from '../../domain/rules/audit';
+import { transition } from '../../workflows/renovation';
+import { writeLedgerCard } from '../commons/evidence';
+import { logger } from '../commons/logger';
+import { commitHouseholdChange, getHouseholdFile, getProgram, type HouseholdFile } from '../commons/repository';
+
+export const SystemTaskInput = z.object({
+  task: z.enum(['open-notice', 'close-notice', 'archive']),
+  householdId: z.string().min(1),
+});
+
+const DAY_MS = 86_400_000;
+
+async function loadFile(householdId: string): Promise<HouseholdFile> {
+  const file = await getHouseholdFile(householdId);
+  if (!file) throw new WorkflowError(WORKFLOW_ERROR_NAMES.HouseholdNotFound, `household ${householdId} does not exist`);
+  return file;
+}
+
+/** Moves the household by a system step, conditioned on the version it was read at. */
+async function moveBySystem(
+  file: HouseholdFile,
+  outcome: string,
+  type: string,
+  details: Record<string, unknown>,
+  now: Date,
+) {
+  const { household } = file;
+  const next = transition(household.phase, outcome);
+  const at = now.toISOString();
+  const version = household.version + 1;
+  const event = sealEvent(
+    { hash: file.lastHash },
+    {
+      householdId: household.householdId,
+      seq: version,
+      at,
+      actor: 'system',
+      role: 'system',
+      type,
+      fromPhase: household.phase,
+      toPhase: next,
+      details: { ...details, outcome },
+    },
+  );
+  const updated: Household = { ...household, phase: next, version, updatedAt: at };
+  await commitHouseholdChange({
+    record: { household: updated, lastHash: event.hash },
+    expectedVersion: household.version,
+    event,
+  });
+  return next;
+}
+
+export async function openNotice(householdId: string, now: Date = new Date()): Promise<{ endsAt: string }> {
+  const { household } = await loadFile(householdId);
+  if (household.noticeEndsAt) return { endsAt: household.noticeEndsAt };
+  const program = await getProgram(household.programId);
+  if (!program) {
+    throw new WorkflowError(WORKFLOW_ERROR_NAMES.ProgramNotFound, `program ${household.programId} does not exist`);
+  }
+  return { endsAt: new Date(now.getTime() + program.noticeDays * DAY_MS).toISOString() };
+}
+
+const CLOSE_ATTEMPTS = 3;
+
+export async function closeNotice(householdId: string, now: Date = new Date()): Promise<{ next: Phase }> {
+  for (let attempt = 1; ; attempt++) {
+    const file = await loadFile(householdId);
+    if (file.household.phase !== 'public-notice') return { next: file.household.phase };
+    const open = file.objections.filter((objection) => objection.status === 'open');
+    const outcome = open.length > 0 ? 'objections' : 'no-objection';
+    try {
+      const next = await moveBySystem(file, outcome, 'close-notice', { openObjections: open.length }, now);
+      logger.info('public notice closed', { householdId, next });
+      return { next };
+    } catch (error) {
+      // An objection recorded at the last moment bumped the version: read again and decide again.
+      if (!(error instanceof ConflictError) || attempt >= CLOSE_ATTEMPTS) throw error;
+    }
+  }
+}
+
+export async function archive(householdId: string, now: Date = new Date()): Promise<{ next: Phase; key?: string }> {
+  const file = await loadFile(householdId);
+  if (file.household.phase !== 'archiving') return { next: file.household.phase };
+  // Written before the phase moves, so an archived household always has its card; writing it
+  // again on a retry overwrites the same card (a new version under bucket versioning).
+  const key = await writeLedgerCard(file, now);
+  const next = await moveBySystem(file, 'archived', 'archive', { ledgerCard: key }, now);
+  return { next, key };
+}
+
+export async function runSystemTask(rawInput: unknown, now: Date = new Date()): Promise<unknown> {
+  const parsed = SystemTaskInput.safeParse(rawInput);
+  if (!parsed.success) {
+    throw new WorkflowError(WORKFLOW_ERROR_NAMES.UnknownSystemTask, `unknown system task: ${parsed.error.message}`);
+  }
+  const { task, householdId } = parsed.data;
+  if (task === 'open-notice') return openNotice(householdId, now);
+  if (task === 'close-notice') return closeNotice(householdId, now);
+  return archive(householdId, now);
+}

@@ -1,0 +1,51 @@
+/**
+ * What the API shows of stored records. Task tokens never leave the server: whoever holds one
+ * could complete a step without any of the checks.
+ */
+import { isOverdue } from '../../domain/rules/calendar';
+import type { HouseholdFile, TaskItem } from '../commons/repository';
+
+export interface TaskView {
+  householdId: string;
+  step: TaskItem['step'];
+  status: TaskItem['status'];
+  role?: TaskItem['role'];
+  jurisdiction?: string;
+  county: string;
+  township: string;
+  dueAt?: string;
+  createdAt: string;
+  overdue: boolean;
+}
+
+export function taskView(task: TaskItem, now: Date): TaskView {
+  return {
+    householdId: task.householdId,
+    step: task.step,
+    status: task.status,
+    role: task.role,
+    jurisdiction: task.jurisdiction,
+    county: task.county,
+    township: task.township,
+    dueAt: task.dueAt,
+    createdAt: task.createdAt,
+    overdue: task.status === 'open' && task.dueAt !== undefined && isOverdue(task.dueAt, now.toISOString()),
+  };
+}
+
+export function householdFileView(file: HouseholdFile, now: Date) {
+  const { household } = file;
+  return {
+    householdId: household.householdId,
+    phase: household.phase,
+    version: household.version,
+    household,
+    task: file.task && file.task.status === 'open' ? taskView(file.task, now) : null,
+    timeline: [...file.events].sort((a, b) => a.seq - b.seq),
+    photos: file.photos,
+    payments: file.payments,
+    inspections: file.inspections,
+    objections: file.objections,
+  };
+}
+export type HouseholdFileView = ReturnType<typeof householdFileView>;

@@ -1,0 +1,58 @@
+/**
+ * The caller's work queue (`GET /tasks`): the pending human steps its roles own, in its township
+ * (township staff) or county (county staff), earliest due first so overdue work comes first.
+ */
+import { z } from 'zod';
+import { ForbiddenError, parseOrThrow } from '../../domain/errors';
+import { type Actor, Phase, TownshipCode } from '../../domain/model';
+import { isCountyLevel } from '../../domain/rules/access';
+import { type HumanStep, RENOVATION } from '../../workflows/renovation';
+import { listOpenTasks, type QueueRef, queues } from '../commons/repository';
+import { OUTSIDE_COUNTY, townshipInCounty } from './read-households';
+import { type TaskView, taskView } from './views';
+
+export const TaskQuery = z.strictObject({
+  township: TownshipCode.optional(),
+  step: Phase.optional(),
+  cursor: z.string().max(4000).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+});
+
+function ownedSteps(actor: Actor): HumanStep[] {
+  return RENOVATION.steps.filter((step): step is HumanStep => step.kind === 'human' && actor.roles.includes(step.role));
+}
+
+export async function workQueue(
+  actor: Actor,
+  rawQuery: unknown,
+  now: Date = new Date(),
+): Promise<{ items: TaskView[]; cursor?: string }> {
+  const query = parseOrThrow(TaskQuery, rawQuery);
+  const county = actor.county;
+  if (county === undefined) throw new ForbiddenError(OUTSIDE_COUNTY);
+  if (query.township !== undefined) {
+    const foreign =
+      !townshipInCounty(query.township, county) || (!isCountyLevel(actor) && query.township !== actor.township);
+    if (foreign)
+      throw new ForbiddenError({ zh: '该乡镇不在您的辖区', en: 'The township is outside your jurisdiction' });
+  }
+  let steps = ownedSteps(actor);
+  if (query.step !== undefined) {
+    steps = steps.filter((step) => step.phase === query.step);
+    if (steps.length === 0) {
+      throw new ForbiddenError({ zh: '您的角色不办理该步骤', en: 'None of your roles acts on this step' });
+    }
+  }
+  const refs: QueueRef[] = [];
+  for (const step of steps) {
+    if (isCountyLevel(actor)) {
+      refs.push(query.township ? queues.township(query.township, step.phase) : queues.county(county, step.phase));
+    } else if (step.level === 'township' && actor.township) {
+      // A county step is done by county staff: it is not in a township user's queue.
+      refs.push(queues.township(actor.township, step.phase));
+    }
+  }
+  if (refs.length === 0) return { items: [] };
+  const page = await listOpenTasks(refs, query.cursor, query.limit);
+  return { items: page.items.map((task) => taskView(task, now)), cursor: page.cursor };
+}

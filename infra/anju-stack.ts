@@ -1,0 +1,40 @@
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import { AnjuApi } from './constructs/api';
+import { DataTables } from './constructs/data';
+import { EvidenceBucket } from './constructs/evidence';
+import { Monitoring } from './constructs/monitoring';
+import { RenovationWorkflow } from './constructs/workflow';
+
+export const STACK_ID = 'AnjuStack';
+
+/** The whole deployable system; local mode is derived from what this stack synthesizes. */
+export class AnjuStack extends Stack {
+  public readonly data: DataTables;
+  public readonly evidence: EvidenceBucket;
+  public readonly workflow: RenovationWorkflow;
+  public readonly api: AnjuApi;
+  public readonly monitoring: Monitoring;
+
+  constructor(scope: Construct, id: string = STACK_ID, props: StackProps = {}) {
+    super(scope, id, {
+      description: 'Anju (安居): rural dangerous-housing renovation programs',
+      ...props,
+    });
+    this.data = new DataTables(this, 'DataTables');
+    this.evidence = new EvidenceBucket(this, 'Evidence');
+    const resources = { table: this.data.table, bucket: this.evidence.bucket };
+    this.workflow = new RenovationWorkflow(this, 'Workflow', resources);
+    this.api = new AnjuApi(this, 'Api', { ...resources, stateMachineArn: this.workflow.stateMachineArn });
+    this.monitoring = new Monitoring(this, 'Monitoring', {
+      stateMachine: this.workflow.stateMachine,
+      httpApi: this.api.httpApi,
+    });
+
+    new CfnOutput(this, 'ApiUrl', { value: this.api.url });
+    new CfnOutput(this, 'UserPoolId', { value: this.api.userPool.userPoolId });
+    new CfnOutput(this, 'UserPoolClientId', { value: this.api.userPoolClient.userPoolClientId });
+    new CfnOutput(this, 'EvidenceBucketName', { value: this.evidence.bucket.bucketName });
+    new CfnOutput(this, 'StateMachineArn', { value: this.workflow.stateMachine.stateMachineArn });
+  }
+}

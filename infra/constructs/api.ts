@@ -1,0 +1,255 @@
+import { CfnResource, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import {
+  CorsHttpMethod,
+  HttpApi,
+  HttpMethod,
+  HttpNoneAuthorizer,
+  HttpStage,
+  type IHttpRouteAuthorizer,
+  LogGroupLogDestination,
+} from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import {
+  AccountRecovery,
+  Mfa,
+  StringAttribute,
+  UserPool,
+  type UserPoolClient,
+  UserPoolEmail,
+} from 'aws-cdk-lib/aws-cognito';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { ROLES } from '../../domain/model';
+import { AnjuFunction, type DataAccess, type WorkflowAccess } from './anju-function';
+
+export const API_LOGICAL_ID = 'Api';
+export const USER_POOL_LOGICAL_ID = 'UserPool';
+
+type Route = { readonly method: HttpMethod; readonly path: string; readonly public?: true };
+
+export type ApiFunctionSpec = {
+  /** Logical id of the function (docs/design.md, "Functions"). */
+  readonly id: string;
+  /** Handler module under `functions/`. */
+  readonly entry: string;
+  readonly description: string;
+  readonly table: DataAccess;
+  readonly bucket: DataAccess;
+  readonly workflow: readonly WorkflowAccess[];
+  readonly routes: readonly Route[];
+};
+
+/** The API functions and their routes: one row per row of the function table of docs/design.md. */
+export const API_FUNCTIONS: readonly ApiFunctionSpec[] = [
+  {
+    id: 'HealthFn',
+    entry: 'api/health',
+    description: 'GET /health: pings the table, the bucket and the state machine',
+    table: 'RO',
+    bucket: 'RO',
+    workflow: ['describe'],
+    routes: [{ method: HttpMethod.GET, path: '/health', public: true }],
+  },
+  {
+    id: 'OpenApiFn',
+    entry: 'api/openapi',
+    description: 'GET /openapi.json: the API description generated from the zod schemas',
+    table: 'NONE',
+    bucket: 'NONE',
+    workflow: [],
+    routes: [{ method: HttpMethod.GET, path: '/openapi.json', public: true }],
+  },
+  {
+    id: 'MeFn',
+    entry: 'api/me',
+    description: "GET /me: the caller's roles and jurisdiction",
+    table: 'NONE',
+    bucket: 'NONE',
+    workflow: [],
+    routes: [{ method: HttpMethod.GET, path: '/me' }],
+  },
+  {
+    id: 'ProgramsFn',
+    entry: 'api/programs',
+    description: 'Program configuration: quota, townships, subsidy tiers, installments',
+    table: 'RW',
+    bucket: 'NONE',
+    workflow: [],
+    routes: [
+      { method: HttpMethod.PUT, path: '/programs/{programId}' },
+      { method: HttpMethod.GET, path: '/programs/{programId}' },
+    ],
+  },
+  {
+    id: 'HouseholdsFn',
+    entry: 'api/households',
+    description: 'Register applications (starts the execution), list households, read a household file',
+    table: 'RW',
+    bucket: 'RO',
+    workflow: ['start'],
+    routes: [
+      { method: HttpMethod.POST, path: '/households' },
+      { method: HttpMethod.GET, path: '/households' },
+      { method: HttpMethod.GET, path: '/households/{id}' },
+    ],
+  },
+  {
+    id: 'TasksFn',
+    entry: 'api/tasks',
+    description: "The caller's work queue",
+    table: 'RO',
+    bucket: 'NONE',
+    workflow: [],
+    routes: [{ method: HttpMethod.GET, path: '/tasks' }],
+  },
+  {
+    id: 'ActionsFn',
+    entry: 'api/actions',
+    description: 'Human steps: store the decision in one transaction, then answer the callback task',
+    table: 'RW',
+    bucket: 'RO',
+    workflow: ['respond'],
+    routes: [{ method: HttpMethod.POST, path: '/households/{id}/actions/{action}' }],
+  },
+];
+
+export interface AnjuApiProps {
+  readonly table: ITable;
+  readonly bucket: IBucket;
+  readonly stateMachineArn: string;
+  /**
+   * Origins of the web console allowed by CORS.
+   * @default ['*'] (tokens travel in the Authorization header, not in cookies)
+   */
+  readonly allowedOrigins?: readonly string[];
+  /** Steady-state requests per second of the default stage. @default 50 */
+  readonly rateLimit?: number;
+  /** Burst of the default stage. @default 100 */
+  readonly burstLimit?: number;
+}
+
+/**
+ * The staff API: an HTTP API whose routes need a Cognito JWT (all but /health and /openapi.json),
+ * the user pool with one group per role and the county/township attributes that carry a user's
+ * jurisdiction, and one function per row of API_FUNCTIONS.
+ */
+export class AnjuApi extends Construct {
+  public readonly httpApi: HttpApi;
+  public readonly stage: HttpStage;
+  public readonly userPool: UserPool;
+  public readonly userPoolClient: UserPoolClient;
+  public readonly authorizer: HttpJwtAuthorizer;
+  public readonly functions: Readonly<Record<string, AnjuFunction>>;
+  public readonly accessLogs: LogGroup;
+
+  constructor(scope: Construct, id: string, props: AnjuApiProps) {
+    super(scope, id);
+
+    this.userPool = new UserPool(this, 'UserPool', {
+      // Staff accounts are created by administrators, never by sign-up.
+      selfSignUpEnabled: false,
+      signInAliases: { username: true, email: true },
+      customAttributes: {
+        county: new StringAttribute({ minLen: 6, maxLen: 6, mutable: true }),
+        township: new StringAttribute({ minLen: 9, maxLen: 9, mutable: true }),
+      },
+      passwordPolicy: {
+        minLength: 12,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireDigits: true,
+        requireSymbols: true,
+        tempPasswordValidity: Duration.days(3),
+      },
+      // Staff handle ID numbers and bank accounts; an authenticator app works without a signal in the village.
+      mfa: Mfa.REQUIRED,
+      mfaSecondFactor: { otp: true, sms: false },
+      accountRecovery: AccountRecovery.EMAIL_ONLY,
+      email: UserPoolEmail.withCognito(),
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    const userPoolCfn = this.userPool.node.defaultChild;
+    if (CfnResource.isCfnResource(userPoolCfn)) userPoolCfn.overrideLogicalId(USER_POOL_LOGICAL_ID);
+    for (const role of ROLES) {
+      this.userPool.addGroup(`Group-${role}`, { groupName: role, description: `Anju role ${role}` });
+    }
+    this.userPoolClient = this.userPool.addClient('ConsoleClient', {
+      authFlows: { userSrp: true },
+      generateSecret: false,
+      preventUserExistenceErrors: true,
+      idTokenValidity: Duration.hours(8),
+      accessTokenValidity: Duration.hours(8),
+      refreshTokenValidity: Duration.days(30),
+    });
+    Validations.of(this.userPool).acknowledge({
+      id: 'AwsSolutions-COG8',
+      reason: 'Threat protection needs the Plus feature plan; MFA is required for every staff account instead.',
+    });
+
+    // API Gateway checks `aud` of ID tokens: clients send the ID token, which carries
+    // `cognito:groups` and the `custom:county` / `custom:township` claims the handlers read.
+    // The issuer is spelled out (as HttpUserPoolAuthorizer does) so it resolves from Ref and pseudo
+    // parameters alone, in AWS and in the local runtime.
+    const issuer = `https://cognito-idp.${Stack.of(this).region}.${Stack.of(this).urlSuffix}/${this.userPool.userPoolId}`;
+    this.authorizer = new HttpJwtAuthorizer('CognitoJwt', issuer, {
+      jwtAudience: [this.userPoolClient.userPoolClientId],
+    });
+
+    this.httpApi = new HttpApi(this, 'HttpApi', {
+      apiName: 'anju',
+      description: 'Anju: rural dangerous-housing renovation',
+      createDefaultStage: false,
+      corsPreflight: {
+        allowOrigins: [...(props.allowedOrigins ?? ['*'])],
+        allowMethods: [CorsHttpMethod.GET, CorsHttpMethod.POST, CorsHttpMethod.PUT, CorsHttpMethod.OPTIONS],
+        allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'If-Match'],
+        maxAge: Duration.hours(1),
+      },
+    });
+    const apiCfn = this.httpApi.node.defaultChild;
+    if (CfnResource.isCfnResource(apiCfn)) apiCfn.overrideLogicalId(API_LOGICAL_ID);
+
+    this.accessLogs = new LogGroup(this, 'AccessLogs', {
+      retention: RetentionDays.SIX_MONTHS,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.stage = new HttpStage(this, 'DefaultStage', {
+      httpApi: this.httpApi,
+      autoDeploy: true,
+      throttle: { rateLimit: props.rateLimit ?? 50, burstLimit: props.burstLimit ?? 100 },
+      accessLogSettings: { destination: new LogGroupLogDestination(this.accessLogs) },
+    });
+
+    const publicRoutes = new HttpNoneAuthorizer();
+    const functions: Record<string, AnjuFunction> = {};
+    for (const spec of API_FUNCTIONS) {
+      const fn = new AnjuFunction(this, spec.id, { entry: spec.entry, description: spec.description })
+        .bindTable(props.table, spec.table)
+        .bindBucket(props.bucket, spec.bucket)
+        .bindStateMachine(props.stateMachineArn, spec.workflow);
+      functions[spec.id] = fn;
+      const integration = new HttpLambdaIntegration(`${spec.id}Integration`, fn);
+      for (const route of spec.routes) {
+        const authorizer: IHttpRouteAuthorizer = route.public ? publicRoutes : this.authorizer;
+        const added = this.httpApi.addRoutes({ path: route.path, methods: [route.method], integration, authorizer });
+        if (!route.public) continue;
+        for (const publicRoute of added) {
+          Validations.of(publicRoute).acknowledge({
+            id: 'AwsSolutions-APIG4',
+            reason: `${route.path} answers without a token by design (docs/api.md).`,
+          });
+        }
+      }
+    }
+    this.functions = functions;
+  }
+
+  /** The URL clients call. */
+  get url(): string {
+    return this.stage.url;
+  }
+}

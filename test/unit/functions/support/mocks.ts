@@ -1,0 +1,39 @@
+import { S3Client } from '@aws-sdk/client-s3';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+
+export const ddbMock = mockClient(DynamoDBDocumentClient);
+export const sfnMock = mockClient(SFNClient);
+export const s3Mock = mockClient(S3Client);
+
+export function resetMocks(): void {
+  ddbMock.reset();
+  sfnMock.reset();
+  s3Mock.reset();
+}
+
+/** The partition of the household answers the file Query. */
+export function givenFile(items: Record<string, unknown>[]): void {
+  ddbMock.on(QueryCommand, { KeyConditionExpression: 'PK = :pk' }).resolves({ Items: items });
+}
+
+/** A transaction refused by DynamoDB because the condition of item `index` failed. */
+export function transactionCanceled(index: number, total: number, item?: Record<string, unknown>): Error {
+  const error = new Error('Transaction cancelled, please refer cancellation reasons for specific reasons');
+  error.name = 'TransactionCanceledException';
+  Object.assign(error, {
+    CancellationReasons: Array.from({ length: total }, (_, i) =>
+      i === index
+        ? { Code: 'ConditionalCheckFailed', Message: 'The conditional request failed', Item: item }
+        : { Code: 'None' },
+    ),
+  });
+  return error;
+}
+
+export function namedError(name: string, message = name): Error {
+  const error = new Error(message);
+  error.name = name;
+  return error;
+}

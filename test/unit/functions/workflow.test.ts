@@ -1,0 +1,272 @@
+import './support/env';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { SendTaskSuccessCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { demoProgram } from '../../../domain/demo';
+import { WORKFLOW_ERROR_NAMES } from '../../../domain/errors';
+import { addWorkingDays } from '../../../domain/rules/calendar';
+import { handler as sweeper } from '../../../functions/workflow/outbox-sweeper';
+import { handler as recordTask } from '../../../functions/workflow/record-task';
+import { handler as systemTask } from '../../../functions/workflow/system-task';
+import { context } from './support/api';
+import { HOUSEHOLD_ID, household, householdItem, NOW, openTaskItem, programItem, TOKEN } from './support/fixtures';
+import { ddbMock, givenFile, namedError, resetMocks, s3Mock, sfnMock } from './support/mocks';
+
+const NEW_TOKEN = 'token-new';
+
+function givenHousehold(h = household(), task?: Record<string, unknown>) {
+  ddbMock.on(GetCommand, { Key: { PK: `HH#${HOUSEHOLD_ID}`, SK: 'HH' } }).resolves({ Item: householdItem(h) });
+  ddbMock.on(GetCommand, { Key: { PK: `HH#${HOUSEHOLD_ID}`, SK: 'TASK' } }).resolves({ Item: task });
+  ddbMock
+    .on(GetCommand, { Key: { PK: `PROGRAM#${demoProgram.programId}`, SK: 'CONFIG' } })
+    .resolves({ Item: programItem() });
+}
+
+function sentOutputs() {
+  return sfnMock.commandCalls(SendTaskSuccessCommand).map((call) => ({
+    token: call.args[0].input.taskToken,
+    output: JSON.parse(call.args[0].input.output ?? '{}'),
+  }));
+}
+
+beforeEach(() => {
+  resetMocks();
+  vi.useFakeTimers({ toFake: ['Date'] });
+  vi.setSystemTime(NOW);
+  ddbMock.on(PutCommand).resolves({});
+  ddbMock.on(DeleteCommand).resolves({});
+  ddbMock.on(TransactWriteCommand).resolves({});
+  sfnMock.on(SendTaskSuccessCommand).resolves({});
+  sfnMock.on(StartExecutionCommand).resolves({ executionArn: 'arn:exec' });
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('RecordTaskFn', () => {
+  it('records the open task with token, role, jurisdiction and due date in both work queues', async () => {
+    givenHousehold(household({ phase: 'township-review', version: 3 }));
+
+    await recordTask({ taskToken: NEW_TOKEN, householdId: HOUSEHOLD_ID, step: 'township-review' }, context);
+
+    const item = ddbMock.commandCalls(PutCommand)[0]?.args[0].input.Item;
+    expect(item).toMatchObject({
+      SK: 'TASK',
+      status: 'open',
+      step: 'township-review',
+      role: 'construction',
+      jurisdiction: '522327100',
+      taskToken: NEW_TOKEN,
+      dueAt: addWorkingDays(NOW.toISOString(), demoProgram.deadlines['township-review'] ?? 10),
+      GSI1PK: 'Q#522327100#township-review',
+      GSI3PK: 'QC#522327#township-review',
+    });
+    expect(sfnMock.commandCalls(SendTaskSuccessCommand)).toHaveLength(0);
+  });
+
+  it('answers resync at once when the household has left the step', async () => {
+    givenHousehold(household({ phase: 'county-approval', version: 4 }));
+
+    await recordTask({ taskToken: NEW_TOKEN, householdId: HOUSEHOLD_ID, step: 'township-review' }, context);
+
+    expect(sentOutputs()).toEqual([{ token: NEW_TOKEN, output: { outcome: 'resync', next: 'county-approval' } }]);
+    expect(ddbMock.commandCalls(PutCommand)).toHaveLength(0);
+  });
+
+  it('re-sends a stored decision of this step with the new token and takes it out of the outbox', async () => {
+    const decided = openTaskItem('township-review', {
+      status: 'decided',
+      decision: { outcome: 'approve', next: 'county-approval' },
+      decidedAt: '2026-03-01T00:00:00.000Z',
+    });
+    givenHousehold(household({ phase: 'county-approval', version: 4 }), decided);
+
+    await recordTask({ taskToken: NEW_TOKEN, householdId: HOUSEHOLD_ID, step: 'township-review' }, context);
+
+    expect(sentOutputs()).toEqual([{ token: NEW_TOKEN, output: { outcome: 'approve', next: 'county-approval' } }]);
+    expect(ddbMock.commandCalls(DeleteCommand)[0]?.args[0].input.ExpressionAttributeValues).toEqual({
+      ':token': TOKEN,
+    });
+  });
+
+  it('opens a new round when a step that loops onto itself was decided under another token', async () => {
+    const decided = openTaskItem('milestone-inspection', {
+      status: 'decided',
+      decision: { outcome: 'fail', next: 'milestone-inspection' },
+    });
+    givenHousehold(household({ phase: 'milestone-inspection', version: 9, nextInstallment: 1 }), decided);
+
+    await recordTask({ taskToken: NEW_TOKEN, householdId: HOUSEHOLD_ID, step: 'milestone-inspection' }, context);
+
+    expect(sfnMock.commandCalls(SendTaskSuccessCommand)).toHaveLength(0);
+    expect(ddbMock.commandCalls(PutCommand)[0]?.args[0].input.Item).toMatchObject({
+      status: 'open',
+      taskToken: NEW_TOKEN,
+    });
+  });
+
+  it('throws the shared HouseholdNotFound error for an unknown household', async () => {
+    ddbMock.on(GetCommand).resolves({});
+
+    await expect(
+      recordTask({ taskToken: NEW_TOKEN, householdId: 'nope', step: 'township-review' }, context),
+    ).rejects.toMatchObject({ name: WORKFLOW_ERROR_NAMES.HouseholdNotFound });
+  });
+});
+
+describe('SystemTaskFn', () => {
+  it('open-notice returns the end fixed at county approval', async () => {
+    givenFile([
+      householdItem(household({ phase: 'public-notice', version: 5, noticeEndsAt: '2026-03-09T02:00:00.000Z' })),
+    ]);
+
+    const result = await systemTask({ task: 'open-notice', householdId: HOUSEHOLD_ID }, context);
+
+    expect(result).toEqual({ endsAt: '2026-03-09T02:00:00.000Z' });
+  });
+
+  it('close-notice moves to agreement without objections, conditioned on the version, with an audit event', async () => {
+    givenFile([householdItem(household({ phase: 'public-notice', version: 5 }))]);
+
+    const result = await systemTask({ task: 'close-notice', householdId: HOUSEHOLD_ID }, context);
+
+    expect(result).toEqual({ next: 'agreement' });
+    const items = ddbMock.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems ?? [];
+    expect(items[0]?.Put?.ExpressionAttributeValues).toEqual({ ':expected': 5 });
+    expect(items[0]?.Put?.Item).toMatchObject({ phase: 'agreement', version: 6 });
+    expect(items[1]?.Put?.Item).toMatchObject({ SK: 'EV#000006', role: 'system', type: 'close-notice' });
+  });
+
+  it('close-notice sends the file to objection review when an objection is open', async () => {
+    givenFile([
+      householdItem(household({ phase: 'public-notice', version: 6 })),
+      {
+        PK: `HH#${HOUSEHOLD_ID}`,
+        SK: 'OBJ#000006',
+        objectionId: '000006',
+        householdId: HOUSEHOLD_ID,
+        objector: '韦某',
+        reason: '收入不符',
+        recordedBy: 'zhang.minzheng',
+        at: '2026-03-03T00:00:00.000Z',
+        status: 'open',
+      },
+    ]);
+
+    const result = await systemTask({ task: 'close-notice', householdId: HOUSEHOLD_ID }, context);
+
+    expect(result).toEqual({ next: 'objection-review' });
+  });
+
+  it('close-notice is idempotent: a household that moved on is answered with its phase', async () => {
+    givenFile([householdItem(household({ phase: 'agreement', version: 6 }))]);
+
+    const result = await systemTask({ task: 'close-notice', householdId: HOUSEHOLD_ID }, context);
+
+    expect(result).toEqual({ next: 'agreement' });
+    expect(ddbMock.commandCalls(TransactWriteCommand)).toHaveLength(0);
+  });
+
+  it('archive writes the ledger card to the evidence bucket and archives; a second run does nothing', async () => {
+    givenFile([householdItem(household({ phase: 'archiving', version: 15 }))]);
+    s3Mock.on(PutObjectCommand).resolves({});
+
+    const result = await systemTask({ task: 'archive', householdId: HOUSEHOLD_ID }, context);
+    givenFile([householdItem(household({ phase: 'archived', version: 16 }))]);
+    const again = await systemTask({ task: 'archive', householdId: HOUSEHOLD_ID }, context);
+
+    expect(result).toMatchObject({ next: 'archived' });
+    expect(again).toEqual({ next: 'archived' });
+    const put = s3Mock.commandCalls(PutObjectCommand);
+    expect(put).toHaveLength(1);
+    expect(put[0]?.args[0].input).toMatchObject({
+      Bucket: 'anju-evidence-test',
+      Key: `archive/${HOUSEHOLD_ID}/ledger-card.json`,
+    });
+    expect(JSON.parse(String(put[0]?.args[0].input.Body))).toMatchObject({ household: { householdId: HOUSEHOLD_ID } });
+    expect(ddbMock.commandCalls(TransactWriteCommand)).toHaveLength(1);
+  });
+
+  it('fails with the shared error name for an unknown task or household', async () => {
+    await expect(systemTask({ task: 'dance', householdId: HOUSEHOLD_ID }, context)).rejects.toMatchObject({
+      name: WORKFLOW_ERROR_NAMES.UnknownSystemTask,
+    });
+    givenFile([]);
+    await expect(systemTask({ task: 'close-notice', householdId: 'nope' }, context)).rejects.toMatchObject({
+      name: WORKFLOW_ERROR_NAMES.HouseholdNotFound,
+    });
+  });
+});
+
+describe('OutboxSweeperFn', () => {
+  const decided = (overrides: Record<string, unknown> = {}) =>
+    openTaskItem('township-review', {
+      status: 'decided',
+      decision: { outcome: 'approve', next: 'county-approval' },
+      decidedAt: '2026-03-02T01:00:00.000Z',
+      GSI2PK: 'OUTBOX',
+      GSI2SK: `2026-03-02T01:00:00.000Z#${HOUSEHOLD_ID}`,
+      ...overrides,
+    });
+
+  it('re-sends decisions older than a minute and removes them once acknowledged', async () => {
+    ddbMock.on(QueryCommand, { IndexName: 'GSI2' }).resolves({ Items: [decided()] });
+
+    const counts = await sweeper({}, context);
+
+    const query = ddbMock.commandCalls(QueryCommand)[0]?.args[0].input;
+    expect(query?.ExpressionAttributeValues).toEqual({
+      ':outbox': 'OUTBOX',
+      ':before': new Date(NOW.getTime() - 60_000).toISOString(),
+    });
+    expect(sentOutputs()).toEqual([{ token: TOKEN, output: { outcome: 'approve', next: 'county-approval' } }]);
+    expect(ddbMock.commandCalls(DeleteCommand)).toHaveLength(1);
+    expect(counts).toEqual({ resent: 1, restarted: 0, started: 0, failed: 0 });
+  });
+
+  it('starts a new execution at the household phase when the token is dead', async () => {
+    ddbMock.on(QueryCommand, { IndexName: 'GSI2' }).resolves({ Items: [decided()] });
+    givenHousehold(household({ phase: 'county-approval', version: 4 }));
+    sfnMock.on(SendTaskSuccessCommand).rejects(namedError('TaskTimedOut'));
+
+    const counts = await sweeper({}, context);
+
+    const start = sfnMock.commandCalls(StartExecutionCommand)[0]?.args[0].input;
+    expect(start?.name).toBe(`${HOUSEHOLD_ID}-s${NOW.getTime()}`);
+    expect(JSON.parse(start?.input ?? '{}')).toEqual({ householdId: HOUSEHOLD_ID, phase: 'county-approval' });
+    expect(ddbMock.commandCalls(DeleteCommand)).toHaveLength(1);
+    expect(counts).toMatchObject({ restarted: 1, failed: 0 });
+  });
+
+  it('starts executions whose start was not confirmed, under their first name', async () => {
+    const starting = {
+      PK: `HH#${HOUSEHOLD_ID}`,
+      SK: 'TASK',
+      householdId: HOUSEHOLD_ID,
+      status: 'starting',
+      step: 'safety-appraisal',
+      county: '522327',
+      township: '522327100',
+      createdAt: '2026-03-02T01:00:00.000Z',
+      executionName: `${HOUSEHOLD_ID}-0`,
+    };
+    ddbMock.on(QueryCommand, { IndexName: 'GSI2' }).resolves({ Items: [starting] });
+    sfnMock.on(StartExecutionCommand).rejects(namedError('ExecutionAlreadyExists'));
+
+    const counts = await sweeper({}, context);
+
+    expect(sfnMock.commandCalls(StartExecutionCommand)[0]?.args[0].input.name).toBe(`${HOUSEHOLD_ID}-0`);
+    expect(counts).toMatchObject({ started: 1, failed: 0 });
+  });
+
+  it('counts an entry it could not deliver and keeps it for the next sweep', async () => {
+    ddbMock.on(QueryCommand, { IndexName: 'GSI2' }).resolves({ Items: [decided()] });
+    sfnMock.on(SendTaskSuccessCommand).rejects(namedError('ServiceUnavailable'));
+
+    const counts = await sweeper({}, context);
+
+    expect(counts).toMatchObject({ failed: 1, resent: 0 });
+    expect(ddbMock.commandCalls(DeleteCommand)).toHaveLength(0);
+  });
+});

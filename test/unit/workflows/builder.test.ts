@@ -1,0 +1,253 @@
+import { StateMachine } from 'aws-local-stepfunctions';
+import { describe, expect, it } from 'vitest';
+import { WORKFLOW_ERROR_NAMES } from '../../../domain/errors';
+import type { Phase } from '../../../domain/model';
+import {
+  type AslDefinition,
+  type AslState,
+  buildDefinition,
+  buildDefinitionJson,
+  CALLBACK_RESOURCE,
+  type ChoiceState,
+  entryStateOf,
+  INVOKE_RESOURCE,
+  LAMBDA_SERVICE_ERRORS,
+  type TaskState,
+} from '../../../workflows/builder';
+import { ACTIVE_PHASES, outcomesOf, RENOVATION, transition } from '../../../workflows/renovation';
+
+const definition = buildDefinition();
+
+function state(name: string): AslState {
+  const found = definition.States[name];
+  if (!found) throw new Error(`no state ${name}`);
+  return found;
+}
+
+function choice(name: string): ChoiceState {
+  const found = state(name);
+  if (found.Type !== 'Choice') throw new Error(`${name} is a ${found.Type}, not a Choice`);
+  return found;
+}
+
+function task(name: string): TaskState {
+  const found = state(name);
+  if (found.Type !== 'Task') throw new Error(`${name} is a ${found.Type}, not a Task`);
+  return found;
+}
+
+/** Where a Choice sends a value, evaluated like Step Functions does: first matching rule, else Default. */
+function route(choiceName: string, value: string): string {
+  const rules = choice(choiceName);
+  return rules.Choices.find((rule) => rule.StringEquals === value)?.Next ?? rules.Default;
+}
+
+function successors(s: AslState): string[] {
+  switch (s.Type) {
+    case 'Choice':
+      return [...s.Choices.map((c) => c.Next), s.Default];
+    case 'Task':
+      return [s.Next, ...s.Catch.map((c) => c.Next)];
+    case 'Wait':
+      return [s.Next];
+    default:
+      return [];
+  }
+}
+
+function reachableFrom(def: AslDefinition, start: string): Set<string> {
+  const seen = new Set<string>();
+  const queue = [start];
+  for (let name = queue.shift(); name !== undefined; name = queue.shift()) {
+    if (seen.has(name)) continue;
+    seen.add(name);
+    const s = def.States[name];
+    if (s) queue.push(...successors(s));
+  }
+  return seen;
+}
+
+const humanSteps = RENOVATION.steps.flatMap((step) => (step.kind === 'human' ? [step] : []));
+
+describe('the state machine graph', () => {
+  it('starts with RouteByPhase, a branch for every non-terminal phase, and an unknown phase fails', () => {
+    expect(definition.StartAt).toBe('RouteByPhase');
+    const routed = choice('RouteByPhase').Choices.map((c) => c.StringEquals);
+    expect([...routed].sort()).toEqual([...ACTIVE_PHASES].sort());
+    expect(state(choice('RouteByPhase').Default)).toMatchObject({ Type: 'Fail' });
+    expect(route('RouteByPhase', 'archived')).toBe('UnexpectedPhase');
+  });
+
+  it('routes each phase to its business state', () => {
+    expect(route('RouteByPhase', 'safety-appraisal')).toBe('SafetyAppraisal');
+    expect(route('RouteByPhase', 'township-review')).toBe('TownshipReview');
+    expect(route('RouteByPhase', 'public-notice')).toBe('OpenNotice');
+    expect(route('RouteByPhase', 'milestone-inspection')).toBe('MilestoneInspection');
+    expect(route('RouteByPhase', 'archiving')).toBe('Archive');
+  });
+
+  it('reaches every state from RouteByPhase and points at no missing state', () => {
+    const reachable = reachableFrom(definition, 'RouteByPhase');
+    expect([...reachable].sort()).toEqual(Object.keys(definition.States).sort());
+    for (const s of Object.values(definition.States)) {
+      for (const next of successors(s)) expect(Object.keys(definition.States)).toContain(next);
+    }
+  });
+
+  it('ends only in Archived, Rejected, Superseded or a Fail state', () => {
+    const ends = Object.entries(definition.States).filter(([, s]) => successors(s).length === 0);
+    expect(
+      ends
+        .filter(([, s]) => s.Type === 'Succeed')
+        .map(([name]) => name)
+        .sort(),
+    ).toEqual(['Archived', 'Rejected', 'Superseded']);
+    expect(ends.every(([, s]) => s.Type === 'Succeed' || s.Type === 'Fail')).toBe(true);
+  });
+
+  it('makes every human step a callback task without a timeout, retried on Lambda service errors', () => {
+    for (const step of humanSteps) {
+      const t = task(step.state);
+      expect(t.Resource.endsWith('.waitForTaskToken')).toBe(true);
+      expect(t.Resource).toBe(CALLBACK_RESOURCE);
+      expect(t).not.toHaveProperty('TimeoutSeconds');
+      expect(t).not.toHaveProperty('HeartbeatSeconds');
+      expect(t.Parameters).toEqual({
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: the definition substitution named in docs/design.md
+        FunctionName: '${RecordTaskFn}',
+        Payload: { 'taskToken.$': '$$.Task.Token', 'householdId.$': '$.householdId', step: step.phase },
+      });
+      expect(t.ResultPath).toBe('$.decision');
+      expect(t.Retry[0]?.ErrorEquals).toEqual([...LAMBDA_SERVICE_ERRORS]);
+      expect(t.Retry[0]?.BackoffRate).toBeGreaterThan(1);
+      expect(t.Next).toBe(`${step.state}Decision`);
+    }
+  });
+
+  it('sends every unexpected decision to the UnexpectedTransition failure', () => {
+    for (const step of humanSteps) {
+      const decision = choice(`${step.state}Decision`);
+      expect(decision.Default).toBe('UnexpectedTransition');
+      expect(decision.Choices.every((c) => c.Variable === '$.decision.next')).toBe(true);
+    }
+    expect(state('UnexpectedTransition')).toMatchObject({ Type: 'Fail', Error: 'UnexpectedTransition' });
+  });
+
+  it('has each decision lead where the description says', () => {
+    for (const step of RENOVATION.steps) {
+      if (step.kind === 'archive') continue;
+      const decisionState = step.kind === 'human' ? `${step.state}Decision` : 'PublicNoticeDecision';
+      for (const targets of Object.values(outcomesOf(step.phase))) {
+        for (const target of targets) expect(route(decisionState, target)).toBe(entryStateOf(target));
+      }
+    }
+  });
+
+  it('agrees with transition() on the static outcomes', () => {
+    for (const step of humanSteps) {
+      for (const [outcome, target] of Object.entries(step.outcomes)) {
+        if (typeof target !== 'string') continue;
+        expect(route(`${step.state}Decision`, transition(step.phase, outcome))).toBe(entryStateOf(target));
+      }
+    }
+  });
+
+  it.each<[string, Phase, string]>([
+    ['SafetyAppraisalDecision', 'rejected', 'Rejected'],
+    ['TownshipReviewDecision', 'village-appraisal', 'VillageAppraisal'],
+    ['TownshipReviewDecision', 'rejected', 'Rejected'],
+    ['CountyApprovalDecision', 'township-review', 'TownshipReview'],
+    ['CountyApprovalDecision', 'public-notice', 'OpenNotice'],
+    ['ObjectionReviewDecision', 'township-review', 'TownshipReview'],
+    ['MilestoneInspectionDecision', 'milestone-inspection', 'MilestoneInspection'],
+    ['InstallmentReleaseDecision', 'archiving', 'Archive'],
+    ['InstallmentReleaseDecision', 'final-acceptance', 'FinalAcceptance'],
+    ['AgreementDecision', 'installment-release', 'InstallmentRelease'],
+    ['PublicNoticeDecision', 'objection-review', 'ObjectionReview'],
+  ])('%s: next %s -> %s', (decisionState, next, expected) => {
+    expect(route(decisionState, next)).toBe(expected);
+  });
+
+  it('refuses a decision that skips steps', () => {
+    expect(route('TownshipReviewDecision', 'public-notice')).toBe('UnexpectedTransition');
+    expect(route('SafetyAppraisalDecision', 'archived')).toBe('UnexpectedTransition');
+  });
+
+  it('runs the public notice as open, timed wait until endsAt, close and a choice on its result', () => {
+    const open = task('OpenNotice');
+    expect(open.Resource).toBe(INVOKE_RESOURCE);
+    expect(open.Parameters).toEqual({
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the definition substitution named in docs/design.md
+      FunctionName: '${SystemTaskFn}',
+      Payload: { task: 'open-notice', 'householdId.$': '$.householdId' },
+    });
+    expect(open.ResultSelector).toEqual({ 'result.$': '$.Payload' });
+    expect(open.Next).toBe('NoticePeriod');
+    expect(state('NoticePeriod')).toEqual(
+      expect.objectContaining({ Type: 'Wait', TimestampPath: `${open.ResultPath}.result.endsAt`, Next: 'CloseNotice' }),
+    );
+    const close = task('CloseNotice');
+    expect(close.Parameters.Payload.task).toBe('close-notice');
+    expect(close.Next).toBe('PublicNoticeDecision');
+    expect(choice('PublicNoticeDecision').Choices.every((c) => c.Variable === `${close.ResultPath}.result.next`)).toBe(
+      true,
+    );
+  });
+
+  it('archives with a system task and ends in Archived', () => {
+    const archive = task('Archive');
+    expect(archive.Resource).toBe(INVOKE_RESOURCE);
+    expect(archive.Parameters.Payload.task).toBe('archive');
+    expect(archive.Next).toBe('Archived');
+    expect(state('Archived')).toMatchObject({ Type: 'Succeed' });
+    expect(state('Rejected')).toMatchObject({ Type: 'Succeed' });
+  });
+
+  it('ends an execution whose task went stale as Superseded and fails on the other workflow errors', () => {
+    const tasks = Object.values(definition.States).filter((s): s is TaskState => s.Type === 'Task');
+    expect(tasks.length).toBe(humanSteps.length + 3);
+    const caught = (t: TaskState, error: string) => t.Catch.find((c) => c.ErrorEquals.includes(error))?.Next;
+    for (const t of tasks) {
+      expect(caught(t, WORKFLOW_ERROR_NAMES.StaleTask)).toBe('Superseded');
+      expect(caught(t, WORKFLOW_ERROR_NAMES.HouseholdNotFound)).toBe('CannotContinue');
+      expect(caught(t, WORKFLOW_ERROR_NAMES.ProgramNotFound)).toBe('CannotContinue');
+      expect(t.Retry.flatMap((r) => r.ErrorEquals)).not.toContain('States.ALL');
+    }
+    expect(state('CannotContinue')).toMatchObject({ Type: 'Fail', ErrorPath: '$.error.Error' });
+  });
+
+  it('uses JSONPath only', () => {
+    const json = buildDefinitionJson();
+    expect(json).not.toContain('QueryLanguage');
+    expect(json).not.toContain('JSONata');
+    expect(json).not.toContain('Arguments');
+  });
+
+  it('takes the function names as options', () => {
+    const def = buildDefinition(RENOVATION, { recordTaskFunction: 'record', systemTaskFunction: 'system' });
+    const record = def.States.TownshipReview;
+    const system = def.States.Archive;
+    expect(record?.Type === 'Task' && record.Parameters.FunctionName).toBe('record');
+    expect(system?.Type === 'Task' && system.Parameters.FunctionName).toBe('system');
+  });
+
+  it('rejects a description whose outcome leads to a phase without a state', () => {
+    const broken = {
+      ...RENOVATION,
+      steps: RENOVATION.steps.filter((step) => step.phase !== 'village-appraisal'),
+    };
+    expect(() => buildDefinition(broken)).toThrow(/village-appraisal/);
+  });
+});
+
+describe('aws-local-stepfunctions validation', () => {
+  it('accepts the definition', () => {
+    expect(() => new StateMachine(JSON.parse(buildDefinitionJson()))).not.toThrow();
+  });
+
+  it('would reject a definition with a dangling Next (the validation is real)', () => {
+    const broken = JSON.parse(buildDefinitionJson());
+    broken.States.Archive.Next = 'Nowhere';
+    expect(() => new StateMachine(broken)).toThrow();
+  });
+});

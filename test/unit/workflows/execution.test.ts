@@ -1,0 +1,195 @@
+/**
+ * Runs the built definition in aws-local-stepfunctions with scripted decisions computed by
+ * `transition()`, the way the handlers compute them: the walk a household takes through the
+ * state machine must be the walk the description promises.
+ */
+import { StateMachine } from 'aws-local-stepfunctions';
+import { describe, expect, it } from 'vitest';
+import { WORKFLOW_ERROR_NAMES, WorkflowError } from '../../../domain/errors';
+import type { Phase } from '../../../domain/model';
+import { buildDefinitionJson } from '../../../workflows/builder';
+import { RENOVATION, transition } from '../../../workflows/renovation';
+
+const PLAN = {
+  installments: [
+    { milestone: 'agreement' },
+    { milestone: 'foundation' },
+    { milestone: 'roof' },
+    { milestone: 'acceptance' },
+  ],
+};
+
+const machine = new StateMachine(JSON.parse(buildDefinitionJson()));
+
+type Script = Partial<Record<Phase, string[]>>;
+type RunResult = { entered: string[]; succeeded: boolean; error?: string };
+
+function payloadOf(input: unknown): { step?: Phase; taskToken?: string } {
+  if (typeof input === 'object' && input !== null && 'Payload' in input) {
+    const payload = input.Payload;
+    if (typeof payload === 'object' && payload !== null) return payload;
+  }
+  throw new Error('task input without a Payload');
+}
+
+/** Plays the staff: each visit of a human step takes the next scripted outcome of its phase. */
+async function runHousehold(
+  startPhase: Phase,
+  script: Script,
+  options: { nextInstallment?: number; overrideNext?: Partial<Record<Phase, string>> } = {},
+) {
+  const remaining: Script = Object.fromEntries(Object.entries(script).map(([k, v]) => [k, [...v]]));
+  const { overrideNext } = options;
+  let nextInstallment = options.nextInstallment ?? 0;
+  const decide = (phase: Phase): { outcome: string; next: string } => {
+    const outcome = remaining[phase]?.shift();
+    if (outcome === undefined) throw new Error(`the script has no more outcomes for ${phase}`);
+    if (outcome === 'stale') throw new WorkflowError(WORKFLOW_ERROR_NAMES.StaleTask, 'household moved on');
+    if (outcome === 'missing') throw new WorkflowError(WORKFLOW_ERROR_NAMES.HouseholdNotFound, 'no such household');
+    const afterThis = phase === 'installment-release' ? nextInstallment + 1 : nextInstallment;
+    const next = overrideNext?.[phase] ?? transition(phase, outcome, { ...PLAN, nextInstallment: afterThis });
+    nextInstallment = afterThis;
+    return { outcome, next };
+  };
+
+  const handlers: Record<string, (input: unknown) => unknown> = {
+    OpenNotice: () => ({ Payload: { endsAt: new Date().toISOString() } }),
+    CloseNotice: () => ({ Payload: { next: decide('public-notice').next } }),
+    Archive: () => ({ Payload: { archived: true } }),
+  };
+  const seenTokens = new Set<string>();
+  for (const step of RENOVATION.steps) {
+    if (step.kind !== 'human') continue;
+    handlers[step.state] = (input) => {
+      const payload = payloadOf(input);
+      if (payload.step !== step.phase) throw new Error(`${step.state} recorded the step ${payload.step}`);
+      if (!payload.taskToken || seenTokens.has(payload.taskToken))
+        throw new Error('callback task without a fresh token');
+      seenTokens.add(payload.taskToken);
+      return decide(step.phase);
+    };
+  }
+
+  let tokens = 0;
+  const execution = machine.run(
+    { householdId: 'hh-1', phase: startPhase },
+    {
+      // The real service mints one token per callback task; so does this getter.
+      context: {
+        Task: {
+          get Token() {
+            tokens += 1;
+            return `token-${tokens}`;
+          },
+        },
+      },
+      overrides: {
+        taskResourceLocalHandlers: handlers as never,
+        waitTimeOverrides: { NoticePeriod: 0 },
+      },
+    },
+  );
+  const result: RunResult = { entered: [], succeeded: false };
+  for await (const event of execution.eventLogs) {
+    if (event.type === 'StateEntered') result.entered.push(event.state.name);
+    if (event.type === 'ExecutionSucceeded') result.succeeded = true;
+    if (event.type === 'ExecutionFailed') result.error = event.Error;
+  }
+  await execution.result.catch(() => undefined);
+  return result;
+}
+
+const humanOrSystem = (entered: string[]) =>
+  entered.filter((name) => !name.endsWith('Decision') && name !== 'RouteByPhase' && name !== 'NoticePeriod');
+
+describe('a household through the local state machine', () => {
+  it('follows send-backs, an upheld objection, a failed inspection and a failed acceptance to the archive', async () => {
+    const run = await runHousehold('safety-appraisal', {
+      'safety-appraisal': ['qualified'],
+      'village-appraisal': ['approved', 'approved'],
+      'township-review': ['send-back', 'approve', 'approve'],
+      'county-approval': ['approve', 'approve'],
+      'public-notice': ['objections', 'no-objection'],
+      'objection-review': ['upheld'],
+      agreement: ['signed'],
+      'installment-release': ['released', 'released', 'released', 'released'],
+      'milestone-inspection': ['fail', 'pass', 'pass'],
+      'final-acceptance': ['fail', 'pass'],
+    });
+
+    expect(run.succeeded).toBe(true);
+    expect(humanOrSystem(run.entered)).toEqual([
+      'SafetyAppraisal',
+      'VillageAppraisal',
+      'TownshipReview',
+      'VillageAppraisal',
+      'TownshipReview',
+      'CountyApproval',
+      'OpenNotice',
+      'CloseNotice',
+      'ObjectionReview',
+      'TownshipReview',
+      'CountyApproval',
+      'OpenNotice',
+      'CloseNotice',
+      'Agreement',
+      'InstallmentRelease',
+      'MilestoneInspection',
+      'MilestoneInspection',
+      'InstallmentRelease',
+      'MilestoneInspection',
+      'InstallmentRelease',
+      'FinalAcceptance',
+      'FinalAcceptance',
+      'InstallmentRelease',
+      'Archive',
+      'Archived',
+    ]);
+  });
+
+  it('ends in Rejected when the house is not dangerous', async () => {
+    const run = await runHousehold('safety-appraisal', { 'safety-appraisal': ['not-qualified'] });
+
+    expect(run.succeeded).toBe(true);
+    expect(run.entered.at(-1)).toBe('Rejected');
+  });
+
+  it('restarts at the phase in the input', async () => {
+    const run = await runHousehold(
+      'final-acceptance',
+      { 'final-acceptance': ['pass'], 'installment-release': ['released'] },
+      { nextInstallment: PLAN.installments.length - 1 },
+    );
+
+    expect(run.succeeded).toBe(true);
+    expect(humanOrSystem(run.entered)).toEqual(['FinalAcceptance', 'InstallmentRelease', 'Archive', 'Archived']);
+  });
+
+  it('ends quietly as Superseded when the handler reports that the household moved on', async () => {
+    const run = await runHousehold('county-approval', { 'county-approval': ['stale'] });
+
+    expect(run.succeeded).toBe(true);
+    expect(run.entered.at(-1)).toBe('Superseded');
+  });
+
+  it('fails with the workflow error name when the household does not exist', async () => {
+    const run = await runHousehold('village-appraisal', { 'village-appraisal': ['missing'] });
+
+    expect(run.succeeded).toBe(false);
+    expect(run.entered.at(-1)).toBe('CannotContinue');
+    expect(run.error).toBe(WORKFLOW_ERROR_NAMES.HouseholdNotFound);
+  });
+
+  it('fails with UnexpectedTransition when a decision names a phase the step does not lead to', async () => {
+    const run = await runHousehold(
+      'township-review',
+      { 'township-review': ['approve'] },
+      {
+        overrideNext: { 'township-review': 'agreement' },
+      },
+    );
+
+    expect(run.succeeded).toBe(false);
+    expect(run.error).toBe('UnexpectedTransition');
+  });
+});

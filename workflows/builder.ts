@@ -1,0 +1,292 @@
+/**
+ * Turns the declarative process description into an Amazon States Language definition (JSONPath),
+ * following the state machine contract of docs/design.md:
+ *
+ * - `RouteByPhase` chooses the state of the household's current phase, so an execution can start
+ *   (or restart) at any phase;
+ * - each human step is one fragment: a callback task that records the pending task and waits for
+ *   the decision (no timeout: a person's delay never fails the execution), then a choice on the
+ *   decision's `next` phase;
+ * - the public notice opens, waits until its end timestamp, closes and chooses;
+ * - archiving runs its system task and ends in `Archived`.
+ */
+
+import { WORKFLOW_ERROR_NAMES } from '../domain/errors';
+import type { Phase } from '../domain/model';
+import type { ArchiveStep, HumanStep, ProcessDescription, PublicNoticeStep, Step } from './renovation';
+import { outcomesOf, RENOVATION } from './renovation';
+
+export type JsonPathChoiceRule = { readonly Variable: string; readonly StringEquals: string; readonly Next: string };
+export type Retrier = {
+  readonly ErrorEquals: readonly string[];
+  readonly IntervalSeconds: number;
+  readonly MaxAttempts: number;
+  readonly BackoffRate: number;
+  readonly JitterStrategy: 'FULL';
+};
+export type Catcher = { readonly ErrorEquals: readonly string[]; readonly ResultPath: string; readonly Next: string };
+
+export type TaskState = {
+  readonly Type: 'Task';
+  readonly Comment?: string;
+  readonly Resource: string;
+  readonly Parameters: { readonly FunctionName: string; readonly Payload: Record<string, string> };
+  readonly ResultSelector?: Record<string, string>;
+  readonly ResultPath: string;
+  readonly Retry: readonly Retrier[];
+  readonly Catch: readonly Catcher[];
+  readonly Next: string;
+};
+export type ChoiceState = {
+  readonly Type: 'Choice';
+  readonly Comment?: string;
+  readonly Choices: readonly JsonPathChoiceRule[];
+  readonly Default: string;
+};
+export type WaitState = {
+  readonly Type: 'Wait';
+  readonly Comment?: string;
+  readonly TimestampPath: string;
+  readonly Next: string;
+};
+export type SucceedState = { readonly Type: 'Succeed'; readonly Comment?: string };
+/** A Fail state names its error either literally (`Error`, `Cause`) or from the state (`ErrorPath`, `CausePath`). */
+export type FailState = {
+  readonly Type: 'Fail';
+  readonly Comment?: string;
+  readonly Error?: string;
+  readonly Cause?: string;
+  readonly ErrorPath?: string;
+  readonly CausePath?: string;
+};
+export type AslState = TaskState | ChoiceState | WaitState | SucceedState | FailState;
+
+export type AslDefinition = {
+  readonly Comment: string;
+  readonly StartAt: string;
+  readonly States: Record<string, AslState>;
+};
+
+export type BuildOptions = {
+  /** FunctionName of the callback tasks; a definition substitution by default. */
+  readonly recordTaskFunction?: string;
+  /** FunctionName of the system tasks; a definition substitution by default. */
+  readonly systemTaskFunction?: string;
+};
+
+/** Names of the definition substitutions that hold the two function ARNs (CDK `definitionSubstitutions`). */
+export const SUBSTITUTIONS = { recordTask: 'RecordTaskFn', systemTask: 'SystemTaskFn' } as const;
+
+/** `${Name}`: how a definition substitution is written inside the ASL. */
+export function placeholder(name: string): string {
+  return `\${${name}}`;
+}
+
+export const ROUTE_STATE = 'RouteByPhase';
+export const UNEXPECTED_TRANSITION_STATE = 'UnexpectedTransition';
+export const UNEXPECTED_PHASE_STATE = 'UnexpectedPhase';
+export const SUPERSEDED_STATE = 'Superseded';
+export const CANNOT_CONTINUE_STATE = 'CannotContinue';
+export const DECISION_SUFFIX = 'Decision';
+export const CALLBACK_RESOURCE = 'arn:aws:states:::lambda:invoke.waitForTaskToken';
+export const INVOKE_RESOURCE = 'arn:aws:states:::lambda:invoke';
+/** Where the human decision (`{ outcome, next }`) and the close-notice result land in the state. */
+export const DECISION_PATH = '$.decision';
+
+/** Transient Lambda service errors: retried with backoff, never caught. */
+export const LAMBDA_SERVICE_ERRORS = [
+  'Lambda.ServiceException',
+  'Lambda.AWSLambdaException',
+  'Lambda.SdkClientException',
+  'Lambda.TooManyRequestsException',
+] as const;
+
+const RETRY_LAMBDA_SERVICE_ERRORS: Retrier = {
+  ErrorEquals: LAMBDA_SERVICE_ERRORS,
+  IntervalSeconds: 2,
+  MaxAttempts: 6,
+  BackoffRate: 2,
+  JitterStrategy: 'FULL',
+};
+
+/**
+ * A stale task means the household moved on under another execution (or a restart at a later
+ * phase): the household record, not the execution, is the source of truth, so this execution
+ * ends quietly. The other workflow errors cannot be fixed by retrying and end the execution with
+ * their own name (the failed-executions alarm fires).
+ */
+const CATCHERS: readonly Catcher[] = [
+  { ErrorEquals: [WORKFLOW_ERROR_NAMES.StaleTask], ResultPath: '$.error', Next: SUPERSEDED_STATE },
+  {
+    ErrorEquals: [
+      WORKFLOW_ERROR_NAMES.HouseholdNotFound,
+      WORKFLOW_ERROR_NAMES.ProgramNotFound,
+      WORKFLOW_ERROR_NAMES.UnknownSystemTask,
+    ],
+    ResultPath: '$.error',
+    Next: CANNOT_CONTINUE_STATE,
+  },
+];
+
+/** The state that begins the work of `phase`: where a route or a decision leading to it goes. */
+export function entryStateOf(phase: Phase, description: ProcessDescription = RENOVATION): string {
+  const terminal = description.terminals[phase];
+  if (terminal) return terminal;
+  const step = description.steps.find((s) => s.phase === phase);
+  if (!step) throw new Error(`the process has no state for the phase '${phase}'`);
+  return step.kind === 'notice' ? step.open.state : step.state;
+}
+
+/** The Choice state that follows a step and routes on its decision, if the step has one. */
+export function decisionStateOf(step: Step): string | undefined {
+  if (step.kind === 'human') return `${step.state}${DECISION_SUFFIX}`;
+  if (step.kind === 'notice') return `${toPascalCase(step.phase)}${DECISION_SUFFIX}`;
+  return undefined;
+}
+
+function toPascalCase(kebab: string): string {
+  return kebab
+    .split('-')
+    .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
+    .join('');
+}
+
+function decisionChoice(step: Step, variable: string, description: ProcessDescription): ChoiceState {
+  const targets = [...new Set(Object.values(outcomesOf(step.phase, description)).flat())];
+  return {
+    Type: 'Choice',
+    Comment: `Where the decision of ${step.title.en} leads`,
+    Choices: targets.map((phase) => ({
+      Variable: variable,
+      StringEquals: phase,
+      Next: entryStateOf(phase, description),
+    })),
+    Default: UNEXPECTED_TRANSITION_STATE,
+  };
+}
+
+function systemTask(task: string, functionName: string, resultPath: string, next: string, comment: string): TaskState {
+  return {
+    Type: 'Task',
+    Comment: comment,
+    Resource: INVOKE_RESOURCE,
+    Parameters: { FunctionName: functionName, Payload: { task, 'householdId.$': '$.householdId' } },
+    ResultSelector: { 'result.$': '$.Payload' },
+    ResultPath: resultPath,
+    Retry: [RETRY_LAMBDA_SERVICE_ERRORS],
+    Catch: CATCHERS,
+    Next: next,
+  };
+}
+
+function humanStepStates(step: HumanStep, recordTaskFunction: string, description: ProcessDescription) {
+  const decision = decisionStateOf(step) ?? `${step.state}${DECISION_SUFFIX}`;
+  const task: TaskState = {
+    Type: 'Task',
+    Comment: `${step.title.zh} ${step.title.en}: waits for ${step.role} (${step.level}) to ${step.action}`,
+    Resource: CALLBACK_RESOURCE,
+    Parameters: {
+      FunctionName: recordTaskFunction,
+      Payload: { 'taskToken.$': '$$.Task.Token', 'householdId.$': '$.householdId', step: step.phase },
+    },
+    ResultPath: DECISION_PATH,
+    Retry: [RETRY_LAMBDA_SERVICE_ERRORS],
+    Catch: CATCHERS,
+    Next: decision,
+  };
+  return { [step.state]: task, [decision]: decisionChoice(step, `${DECISION_PATH}.next`, description) };
+}
+
+function noticeStates(step: PublicNoticeStep, systemTaskFunction: string, description: ProcessDescription) {
+  const decision = decisionStateOf(step) ?? `${toPascalCase(step.phase)}${DECISION_SUFFIX}`;
+  const wait: WaitState = {
+    Type: 'Wait',
+    Comment: `${step.title.zh} ${step.title.en}: objections are recorded while it runs`,
+    TimestampPath: '$.notice.result.endsAt',
+    Next: step.close.state,
+  };
+  return {
+    [step.open.state]: systemTask(step.open.task, systemTaskFunction, '$.notice', step.wait.state, 'Opens the notice'),
+    [step.wait.state]: wait,
+    [step.close.state]: systemTask(step.close.task, systemTaskFunction, DECISION_PATH, decision, 'Closes the notice'),
+    [decision]: decisionChoice(step, `${DECISION_PATH}.result.next`, description),
+  };
+}
+
+function archiveStates(step: ArchiveStep, systemTaskFunction: string, description: ProcessDescription) {
+  return {
+    [step.state]: systemTask(
+      step.task,
+      systemTaskFunction,
+      '$.archive',
+      entryStateOf(step.next, description),
+      `${step.title.zh} ${step.title.en}`,
+    ),
+  };
+}
+
+export function buildDefinition(description: ProcessDescription = RENOVATION, opts: BuildOptions = {}): AslDefinition {
+  const recordTaskFunction = opts.recordTaskFunction ?? placeholder(SUBSTITUTIONS.recordTask);
+  const systemTaskFunction = opts.systemTaskFunction ?? placeholder(SUBSTITUTIONS.systemTask);
+
+  const route: ChoiceState = {
+    Type: 'Choice',
+    Comment: "Starts (or restarts) at the household's current phase",
+    Choices: description.steps.map((step) => ({
+      Variable: '$.phase',
+      StringEquals: step.phase,
+      Next: entryStateOf(step.phase, description),
+    })),
+    Default: UNEXPECTED_PHASE_STATE,
+  };
+
+  const states: Record<string, AslState> = { [ROUTE_STATE]: route };
+  const add = (fragment: Record<string, AslState>) => {
+    for (const [name, state] of Object.entries(fragment)) {
+      if (Object.hasOwn(states, name)) throw new Error(`two steps of the process use the state name '${name}'`);
+      states[name] = state;
+    }
+  };
+
+  for (const step of description.steps) {
+    if (step.kind === 'human') add(humanStepStates(step, recordTaskFunction, description));
+    else if (step.kind === 'notice') add(noticeStates(step, systemTaskFunction, description));
+    else add(archiveStates(step, systemTaskFunction, description));
+  }
+  for (const [phase, name] of Object.entries(description.terminals)) {
+    add({ [name]: { Type: 'Succeed', Comment: `The household is ${phase}` } });
+  }
+  add({
+    [SUPERSEDED_STATE]: {
+      Type: 'Succeed',
+      Comment: 'The household moved on under another execution; this one has nothing left to do',
+    },
+    [CANNOT_CONTINUE_STATE]: {
+      Type: 'Fail',
+      Comment: 'A workflow error no retry can fix (unknown household or program, unknown system task)',
+      ErrorPath: '$.error.Error',
+      CausePath: '$.error.Cause',
+    },
+    [UNEXPECTED_TRANSITION_STATE]: {
+      Type: 'Fail',
+      Error: 'UnexpectedTransition',
+      Cause: 'A decision named a phase the process does not lead to from this step',
+    },
+    [UNEXPECTED_PHASE_STATE]: {
+      Type: 'Fail',
+      Error: 'UnexpectedPhase',
+      Cause: 'The execution input names no active phase of the process',
+    },
+  });
+
+  return {
+    Comment: 'Anju: one household through the rural dangerous-housing renovation process',
+    StartAt: ROUTE_STATE,
+    States: states,
+  };
+}
+
+/** The renovation definition as JSON, with the `${RecordTaskFn}` / `${SystemTaskFn}` substitutions left in. */
+export function buildDefinitionJson(opts: BuildOptions = {}): string {
+  return JSON.stringify(buildDefinition(RENOVATION, opts));
+}
