@@ -6,7 +6,7 @@
  *   (or restart) at any phase;
  * - each human step is one fragment: a callback task that records the pending task and waits for
  *   the decision (no timeout: a person's delay never fails the execution), then a choice on the
- *   decision's `next` phase;
+ *   decision's `next` phase, whose first rule sends a `resync` outcome back to `RouteByPhase`;
  * - the public notice opens, waits until its end timestamp, closes and chooses;
  * - archiving runs its system task and ends in `Archived`.
  */
@@ -16,7 +16,15 @@ import type { Phase } from '../domain/model';
 import type { ArchiveStep, HumanStep, ProcessDescription, PublicNoticeStep, Step } from './renovation';
 import { outcomesOf, RENOVATION } from './renovation';
 
-export type JsonPathChoiceRule = { readonly Variable: string; readonly StringEquals: string; readonly Next: string };
+export type JsonPathChoiceRule =
+  | { readonly Variable: string; readonly StringEquals: string; readonly Next: string }
+  | {
+      readonly And: readonly [
+        { readonly Variable: string; readonly IsPresent: true },
+        { readonly Variable: string; readonly StringEquals: string },
+      ];
+      readonly Next: string;
+    };
 export type Retrier = {
   readonly ErrorEquals: readonly string[];
   readonly IntervalSeconds: number;
@@ -50,6 +58,12 @@ export type WaitState = {
   readonly Next: string;
 };
 export type SucceedState = { readonly Type: 'Succeed'; readonly Comment?: string };
+export type PassState = {
+  readonly Type: 'Pass';
+  readonly Comment?: string;
+  readonly Parameters: Record<string, string>;
+  readonly Next: string;
+};
 /** A Fail state names its error either literally (`Error`, `Cause`) or from the state (`ErrorPath`, `CausePath`). */
 export type FailState = {
   readonly Type: 'Fail';
@@ -59,7 +73,7 @@ export type FailState = {
   readonly ErrorPath?: string;
   readonly CausePath?: string;
 };
-export type AslState = TaskState | ChoiceState | WaitState | SucceedState | FailState;
+export type AslState = TaskState | ChoiceState | WaitState | SucceedState | FailState | PassState;
 
 export type AslDefinition = {
   readonly Comment: string;
@@ -87,6 +101,14 @@ export const UNEXPECTED_TRANSITION_STATE = 'UnexpectedTransition';
 export const UNEXPECTED_PHASE_STATE = 'UnexpectedPhase';
 export const SUPERSEDED_STATE = 'Superseded';
 export const CANNOT_CONTINUE_STATE = 'CannotContinue';
+/**
+ * The household record, not the execution, is the source of truth. An execution (re)started at a
+ * phase the household has already left is told so by its first task (`outcome: 'resync'`, `next`:
+ * the household's phase) and re-routes from there instead of failing.
+ */
+export const RESYNC_OUTCOME = 'resync';
+export const RESYNC_STATE = 'ResyncPhase';
+export const RESYNC_AFTER_NOTICE_STATE = 'ResyncAfterNotice';
 export const DECISION_SUFFIX = 'Decision';
 export const CALLBACK_RESOURCE = 'arn:aws:states:::lambda:invoke.waitForTaskToken';
 export const INVOKE_RESOURCE = 'arn:aws:states:::lambda:invoke';
@@ -151,16 +173,31 @@ function toPascalCase(kebab: string): string {
     .join('');
 }
 
-function decisionChoice(step: Step, variable: string, description: ProcessDescription): ChoiceState {
+function decisionChoice(
+  step: Step,
+  decisionPath: string,
+  resyncState: string,
+  description: ProcessDescription,
+): ChoiceState {
   const targets = [...new Set(Object.values(outcomesOf(step.phase, description)).flat())];
   return {
     Type: 'Choice',
     Comment: `Where the decision of ${step.title.en} leads`,
-    Choices: targets.map((phase) => ({
-      Variable: variable,
-      StringEquals: phase,
-      Next: entryStateOf(phase, description),
-    })),
+    Choices: [
+      {
+        // A missing path would make the Choice fail at run time, hence the IsPresent guard.
+        And: [
+          { Variable: `${decisionPath}.outcome`, IsPresent: true },
+          { Variable: `${decisionPath}.outcome`, StringEquals: RESYNC_OUTCOME },
+        ],
+        Next: resyncState,
+      },
+      ...targets.map((phase) => ({
+        Variable: `${decisionPath}.next`,
+        StringEquals: phase,
+        Next: entryStateOf(phase, description),
+      })),
+    ],
     Default: UNEXPECTED_TRANSITION_STATE,
   };
 }
@@ -194,7 +231,7 @@ function humanStepStates(step: HumanStep, recordTaskFunction: string, descriptio
     Catch: CATCHERS,
     Next: decision,
   };
-  return { [step.state]: task, [decision]: decisionChoice(step, `${DECISION_PATH}.next`, description) };
+  return { [step.state]: task, [decision]: decisionChoice(step, DECISION_PATH, RESYNC_STATE, description) };
 }
 
 function noticeStates(step: PublicNoticeStep, systemTaskFunction: string, description: ProcessDescription) {
@@ -209,7 +246,7 @@ function noticeStates(step: PublicNoticeStep, systemTaskFunction: string, descri
     [step.open.state]: systemTask(step.open.task, systemTaskFunction, '$.notice', step.wait.state, 'Opens the notice'),
     [step.wait.state]: wait,
     [step.close.state]: systemTask(step.close.task, systemTaskFunction, DECISION_PATH, decision, 'Closes the notice'),
-    [decision]: decisionChoice(step, `${DECISION_PATH}.result.next`, description),
+    [decision]: decisionChoice(step, `${DECISION_PATH}.result`, RESYNC_AFTER_NOTICE_STATE, description),
   };
 }
 
@@ -232,11 +269,9 @@ export function buildDefinition(description: ProcessDescription = RENOVATION, op
   const route: ChoiceState = {
     Type: 'Choice',
     Comment: "Starts (or restarts) at the household's current phase",
-    Choices: description.steps.map((step) => ({
-      Variable: '$.phase',
-      StringEquals: step.phase,
-      Next: entryStateOf(step.phase, description),
-    })),
+    Choices: [...description.steps.map((step) => step.phase), ...(Object.keys(description.terminals) as Phase[])].map(
+      (phase) => ({ Variable: '$.phase', StringEquals: phase, Next: entryStateOf(phase, description) }),
+    ),
     Default: UNEXPECTED_PHASE_STATE,
   };
 
@@ -266,6 +301,18 @@ export function buildDefinition(description: ProcessDescription = RENOVATION, op
       Comment: 'A workflow error no retry can fix (unknown household or program, unknown system task)',
       ErrorPath: '$.error.Error',
       CausePath: '$.error.Cause',
+    },
+    [RESYNC_STATE]: {
+      Type: 'Pass',
+      Comment: "Catch up with the household's recorded phase",
+      Parameters: { 'householdId.$': '$.householdId', 'phase.$': `${DECISION_PATH}.next` },
+      Next: ROUTE_STATE,
+    },
+    [RESYNC_AFTER_NOTICE_STATE]: {
+      Type: 'Pass',
+      Comment: "The notice had already closed: catch up with the household's recorded phase",
+      Parameters: { 'householdId.$': '$.householdId', 'phase.$': `${DECISION_PATH}.result.next` },
+      Next: ROUTE_STATE,
     },
     [UNEXPECTED_TRANSITION_STATE]: {
       Type: 'Fail',

@@ -77,16 +77,20 @@ export async function openNotice(householdId: string, now: Date = new Date()): P
 
 const CLOSE_ATTEMPTS = 3;
 
-export async function closeNotice(householdId: string, now: Date = new Date()): Promise<{ next: Phase }> {
+export async function closeNotice(
+  householdId: string,
+  now: Date = new Date(),
+): Promise<{ outcome: string; next: Phase }> {
   for (let attempt = 1; ; attempt++) {
     const file = await loadFile(householdId);
-    if (file.household.phase !== 'public-notice') return { next: file.household.phase };
+    // Closed already (a retry, or an execution restarted at a stale phase): catch up, decide nothing.
+    if (file.household.phase !== 'public-notice') return { outcome: 'resync', next: file.household.phase };
     const open = file.objections.filter((objection) => objection.status === 'open');
     const outcome = open.length > 0 ? 'objections' : 'no-objection';
     try {
       const next = await moveBySystem(file, outcome, 'close-notice', { openObjections: open.length }, now);
       logger.info('public notice closed', { householdId, next });
-      return { next };
+      return { outcome, next };
     } catch (error) {
       // An objection recorded at the last moment bumped the version: read again and decide again.
       if (!(error instanceof ConflictError) || attempt >= CLOSE_ATTEMPTS) throw error;

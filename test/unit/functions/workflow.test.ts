@@ -11,7 +11,7 @@ import { handler as recordTask } from '../../../functions/workflow/record-task';
 import { handler as systemTask } from '../../../functions/workflow/system-task';
 import { context } from './support/api';
 import { HOUSEHOLD_ID, household, householdItem, NOW, openTaskItem, programItem, TOKEN } from './support/fixtures';
-import { ddbMock, givenFile, namedError, resetMocks, s3Mock, sfnMock } from './support/mocks';
+import { ddbMock, givenFile, namedError, resetMocks, s3Mock, sfnMock, transactionCanceled } from './support/mocks';
 
 const NEW_TOKEN = 'token-new';
 
@@ -131,7 +131,7 @@ describe('SystemTaskFn', () => {
 
     const result = await systemTask({ task: 'close-notice', householdId: HOUSEHOLD_ID }, context);
 
-    expect(result).toEqual({ next: 'agreement' });
+    expect(result).toEqual({ outcome: 'no-objection', next: 'agreement' });
     const items = ddbMock.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems ?? [];
     expect(items[0]?.Put?.ExpressionAttributeValues).toEqual({ ':expected': 5 });
     expect(items[0]?.Put?.Item).toMatchObject({ phase: 'agreement', version: 6 });
@@ -156,16 +156,29 @@ describe('SystemTaskFn', () => {
 
     const result = await systemTask({ task: 'close-notice', householdId: HOUSEHOLD_ID }, context);
 
-    expect(result).toEqual({ next: 'objection-review' });
+    expect(result).toEqual({ outcome: 'objections', next: 'objection-review' });
   });
 
-  it('close-notice is idempotent: a household that moved on is answered with its phase', async () => {
+  it('close-notice is idempotent: a household that moved on is answered with resync and its phase', async () => {
     givenFile([householdItem(household({ phase: 'agreement', version: 6 }))]);
 
     const result = await systemTask({ task: 'close-notice', householdId: HOUSEHOLD_ID }, context);
 
-    expect(result).toEqual({ next: 'agreement' });
+    expect(result).toEqual({ outcome: 'resync', next: 'agreement' });
     expect(ddbMock.commandCalls(TransactWriteCommand)).toHaveLength(0);
+  });
+
+  it('close-notice answers resync when another writer closed the notice while it was deciding', async () => {
+    ddbMock
+      .on(QueryCommand, { KeyConditionExpression: 'PK = :pk' })
+      .resolvesOnce({ Items: [householdItem(household({ phase: 'public-notice', version: 5 }))] })
+      .resolves({ Items: [householdItem(household({ phase: 'objection-review', version: 6 }))] });
+    ddbMock.on(TransactWriteCommand).rejects(transactionCanceled(0, 2));
+
+    const result = await systemTask({ task: 'close-notice', householdId: HOUSEHOLD_ID }, context);
+
+    expect(result).toEqual({ outcome: 'resync', next: 'objection-review' });
+    expect(ddbMock.commandCalls(TransactWriteCommand)).toHaveLength(1);
   });
 
   it('archive writes the ledger card to the evidence bucket and archives; a second run does nothing', async () => {

@@ -1,7 +1,7 @@
 import { StateMachine } from 'aws-local-stepfunctions';
 import { describe, expect, it } from 'vitest';
 import { WORKFLOW_ERROR_NAMES } from '../../../domain/errors';
-import type { Phase } from '../../../domain/model';
+import { PHASES, type Phase } from '../../../domain/model';
 import {
   type AslDefinition,
   type AslState,
@@ -11,6 +11,7 @@ import {
   type ChoiceState,
   entryStateOf,
   INVOKE_RESOURCE,
+  type JsonPathChoiceRule,
   LAMBDA_SERVICE_ERRORS,
   type TaskState,
 } from '../../../workflows/builder';
@@ -36,10 +37,72 @@ function task(name: string): TaskState {
   return found;
 }
 
-/** Where a Choice sends a value, evaluated like Step Functions does: first matching rule, else Default. */
-function route(choiceName: string, value: string): string {
+function valueAt(input: unknown, path: string): unknown {
+  let current: unknown = input;
+  for (const key of path
+    .replace(/^\$\.?/, '')
+    .split('.')
+    .filter(Boolean)) {
+    if (typeof current !== 'object' || current === null || !Object.hasOwn(current, key)) return undefined;
+    current = (current as Record<string, unknown>)[key];
+  }
+  return current;
+}
+
+type Comparison = { readonly Variable: string; readonly StringEquals?: string; readonly IsPresent?: boolean };
+
+/** Like Step Functions: a comparison on a path missing from the input is a States.Runtime error, not false. */
+function compare(comparison: Comparison, input: unknown): boolean {
+  const value = valueAt(input, comparison.Variable);
+  if (comparison.IsPresent !== undefined) return (value !== undefined) === comparison.IsPresent;
+  if (value === undefined) throw new Error(`States.Runtime: invalid path '${comparison.Variable}'`);
+  return value === comparison.StringEquals;
+}
+
+function matches(rule: JsonPathChoiceRule, input: unknown): boolean {
+  if ('And' in rule) return rule.And.every((comparison) => compare(comparison, input));
+  return compare(rule, input);
+}
+
+/** Where a Choice sends an input, evaluated like Step Functions does: first matching rule, else Default. */
+function choose(choiceName: string, input: unknown): string {
   const rules = choice(choiceName);
-  return rules.Choices.find((rule) => rule.StringEquals === value)?.Next ?? rules.Default;
+  return rules.Choices.find((rule) => matches(rule, input))?.Next ?? rules.Default;
+}
+
+/** The state input that reaches a Choice: the phase for RouteByPhase, else the decision at its path. */
+function inputFor(choiceName: string, next: string, outcome?: string): Record<string, unknown> {
+  const decision = outcome === undefined ? { next } : { outcome, next };
+  if (choiceName === 'RouteByPhase') return { householdId: 'hh-1', phase: next };
+  if (choiceName === 'PublicNoticeDecision') return { householdId: 'hh-1', decision: { result: decision } };
+  return { householdId: 'hh-1', decision };
+}
+
+function route(choiceName: string, next: string, outcome?: string): string {
+  return choose(choiceName, inputFor(choiceName, next, outcome));
+}
+
+/** Runs the Choice and Pass states from `start` and names every state entered, up to the first other state. */
+function walk(start: string, input: unknown): string[] {
+  const entered = [start];
+  let current: unknown = input;
+  for (let s = state(start); s.Type === 'Choice' || s.Type === 'Pass'; ) {
+    let next: string;
+    if (s.Type === 'Choice') {
+      next = choose(entered.at(-1) ?? start, current);
+    } else {
+      const input = current;
+      current = Object.fromEntries(
+        Object.entries(s.Parameters).map(([key, path]) =>
+          key.endsWith('.$') ? [key.slice(0, -2), valueAt(input, path)] : [key, path],
+        ),
+      );
+      next = s.Next;
+    }
+    entered.push(next);
+    s = state(next);
+  }
+  return entered;
 }
 
 function successors(s: AslState): string[] {
@@ -49,6 +112,7 @@ function successors(s: AslState): string[] {
     case 'Task':
       return [s.Next, ...s.Catch.map((c) => c.Next)];
     case 'Wait':
+    case 'Pass':
       return [s.Next];
     default:
       return [];
@@ -70,12 +134,17 @@ function reachableFrom(def: AslDefinition, start: string): Set<string> {
 const humanSteps = RENOVATION.steps.flatMap((step) => (step.kind === 'human' ? [step] : []));
 
 describe('the state machine graph', () => {
-  it('starts with RouteByPhase, a branch for every non-terminal phase, and an unknown phase fails', () => {
+  it('starts with RouteByPhase, a branch for every phase, terminal ones included, and an unknown phase fails', () => {
     expect(definition.StartAt).toBe('RouteByPhase');
-    const routed = choice('RouteByPhase').Choices.map((c) => c.StringEquals);
-    expect([...routed].sort()).toEqual([...ACTIVE_PHASES].sort());
+    const routed = choice('RouteByPhase').Choices.map((c) => ('StringEquals' in c ? c.StringEquals : undefined));
+    expect([...routed].sort()).toEqual([...PHASES].sort());
     expect(state(choice('RouteByPhase').Default)).toMatchObject({ Type: 'Fail' });
-    expect(route('RouteByPhase', 'archived')).toBe('UnexpectedPhase');
+    expect(route('RouteByPhase', 'demolished')).toBe('UnexpectedPhase');
+  });
+
+  it('routes the terminal phases to their end states, so a resynced finished household ends properly', () => {
+    expect(route('RouteByPhase', 'archived')).toBe('Archived');
+    expect(route('RouteByPhase', 'rejected')).toBe('Rejected');
   });
 
   it('routes each phase to its business state', () => {
@@ -84,6 +153,7 @@ describe('the state machine graph', () => {
     expect(route('RouteByPhase', 'public-notice')).toBe('OpenNotice');
     expect(route('RouteByPhase', 'milestone-inspection')).toBe('MilestoneInspection');
     expect(route('RouteByPhase', 'archiving')).toBe('Archive');
+    for (const phase of ACTIVE_PHASES) expect(route('RouteByPhase', phase)).toBe(entryStateOf(phase));
   });
 
   it('reaches every state from RouteByPhase and points at no missing state', () => {
@@ -128,7 +198,8 @@ describe('the state machine graph', () => {
     for (const step of humanSteps) {
       const decision = choice(`${step.state}Decision`);
       expect(decision.Default).toBe('UnexpectedTransition');
-      expect(decision.Choices.every((c) => c.Variable === '$.decision.next')).toBe(true);
+      expect(decision.Choices.slice(1).every((c) => 'Variable' in c && c.Variable === '$.decision.next')).toBe(true);
+      expect(route(`${step.state}Decision`, 'demolished', 'approve')).toBe('UnexpectedTransition');
     }
     expect(state('UnexpectedTransition')).toMatchObject({ Type: 'Fail', Error: 'UnexpectedTransition' });
   });
@@ -147,7 +218,7 @@ describe('the state machine graph', () => {
     for (const step of humanSteps) {
       for (const [outcome, target] of Object.entries(step.outcomes)) {
         if (typeof target !== 'string') continue;
-        expect(route(`${step.state}Decision`, transition(step.phase, outcome))).toBe(entryStateOf(target));
+        expect(route(`${step.state}Decision`, transition(step.phase, outcome), outcome)).toBe(entryStateOf(target));
       }
     }
   });
@@ -173,6 +244,81 @@ describe('the state machine graph', () => {
     expect(route('SafetyAppraisalDecision', 'archived')).toBe('UnexpectedTransition');
   });
 
+  it('checks the resync outcome first in every decision, guarded by IsPresent, and catches up in a Pass state', () => {
+    const decisions: [string, string, string][] = [
+      ...humanSteps.map((step): [string, string, string] => [`${step.state}Decision`, '$.decision', 'ResyncPhase']),
+      ['PublicNoticeDecision', '$.decision.result', 'ResyncAfterNotice'],
+    ];
+    for (const [decisionState, path, resyncState] of decisions) {
+      expect(choice(decisionState).Choices[0]).toEqual({
+        And: [
+          { Variable: `${path}.outcome`, IsPresent: true },
+          { Variable: `${path}.outcome`, StringEquals: 'resync' },
+        ],
+        Next: resyncState,
+      });
+    }
+    expect(state('ResyncPhase')).toEqual({
+      Type: 'Pass',
+      Comment: expect.any(String),
+      Parameters: { 'householdId.$': '$.householdId', 'phase.$': '$.decision.next' },
+      Next: 'RouteByPhase',
+    });
+    expect(state('ResyncAfterNotice')).toEqual({
+      Type: 'Pass',
+      Comment: expect.any(String),
+      Parameters: { 'householdId.$': '$.householdId', 'phase.$': '$.decision.result.next' },
+      Next: 'RouteByPhase',
+    });
+  });
+
+  it('catches a resynced township review up with a household already at county approval', () => {
+    const input = {
+      householdId: 'hh-1',
+      phase: 'township-review',
+      decision: { outcome: 'resync', next: 'county-approval' },
+    };
+    expect(walk('TownshipReviewDecision', input)).toEqual([
+      'TownshipReviewDecision',
+      'ResyncPhase',
+      'RouteByPhase',
+      'CountyApproval',
+    ]);
+  });
+
+  it.each<[string, Phase, string]>([
+    ['SafetyAppraisalDecision', 'rejected', 'Rejected'],
+    ['TownshipReviewDecision', 'rejected', 'Rejected'],
+    ['VillageAppraisalDecision', 'archived', 'Archived'],
+    ['CountyApprovalDecision', 'milestone-inspection', 'MilestoneInspection'],
+    ['PublicNoticeDecision', 'agreement', 'Agreement'],
+    ['PublicNoticeDecision', 'rejected', 'Rejected'],
+  ])('%s: resync to %s, even where the step does not lead, ends at %s', (decisionState, next, expected) => {
+    const entered = walk(decisionState, { householdId: 'hh-1', ...inputFor(decisionState, next, 'resync') });
+    const resyncState = decisionState === 'PublicNoticeDecision' ? 'ResyncAfterNotice' : 'ResyncPhase';
+    expect(entered).toEqual([decisionState, resyncState, 'RouteByPhase', expected]);
+  });
+
+  it('fails a resync to a phase the process does not know as UnexpectedPhase', () => {
+    expect(walk('AgreementDecision', inputFor('AgreementDecision', 'demolished', 'resync')).at(-1)).toBe(
+      'UnexpectedPhase',
+    );
+  });
+
+  it('goes by next when the decision has no outcome field', () => {
+    // Without the IsPresent guard the resync rule itself would fail the execution on such a decision.
+    const unguarded: JsonPathChoiceRule = {
+      Variable: '$.decision.outcome',
+      StringEquals: 'resync',
+      Next: 'ResyncPhase',
+    };
+    expect(() => matches(unguarded, inputFor('TownshipReviewDecision', 'county-approval'))).toThrow(/States.Runtime/);
+
+    expect(route('TownshipReviewDecision', 'county-approval')).toBe('CountyApproval');
+    expect(route('PublicNoticeDecision', 'objection-review')).toBe('ObjectionReview');
+    expect(route('CountyApprovalDecision', 'agreement')).toBe('UnexpectedTransition');
+  });
+
   it('runs the public notice as open, timed wait until endsAt, close and a choice on its result', () => {
     const open = task('OpenNotice');
     expect(open.Resource).toBe(INVOKE_RESOURCE);
@@ -189,9 +335,8 @@ describe('the state machine graph', () => {
     const close = task('CloseNotice');
     expect(close.Parameters.Payload.task).toBe('close-notice');
     expect(close.Next).toBe('PublicNoticeDecision');
-    expect(choice('PublicNoticeDecision').Choices.every((c) => c.Variable === `${close.ResultPath}.result.next`)).toBe(
-      true,
-    );
+    const onNext = choice('PublicNoticeDecision').Choices.slice(1);
+    expect(onNext.every((c) => 'Variable' in c && c.Variable === `${close.ResultPath}.result.next`)).toBe(true);
   });
 
   it('archives with a system task and ends in Archived', () => {
