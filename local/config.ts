@@ -1,0 +1,56 @@
+/**
+ * The local runtime's settings, read once from the environment. Every bad value stops the start
+ * with one sentence a newcomer can act on, never a stack trace.
+ */
+import path from 'node:path';
+import { z } from 'zod';
+
+export const LogMode = z.enum(['quiet', 'info']);
+export type LogMode = z.infer<typeof LogMode>;
+
+export type LocalConfig = {
+  /** Port of the HTTP API; 0 asks the system for a free one (tests). */
+  readonly port: number;
+  /** Absolute path of the folder where DynamoDB Local, S3 and Step Functions keep their data. */
+  readonly dataDir: string;
+  /** Every timed wait (the public notice) lasts one second. */
+  readonly fastWaits: boolean;
+  readonly log: LogMode;
+};
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+const EnvSchema = z.object({
+  PORT: z
+    .string()
+    .trim()
+    .regex(/^\d{1,5}$/, 'PORT must be a number from 0 to 65535')
+    .transform(Number)
+    .refine((n) => n <= 65_535, 'PORT must be a number from 0 to 65535')
+    .default(3000),
+  ANJU_DATA_DIR: z.string().trim().min(1, 'ANJU_DATA_DIR must not be empty').default('.anju'),
+  ANJU_FAST_WAITS: z
+    .enum(['0', '1', 'true', 'false', ''], { message: 'ANJU_FAST_WAITS must be 1 or 0' })
+    .default('0')
+    .transform((v) => v === '1' || v === 'true'),
+  ANJU_LOG: z.enum(LogMode.options, { message: 'ANJU_LOG must be quiet or info' }).default('info'),
+});
+
+/** Reads the settings; throws `ConfigError` with one sentence naming the bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): LocalConfig {
+  const parsed = EnvSchema.safeParse({
+    PORT: env.PORT === '' ? undefined : env.PORT,
+    ANJU_DATA_DIR: env.ANJU_DATA_DIR === '' ? undefined : env.ANJU_DATA_DIR,
+    ANJU_FAST_WAITS: env.ANJU_FAST_WAITS,
+    ANJU_LOG: env.ANJU_LOG === '' ? undefined : env.ANJU_LOG,
+  });
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const variable = issue?.path.join('.') ?? 'a setting';
+    throw new ConfigError(`${issue?.message ?? `${variable} is not valid`} (got ${JSON.stringify(env[variable])}).`);
+  }
+  const { PORT, ANJU_DATA_DIR, ANJU_FAST_WAITS, ANJU_LOG } = parsed.data;
+  return { port: PORT, dataDir: path.resolve(cwd, ANJU_DATA_DIR), fastWaits: ANJU_FAST_WAITS, log: ANJU_LOG };
+}
