@@ -109,6 +109,13 @@ export const demoProgram: ProgramConfig = ProgramConfig.parse({
   deadlines: DEADLINES,
   minDaysBetweenMilestones: 7,
   spotCheckRatio: 0.5,
+  // Each installment is split over the department funds in these shares (资金来源).
+  fundingSources: [
+    { source: 'central-provincial', percent: 60 },
+    { source: 'prefecture', percent: 10 },
+    { source: 'county', percent: 20 },
+    { source: 'integrated', percent: 10 },
+  ],
 });
 
 // ---------------------------------------------------------------- users
@@ -127,6 +134,8 @@ const countyUsers: DemoUser[] = [
   { username: 'li.zhujian', displayName: '李军（县住建局）', roles: ['construction'], county: COUNTY.code },
   { username: 'zhao.zhijian', displayName: '赵刚（县质监站）', roles: ['inspector'], county: COUNTY.code },
   { username: 'chen.caizheng', displayName: '陈静（县财政局）', roles: ['finance'], county: COUNTY.code },
+  // A second finance user: one prepares a release (经办), another approves it (复核).
+  { username: 'qian.caizheng', displayName: '钱伟（县财政局）', roles: ['finance'], county: COUNTY.code },
   { username: 'liu.shenji', displayName: '刘洋（县审计局）', roles: ['auditor'], county: COUNTY.code },
   { username: 'sun.guanli', displayName: '孙磊（系统管理员）', roles: ['admin'], county: COUNTY.code },
 ];

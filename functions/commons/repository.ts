@@ -15,6 +15,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { type Bilingual, ConflictError, ValidationError } from '../../domain/errors';
+import { LedgerPayment } from '../../domain/funding/bank';
 import {
   AuditEvent,
   Household,
@@ -114,7 +115,7 @@ export interface HouseholdFile extends HouseholdRecord {
   task?: TaskItem;
   events: AuditEvent[];
   photos: Photo[];
-  payments: Payment[];
+  payments: LedgerPayment[];
   inspections: Inspection[];
   objections: Objection[];
 }
@@ -216,7 +217,16 @@ async function transact(items: GuardedItem[]): Promise<void> {
         (reason as { Code?: string }).Code === 'ConditionalCheckFailed',
     );
     const guarded = items[failed];
-    if (failed < 0 || !guarded) throw error;
+    if (failed < 0 || !guarded) {
+      // On AWS two transactions on the same items at once cancel one with TransactionConflict
+      // (DynamoDB Local never does): the caller lost a race, which is a 409, never a 500.
+      const conflicted = reasons.some(
+        (reason) =>
+          typeof reason === 'object' && reason !== null && (reason as { Code?: string }).Code === 'TransactionConflict',
+      );
+      if (conflicted) throw new ConflictError(STALE_VERSION, { cause: error });
+      throw error;
+    }
     const reason = reasons[failed] as { Item?: Record<string, unknown> };
     const message = typeof guarded.onConflict === 'function' ? guarded.onConflict(reason.Item) : guarded.onConflict;
     throw new ConflictError(message, { cause: error });
@@ -263,7 +273,7 @@ export async function getHouseholdFile(householdId: string): Promise<HouseholdFi
     if (sk === 'TASK') file.task = TaskItem.parse(data);
     else if (sk.startsWith('EV#')) file.events.push(AuditEvent.parse(data));
     else if (sk.startsWith('PHOTO#')) file.photos.push(Photo.parse(data));
-    else if (sk.startsWith('PAY#')) file.payments.push(Payment.parse(data));
+    else if (sk.startsWith('PAY#')) file.payments.push(LedgerPayment.parse(data));
     else if (sk.startsWith('INSP#')) file.inspections.push(Inspection.parse(data));
     else if (sk.startsWith('OBJ#')) file.objections.push(Objection.parse(data));
   }
@@ -756,4 +766,274 @@ export async function completeIdempotencyKey(
 
 export async function releaseIdempotencyKey(username: string, key: string): Promise<void> {
   await ddb.send(new DeleteCommand({ TableName: env.tableName, Key: keys.idempotency(username, key) }));
+}
+
+// ---------------------------------------------------------------- payments (maker-checker, bank)
+
+/**
+ * An approved payment waiting for the bank sits in the sparse GSI2 partition `PAYDUE#{county}`,
+ * sorted by `{approvedDay}#{householdId}#{nn}`; a bank result (paid or failed) removes it, a retry
+ * puts it back. The prefix keeps it apart from the households (`C#..#P#`) and the outbox (`OUTBOX`).
+ */
+export const paymentsDue = {
+  partition: (county: string) => `PAYDUE#${county}`,
+  sortKey: (day: string, householdId: string, installment: number) =>
+    `${day}#${householdId}#${String(installment).padStart(2, '0')}`,
+};
+
+/** A ledger entry with the county it is paid in (set when it is approved). */
+export interface StoredPayment {
+  payment: LedgerPayment;
+  county?: string;
+}
+
+function storedPaymentOf(item: Record<string, unknown>): StoredPayment {
+  const county = typeof item.county === 'string' ? item.county : undefined;
+  return { payment: LedgerPayment.parse(strip(item)), ...(county ? { county } : {}) };
+}
+
+export async function getPayment(householdId: string, installment: number): Promise<StoredPayment | undefined> {
+  const { Item } = await ddb.send(
+    new GetCommand({ TableName: env.tableName, Key: keys.payment(householdId, installment), ConsistentRead: true }),
+  );
+  return Item ? storedPaymentOf(Item) : undefined;
+}
+
+/** The ledger of one household (all its `PAY#` items). */
+export async function listHouseholdPayments(householdId: string): Promise<LedgerPayment[]> {
+  const payments: LedgerPayment[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await ddb.send(
+      new QueryCommand({
+        TableName: env.tableName,
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :pay)',
+        ExpressionAttributeValues: { ':pk': `HH#${householdId}`, ':pay': 'PAY#' },
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    payments.push(...(page.Items ?? []).map((item) => storedPaymentOf(item).payment));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return payments;
+}
+
+const ALREADY_APPROVED: Bilingual = {
+  zh: '该笔拨付已复核或状态已变化，请刷新后重试',
+  en: 'The release was already approved or changed meanwhile; reload and retry',
+};
+
+/**
+ * Stores the approval of a prepared release. The condition repeats the maker-checker rule, so a
+ * second approval, or one racing with another, fails with a ConflictError instead of writing twice.
+ */
+export async function storePaymentApproval(
+  payment: LedgerPayment,
+  county: string,
+  approvedBy: string,
+  approvedAt: string,
+  day: string,
+): Promise<void> {
+  try {
+    await ddb.send(
+      new UpdateCommand({
+        TableName: env.tableName,
+        Key: keys.payment(payment.householdId, payment.installment),
+        UpdateExpression: 'SET approvedBy = :by, approvedAt = :at, county = :county, GSI2PK = :due, GSI2SK = :dueKey',
+        ConditionExpression:
+          'attribute_exists(PK) AND #status = :released AND attribute_not_exists(approvedBy) AND releasedBy <> :by',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':by': approvedBy,
+          ':at': approvedAt,
+          ':county': county,
+          ':released': 'released',
+          ':due': paymentsDue.partition(county),
+          ':dueKey': paymentsDue.sortKey(day, payment.householdId, payment.installment),
+        },
+      }),
+    );
+  } catch (error) {
+    if (isNamed(error, 'ConditionalCheckFailedException')) throw new ConflictError(ALREADY_APPROVED, { cause: error });
+    throw error;
+  }
+}
+
+/** Approved payments of a county still waiting for the bank, optionally only those approved on `day`. */
+export async function listPaymentsDue(county: string, day?: string): Promise<StoredPayment[]> {
+  const payments: StoredPayment[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await ddb.send(
+      new QueryCommand({
+        TableName: env.tableName,
+        IndexName: 'GSI2',
+        KeyConditionExpression: day === undefined ? 'GSI2PK = :due' : 'GSI2PK = :due AND begins_with(GSI2SK, :day)',
+        ExpressionAttributeValues: {
+          ':due': paymentsDue.partition(county),
+          ...(day === undefined ? {} : { ':day': `${day}#` }),
+        },
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    payments.push(...(page.Items ?? []).map(storedPaymentOf));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return payments;
+}
+
+/**
+ * Stores a bank result (`paid` or `failed`) on a payment that is still waiting for the bank under
+ * that reference; false when it is not (already paid or failed, e.g. by a concurrent import), so a
+ * paid payment never changes again.
+ */
+export async function storeBankResult(updated: LedgerPayment): Promise<boolean> {
+  const paid = updated.status === 'paid';
+  try {
+    await ddb.send(
+      new UpdateCommand({
+        TableName: env.tableName,
+        Key: keys.payment(updated.householdId, updated.installment),
+        UpdateExpression: paid
+          ? 'SET #status = :status, paidAt = :paidAt REMOVE failureReason, GSI2PK, GSI2SK'
+          : 'SET #status = :status, failureReason = :reason REMOVE GSI2PK, GSI2SK',
+        ConditionExpression: '#status = :released AND #reference = :reference AND attribute_exists(approvedBy)',
+        ExpressionAttributeNames: { '#status': 'status', '#reference': 'reference' },
+        ExpressionAttributeValues: {
+          ':status': updated.status,
+          ':released': 'released',
+          ':reference': updated.reference,
+          ...(paid ? { ':paidAt': updated.paidAt ?? '' } : { ':reason': updated.failureReason ?? '' }),
+        },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isNamed(error, 'ConditionalCheckFailedException')) return false;
+    throw error;
+  }
+}
+
+/** Sends a failed payment to the bank again under the same reference (back into `PAYDUE#{county}`). */
+export async function storePaymentRetry(retried: LedgerPayment, county: string, day: string): Promise<void> {
+  try {
+    await ddb.send(
+      new UpdateCommand({
+        TableName: env.tableName,
+        Key: keys.payment(retried.householdId, retried.installment),
+        UpdateExpression:
+          'SET #status = :released, attempts = :attempts, GSI2PK = :due, GSI2SK = :dueKey REMOVE failureReason',
+        ConditionExpression: '#status = :failed AND #reference = :reference',
+        ExpressionAttributeNames: { '#status': 'status', '#reference': 'reference' },
+        ExpressionAttributeValues: {
+          ':released': 'released',
+          ':failed': 'failed',
+          ':reference': retried.reference,
+          ':attempts': retried.attempts ?? 2,
+          ':due': paymentsDue.partition(county),
+          ':dueKey': paymentsDue.sortKey(day, retried.householdId, retried.installment),
+        },
+      }),
+    );
+  } catch (error) {
+    if (isNamed(error, 'ConditionalCheckFailedException')) {
+      throw new ConflictError(
+        { zh: '该笔支付已不是失败状态，不能重发', en: 'The payment is no longer failed; it is not sent again' },
+        { cause: error },
+      );
+    }
+    throw error;
+  }
+}
+
+// ---------------------------------------------------------------- photos (evidence)
+
+/**
+ * A photo as stored: the `Photo` record plus where the object lies and who asked and confirmed.
+ * GSI1 `SHA#{sha256}` is set only on confirmation, so a requested but never uploaded photo can
+ * never make another one look like a duplicate.
+ */
+export const StoredPhoto = Photo.extend({
+  objectKey: z.string(),
+  requestedBy: z.string(),
+  requestedAt: z.string(),
+  confirmedBy: z.string().optional(),
+  confirmedAt: z.string().optional(),
+  /** The S3 version that was verified (versioned bucket); later writes to the key do not change the evidence. */
+  versionId: z.string().optional(),
+});
+export type StoredPhoto = z.infer<typeof StoredPhoto>;
+
+export function photoItemKey(householdId: string, photoId: string) {
+  return { PK: `HH#${householdId}`, SK: `PHOTO#${photoId}` };
+}
+
+export const photoHashPartition = (sha256: string) => `SHA#${sha256}`;
+
+/** Records a requested photo; the id is new, so an existing item means a bug, not a retry. */
+export async function putRequestedPhoto(photo: StoredPhoto & { status: 'requested' }): Promise<void> {
+  await ddb.send(
+    new PutCommand({
+      TableName: env.tableName,
+      Item: { ...photoItemKey(photo.householdId, photo.photoId), entity: 'photo', ...photo },
+      ConditionExpression: 'attribute_not_exists(PK)',
+    }),
+  );
+}
+
+export async function getPhoto(householdId: string, photoId: string): Promise<StoredPhoto | undefined> {
+  const { Item } = await ddb.send(
+    new GetCommand({ TableName: env.tableName, Key: photoItemKey(householdId, photoId), ConsistentRead: true }),
+  );
+  return Item ? StoredPhoto.parse(strip(Item)) : undefined;
+}
+
+/**
+ * Marks a requested photo confirmed with what the server verified. False when it was no longer
+ * `requested` (a concurrent confirmation won): the caller reads the stored photo instead.
+ */
+export async function storeConfirmedPhoto(photo: StoredPhoto & { status: 'confirmed' }): Promise<boolean> {
+  try {
+    await ddb.send(
+      new PutCommand({
+        TableName: env.tableName,
+        Item: {
+          ...photoItemKey(photo.householdId, photo.photoId),
+          entity: 'photo',
+          ...photo,
+          GSI1PK: photoHashPartition(photo.sha256),
+          GSI1SK: `${photo.householdId}#${photo.photoId}`,
+        },
+        ConditionExpression: '#status = :requested',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':requested': 'requested' },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isNamed(error, 'ConditionalCheckFailedException')) return false;
+    throw error;
+  }
+}
+
+/** Confirmed photos with this SHA-256, any household (GSI1 `SHA#{sha256}`). */
+export async function photosWithHash(sha256: string): Promise<Pick<Photo, 'householdId' | 'photoId' | 'step'>[]> {
+  const found: Pick<Photo, 'householdId' | 'photoId' | 'step'>[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await ddb.send(
+      new QueryCommand({
+        TableName: env.tableName,
+        IndexName: 'GSI1',
+        KeyConditionExpression: 'GSI1PK = :pk',
+        ExpressionAttributeValues: { ':pk': photoHashPartition(sha256) },
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    for (const item of page.Items ?? []) {
+      found.push({ householdId: String(item.householdId), photoId: String(item.photoId), step: String(item.step) });
+    }
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return found;
 }

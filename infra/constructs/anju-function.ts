@@ -135,6 +135,8 @@ export class AnjuFunction extends NodejsFunction {
         'Action::s3:GetObject*',
         'Action::s3:GetBucket*',
         'Action::s3:List*',
+        // grantPut includes aborting this function's own multipart uploads.
+        ...(access === 'RW' ? ['Action::s3:Abort*'] : []),
       ];
       for (const finding of findings) Validations.of(this).acknowledge({ id: `AwsSolutions-IAM5[${finding}]`, reason });
     }

@@ -114,6 +114,33 @@ export const API_FUNCTIONS: readonly ApiFunctionSpec[] = [
     workflow: ['respond'],
     routes: [{ method: HttpMethod.POST, path: '/households/{id}/actions/{action}' }],
   },
+  {
+    id: 'FundsFn',
+    entry: 'api/funds',
+    description: 'Payments: second-user approval, bank batch file and results, retries; the funds report',
+    table: 'RW',
+    bucket: 'NONE',
+    workflow: [],
+    routes: [
+      { method: HttpMethod.POST, path: '/payments/{householdId}/{installment}/approve' },
+      { method: HttpMethod.POST, path: '/payments/{householdId}/{installment}/retry' },
+      { method: HttpMethod.GET, path: '/payments/batch' },
+      { method: HttpMethod.POST, path: '/payments/results' },
+      { method: HttpMethod.GET, path: '/reports/funds' },
+    ],
+  },
+  {
+    id: 'PhotosFn',
+    entry: 'api/photos',
+    description: 'Photo evidence: presigned uploads to a key the server chooses, then verification and EXIF facts',
+    table: 'RW',
+    bucket: 'RW',
+    workflow: [],
+    routes: [
+      { method: HttpMethod.POST, path: '/households/{id}/photos' },
+      { method: HttpMethod.POST, path: '/households/{id}/photos/{photoId}/confirm' },
+    ],
+  },
 ];
 
 export interface AnjuApiProps {

@@ -118,6 +118,8 @@ const FUNCTION_IDS = [
   'HouseholdsFn',
   'TasksFn',
   'ActionsFn',
+  'FundsFn',
+  'PhotosFn',
   'RecordTaskFn',
   'SystemTaskFn',
   'OutboxSweeperFn',
@@ -153,7 +155,8 @@ describe('the workflow', () => {
       expect(Object.keys(definition.States)).toContain(entryStateOf(phase));
     }
     const routed = definition.States.RouteByPhase?.Choices?.map((c) => c.StringEquals) ?? [];
-    expect([...routed].sort()).toEqual(RENOVATION.steps.map((s) => s.phase).sort());
+    // Terminal phases are routed too, so a resynced execution of a finished household ends properly.
+    expect([...routed].sort()).toEqual([...RENOVATION.steps.map((s) => s.phase), 'archived', 'rejected'].sort());
   });
 
   it('substitutes the callback and system task functions into the definition', () => {
@@ -239,6 +242,9 @@ describe('the functions', () => {
     expect(policyOf('ActionsFn')).not.toContain('states:StartExecution');
     expect(policyOf('TasksFn')).not.toContain('dynamodb:PutItem');
     expect(policyOf('TasksFn')).toContain('dynamodb:Query');
+    // Presigned uploads are signed with the photo function's role; evidence is never deleted.
+    expect(policyOf('PhotosFn')).toContain('s3:PutObject');
+    expect(policyOf('PhotosFn')).not.toContain('s3:DeleteObject');
   });
 });
 
@@ -254,6 +260,13 @@ const EXPECTED_ROUTES: Record<string, ['NONE' | 'JWT', string]> = {
   'GET /households/{id}': ['JWT', 'HouseholdsFn'],
   'GET /tasks': ['JWT', 'TasksFn'],
   'POST /households/{id}/actions/{action}': ['JWT', 'ActionsFn'],
+  'POST /payments/{householdId}/{installment}/approve': ['JWT', 'FundsFn'],
+  'POST /payments/{householdId}/{installment}/retry': ['JWT', 'FundsFn'],
+  'GET /payments/batch': ['JWT', 'FundsFn'],
+  'POST /payments/results': ['JWT', 'FundsFn'],
+  'GET /reports/funds': ['JWT', 'FundsFn'],
+  'POST /households/{id}/photos': ['JWT', 'PhotosFn'],
+  'POST /households/{id}/photos/{photoId}/confirm': ['JWT', 'PhotosFn'],
 };
 
 function routes() {

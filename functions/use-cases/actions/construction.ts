@@ -4,8 +4,9 @@
  * installment release after the milestone's inspection passed.
  */
 import { ConflictError, ValidationError } from '../../../domain/errors';
-import type { Inspection, Payment } from '../../../domain/model';
-import { splitInstallments } from '../../../domain/rules/installments';
+import { buildFundingPlan, canRelease, passedMilestonesOf } from '../../../domain/funding';
+import { type Inspection, type Payment, PHASES, type Photo } from '../../../domain/model';
+import { photoEvidenceProblems } from '../../../domain/rules/evidence';
 import { ACCEPTANCE_MILESTONE } from '../../../workflows/renovation';
 import { inspectionItem, paymentItem, putOnce } from '../../commons/repository';
 import type { ActionContext, ActionEffect, ActionRule } from './types';
@@ -46,7 +47,7 @@ function recordCheck(
     date: body.date,
     checklist: body.checklist,
     result: body.result,
-    // Photos are recorded by id; checking their time, place and kind comes with the evidence checks.
+    // Photos are recorded by id; requireEvidence checked they are confirmed photos of this household.
     photoIds: body.photoIds,
     rectification: body.rectification,
   };
@@ -69,6 +70,20 @@ function recordCheck(
   };
 }
 
+/**
+ * The cited photos must be confirmed photos of this household (uploaded and verified); a passing
+ * check also needs the kinds that prove the work (改造中 for a milestone, 改造后 and the head in
+ * front of the house for acceptance). Their evidence flags stay visible on the photos.
+ */
+function requireEvidence(
+  { file }: Pick<ActionContext<'inspect'>, 'file'>,
+  body: Pick<CheckBody, 'photoIds' | 'result'>,
+  kindsToPass: readonly Photo['kind'][],
+): void {
+  const problems = photoEvidenceProblems(file.photos, body.photoIds, body.result === 'pass' ? kindsToPass : []);
+  if (problems.length > 0) throw new ValidationError(problems);
+}
+
 /** A milestone inspection (节点验收); a failure is a stop-work rectification notice and a re-inspection. */
 export const inspect: ActionRule<'inspect'> = (context) => {
   const { body, file, program } = context;
@@ -79,19 +94,22 @@ export const inspect: ActionRule<'inspect'> = (context) => {
       en: `The milestone due for inspection is ${expected ?? 'none'}, not ${body.milestone}`,
     });
   }
+  requireEvidence(context, body, ['during']);
   return recordCheck(context, body.milestone, body, {});
 };
 
 /** Final acceptance (竣工验收), signed by who checked and who signs for it. */
 export const accept: ActionRule<'accept'> = (context) => {
   const { body } = context;
+  requireEvidence(context, body, ['after', 'after-with-head']);
   return recordCheck(context, ACCEPTANCE_MILESTONE, body, { checkedBy: body.checkedBy, signedBy: body.signedBy });
 };
 
 /**
- * Releases the household's next installment (资金拨付). The ledger entry `PAY#{nn}` is put only if
- * absent in the same transaction as the household change, so no retry or double click pays twice;
- * the amounts come from splitting the approved subsidy, so they never add up to more than it.
+ * Prepares the release of the household's next installment (资金拨付, 经办): `canRelease` checks the
+ * milestone, the order and the approved subsidy; the ledger entry `PAY#{nn}` is put only if absent
+ * in the same transaction as the household change, so no retry, double click or concurrent request
+ * pays twice. A second finance user approves it before it goes to the bank (functions/use-cases/funds.ts).
  */
 export const releaseInstallment: ActionRule<'release-installment'> = ({ body, file, program, actor, now }) => {
   const { household } = file;
@@ -104,13 +122,29 @@ export const releaseInstallment: ActionRule<'release-installment'> = ({ body, fi
   if (household.approvedSubsidy === undefined) {
     throw new ConflictError({ zh: '该户尚未核定补助金额', en: 'The household has no approved subsidy' });
   }
-  const amount = splitInstallments(household.approvedSubsidy, program.installments)[body.installment];
-  if (amount === undefined) {
+  if (program.installments[body.installment] === undefined) {
     throw ValidationError.field('installment', {
       zh: `拨付计划没有第 ${body.installment + 1} 期`,
       en: `The installment plan has no installment ${body.installment}`,
     });
   }
+  const plan = buildFundingPlan(program, {
+    householdId: household.householdId,
+    approvedSubsidy: household.approvedSubsidy,
+  });
+  const check = canRelease({
+    plan,
+    installmentIndex: body.installment,
+    ledger: file.payments,
+    facts: {
+      // The workflow reaches installment release only after the agreement step was signed.
+      agreementSigned: PHASES.indexOf(household.phase) > PHASES.indexOf('agreement'),
+      passedMilestones: passedMilestonesOf(file.inspections),
+      phase: household.phase,
+    },
+  });
+  if (!check.ok) throw new ConflictError(check.reason);
+  const amount = check.amount;
   const payment: Payment = {
     householdId: household.householdId,
     installment: body.installment,

@@ -344,6 +344,21 @@ describe('POST /households/{id}/actions/{action}', () => {
         nextInstallment: 1,
       }),
       openTaskItem('milestone-inspection'),
+      [
+        {
+          PK: 'HH#hh-0001',
+          SK: 'PHOTO#ph-during-1',
+          householdId: 'hh-0001',
+          photoId: 'ph-during-1',
+          step: 'milestone-inspection',
+          kind: 'during',
+          contentType: 'image/jpeg',
+          size: 100,
+          sha256: 'a'.repeat(64),
+          status: 'confirmed',
+          flags: [],
+        },
+      ],
     );
     const body = {
       ...exampleActionBody('inspect', 8),

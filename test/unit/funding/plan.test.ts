@@ -95,7 +95,10 @@ describe('funding plan', () => {
   });
 
   it('books everything to the central and provincial subsidy when the program sets no shares', () => {
-    const plan = buildFundingPlan(demoProgram, { householdId: 'hh-1', approvedSubsidy: 1_000_001 });
+    const plan = buildFundingPlan(
+      { ...demoProgram, fundingSources: undefined },
+      { householdId: 'hh-1', approvedSubsidy: 1_000_001 },
+    );
     expect(plan.sourceTotals).toEqual({ 'central-provincial': 1_000_001, prefecture: 0, county: 0, integrated: 0 });
   });
 

@@ -1,0 +1,386 @@
+/**
+ * Phased subsidy money after a release was prepared (`release-installment`, the maker, 经办):
+ * - approve: a second finance user of the county approves it (复核); nobody approves their own;
+ * - batch: the day's approved payments of a county as the bank's batch file (一卡通 批量代发);
+ * - results: the bank's result file moves each payment to paid or failed, a paid one never changes;
+ * - retry: a failed payment goes to the bank again under the same reference;
+ * - report: money by source and township (planned, released, paid, pending, failed), reconciled
+ *   against the plans, or the public disclosure with masked ID numbers and accounts.
+ */
+import { z } from 'zod';
+import { type Bilingual, ConflictError, ForbiddenError, NotFoundError, parseOrThrow } from '../../domain/errors';
+import {
+  type AppliedResults,
+  applyBankResults,
+  approvePayment,
+  type BySource,
+  buildBatchCsv,
+  buildFundingPlan,
+  disclosureCsv,
+  disclosureRows,
+  emptyBySource,
+  FUNDING_SOURCE_LABELS,
+  FUNDING_SOURCES,
+  type FundingPlan,
+  type FundingSource,
+  type IgnoredResult,
+  type LedgerPayment,
+  type MoneyLine,
+  parseBankResultCsv,
+  reconcile,
+  retryPayment,
+} from '../../domain/funding';
+import { type Actor, CountyCode, type Household, type ProgramConfig } from '../../domain/model';
+import { canActInJurisdiction } from '../../domain/rules/access';
+import { logger } from '../commons/logger';
+import {
+  getHouseholdRecord,
+  getPayment,
+  getProgram,
+  listHouseholdPayments,
+  listHouseholds,
+  listPaymentsDue,
+  type StoredPayment,
+  storeBankResult,
+  storePaymentApproval,
+  storePaymentRetry,
+} from '../commons/repository';
+import { OUTSIDE_COUNTY, readsCountyWide } from './read-households';
+
+const CHINA_OFFSET_MS = 8 * 3_600_000;
+
+/** The business day (China Standard Time) of an instant, `YYYY-MM-DD`: the bank's batch day. */
+export function chinaDay(now: Date): string {
+  return new Date(now.getTime() + CHINA_OFFSET_MS).toISOString().slice(0, 10);
+}
+
+const FINANCE_STEP = { role: 'finance', level: 'county' } as const;
+
+export const PaymentPath = z.object({
+  householdId: z.string().min(1).max(80),
+  installment: z.coerce.number().int().min(0).max(9),
+});
+
+const CountyQuery = z.object({ county: CountyCode });
+export const BatchQuery = CountyQuery.extend({ date: z.iso.date().optional() });
+export const FundsReportQuery = CountyQuery.extend({ format: z.enum(['json', 'csv']).default('json') });
+
+/** County finance staff of `county`, as for the release itself. */
+function assertFinanceOf(actor: Actor, county: string): void {
+  const access = canActInJurisdiction(actor, FINANCE_STEP, { county, township: '' });
+  if (!access.ok) throw access.error;
+}
+
+async function loadPayment(rawPath: unknown): Promise<{ household: Household; stored: StoredPayment }> {
+  const { householdId, installment } = parseOrThrow(PaymentPath, rawPath);
+  const record = await getHouseholdRecord(householdId);
+  if (!record)
+    throw new NotFoundError({ zh: `农户 ${householdId} 不存在`, en: `There is no household ${householdId}` });
+  const stored = await getPayment(householdId, installment);
+  if (!stored) {
+    throw new NotFoundError({
+      zh: `农户 ${householdId} 第 ${installment + 1} 期尚未拨付`,
+      en: `Installment ${installment} of household ${householdId} was not released`,
+    });
+  }
+  return { household: record.household, stored };
+}
+
+/**
+ * Approves a prepared release (复核):
+ * 1. load the household and its ledger entry (unknown: not found);
+ * 2. the approver is county finance staff of the household's county;
+ * 3. an entry already approved, paid or failed cannot be approved again (409);
+ * 4. the approver is not the user who prepared it (403);
+ * 5. store the approval with a condition that repeats 3 and 4, so a racing second approval is a 409;
+ *    the payment then waits for the bank in the county's list of payments due.
+ */
+export async function approvePreparedPayment(actor: Actor, rawPath: unknown, now = new Date()): Promise<LedgerPayment> {
+  const { household, stored } = await loadPayment(rawPath);
+  assertFinanceOf(actor, household.county);
+  const { payment } = stored;
+  if (payment.approvedBy !== undefined || payment.status !== 'released') {
+    throw new ConflictError(
+      payment.approvedBy !== undefined
+        ? {
+            zh: `该笔拨付已由 ${payment.approvedBy} 复核`,
+            en: `The release was already approved by ${payment.approvedBy}`,
+          }
+        : {
+            zh: `该笔支付的状态为 ${payment.status}，无需复核`,
+            en: `The payment is ${payment.status}; nothing to approve`,
+          },
+    );
+  }
+  const at = now.toISOString();
+  const approved = approvePayment(payment, household.county, actor, at);
+  await storePaymentApproval(payment, household.county, actor.username, at, chinaDay(now));
+  logger.info('payment approved', { householdId: payment.householdId, installment: payment.installment });
+  return approved;
+}
+
+/** Sends a failed payment to the bank again under its reference (only a failed one; 409 otherwise). */
+export async function retryFailedPayment(actor: Actor, rawPath: unknown, now = new Date()): Promise<LedgerPayment> {
+  const { household, stored } = await loadPayment(rawPath);
+  assertFinanceOf(actor, household.county);
+  const retried = retryPayment(stored.payment);
+  await storePaymentRetry(retried, household.county, chinaDay(now));
+  return retried;
+}
+
+export interface BatchFile {
+  filename: string;
+  csv: string;
+  count: number;
+}
+
+/**
+ * The bank's batch file of a county: its approved payments waiting for the bank (those approved on
+ * `date` when given). Regenerating it is harmless: the bank recognises each payment by its reference.
+ */
+export async function paymentBatch(actor: Actor, rawQuery: unknown): Promise<BatchFile> {
+  const { county, date } = parseOrThrow(BatchQuery, rawQuery);
+  assertFinanceOf(actor, county);
+  const due = (await listPaymentsDue(county, date)).map((stored) => stored.payment);
+  const ids = [...new Set(due.map((payment) => payment.householdId))];
+  const households = (await Promise.all(ids.map((id) => getHouseholdRecord(id)))).flatMap((record) =>
+    record ? [record.household] : [],
+  );
+  const csv = buildBatchCsv(due, households);
+  return { filename: `batch-${county}-${date ?? 'all'}.csv`, csv, count: due.length };
+}
+
+export interface ImportedResults {
+  paid: number;
+  failed: number;
+  ignored: IgnoredResult[];
+}
+
+/** `{householdId}-{nn}` as written by the release; undefined for anything else. */
+function paymentKeyOf(reference: string): { householdId: string; installment: number } | undefined {
+  const match = /^(.+)-(\d{2})$/.exec(reference);
+  if (!match?.[1] || !match[2]) return undefined;
+  return { householdId: match[1], installment: Number(match[2]) };
+}
+
+const NOT_IN_COUNTY: Bilingual = {
+  zh: '台账中没有本县已复核的该笔支付',
+  en: 'No approved payment of this county has this reference',
+};
+const CHANGED_MEANWHILE: Bilingual = {
+  zh: '该笔支付的状态已被同时导入的回盘改变，本行已忽略',
+  en: 'The payment changed meanwhile (another import); this line is ignored',
+};
+
+/**
+ * Imports the bank's result file (回盘):
+ * 1. parse it (every bad line reported at once: 400);
+ * 2. find each referenced payment; one that is not an approved payment of this county is ignored;
+ * 3. apply the results in file order (a paid payment never changes; repeats are ignored);
+ * 4. store each change with a condition on the status the payment had, so two imports of the same
+ *    file at once still pay a reference once.
+ */
+export async function importBankResults(actor: Actor, rawQuery: unknown, text: string): Promise<ImportedResults> {
+  const { county } = parseOrThrow(CountyQuery, rawQuery);
+  assertFinanceOf(actor, county);
+  const results = parseBankResultCsv(text);
+  const references = [...new Set(results.map((result) => result.reference))];
+  const known = new Map<string, LedgerPayment>();
+  await Promise.all(
+    references.map(async (reference) => {
+      const key = paymentKeyOf(reference);
+      const stored = key ? await getPayment(key.householdId, key.installment) : undefined;
+      if (stored && stored.county === county && stored.payment.approvedBy !== undefined) {
+        if (stored.payment.reference === reference) known.set(reference, stored.payment);
+      }
+    }),
+  );
+  const ignored: IgnoredResult[] = results
+    .filter((result) => !known.has(result.reference))
+    .map(({ reference, line }) => ({ reference, line, reason: NOT_IN_COUNTY }));
+  const outcome: AppliedResults = applyBankResults(
+    [...known.values()],
+    results.filter((result) => known.has(result.reference)),
+  );
+  ignored.push(...outcome.ignored);
+  const byReference = new Map(outcome.payments.map((payment) => [payment.reference, payment]));
+  let paid = 0;
+  let failed = 0;
+  for (const applied of outcome.applied) {
+    const updated = byReference.get(applied.reference);
+    if (!updated) continue;
+    if (await storeBankResult(updated)) {
+      if (applied.status === 'paid') paid += 1;
+      else failed += 1;
+    } else {
+      ignored.push({ reference: applied.reference, line: applied.line, reason: CHANGED_MEANWHILE });
+    }
+  }
+  ignored.sort((a, b) => a.line - b.line);
+  logger.info('bank results imported', { county, paid, failed, ignored: ignored.length });
+  return { paid, failed, ignored };
+}
+
+// ---------------------------------------------------------------- funds report
+
+export interface FundsLine extends MoneyLine {
+  /** The approved subsidies (资金计划). */
+  planned: number;
+}
+
+export interface FundsReport {
+  county: string;
+  generatedAt: string;
+  /** Households with an approved subsidy (rejected ones excluded). */
+  households: number;
+  total: FundsLine;
+  bySource: ({ source: FundingSource; label: Bilingual } & FundsLine)[];
+  byTownship: ({ township: string; name: string; households: number } & FundsLine)[];
+  byInstallment: ReturnType<typeof reconcile>['byInstallment'];
+  mismatches: ReturnType<typeof reconcile>['mismatches'];
+}
+
+interface FundedHousehold {
+  household: Household;
+  plan: FundingPlan;
+  payments: LedgerPayment[];
+}
+
+const PAGE = 100;
+/** Households whose ledgers are read at once: bounded so a large county does not flood the table. */
+const LEDGER_READS_AT_ONCE = 8;
+
+async function householdsOfCounty(county: string): Promise<Household[]> {
+  const households: Household[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await listHouseholds({ county }, cursor, PAGE);
+    households.push(...page.items);
+    cursor = page.cursor;
+  } while (cursor);
+  return households;
+}
+
+/**
+ * Every household of the county with an approved subsidy, its plan and its ledger. One GSI1 query
+ * per 100 households plus one ledger query per household: fine for a county program (hundreds to
+ * a few thousand households); a larger one would keep running totals on a county item instead.
+ */
+async function fundedHouseholds(county: string): Promise<FundedHousehold[]> {
+  const programs = new Map<string, Promise<ProgramConfig | undefined>>();
+  const programOf = (programId: string) => {
+    let program = programs.get(programId);
+    if (!program) {
+      program = getProgram(programId);
+      programs.set(programId, program);
+    }
+    return program;
+  };
+  const candidates = (await householdsOfCounty(county)).filter(
+    (h) => h.approvedSubsidy !== undefined && h.phase !== 'rejected',
+  );
+  const funded: FundedHousehold[] = [];
+  for (let i = 0; i < candidates.length; i += LEDGER_READS_AT_ONCE) {
+    const chunk = candidates.slice(i, i + LEDGER_READS_AT_ONCE);
+    funded.push(
+      ...(await Promise.all(
+        chunk.map(async (household) => {
+          const program = await programOf(household.programId);
+          if (!program) throw new Error(`program ${household.programId} of ${household.householdId} is missing`);
+          const plan = buildFundingPlan(program, {
+            householdId: household.householdId,
+            approvedSubsidy: household.approvedSubsidy ?? 0,
+          });
+          return { household, plan, payments: await listHouseholdPayments(household.householdId) };
+        }),
+      )),
+    );
+  }
+  return funded;
+}
+
+function plannedBySource(plans: readonly FundingPlan[]): BySource {
+  const planned = emptyBySource();
+  for (const plan of plans) {
+    for (const source of FUNDING_SOURCES) planned[source] += plan.sourceTotals[source];
+  }
+  return planned;
+}
+
+function fundsLine(funded: readonly FundedHousehold[]): FundsLine {
+  const { total } = reconcile(
+    funded.map((f) => f.plan),
+    funded.flatMap((f) => f.payments),
+  );
+  return { planned: funded.reduce((sum, f) => sum + f.plan.approvedSubsidy, 0), ...total };
+}
+
+function assertReadsCounty(actor: Actor, county: string): void {
+  if (actor.county !== county || !readsCountyWide(actor)) throw new ForbiddenError(OUTSIDE_COUNTY);
+}
+
+/** Money by source, township and installment for a county (资金报表), reconciled against the plans. */
+export async function fundsReport(actor: Actor, county: string, now = new Date()): Promise<FundsReport> {
+  assertReadsCounty(actor, county);
+  const funded = await fundedHouseholds(county);
+  const plans = funded.map((f) => f.plan);
+  const reconciled = reconcile(
+    plans,
+    funded.flatMap((f) => f.payments),
+  );
+  const planned = plannedBySource(plans);
+  const townshipNames = new Map<string, string>();
+  const program = funded[0] ? await getProgram(funded[0].household.programId) : undefined;
+  for (const township of program?.townships ?? []) townshipNames.set(township.code, township.name);
+  const byTownshipCode = new Map<string, FundedHousehold[]>();
+  for (const f of funded) {
+    const list = byTownshipCode.get(f.household.township) ?? [];
+    list.push(f);
+    byTownshipCode.set(f.household.township, list);
+  }
+  return {
+    county,
+    generatedAt: now.toISOString(),
+    households: funded.length,
+    total: { planned: plans.reduce((sum, plan) => sum + plan.approvedSubsidy, 0), ...reconciled.total },
+    bySource: FUNDING_SOURCES.map((source) => ({
+      source,
+      label: FUNDING_SOURCE_LABELS[source],
+      planned: planned[source],
+      ...reconciled.bySource[source],
+    })),
+    byTownship: [...byTownshipCode]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([township, list]) => ({
+        township,
+        name: townshipNames.get(township) ?? township,
+        households: list.length,
+        ...fundsLine(list),
+      })),
+    byInstallment: reconciled.byInstallment,
+    mismatches: reconciled.mismatches,
+  };
+}
+
+/** The public disclosure (资金公开) of a county as CSV: names shown, ID numbers and accounts masked. */
+export async function fundsDisclosure(actor: Actor, county: string): Promise<BatchFile> {
+  assertReadsCounty(actor, county);
+  const funded = await fundedHouseholds(county);
+  const rows = disclosureRows(
+    funded.map((f) => f.plan),
+    funded.flatMap((f) => f.payments),
+    funded.map((f) => f.household),
+  );
+  return { filename: `disclosure-${county}.csv`, csv: disclosureCsv(rows), count: rows.length };
+}
+
+/** `GET /reports/funds?county=&format=`: the report as JSON, or the disclosure as CSV. */
+export async function fundsReportFor(
+  actor: Actor,
+  rawQuery: unknown,
+  now = new Date(),
+): Promise<{ kind: 'json'; report: FundsReport } | { kind: 'csv'; file: BatchFile }> {
+  const { county, format } = parseOrThrow(FundsReportQuery, rawQuery);
+  if (format === 'csv') return { kind: 'csv', file: await fundsDisclosure(actor, county) };
+  return { kind: 'json', report: await fundsReport(actor, county, now) };
+}

@@ -1,0 +1,331 @@
+/**
+ * Photo evidence through direct uploads to S3.
+ *
+ * Requesting an upload (`POST /households/{id}/photos`):
+ * 1. check the declared photo: step, kind, an image type, a size within the limit, its SHA-256;
+ * 2. load the household and check the caller may gather evidence for it (inspector, construction
+ *    or civil-affairs staff of its township or county);
+ * 3. choose the photo id and the object key (`photos/{household}/{step}/{photo}`) on the server,
+ *    record the photo as `requested`, and sign a PUT bound to that key, type and size, valid for
+ *    15 minutes, that cannot replace an existing object.
+ *
+ * Confirming it (`POST /households/{id}/photos/{photoId}/confirm`):
+ * 1. load the photo (a confirmed one is answered as it is: confirming twice changes nothing);
+ * 2. check the stored object: it exists, has the declared size and type, its bytes are that type
+ *    of image and hash to the declared SHA-256; otherwise refuse and leave the photo unconfirmed;
+ * 3. read the capture time and GPS position from its EXIF;
+ * 4. flag what deserves a second look (same image elsewhere, far from the house, no or future
+ *    capture time) and record the photo as `confirmed` with these facts.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import exifr from 'exifr';
+import { z } from 'zod';
+import { type Bilingual, ConflictError, ForbiddenError, NotFoundError, parseOrThrow } from '../../domain/errors';
+import { type Actor, type Household, Phase, type Photo, PhotoKind, TERMINAL_PHASES } from '../../domain/model';
+import { canActInJurisdiction } from '../../domain/rules/access';
+import {
+  DEFAULT_MAX_PHOTO_DISTANCE_M,
+  evidenceFlags,
+  exifCaptureTime,
+  type LatLon,
+  MAX_PHOTO_BYTES,
+  PHOTO_CONTENT_TYPES,
+  sniffImageType,
+} from '../../domain/rules/evidence';
+import { s3 } from '../commons/clients';
+import { env } from '../commons/env';
+import { logger } from '../commons/logger';
+import {
+  getHouseholdRecord,
+  getPhoto,
+  photosWithHash,
+  putRequestedPhoto,
+  type StoredPhoto,
+  storeConfirmedPhoto,
+} from '../commons/repository';
+
+export const UPLOAD_EXPIRES_SECONDS = 900;
+
+/** Roles that take photos in the field. */
+export const PHOTO_ROLES = ['inspector', 'construction', 'civil-affairs'] as const;
+
+/**
+ * The distance beyond which a photo is flagged `gps-far`; optional, read once like the other
+ * configuration (functions/commons/env.ts holds the required variables).
+ */
+const maxDistanceM = (() => {
+  const raw = process.env.PHOTO_MAX_DISTANCE_M;
+  const value = raw === undefined || raw.trim() === '' ? DEFAULT_MAX_PHOTO_DISTANCE_M : Number(raw);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`PHOTO_MAX_DISTANCE_M must be a positive number`);
+  return value;
+})();
+
+/**
+ * Presigns with checksums only when required: a default client would bake the CRC32 of an empty
+ * body into the URL and S3 would refuse the real photo. Same endpoint settings as the shared client.
+ */
+const presigner = new S3Client({ forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED' });
+
+const TOO_LARGE: Bilingual = {
+  zh: `照片不能超过 ${MAX_PHOTO_BYTES / 1024 / 1024} MB`,
+  en: `A photo may be at most ${MAX_PHOTO_BYTES / 1024 / 1024} MB`,
+};
+
+export const PhotoRequestBody = z.strictObject({
+  /** The step the photo documents, e.g. `milestone-inspection`; part of the object key. */
+  step: Phase,
+  kind: PhotoKind,
+  contentType: z.enum(PHOTO_CONTENT_TYPES, {
+    error: `须为图片类型 / must be one of ${PHOTO_CONTENT_TYPES.join(', ')}`,
+  }),
+  size: z
+    .number()
+    .int()
+    .positive()
+    .max(MAX_PHOTO_BYTES, { error: `${TOO_LARGE.zh} / ${TOO_LARGE.en}` }),
+  sha256: z
+    .string()
+    .regex(/^[0-9a-fA-F]{64}$/, 'SHA-256 须为 64 位十六进制 / SHA-256 is 64 hexadecimal digits')
+    .transform((hex) => hex.toLowerCase()),
+});
+export type PhotoRequestBody = z.infer<typeof PhotoRequestBody>;
+
+export interface PhotoUpload {
+  photoId: string;
+  upload: { url: string; method: 'PUT'; headers: Record<string, string>; expiresAt: string };
+}
+
+/** The photo as the API shows it (no storage details). */
+export type PhotoView = Photo & { confirmedAt?: string | undefined };
+
+function view(photo: StoredPhoto): PhotoView {
+  const { objectKey: _key, requestedBy: _by, versionId: _version, confirmedBy: _confirmer, ...shown } = photo;
+  return shown;
+}
+
+function noHousehold(householdId: string): NotFoundError {
+  return new NotFoundError({ zh: `农户 ${householdId} 不存在`, en: `There is no household ${householdId}` });
+}
+
+function authorize(actor: Actor, household: Household): void {
+  const held = PHOTO_ROLES.find((role) => actor.roles.includes(role));
+  if (!held) {
+    throw new ForbiddenError({
+      zh: `上传照片需要以下角色之一：${PHOTO_ROLES.join('、')}`,
+      en: `Photos are taken by one of the roles ${PHOTO_ROLES.join(', ')}`,
+    });
+  }
+  const access = canActInJurisdiction(actor, { role: held, level: 'township' }, household);
+  if (!access.ok) throw access.error;
+}
+
+async function loadHousehold(householdId: string): Promise<Household> {
+  const record = await getHouseholdRecord(householdId);
+  if (!record) throw noHousehold(householdId);
+  return record.household;
+}
+
+export function photoObjectKey(householdId: string, step: string, photoId: string): string {
+  return `photos/${householdId}/${step}/${photoId}`;
+}
+
+export async function requestPhotoUpload(
+  actor: Actor,
+  householdId: string,
+  rawBody: unknown,
+  now: Date = new Date(),
+): Promise<PhotoUpload> {
+  const body = parseOrThrow(PhotoRequestBody, rawBody);
+  const household = await loadHousehold(householdId);
+  authorize(actor, household);
+  if (TERMINAL_PHASES.includes(household.phase)) {
+    throw new ConflictError({
+      zh: '该户档案已归档或已驳回，不能再补充照片',
+      en: `The household file is ${household.phase}; no more photos are taken for it`,
+    });
+  }
+
+  const photoId = `ph-${randomUUID()}`;
+  const objectKey = photoObjectKey(householdId, body.step, photoId);
+  await putRequestedPhoto({
+    householdId,
+    photoId,
+    step: body.step,
+    kind: body.kind,
+    contentType: body.contentType,
+    size: body.size,
+    sha256: body.sha256,
+    status: 'requested',
+    flags: [],
+    objectKey,
+    requestedBy: actor.username,
+    requestedAt: now.toISOString(),
+  });
+
+  const url = await getSignedUrl(
+    presigner,
+    new PutObjectCommand({
+      Bucket: env.evidenceBucket,
+      Key: objectKey,
+      ContentType: body.contentType,
+      ContentLength: body.size,
+      // Evidence is written once: S3 refuses a second PUT to the key (conditional write).
+      IfNoneMatch: '*',
+    }),
+    {
+      expiresIn: UPLOAD_EXPIRES_SECONDS,
+      signableHeaders: new Set(['content-type', 'content-length', 'if-none-match']),
+    },
+  );
+  logger.info('photo upload requested', { householdId, photoId, step: body.step, kind: body.kind });
+  return {
+    photoId,
+    upload: {
+      url,
+      method: 'PUT',
+      // Browsers set Content-Length from the body themselves; it is signed, so the body must have the declared size.
+      headers: { 'content-type': body.contentType, 'if-none-match': '*' },
+      expiresAt: new Date(now.getTime() + UPLOAD_EXPIRES_SECONDS * 1000).toISOString(),
+    },
+  };
+}
+
+function refused(zh: string, en: string): ConflictError {
+  return new ConflictError({ zh: `照片未通过核验：${zh}`, en: `The photo was not confirmed: ${en}` });
+}
+
+function isNotFound(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  return error.name === 'NotFound' || error.name === 'NoSuchKey' || status === 404;
+}
+
+interface ExifFacts {
+  capturedAt?: string | undefined;
+  location?: LatLon | undefined;
+}
+
+async function readExif(bytes: Uint8Array): Promise<ExifFacts> {
+  try {
+    // Raw values: the capture time is interpreted with its offset here, not in the server's zone.
+    const tags: unknown = await exifr.parse(bytes, {
+      tiff: true,
+      exif: true,
+      gps: true,
+      reviveValues: false,
+      translateValues: false,
+    });
+    if (typeof tags !== 'object' || tags === null) return {};
+    const t = tags as Record<string, unknown>;
+    const capturedAt = exifCaptureTime(t.DateTimeOriginal ?? t.CreateDate, t.OffsetTimeOriginal ?? t.OffsetTime);
+    const { latitude, longitude } = t;
+    const location =
+      typeof latitude === 'number' &&
+      typeof longitude === 'number' &&
+      Number.isFinite(latitude) &&
+      Number.isFinite(longitude) &&
+      Math.abs(latitude) <= 90 &&
+      Math.abs(longitude) <= 180 &&
+      !(latitude === 0 && longitude === 0)
+        ? { lat: latitude, lon: longitude }
+        : undefined;
+    return { capturedAt, location };
+  } catch (error) {
+    // A photo without readable EXIF is still evidence; the missing facts show as flags.
+    logger.info('no readable EXIF', { error: error instanceof Error ? error.message : String(error) });
+    return {};
+  }
+}
+
+/** Checks the uploaded object against the declaration; returns its bytes and S3 version. */
+async function verifyObject(photo: StoredPhoto): Promise<{ bytes: Uint8Array; versionId?: string | undefined }> {
+  let head: { ContentLength?: number | undefined; ContentType?: string | undefined; ETag?: string | undefined };
+  try {
+    head = await s3.send(new HeadObjectCommand({ Bucket: env.evidenceBucket, Key: photo.objectKey }));
+  } catch (error) {
+    if (isNotFound(error)) {
+      throw new ConflictError(
+        { zh: '照片尚未上传，请先上传再确认', en: 'The photo has not been uploaded yet; upload it, then confirm' },
+        { cause: error },
+      );
+    }
+    throw error;
+  }
+  if (head.ContentLength !== photo.size) {
+    throw refused(
+      `文件大小 ${head.ContentLength ?? '?'} 字节与申报的 ${photo.size} 字节不符，请重新申请上传`,
+      `its size ${head.ContentLength ?? '?'} bytes differs from the declared ${photo.size}; request a new upload`,
+    );
+  }
+  const storedType = (head.ContentType ?? '').split(';')[0]?.trim().toLowerCase();
+  if (storedType !== photo.contentType) {
+    throw refused(
+      `文件类型 ${storedType || '?'} 与申报的 ${photo.contentType} 不符，请重新申请上传`,
+      `its type ${storedType || '?'} differs from the declared ${photo.contentType}; request a new upload`,
+    );
+  }
+  const object = await s3.send(
+    new GetObjectCommand({ Bucket: env.evidenceBucket, Key: photo.objectKey, IfMatch: head.ETag }),
+  );
+  const bytes = object.Body ? await object.Body.transformToByteArray() : new Uint8Array();
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  if (sha256 !== photo.sha256) {
+    throw refused(
+      '文件内容的 SHA-256 与申报值不符（文件可能被替换或损坏），请重新申请上传',
+      'the SHA-256 of its content differs from the declared one (replaced or corrupted); request a new upload',
+    );
+  }
+  if (sniffImageType(bytes) !== photo.contentType) {
+    throw refused(
+      `文件内容不是 ${photo.contentType} 图片`,
+      `its content is not a ${photo.contentType} image; request a new upload`,
+    );
+  }
+  return { bytes, versionId: object.VersionId };
+}
+
+export async function confirmPhoto(
+  actor: Actor,
+  householdId: string,
+  photoId: string,
+  now: Date = new Date(),
+): Promise<PhotoView> {
+  const household = await loadHousehold(householdId);
+  authorize(actor, household);
+  const photo = await getPhoto(householdId, photoId);
+  if (!photo) {
+    throw new NotFoundError({ zh: `该户没有照片 ${photoId}`, en: `Household ${householdId} has no photo ${photoId}` });
+  }
+  if (photo.status === 'confirmed') return view(photo);
+
+  const { bytes, versionId } = await verifyObject(photo);
+  const exif = await readExif(bytes);
+  const at = now.toISOString();
+  const flags = evidenceFlags(
+    { householdId, photoId, step: photo.step, sha256: photo.sha256, ...exif },
+    {
+      houseLocation: household.house.location,
+      sameHash: await photosWithHash(photo.sha256),
+      now: at,
+      maxDistanceM,
+    },
+  );
+  const confirmed: StoredPhoto & { status: 'confirmed' } = {
+    ...photo,
+    status: 'confirmed',
+    capturedAt: exif.capturedAt,
+    location: exif.location,
+    flags,
+    confirmedBy: actor.username,
+    confirmedAt: at,
+    versionId,
+  };
+  if (!(await storeConfirmedPhoto(confirmed))) {
+    const stored = await getPhoto(householdId, photoId);
+    if (stored) return view(stored);
+  }
+  logger.info('photo confirmed', { householdId, photoId, flags });
+  return view(confirmed);
+}

@@ -1,0 +1,193 @@
+/**
+ * Photo evidence on the local stack, through the HTTP API and the real presigned URLs: the local
+ * S3 checks the signature (content type and length included) as AWS does, the confirm step reads
+ * the stored object back, hashes it and reads its EXIF.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demoApplication, demoUsers } from '../../domain/demo';
+import type { HouseholdApplication } from '../../domain/model';
+import { jpegWithExif, sha256Hex } from '../fixtures/exif-jpeg';
+import {
+  type ActingUsers,
+  api,
+  drive,
+  householdFile,
+  login,
+  type RunningStack,
+  removeDataDir,
+  startStack,
+  usersForApplication,
+} from './harness';
+
+type Upload = { photoId: string; upload: { url: string; method: string; headers: Record<string, string> } };
+type PhotoAnswer = {
+  photoId: string;
+  status: string;
+  flags: string[];
+  capturedAt?: string;
+  location?: { lat: number; lon: number };
+};
+type ErrorAnswer = { error: string; message: { zh: string; en: string }; fields?: { path: string }[] };
+
+let stack: RunningStack;
+let users: ActingUsers;
+let inspector: string;
+const first = demoApplication(21);
+const second = demoApplication(22);
+let firstId = '';
+let secondId = '';
+
+function houseOf(application: HouseholdApplication) {
+  const location = application.house.location;
+  if (!location) throw new Error('the demo application has no house location');
+  return location;
+}
+
+/** EXIF time of `msAgo` before now, as a Beijing camera writes it (no offset tag). */
+function beijingExifTime(msAgo: number): string {
+  const local = new Date(Date.now() - msAgo + 8 * 3600_000).toISOString();
+  return `${local.slice(0, 10).replaceAll('-', ':')} ${local.slice(11, 19)}`;
+}
+
+function declare(bytes: Uint8Array, kind = 'during') {
+  return {
+    step: 'milestone-inspection',
+    kind,
+    contentType: 'image/jpeg',
+    size: bytes.length,
+    sha256: sha256Hex(bytes),
+  };
+}
+
+async function requestUpload(householdId: string, body: unknown) {
+  return api(stack.url, inspector).post<Upload & ErrorAnswer>(`/households/${householdId}/photos`, body);
+}
+
+async function put(upload: Upload['upload'], bytes: Uint8Array, headers = upload.headers) {
+  return fetch(upload.url, { method: upload.method, headers, body: bytes });
+}
+
+async function confirm(householdId: string, photoId: string) {
+  return api(stack.url, inspector).post<PhotoAnswer & ErrorAnswer>(
+    `/households/${householdId}/photos/${photoId}/confirm`,
+  );
+}
+
+async function photosOf(householdId: string) {
+  const file = await householdFile(stack.url, inspector, householdId);
+  return (file as unknown as { photos: PhotoAnswer[] }).photos;
+}
+
+beforeAll(async () => {
+  stack = await startStack({ fastWaits: true });
+  users = await usersForApplication(stack.url, first);
+  const township = demoUsers.find((u) => u.username === users.townshipConstruction.username)?.township;
+  const fieldInspector = demoUsers.find((u) => u.roles.includes('inspector') && u.township === township);
+  if (!fieldInspector) throw new Error(`no demo inspector in ${township}`);
+  inspector = await login(stack.url, fieldInspector.username);
+  for (const [application, assign] of [
+    [first, (id: string) => (firstId = id)],
+    [second, (id: string) => (secondId = id)],
+  ] as const) {
+    const created = await api(stack.url, users.townshipCivilAffairs.token).post<{ householdId: string }>(
+      '/households',
+      application,
+    );
+    if (created.status !== 201) throw new Error(`registration answered ${created.status}`);
+    assign(created.body.householdId);
+  }
+  await drive(stack.url, users, firstId, 'agreement');
+}, 240_000);
+
+afterAll(async () => {
+  await stack?.stop();
+  if (stack) removeDataDir(stack.dataDir);
+});
+
+describe('photo evidence through presigned uploads', () => {
+  const atTheHouse = jpegWithExif({
+    dateTimeOriginal: beijingExifTime(3600_000),
+    gps: houseOf(first),
+    label: 'first household, during construction',
+  });
+  let confirmedId = '';
+
+  it('uploads a JPEG straight to S3 and confirms it with its EXIF time and position, without flags', async () => {
+    const requested = await requestUpload(firstId, declare(atTheHouse));
+    expect(requested.status).toBe(201);
+    expect(requested.body.upload.method).toBe('PUT');
+
+    const uploaded = await put(requested.body.upload, atTheHouse);
+    expect(uploaded.status).toBe(200);
+
+    const confirmed = await confirm(firstId, requested.body.photoId);
+    expect(confirmed.status).toBe(200);
+    expect(confirmed.body).toMatchObject({ photoId: requested.body.photoId, status: 'confirmed', flags: [] });
+    expect(Date.parse(confirmed.body.capturedAt ?? '')).toBeLessThan(Date.now());
+    expect(confirmed.body.location?.lat).toBeCloseTo(houseOf(first).lat, 4);
+    confirmedId = requested.body.photoId;
+
+    // Confirming again changes nothing.
+    const again = await confirm(firstId, confirmedId);
+    expect(again.status).toBe(200);
+    expect(again.body).toEqual(confirmed.body);
+
+    const shown = (await photosOf(firstId)).find((photo) => photo.photoId === confirmedId);
+    expect(shown).toMatchObject({ status: 'confirmed', flags: [] });
+  });
+
+  it('has S3 refuse an upload with another content type than the signed one', async () => {
+    const image = jpegWithExif({ label: 'wrong type' });
+    const requested = await requestUpload(firstId, declare(image));
+    expect(requested.status).toBe(201);
+
+    const uploaded = await put(requested.body.upload, image, {
+      ...requested.body.upload.headers,
+      'content-type': 'image/png',
+    });
+    expect(uploaded.status).toBe(403);
+    await uploaded.arrayBuffer();
+
+    const confirmed = await confirm(firstId, requested.body.photoId);
+    expect(confirmed.status).toBe(409);
+    expect(confirmed.body.message.en).toContain('not been uploaded');
+  });
+
+  it('refuses to sign an upload larger than 15 MB and records nothing', async () => {
+    const before = await photosOf(firstId);
+    const requested = await requestUpload(firstId, { ...declare(atTheHouse), size: 16 * 1024 * 1024 });
+    expect(requested.status).toBe(400);
+    expect(requested.body.fields?.map((field) => field.path)).toEqual(['size']);
+    expect(requested.body.message.zh).toMatch(/\S/);
+    expect(await photosOf(firstId)).toHaveLength(before.length);
+  });
+
+  it('refuses to confirm an object whose SHA-256 is not the declared one, and leaves it unconfirmed', async () => {
+    const declared = jpegWithExif({ label: 'declared A' });
+    const sent = jpegWithExif({ label: 'declared B' });
+    expect(sent.length).toBe(declared.length);
+    const requested = await requestUpload(firstId, declare(declared));
+    const uploaded = await put(requested.body.upload, sent);
+    expect(uploaded.status).toBe(200);
+
+    const confirmed = await confirm(firstId, requested.body.photoId);
+    expect(confirmed.status).toBe(409);
+    expect(confirmed.body.message.en).toContain('SHA-256');
+    const shown = (await photosOf(firstId)).find((photo) => photo.photoId === requested.body.photoId);
+    expect(shown?.status).toBe('requested');
+  });
+
+  it('flags the same image confirmed for a second household as a duplicate, taken far from that house', async () => {
+    const requested = await requestUpload(secondId, declare(atTheHouse));
+    expect(requested.status).toBe(201);
+    expect((await put(requested.body.upload, atTheHouse)).status).toBe(200);
+
+    const confirmed = await confirm(secondId, requested.body.photoId);
+    expect(confirmed.status).toBe(200);
+    expect(confirmed.body.status).toBe('confirmed');
+    expect(confirmed.body.flags).toContain('duplicate-image');
+    expect(confirmed.body.flags).toContain('gps-far');
+    const shown = (await photosOf(secondId)).find((photo) => photo.photoId === requested.body.photoId);
+    expect(shown?.flags).toContain('duplicate-image');
+  });
+});
