@@ -1,0 +1,200 @@
+/**
+ * One household from agreement to archive on the local stack, through the HTTP API only: every
+ * installment released by finance, one failed milestone inspection with its rectification and
+ * re-inspection, photos uploaded through real presigned URLs, acceptance refused until its
+ * photos are confirmed, and a funds report that adds up to the approved subsidy to the cent.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demoApplication, demoProgram, demoUsers, exampleActionBody } from '../../domain/demo';
+import type { Phase } from '../../domain/model';
+import { verifyChain } from '../../domain/rules/audit';
+import { jpegWithExif, sha256Hex } from '../fixtures/exif-jpeg';
+import {
+  type ActingUsers,
+  api,
+  drive,
+  eventually,
+  type HouseholdView,
+  householdFile,
+  login,
+  type RunningStack,
+  removeDataDir,
+  startStack,
+  usersForApplication,
+  waitForTask,
+} from './harness';
+
+type Upload = { photoId: string; upload: { url: string; method: string; headers: Record<string, string> } };
+type LedgerView = { installment: number; amount: number; status: string };
+
+const application = demoApplication(31);
+const COUNTY = demoProgram.county.code;
+
+let stack: RunningStack;
+let users: ActingUsers;
+let inspector = '';
+let finance = '';
+let auditor = '';
+let householdId = '';
+let photoCounter = 0;
+
+/** EXIF time an hour ago, as a camera in Beijing writes it (no offset tag). */
+function recentExifTime(): string {
+  const local = new Date(Date.now() - 3600_000 + 8 * 3600_000).toISOString();
+  return `${local.slice(0, 10).replaceAll('-', ':')} ${local.slice(11, 19)}`;
+}
+
+/** Uploads a distinct photo of `kind` for `step` through its presigned URL and confirms it. */
+async function photo(step: Phase, kind: string): Promise<string> {
+  photoCounter += 1;
+  const bytes = jpegWithExif({
+    dateTimeOriginal: recentExifTime(),
+    ...(application.house.location ? { gps: application.house.location } : {}),
+    label: `${householdId} ${step} ${kind} ${photoCounter}`,
+  });
+  const requested = await api(stack.url, inspector).post<Upload>(`/households/${householdId}/photos`, {
+    step,
+    kind,
+    contentType: 'image/jpeg',
+    size: bytes.length,
+    sha256: sha256Hex(bytes),
+  });
+  expect(requested.status).toBe(201);
+  const { upload, photoId } = requested.body;
+  const put = await fetch(upload.url, { method: upload.method, headers: upload.headers, body: bytes });
+  expect(put.status).toBe(200);
+  const confirmed = await api(stack.url, inspector).post<{ status: string }>(
+    `/households/${householdId}/photos/${photoId}/confirm`,
+  );
+  expect(confirmed.status).toBe(200);
+  expect(confirmed.body.status).toBe('confirmed');
+  return photoId;
+}
+
+async function act(token: string, action: string, body: (version: number) => object) {
+  const file = await householdFile(stack.url, token, householdId);
+  return api(stack.url, token).post<HouseholdView & { message?: { en: string } }>(
+    `/households/${householdId}/actions/${action}`,
+    body(file.version),
+  );
+}
+
+async function release(installment: number) {
+  await waitForTask(stack.url, finance, householdId, 'installment-release', 60_000);
+  const answer = await act(finance, 'release-installment', (version) => ({ version, installment }));
+  expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+}
+
+async function inspect(milestone: string, result: 'pass' | 'fail') {
+  await waitForTask(stack.url, inspector, householdId, 'milestone-inspection', 60_000);
+  const photoId = await photo('milestone-inspection', 'during');
+  const checklist = { 基础尺寸: result === 'pass', 钢筋规格: true };
+  const answer = await act(inspector, 'inspect', (version) => ({
+    version,
+    milestone,
+    date: new Date().toISOString().slice(0, 10),
+    checklist,
+    result,
+    photoIds: [photoId],
+    ...(result === 'fail' ? { rectification: { what: '圈梁钢筋不足，返工', by: '2026-12-20' } } : {}),
+  }));
+  expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+}
+
+beforeAll(async () => {
+  stack = await startStack({ fastWaits: true });
+  users = await usersForApplication(stack.url, application);
+  const township = demoUsers.find((u) => u.username === users.townshipConstruction.username)?.township;
+  const fieldInspector = demoUsers.find((u) => u.roles.includes('inspector') && u.township === township);
+  if (!fieldInspector) throw new Error(`no demo inspector in ${township}`);
+  [inspector = '', finance = '', auditor = ''] = await Promise.all(
+    [fieldInspector.username, 'chen.caizheng', 'liu.shenji'].map((username) => login(stack.url, username)),
+  );
+  const created = await api(stack.url, users.townshipCivilAffairs.token).post<{ householdId: string }>(
+    '/households',
+    application,
+  );
+  if (created.status !== 201) throw new Error(`registration answered ${created.status}`);
+  householdId = created.body.householdId;
+  await drive(stack.url, users, householdId, 'agreement-signed');
+}, 240_000);
+
+afterAll(async () => {
+  await stack?.stop();
+  if (stack) removeDataDir(stack.dataDir);
+});
+
+describe('a household from agreement to archive', () => {
+  it('releases the advance, then refuses the next installment before its milestone passed', async () => {
+    await release(0);
+    await waitForTask(stack.url, inspector, householdId, 'milestone-inspection', 60_000);
+    const early = await act(finance, 'release-installment', (version) => ({ version, installment: 1 }));
+    expect(early.status).toBe(409);
+    expect(early.body.message?.en).toMatch(/milestone-inspection/);
+  });
+
+  it('records a failed foundation inspection and its re-inspection, keeping both rounds', async () => {
+    await inspect('foundation', 'fail');
+    const afterFail = await householdFile(stack.url, inspector, householdId);
+    expect(afterFail.phase).toBe('milestone-inspection');
+    await inspect('foundation', 'pass');
+    const file = await householdFile(stack.url, inspector, householdId);
+    const inspections = file.timeline.filter((event) => event.type === 'inspect');
+    expect(inspections.map((event) => event.details.outcome)).toEqual(['fail', 'pass']);
+  });
+
+  it('pays the foundation and main-structure installments after their inspections', async () => {
+    await release(1);
+    await inspect('main-structure', 'pass');
+    await release(2);
+    const file = await householdFile(stack.url, inspector, householdId);
+    expect(file.phase).toBe('final-acceptance');
+  });
+
+  it('refuses acceptance until its after photos are confirmed, then accepts', async () => {
+    await waitForTask(stack.url, inspector, householdId, 'final-acceptance', 60_000);
+    const duringOnly = await photo('final-acceptance', 'during');
+    const refused = await act(inspector, 'accept', (version) => ({
+      ...exampleActionBody('accept', version),
+      photoIds: [duringOnly],
+    }));
+    expect(refused.status).toBe(400);
+    expect((await householdFile(stack.url, inspector, householdId)).phase).toBe('final-acceptance');
+
+    const after = await photo('final-acceptance', 'after');
+    const withHead = await photo('final-acceptance', 'after-with-head');
+    const accepted = await act(inspector, 'accept', (version) => ({
+      ...exampleActionBody('accept', version),
+      photoIds: [after, withHead],
+    }));
+    expect(accepted.status, JSON.stringify(accepted.body)).toBe(200);
+  });
+
+  it('pays the final installment and archives the household with an intact audit chain', async () => {
+    await release(3);
+    const archived = await eventually(
+      async () => {
+        const file = await householdFile(stack.url, auditor, householdId);
+        return file.phase === 'archived' ? file : undefined;
+      },
+      60_000,
+      `the archive of ${householdId}`,
+    );
+    expect(verifyChain(archived.timeline, archived.version)).toEqual({ ok: true });
+    const payments = (archived as unknown as { payments: LedgerView[] }).payments;
+    expect(payments.map((p) => p.installment)).toEqual([0, 1, 2, 3]);
+    expect(payments.reduce((sum, p) => sum + p.amount, 0)).toBe(archived.household.approvedSubsidy);
+  });
+
+  it('reports the released money by source and township to the cent', async () => {
+    const file = await householdFile(stack.url, auditor, householdId);
+    const report = await api(stack.url, auditor).get<{
+      total: { planned: number; released: number };
+      bySource: { released: number }[];
+    }>(`/reports/funds?county=${COUNTY}`);
+    expect(report.status).toBe(200);
+    expect(report.body.total.planned).toBe(file.household.approvedSubsidy);
+    expect(report.body.total.released).toBe(file.household.approvedSubsidy);
+    expect(report.body.bySource.reduce((sum, line) => sum + line.released, 0)).toBe(report.body.total.released);
+  });
+});
