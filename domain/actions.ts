@@ -221,6 +221,27 @@ export const AcceptBody = z
   })
   .superRefine(requireRectificationWhenFailed);
 
+/** The stages of a rebuild a half-monthly supervision visit (半月巡查) reports on. */
+export const SUPERVISION_STAGES = [
+  'materials',
+  'foundation',
+  'walls-to-roof',
+  'roof-slab',
+  'curing',
+  'decoration',
+] as const;
+export const SupervisionStage = z.enum(SUPERVISION_STAGES);
+
+/** A supervision visit during construction: recorded on the file, it decides nothing. */
+export const SuperviseBody = z.strictObject({
+  version: Version,
+  date: IsoDate,
+  stage: SupervisionStage,
+  progressPercent: z.number().int().min(0).max(100),
+  notes: LongText,
+  photoIds: PhotoIds.optional(),
+});
+
 export const ActionBodies = {
   'appraise-safety': AppraiseSafetyBody,
   'village-appraisal': VillageAppraisalBody,
@@ -232,6 +253,7 @@ export const ActionBodies = {
   inspect: InspectBody,
   'release-installment': ReleaseInstallmentBody,
   accept: AcceptBody,
+  supervise: SuperviseBody,
 } as const satisfies Record<Action, z.ZodType<{ version: number }>>;
 
 export type ActionBody<A extends Action> = z.infer<(typeof ActionBodies)[A]>;

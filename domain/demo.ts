@@ -324,6 +324,14 @@ export function exampleActionBody<A extends Action>(action: A, version: number):
       signedBy: '李军',
       photoIds: ['ph-after-1', 'ph-after-head-1'],
     },
+    supervise: {
+      version,
+      date: '2025-06-16',
+      stage: 'walls-to-roof',
+      progressPercent: 45,
+      notes: '墙体砌筑至圈梁，砂浆饱满，现场安全措施到位',
+      photoIds: ['ph-during-2'],
+    },
   };
   return bodies[action];
 }

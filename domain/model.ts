@@ -50,6 +50,7 @@ export const ACTIONS = [
   'inspect',
   'release-installment',
   'accept',
+  'supervise',
 ] as const;
 export const Action = z.enum(ACTIONS);
 export type Action = z.infer<typeof Action>;
@@ -195,6 +196,8 @@ export const Household = HouseholdApplication.extend({
   /** Index into the program's installment plan of the next installment to release. */
   nextInstallment: z.number().int().nonnegative().default(0),
   noticeEndsAt: z.string().optional(),
+  /** `YYYY-MM-DD` the renovation agreement was signed: photos of the works cannot predate it. */
+  agreementSignedOn: z.string().optional(),
   rejection: z.object({ reason: z.string(), by: z.string(), at: z.string() }).optional(),
 });
 export type Household = z.infer<typeof Household>;
@@ -258,6 +261,8 @@ export const Inspection = z.object({
   result: z.enum(['pass', 'fail']),
   photoIds: z.array(z.string()),
   rectification: z.object({ what: z.string(), by: z.string() }).optional(),
+  /** What deserves a second look (e.g. `stage-too-soon`); recorded, never a refusal. */
+  flags: z.array(z.string()).optional(),
 });
 export type Inspection = z.infer<typeof Inspection>;
 

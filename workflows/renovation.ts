@@ -51,6 +51,16 @@ export type SideAction = {
   readonly level: Level;
 };
 
+/**
+ * A side action recorded during several phases, by any of its roles (a supervision visit while
+ * the house is built): it never completes a step.
+ */
+export type OngoingAction = SideAction & {
+  readonly phases: readonly Phase[];
+  /** Roles besides `role` that may record it. */
+  readonly otherRoles: readonly Role[];
+};
+
 export type PublicNoticeStep = {
   readonly kind: 'notice';
   readonly phase: Phase;
@@ -81,6 +91,8 @@ export type ProcessDescription = {
   readonly steps: readonly Step[];
   /** State names of the end states, one per terminal phase. */
   readonly terminals: Readonly<Record<string, string>>;
+  /** Side actions that belong to no single step. */
+  readonly ongoing?: readonly OngoingAction[];
 };
 
 /** The milestone of an installment paid when the agreement is signed (advance payment). */
@@ -231,6 +243,16 @@ export const RENOVATION: ProcessDescription = {
     },
   ],
   terminals: { archived: 'Archived', rejected: 'Rejected' },
+  ongoing: [
+    {
+      action: 'supervise',
+      title: { zh: '施工巡查（每半月一次）', en: 'Half-monthly supervision visit' },
+      role: 'construction',
+      otherRoles: ['inspector'],
+      level: 'township',
+      phases: ['installment-release', 'milestone-inspection', 'final-acceptance'],
+    },
+  ],
 };
 
 // ---------------------------------------------------------------- helpers for handlers
@@ -260,7 +282,21 @@ export type ActionStep = {
   readonly level: Level;
   /** True for actions that do not complete the phase (they record something while it runs). */
   readonly side: boolean;
+  /** Further phases a side action may be recorded in. */
+  readonly otherPhases?: readonly Phase[];
+  /** Further roles that may record a side action. */
+  readonly otherRoles?: readonly Role[];
 };
+
+/** Every phase in which the action applies. */
+export function phasesOfAction(step: ActionStep): readonly Phase[] {
+  return [step.phase, ...(step.otherPhases ?? [])];
+}
+
+/** Every role that may take the action. */
+export function rolesOfAction(step: ActionStep): readonly Role[] {
+  return [step.role, ...(step.otherRoles ?? [])];
+}
 
 export function stepForAction(action: Action, description: ProcessDescription = RENOVATION): ActionStep {
   for (const step of description.steps) {
@@ -271,6 +307,19 @@ export function stepForAction(action: Action, description: ProcessDescription = 
       const side = step.sideActions.find((s) => s.action === action);
       if (side) return { action, phase: step.phase, role: side.role, level: side.level, side: true };
     }
+  }
+  const ongoing = description.ongoing?.find((s) => s.action === action);
+  const [firstPhase, ...otherPhases] = ongoing?.phases ?? [];
+  if (ongoing && firstPhase) {
+    return {
+      action,
+      phase: firstPhase,
+      role: ongoing.role,
+      level: ongoing.level,
+      side: true,
+      otherPhases,
+      otherRoles: ongoing.otherRoles,
+    };
   }
   throw new UnknownTransitionError(`no step of the process is completed by the action '${action}'`);
 }

@@ -31,6 +31,8 @@ export const EVIDENCE_FLAGS = [
   'gps-missing',
   'capture-time-missing',
   'capture-time-future',
+  'capture-time-outside-window',
+  'stage-too-soon',
 ] as const;
 export type EvidenceFlag = (typeof EVIDENCE_FLAGS)[number];
 
@@ -96,6 +98,8 @@ export interface PhotoFacts {
   photoId: string;
   step: string;
   sha256: string;
+  /** What the photo shows; photos of the works (during, after) cannot predate the agreement. */
+  kind?: Photo['kind'] | undefined;
   capturedAt?: string | undefined;
   location?: LatLon | undefined;
 }
@@ -108,7 +112,17 @@ export interface EvidenceContext {
   /** ISO time of the confirmation. */
   now: string;
   maxDistanceM?: number;
+  /** `YYYY-MM-DD` (China date) the renovation agreement was signed, once it was. */
+  agreementSignedOn?: string | undefined;
 }
+
+/** The first instant of a China calendar date `YYYY-MM-DD`, in epoch milliseconds. */
+function startOfChinaDay(date: string): number {
+  return Date.parse(`${date}T00:00:00${DEFAULT_EXIF_OFFSET}`);
+}
+
+/** Photos that document the works themselves, so they are taken after the agreement. */
+const WORKS_KINDS: readonly Photo['kind'][] = ['during', 'after', 'after-with-head'];
 
 /** The flags of a photo, in a stable order. */
 export function evidenceFlags(photo: PhotoFacts, context: EvidenceContext): EvidenceFlag[] {
@@ -125,9 +139,34 @@ export function evidenceFlags(photo: PhotoFacts, context: EvidenceContext): Evid
   }
   if (!photo.capturedAt) flags.push('capture-time-missing');
   else if (Date.parse(photo.capturedAt) > Date.parse(context.now) + CAPTURE_CLOCK_TOLERANCE_MS) {
+    // Taken after its own confirmation: the upper end of the capture window.
     flags.push('capture-time-future');
+  } else if (
+    photo.kind !== undefined &&
+    WORKS_KINDS.includes(photo.kind) &&
+    context.agreementSignedOn !== undefined &&
+    Date.parse(photo.capturedAt) < startOfChinaDay(context.agreementSignedOn)
+  ) {
+    flags.push('capture-time-outside-window');
   }
   return flags;
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * A milestone inspected sooner after the previous passed milestone than the program allows
+ * (`minDaysBetweenMilestones`) is flagged `stage-too-soon`: concrete needs its curing time, and a
+ * quick succession of passes is how paper inspections show. Dates are `YYYY-MM-DD`.
+ */
+export function stageTimingFlags(input: {
+  inspectedOn: string;
+  previousPassedOn?: string | undefined;
+  minDaysBetweenMilestones: number;
+}): EvidenceFlag[] {
+  if (input.previousPassedOn === undefined) return [];
+  const days = Math.round((Date.parse(input.inspectedOn) - Date.parse(input.previousPassedOn)) / DAY_MS);
+  return days < input.minDaysBetweenMilestones ? ['stage-too-soon'] : [];
 }
 
 /** Readable names of the flags for the household file and forms. */
@@ -137,6 +176,14 @@ export const FLAG_TITLES: Readonly<Record<EvidenceFlag, Bilingual>> = {
   'gps-missing': { zh: '照片没有拍摄位置', en: 'The photo has no GPS position' },
   'capture-time-missing': { zh: '照片没有拍摄时间', en: 'The photo has no capture time' },
   'capture-time-future': { zh: '拍摄时间晚于当前时间', en: 'The capture time is in the future' },
+  'capture-time-outside-window': {
+    zh: '拍摄时间早于改造协议签订日期',
+    en: 'Taken before the renovation agreement was signed',
+  },
+  'stage-too-soon': {
+    zh: '与上一节点验收间隔少于规定天数',
+    en: 'Inspected sooner after the previous milestone than the program allows',
+  },
 };
 
 /**

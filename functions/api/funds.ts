@@ -19,7 +19,7 @@ import {
   paymentBatch,
   retryFailedPayment,
 } from '../use-cases/funds';
-import { queryParameters } from './params';
+import { decodedPathValue, queryParameters } from './params';
 
 /** Bank files are small; a larger body is not a result file of one county. */
 const MAX_RESULT_FILE_BYTES = 5 * 1024 * 1024;
@@ -54,7 +54,7 @@ function rawBody(event: ApiEvent): string {
 function paymentPath(event: ApiEvent) {
   const params = event.pathParameters ?? {};
   return {
-    householdId: params.householdId === undefined ? undefined : decodeURIComponent(params.householdId),
+    householdId: params.householdId === undefined ? undefined : decodedPathValue(params.householdId),
     installment: params.installment,
   };
 }

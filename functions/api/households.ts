@@ -1,8 +1,11 @@
-/** `POST /households` (register), `GET /households/{id}`, `GET /households` (paged list). */
+/**
+ * `POST /households` (register), `GET /households/{id}`, `GET /households` (paged list),
+ * `GET /households/{id}/ledger-card` (the printable card, once archived).
+ */
 import { actorOf } from '../commons/auth';
 import { apiHandler } from '../commons/http';
 import { IDEMPOTENCY_HEADER, idempotent } from '../commons/idempotency';
-import { listHouseholdsFor, readHousehold } from '../use-cases/read-households';
+import { listHouseholdsFor, readHousehold, readLedgerCard } from '../use-cases/read-households';
 import { registerHousehold } from '../use-cases/register-household';
 import { pathParameter, queryParameters } from './params';
 
@@ -13,6 +16,13 @@ export const handler = apiHandler(async ({ event, body, header }) => {
       status: 201,
       body: await registerHousehold(actor, body),
     }));
+  }
+  if (event.pathParameters?.id !== undefined && event.rawPath.endsWith('/ledger-card')) {
+    return {
+      status: 200,
+      headers: { 'content-type': 'text/html; charset=utf-8' },
+      body: await readLedgerCard(actor, pathParameter(event, 'id')),
+    };
   }
   if (event.pathParameters?.id !== undefined) {
     return { status: 200, body: await readHousehold(actor, pathParameter(event, 'id')) };

@@ -129,6 +129,10 @@ export function errorReply(error: unknown, requestId: string): ApiReply {
 }
 
 export function toResponse(reply: ApiReply): ApiResponse {
+  // A document that names its own type (the printable ledger card) is sent as it is.
+  if (typeof reply.body === 'string' && reply.headers?.['content-type'] !== undefined) {
+    return { statusCode: reply.status, headers: { ...reply.headers }, body: reply.body };
+  }
   return {
     statusCode: reply.status,
     headers: { 'content-type': 'application/json; charset=utf-8', ...reply.headers },

@@ -7,6 +7,7 @@ import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-ope
 import { z } from 'zod';
 import { ActionBodies } from '../../domain/actions';
 import { demoApplication, demoProgram, exampleActionBody } from '../../domain/demo';
+import { LedgerPayment } from '../../domain/funding/bank';
 import {
   ACTIONS,
   type Action,
@@ -23,6 +24,7 @@ import {
   Role,
 } from '../../domain/model';
 import { stepForAction } from '../../workflows/renovation';
+import { BatchQuery, FundsReportQuery } from '../use-cases/funds';
 import { HouseholdListQuery } from '../use-cases/read-households';
 import { TaskQuery } from '../use-cases/work-queue';
 import { Objection } from './repository';
@@ -65,6 +67,8 @@ const HouseholdFile = z
     payments: z.array(Payment),
     inspections: z.array(Inspection),
     objections: z.array(Objection),
+    /** Every flag of its photos and inspections. */
+    flags: z.array(z.object({ source: z.enum(['photo', 'inspection']), ref: z.string(), flag: z.string() })),
   })
   .meta({ id: 'HouseholdFile' });
 
@@ -107,6 +111,8 @@ function actionExampleVersion(action: Action): number {
     'release-installment': 7,
     inspect: 8,
     accept: 12,
+    // Recorded while construction runs, e.g. right after the advance payment.
+    supervise: 8,
   };
   return order[action];
 }
@@ -194,6 +200,18 @@ export function buildOpenApiDocument() {
   });
   registry.registerPath({
     method: 'get',
+    path: '/households/{id}/ledger-card',
+    summary: 'The printable ledger card (台帐卡, A4 HTML with photos) written when the file was archived',
+    security: secured,
+    request: { params: HouseholdParams },
+    responses: {
+      200: { description: 'The card', content: { 'text/html': { schema: z.string() } } },
+      ...READ_ERRORS,
+      404: ERRORS[404],
+    },
+  });
+  registry.registerPath({
+    method: 'get',
     path: '/tasks',
     summary: "The caller's work queue, earliest due first",
     security: secured,
@@ -255,10 +273,15 @@ export function buildOpenApiDocument() {
       },
     },
     responses: {
-      200: json(
+      201: json(
         z.object({
           photoId: z.string(),
-          upload: z.object({ url: z.string(), method: z.literal('PUT'), headers: z.record(z.string(), z.string()) }),
+          upload: z.object({
+            url: z.string(),
+            method: z.literal('PUT'),
+            headers: z.record(z.string(), z.string()),
+            expiresAt: z.string(),
+          }),
         }),
         'Where to upload',
       ),
@@ -282,13 +305,82 @@ export function buildOpenApiDocument() {
     request: { query: CountyQuery },
     responses: { 200: json(z.record(z.string(), z.unknown()), 'The progress report'), ...READ_ERRORS },
   });
+  const csv = (description: string) => ({ description, content: { 'text/csv': { schema: z.string() } } });
   registry.registerPath({
     method: 'get',
     path: '/reports/funds',
-    summary: 'Money by source, approved, released and pending',
+    summary: 'Money by source, approved, released and pending; `format=csv` is the public disclosure (资金公开)',
     security: secured,
-    request: { query: CountyQuery },
-    responses: { 200: json(z.record(z.string(), z.unknown()), 'The funds report'), ...READ_ERRORS },
+    request: { query: FundsReportQuery },
+    responses: {
+      200: {
+        description: 'The funds report (JSON) or the disclosure (CSV)',
+        content: {
+          'application/json': { schema: z.record(z.string(), z.unknown()) },
+          'text/csv': { schema: z.string() },
+        },
+      },
+      ...READ_ERRORS,
+    },
+  });
+  const PaymentParams = z.object({
+    householdId: z.string().meta({ example: '5b0c7f6e-2d0f-4f59-9d43-1c1b8c6d2f10' }),
+    installment: z.string().regex(/^\d$/).meta({ description: 'Index into the installment plan', example: '0' }),
+  });
+  const PAYMENT_ERRORS = { ...READ_ERRORS, 404: ERRORS[404], 409: ERRORS[409] };
+  registry.registerPath({
+    method: 'post',
+    path: '/payments/{householdId}/{installment}/approve',
+    summary: 'Approve a prepared release (复核) as a second finance user; it joins the bank batch',
+    security: secured,
+    request: { params: PaymentParams },
+    responses: { 200: json(LedgerPayment, 'The approved payment'), ...PAYMENT_ERRORS },
+  });
+  registry.registerPath({
+    method: 'post',
+    path: '/payments/{householdId}/{installment}/retry',
+    summary: 'Send a payment the bank refused once more under the same reference',
+    security: secured,
+    request: { params: PaymentParams },
+    responses: { 200: json(LedgerPayment, 'The payment, due again'), ...PAYMENT_ERRORS },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/payments/batch',
+    summary: "The bank batch file (一卡通) of the county's approved payments",
+    security: secured,
+    request: { query: BatchQuery },
+    responses: { 200: csv('The batch file'), ...READ_ERRORS },
+  });
+  registry.registerPath({
+    method: 'post',
+    path: '/payments/results',
+    summary: "Import the bank's result file (回盘): paid or failed per reference",
+    security: secured,
+    request: {
+      query: CountyQuery,
+      body: {
+        required: true,
+        content: {
+          'text/csv': {
+            schema: z.string(),
+            example: 'reference,status,reason\n5b0c7f6e-2d0f-4f59-9d43-1c1b8c6d2f10-00,paid,\n',
+          },
+        },
+      },
+    },
+    responses: {
+      200: json(
+        z.object({
+          paid: z.number().int(),
+          failed: z.number().int(),
+          ignored: z.array(z.record(z.string(), z.unknown())),
+        }),
+        'What the file changed',
+      ),
+      ...READ_ERRORS,
+      409: ERRORS[409],
+    },
   });
 
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({

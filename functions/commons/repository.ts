@@ -20,7 +20,7 @@ import {
   AuditEvent,
   Household,
   Inspection,
-  Payment,
+  type Payment,
   Phase,
   Photo,
   ProgramConfig,

@@ -18,7 +18,7 @@ import type { Action, Actor, Household } from '../../domain/model';
 import { canActInJurisdiction } from '../../domain/rules/access';
 import { sealEvent } from '../../domain/rules/audit';
 import { hashIdNumber } from '../../domain/rules/idNumber';
-import { stepForAction, stepOf, transition } from '../../workflows/renovation';
+import { phasesOfAction, rolesOfAction, stepForAction, stepOf, transition } from '../../workflows/renovation';
 import { logger } from '../commons/logger';
 import {
   commitHouseholdChange,
@@ -30,7 +30,7 @@ import {
   STALE_VERSION,
 } from '../commons/repository';
 import { sendDecision } from '../commons/workflow';
-import { accept, inspect, releaseInstallment, signAgreement } from './actions/construction';
+import { accept, inspect, releaseInstallment, signAgreement, supervise } from './actions/construction';
 import { object, resolveObjection } from './actions/notice';
 import { appraiseSafety, countyApprove, townshipReview, villageAppraisal } from './actions/review';
 import type { ActionRule } from './actions/types';
@@ -47,6 +47,7 @@ const RULES: { readonly [A in Action]: ActionRule<A> } = {
   inspect,
   'release-installment': releaseInstallment,
   accept,
+  supervise,
 };
 
 function phaseTitle(phase: string): { zh: string; en: string } {
@@ -69,15 +70,18 @@ export async function performAction<A extends Action>(
   }
   const { household } = file;
   const step = stepForAction(action);
-  if (household.phase !== step.phase) {
+  if (!phasesOfAction(step).includes(household.phase)) {
     const current = phaseTitle(household.phase);
-    const required = phaseTitle(step.phase);
+    const phases = phasesOfAction(step);
+    const required = phases.map(phaseTitle);
     throw new ConflictError({
-      zh: `该户当前处于"${current.zh}"阶段，"${action}"只能在"${required.zh}"阶段办理`,
-      en: `The household is in the phase ${current.en} (${household.phase}); ${action} applies only in ${required.en} (${step.phase})`,
+      zh: `该户当前处于"${current.zh}"阶段，"${action}"只能在"${required.map((t) => t.zh).join('、')}"阶段办理`,
+      en: `The household is in the phase ${current.en} (${household.phase}); ${action} applies only in ${required.map((t) => t.en).join(', ')} (${phases.join(', ')})`,
     });
   }
-  const access = canActInJurisdiction(actor, step, household);
+  // An action some roles share is recorded under the role the caller holds.
+  const role = rolesOfAction(step).find((r) => actor.roles.includes(r)) ?? step.role;
+  const access = canActInJurisdiction(actor, { role, level: step.level }, household);
   if (!access.ok) throw access.error;
   if (body.version !== household.version) throw new ConflictError(STALE_VERSION);
   if (!step.side && file.task?.status !== 'open') {
@@ -115,7 +119,7 @@ export async function performAction<A extends Action>(
       seq: version,
       at,
       actor: actor.username,
-      role: step.role,
+      role,
       type: action,
       fromPhase: household.phase,
       toPhase: next,

@@ -15,7 +15,8 @@
  *    of image and hash to the declared SHA-256; otherwise refuse and leave the photo unconfirmed;
  * 3. read the capture time and GPS position from its EXIF;
  * 4. flag what deserves a second look (same image elsewhere, far from the house, no or future
- *    capture time) and record the photo as `confirmed` with these facts.
+ *    capture time, works photographed before the agreement) and record the photo as `confirmed`
+ *    with these facts.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
@@ -36,6 +37,7 @@ import {
 } from '../../domain/rules/evidence';
 import { s3 } from '../commons/clients';
 import { env } from '../commons/env';
+import { photoObjectKey } from '../commons/evidence';
 import { logger } from '../commons/logger';
 import {
   getHouseholdRecord,
@@ -125,10 +127,6 @@ async function loadHousehold(householdId: string): Promise<Household> {
   const record = await getHouseholdRecord(householdId);
   if (!record) throw noHousehold(householdId);
   return record.household;
-}
-
-export function photoObjectKey(householdId: string, step: string, photoId: string): string {
-  return `photos/${householdId}/${step}/${photoId}`;
 }
 
 export async function requestPhotoUpload(
@@ -304,9 +302,10 @@ export async function confirmPhoto(
   const exif = await readExif(bytes);
   const at = now.toISOString();
   const flags = evidenceFlags(
-    { householdId, photoId, step: photo.step, sha256: photo.sha256, ...exif },
+    { householdId, photoId, step: photo.step, kind: photo.kind, sha256: photo.sha256, ...exif },
     {
       houseLocation: household.house.location,
+      agreementSignedOn: household.agreementSignedOn,
       sameHash: await photosWithHash(photo.sha256),
       now: at,
       maxDistanceM,

@@ -1,13 +1,15 @@
 /**
  * Reading household files and lists, always within the caller's jurisdiction:
  * - one file: any role in its county (township staff: their township);
- * - a list: by county or township, optionally by phase, newest first, a page at a time.
+ * - a list: by county or township, optionally by phase, newest first, a page at a time;
+ * - the printable ledger card of an archived household, as stored at archive.
  */
 import { z } from 'zod';
 import { ForbiddenError, NotFoundError, parseOrThrow } from '../../domain/errors';
 import { type Actor, CountyCode, type Household, Phase, TownshipCode } from '../../domain/model';
 import { canRead, isCountyLevel } from '../../domain/rules/access';
-import { getHouseholdFile, listHouseholds, type Page } from '../commons/repository';
+import { readLedgerCardHtml } from '../commons/evidence';
+import { getHouseholdFile, getHouseholdRecord, listHouseholds, type Page } from '../commons/repository';
 import { type HouseholdFileView, householdFileView } from './views';
 
 export async function readHousehold(
@@ -20,6 +22,23 @@ export async function readHousehold(
   const access = canRead(actor, file.household);
   if (!access.ok) throw access.error;
   return householdFileView(file, now);
+}
+
+/** The printable ledger card written at archive; not found before the household is archived. */
+export async function readLedgerCard(actor: Actor, householdId: string): Promise<string> {
+  const record = await getHouseholdRecord(householdId);
+  if (!record)
+    throw new NotFoundError({ zh: `农户 ${householdId} 不存在`, en: `There is no household ${householdId}` });
+  const access = canRead(actor, record.household);
+  if (!access.ok) throw access.error;
+  const html = record.household.phase === 'archived' ? await readLedgerCardHtml(householdId) : undefined;
+  if (html === undefined) {
+    throw new NotFoundError({
+      zh: '该户尚未归档，台帐卡在归档时生成',
+      en: 'The household is not archived yet; its ledger card is written at archive',
+    });
+  }
+  return html;
 }
 
 export const HouseholdListQuery = z.strictObject({

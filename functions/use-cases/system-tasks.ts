@@ -5,7 +5,7 @@
  * - close-notice: the notice ends; with an objection still open the file goes to objection
  *   review, otherwise on to the agreement (recorded with an audit event);
  * - archive: the ledger card (台帐卡: household, timeline, payments) is written to the evidence
- *   bucket and the file is archived.
+ *   bucket, as JSON and as a printable A4 page with the photos, and the file is archived.
  * Each is safe to run again: a household that already moved on is answered with its phase.
  */
 import { z } from 'zod';
@@ -13,7 +13,7 @@ import { ConflictError, WORKFLOW_ERROR_NAMES, WorkflowError } from '../../domain
 import type { Household, Phase } from '../../domain/model';
 import { sealEvent } from '../../domain/rules/audit';
 import { transition } from '../../workflows/renovation';
-import { writeLedgerCard } from '../commons/evidence';
+import { writeLedgerCard, writeLedgerCardHtml } from '../commons/evidence';
 import { logger } from '../commons/logger';
 import { commitHouseholdChange, getHouseholdFile, getProgram, type HouseholdFile } from '../commons/repository';
 
@@ -104,7 +104,8 @@ export async function archive(householdId: string, now: Date = new Date()): Prom
   // Written before the phase moves, so an archived household always has its card; writing it
   // again on a retry overwrites the same card (a new version under bucket versioning).
   const key = await writeLedgerCard(file, now);
-  const next = await moveBySystem(file, 'archived', 'archive', { ledgerCard: key }, now);
+  const printable = await writeLedgerCardHtml(file, now);
+  const next = await moveBySystem(file, 'archived', 'archive', { ledgerCard: key, printable }, now);
   return { next, key };
 }
 

@@ -33,6 +33,27 @@ export function taskView(task: TaskItem, now: Date): TaskView {
   };
 }
 
+/** A flag on a photo or an inspection, listed together so the signer sees every one at a glance. */
+export interface FlagView {
+  source: 'photo' | 'inspection';
+  /** The photo id, or `{milestone}#{round}` of the inspection. */
+  ref: string;
+  flag: string;
+}
+
+export function flagsOf(file: Pick<HouseholdFile, 'photos' | 'inspections'>): FlagView[] {
+  return [
+    ...file.photos.flatMap((photo) =>
+      photo.flags.map((flag): FlagView => ({ source: 'photo', ref: photo.photoId, flag })),
+    ),
+    ...file.inspections.flatMap((inspection) =>
+      (inspection.flags ?? []).map(
+        (flag): FlagView => ({ source: 'inspection', ref: `${inspection.milestone}#${inspection.round}`, flag }),
+      ),
+    ),
+  ];
+}
+
 export function householdFileView(file: HouseholdFile, now: Date) {
   const { household } = file;
   return {
@@ -46,6 +67,7 @@ export function householdFileView(file: HouseholdFile, now: Date) {
     payments: file.payments,
     inspections: file.inspections,
     objections: file.objections,
+    flags: flagsOf(file),
   };
 }
 export type HouseholdFileView = ReturnType<typeof householdFileView>;

@@ -86,7 +86,8 @@ export const API_FUNCTIONS: readonly ApiFunctionSpec[] = [
   {
     id: 'HouseholdsFn',
     entry: 'api/households',
-    description: 'Register applications (starts the execution), list households, read a household file',
+    description:
+      'Register applications (starts the execution), list households, read a household file and its ledger card',
     table: 'RW',
     bucket: 'RO',
     workflow: ['start'],
@@ -94,6 +95,7 @@ export const API_FUNCTIONS: readonly ApiFunctionSpec[] = [
       { method: HttpMethod.POST, path: '/households' },
       { method: HttpMethod.GET, path: '/households' },
       { method: HttpMethod.GET, path: '/households/{id}' },
+      { method: HttpMethod.GET, path: '/households/{id}/ledger-card' },
     ],
   },
   {
@@ -140,6 +142,15 @@ export const API_FUNCTIONS: readonly ApiFunctionSpec[] = [
       { method: HttpMethod.POST, path: '/households/{id}/photos' },
       { method: HttpMethod.POST, path: '/households/{id}/photos/{photoId}/confirm' },
     ],
+  },
+  {
+    id: 'ReportsFn',
+    entry: 'api/reports',
+    description: 'Progress report: households per township and phase against the quota (JSON or Excel)',
+    table: 'RO',
+    bucket: 'NONE',
+    workflow: [],
+    routes: [{ method: HttpMethod.GET, path: '/reports/progress' }],
   },
 ];
 

@@ -58,7 +58,8 @@ export class RenovationWorkflow extends Construct {
       description: 'System steps: open and close the public notice, archive the household file',
     })
       .bindTable(props.table, 'RW')
-      .bindBucket(props.bucket, 'RO')
+      // Archive writes the ledger cards into the bucket.
+      .bindBucket(props.bucket, 'RW')
       .bindStateMachine(this.stateMachineArn, []);
     this.outboxSweeperFn = new AnjuFunction(this, 'OutboxSweeperFn', {
       entry: 'workflow/outbox-sweeper',

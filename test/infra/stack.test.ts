@@ -120,6 +120,7 @@ const FUNCTION_IDS = [
   'ActionsFn',
   'FundsFn',
   'PhotosFn',
+  'ReportsFn',
   'RecordTaskFn',
   'SystemTaskFn',
   'OutboxSweeperFn',
@@ -245,6 +246,9 @@ describe('the functions', () => {
     // Presigned uploads are signed with the photo function's role; evidence is never deleted.
     expect(policyOf('PhotosFn')).toContain('s3:PutObject');
     expect(policyOf('PhotosFn')).not.toContain('s3:DeleteObject');
+    // The progress report only counts.
+    expect(policyOf('ReportsFn')).toContain('dynamodb:Query');
+    expect(policyOf('ReportsFn')).not.toContain('dynamodb:PutItem');
   });
 });
 
@@ -258,6 +262,7 @@ const EXPECTED_ROUTES: Record<string, ['NONE' | 'JWT', string]> = {
   'POST /households': ['JWT', 'HouseholdsFn'],
   'GET /households': ['JWT', 'HouseholdsFn'],
   'GET /households/{id}': ['JWT', 'HouseholdsFn'],
+  'GET /households/{id}/ledger-card': ['JWT', 'HouseholdsFn'],
   'GET /tasks': ['JWT', 'TasksFn'],
   'POST /households/{id}/actions/{action}': ['JWT', 'ActionsFn'],
   'POST /payments/{householdId}/{installment}/approve': ['JWT', 'FundsFn'],
@@ -267,6 +272,7 @@ const EXPECTED_ROUTES: Record<string, ['NONE' | 'JWT', string]> = {
   'GET /reports/funds': ['JWT', 'FundsFn'],
   'POST /households/{id}/photos': ['JWT', 'PhotosFn'],
   'POST /households/{id}/photos/{photoId}/confirm': ['JWT', 'PhotosFn'],
+  'GET /reports/progress': ['JWT', 'ReportsFn'],
 };
 
 function routes() {

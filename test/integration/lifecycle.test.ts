@@ -143,6 +143,21 @@ describe('a household from agreement to archive', () => {
     expect(inspections.map((event) => event.details.outcome)).toEqual(['fail', 'pass']);
   });
 
+  it('records a supervision visit without deciding the step, and flags a milestone inspected too soon', async () => {
+    const before = await householdFile(stack.url, inspector, householdId);
+    const photoId = await photo('installment-release', 'during');
+    const visit = await act(users.townshipConstruction.token, 'supervise', (version) => ({
+      ...exampleActionBody('supervise', version),
+      photoIds: [photoId],
+    }));
+    expect(visit.status, JSON.stringify(visit.body)).toBe(200);
+    expect(visit.body.phase).toBe('installment-release');
+    expect(visit.body.version).toBe(before.version + 1);
+    expect(verifyChain(visit.body.timeline, visit.body.version)).toEqual({ ok: true });
+    // The ledger card is written at archive: none yet.
+    expect((await api(stack.url, auditor).get(`/households/${householdId}/ledger-card`)).status).toBe(404);
+  });
+
   it('pays the foundation and main-structure installments after their inspections', async () => {
     await release(1);
     await inspect('main-structure', 'pass');
@@ -184,6 +199,30 @@ describe('a household from agreement to archive', () => {
     const payments = (archived as unknown as { payments: LedgerView[] }).payments;
     expect(payments.map((p) => p.installment)).toEqual([0, 1, 2, 3]);
     expect(payments.reduce((sum, p) => sum + p.amount, 0)).toBe(archived.household.approvedSubsidy);
+  });
+
+  it('serves the printable ledger card with masked ID, every signed step and every photo', async () => {
+    const file = await householdFile(stack.url, auditor, householdId);
+    const card = await api(stack.url, auditor).get<string>(`/households/${householdId}/ledger-card`);
+    expect(card.status).toBe(200);
+    expect(card.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(card.body).toContain('农村危房改造对象台帐卡');
+    expect(card.body).not.toContain(application.head.idNumber);
+    // The card is written just before the archive event that records it.
+    const signed = file.timeline.filter((event) => event.type !== 'archive');
+    expect(signed.length).toBe(file.timeline.length - 1);
+    for (const event of signed) expect(card.body).toContain(`data-seq="${event.seq}"`);
+    const photos = (file as unknown as { photos: { photoId: string }[] }).photos;
+    for (const p of photos) expect(card.body).toContain(`data-photo-id="${p.photoId}"`);
+    // Both milestones were inspected the same day: visible on the file, not refused.
+    const flags = (file as unknown as { flags: { source: string; flag: string }[] }).flags;
+    expect(flags).toContainEqual(expect.objectContaining({ source: 'inspection', flag: 'stage-too-soon' }));
+    // The photo URLs on the card load the stored images.
+    const src = /<img src="([^"]+)"/.exec(card.body)?.[1]?.replaceAll('&amp;', '&');
+    expect(src).toBeDefined();
+    const image = await fetch(src ?? '');
+    expect(image.status).toBe(200);
+    expect(image.headers.get('content-type')).toBe('image/jpeg');
   });
 
   it('reports the released money by source and township to the cent', async () => {

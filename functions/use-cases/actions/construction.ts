@@ -6,7 +6,7 @@
 import { ConflictError, ValidationError } from '../../../domain/errors';
 import { buildFundingPlan, canRelease, passedMilestonesOf } from '../../../domain/funding';
 import { type Inspection, type Payment, PHASES, type Photo } from '../../../domain/model';
-import { photoEvidenceProblems } from '../../../domain/rules/evidence';
+import { type EvidenceFlag, photoEvidenceProblems, stageTimingFlags } from '../../../domain/rules/evidence';
 import { ACCEPTANCE_MILESTONE } from '../../../workflows/renovation';
 import { inspectionItem, paymentItem, putOnce } from '../../commons/repository';
 import type { ActionContext, ActionEffect, ActionRule } from './types';
@@ -14,6 +14,8 @@ import type { ActionContext, ActionEffect, ActionRule } from './types';
 /** The renovation agreement (签订改造协议) with start and finish dates and the household's own money. */
 export const signAgreement: ActionRule<'sign-agreement'> = ({ body }) => ({
   outcome: 'signed',
+  // Kept on the household so a photo's confirmation can tell works photos taken before it.
+  changes: { agreementSignedOn: body.signedOn },
   details: {
     signedOn: body.signedOn,
     plannedStart: body.plannedStart,
@@ -36,6 +38,7 @@ function recordCheck(
   milestone: string,
   body: CheckBody,
   details: Record<string, unknown>,
+  flags: readonly EvidenceFlag[] = [],
 ): ActionEffect {
   const milestoneIndex = file.household.nextInstallment;
   const round = file.inspections.filter((i) => i.milestone === milestone).length + 1;
@@ -50,6 +53,7 @@ function recordCheck(
     // Photos are recorded by id; requireEvidence checked they are confirmed photos of this household.
     photoIds: body.photoIds,
     rectification: body.rectification,
+    ...(flags.length > 0 ? { flags: [...flags] } : {}),
   };
   return {
     outcome: body.result,
@@ -59,6 +63,7 @@ function recordCheck(
       result: body.result,
       photoIds: body.photoIds,
       rectification: body.rectification,
+      ...(flags.length > 0 ? { flags: [...flags] } : {}),
       ...details,
     },
     extra: [
@@ -95,7 +100,18 @@ export const inspect: ActionRule<'inspect'> = (context) => {
     });
   }
   requireEvidence(context, body, ['during']);
-  return recordCheck(context, body.milestone, body, {});
+  const previousPassedOn = file.inspections
+    .filter((inspection) => inspection.result === 'pass' && inspection.milestone !== ACCEPTANCE_MILESTONE)
+    .map((inspection) => inspection.date)
+    .sort()
+    .at(-1);
+  // Too soon is shown to whoever pays and accepts next; it does not stop the inspection.
+  const flags = stageTimingFlags({
+    inspectedOn: body.date,
+    previousPassedOn,
+    minDaysBetweenMilestones: program.minDaysBetweenMilestones,
+  });
+  return recordCheck(context, body.milestone, body, {}, flags);
 };
 
 /** Final acceptance (竣工验收), signed by who checked and who signs for it. */
@@ -169,5 +185,25 @@ export const releaseInstallment: ActionRule<'release-installment'> = ({ body, fi
         en: `Installment ${body.installment} was already released; it cannot be paid twice`,
       }),
     ],
+  };
+};
+
+/**
+ * A half-monthly supervision visit (每半月巡查) while the house is built: stage, progress and notes
+ * go on the file as an audit event; it decides nothing, so the open step stays open. Cited photos
+ * must be confirmed photos of this household.
+ */
+export const supervise: ActionRule<'supervise'> = ({ body, file }) => {
+  const photoIds = body.photoIds ?? [];
+  const problems = photoEvidenceProblems(file.photos, photoIds, []);
+  if (problems.length > 0) throw new ValidationError(problems);
+  return {
+    details: {
+      date: body.date,
+      stage: body.stage,
+      progressPercent: body.progressPercent,
+      notes: body.notes,
+      photoIds,
+    },
   };
 };

@@ -181,7 +181,7 @@ describe('SystemTaskFn', () => {
     expect(ddbMock.commandCalls(TransactWriteCommand)).toHaveLength(1);
   });
 
-  it('archive writes the ledger card to the evidence bucket and archives; a second run does nothing', async () => {
+  it('archive writes the ledger card (JSON and printable HTML) to the evidence bucket and archives; a second run does nothing', async () => {
     givenFile([householdItem(household({ phase: 'archiving', version: 15 }))]);
     s3Mock.on(PutObjectCommand).resolves({});
 
@@ -192,12 +192,18 @@ describe('SystemTaskFn', () => {
     expect(result).toMatchObject({ next: 'archived' });
     expect(again).toEqual({ next: 'archived' });
     const put = s3Mock.commandCalls(PutObjectCommand);
-    expect(put).toHaveLength(1);
+    expect(put).toHaveLength(2);
     expect(put[0]?.args[0].input).toMatchObject({
       Bucket: 'anju-evidence-test',
       Key: `archive/${HOUSEHOLD_ID}/ledger-card.json`,
     });
     expect(JSON.parse(String(put[0]?.args[0].input.Body))).toMatchObject({ household: { householdId: HOUSEHOLD_ID } });
+    expect(put[1]?.args[0].input).toMatchObject({
+      Bucket: 'anju-evidence-test',
+      Key: `archive/${HOUSEHOLD_ID}/ledger-card.html`,
+      ContentType: 'text/html; charset=utf-8',
+    });
+    expect(String(put[1]?.args[0].input.Body)).toContain('农村危房改造对象台帐卡');
     expect(ddbMock.commandCalls(TransactWriteCommand)).toHaveLength(1);
   });
 

@@ -1,0 +1,244 @@
+/**
+ * The household ledger card (农村危房改造对象台帐卡) as a printable page: family situation, grade,
+ * mode, money, dates, every signed step of the audit trail and the photos before, during and
+ * after renovation. Pure rendering: the caller supplies the photo URLs. Every value is escaped
+ * and no full ID number is ever written (the page is printed and filed, and passed around).
+ */
+import type { LedgerPayment } from './funding/bank';
+import { fenToYuan } from './funding/money';
+import type { AuditEvent, Category, Household, Inspection, Photo } from './model';
+import { maskIdNumber } from './rules/idNumber';
+
+export interface LedgerCardPhoto extends Pick<Photo, 'photoId' | 'kind' | 'step' | 'flags'> {
+  capturedAt?: string | undefined;
+  /** Where the browser loads the image from (a presigned GET URL, or a data: URI). */
+  url: string;
+}
+
+export interface LedgerCardInput {
+  household: Household;
+  events: readonly AuditEvent[];
+  inspections: readonly Inspection[];
+  payments: readonly Pick<LedgerPayment, 'installment' | 'amount' | 'status'>[];
+  photos: readonly LedgerCardPhoto[];
+  /** ISO time the card was generated. */
+  generatedAt: string;
+  programName?: string | undefined;
+}
+
+const HTML_ESCAPES: Readonly<Record<string, string>> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
+
+/** Text for element content and quoted attribute values. */
+export function escapeHtml(value: unknown): string {
+  return String(value ?? '').replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c);
+}
+
+const CATEGORY_TITLES: Readonly<Record<Category, string>> = {
+  'minimum-living-guarantee': '低保户',
+  'extremely-poor': '分散供养特困人员',
+  'registered-poor': '易返贫致贫户',
+  'disabled-poor': '贫困残疾人家庭',
+  'disaster-hardship': '因灾因病因残失能家庭',
+  other: '其他',
+};
+
+const MODE_TITLES: Readonly<Record<string, string>> = { rebuild: '拆除重建', repair: '修缮加固' };
+
+const STEP_TITLES: Readonly<Record<string, string>> = {
+  register: '申请登记',
+  'appraise-safety': '危险性鉴定',
+  'village-appraisal': '村民主评议',
+  'township-review': '乡镇审核',
+  'county-approve': '县审批',
+  object: '公示异议',
+  'resolve-objection': '异议复核',
+  'close-notice': '公示结束',
+  'sign-agreement': '签订改造协议',
+  inspect: '节点验收',
+  supervise: '施工巡查',
+  'release-installment': '资金拨付',
+  accept: '竣工验收',
+  archive: '归档',
+};
+
+const PHOTO_SECTIONS: readonly { kinds: readonly Photo['kind'][]; title: string }[] = [
+  { kinds: ['before'], title: '改造前' },
+  { kinds: ['during'], title: '改造中' },
+  { kinds: ['after', 'after-with-head'], title: '改造后' },
+];
+
+/** `2025-06-02T02:15:00.000Z` -> `2025-06-02 10:15` in China time, the time people signed at. */
+function chinaTime(iso: string): string {
+  const ms = Date.parse(iso);
+  if (Number.isNaN(ms)) return iso;
+  return new Date(ms + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
+}
+
+function yuan(fen: unknown): string {
+  return typeof fen === 'number' && Number.isInteger(fen) && fen >= 0 ? `${fenToYuan(fen)} 元` : '—';
+}
+
+function text(value: unknown): string {
+  return value === undefined || value === null || value === '' ? '—' : escapeHtml(value);
+}
+
+function row(label: string, value: string): string {
+  return `<tr><th>${escapeHtml(label)}</th><td>${value}</td></tr>`;
+}
+
+function outcomeOf(event: AuditEvent): string {
+  const outcome = event.details.outcome;
+  return typeof outcome === 'string' ? outcome : '';
+}
+
+function eventsTable(events: readonly AuditEvent[]): string {
+  const rows = [...events]
+    .sort((a, b) => a.seq - b.seq)
+    .map(
+      (event) =>
+        `<tr data-seq="${event.seq}"><td>${event.seq}</td><td>${escapeHtml(STEP_TITLES[event.type] ?? event.type)}` +
+        `<br><small>${escapeHtml(event.type)}</small></td><td>${text(outcomeOf(event))}</td>` +
+        `<td>${escapeHtml(event.actor)}<br><small>${escapeHtml(event.role)}</small></td>` +
+        `<td>${escapeHtml(chinaTime(event.at))}</td><td class="hash">${escapeHtml(event.hash.slice(0, 12))}</td></tr>`,
+    )
+    .join('');
+  return (
+    '<table class="grid"><thead><tr><th>序号</th><th>环节</th><th>结论</th><th>经办人</th><th>时间</th><th>校验</th></tr></thead>' +
+    `<tbody>${rows}</tbody></table>`
+  );
+}
+
+function inspectionsTable(inspections: readonly Inspection[]): string {
+  if (inspections.length === 0) return '<p>无</p>';
+  const rows = inspections
+    .map(
+      (i) =>
+        `<tr><td>${escapeHtml(i.milestone)}</td><td>${i.round}</td><td>${escapeHtml(i.date)}</td>` +
+        `<td>${i.result === 'pass' ? '合格' : '不合格'}</td><td>${escapeHtml(i.inspector)}</td>` +
+        `<td>${text(i.rectification ? `${i.rectification.what}（${i.rectification.by} 前）` : '')}</td>` +
+        `<td>${text((i.flags ?? []).join('、'))}</td></tr>`,
+    )
+    .join('');
+  return (
+    '<table class="grid"><thead><tr><th>节点</th><th>轮次</th><th>日期</th><th>结论</th><th>验收人</th><th>整改要求</th><th>提示</th></tr></thead>' +
+    `<tbody>${rows}</tbody></table>`
+  );
+}
+
+function paymentsTable(payments: LedgerCardInput['payments']): string {
+  if (payments.length === 0) return '<p>无</p>';
+  const rows = [...payments]
+    .sort((a, b) => a.installment - b.installment)
+    .map(
+      (p) => `<tr><td>第 ${p.installment + 1} 期</td><td>${yuan(p.amount)}</td><td>${escapeHtml(p.status)}</td></tr>`,
+    )
+    .join('');
+  return `<table class="grid"><thead><tr><th>期次</th><th>金额</th><th>状态</th></tr></thead><tbody>${rows}</tbody></table>`;
+}
+
+function photoFigure(photo: LedgerCardPhoto): string {
+  const caption = [
+    photo.kind === 'after-with-head' ? '户主在房前' : '',
+    photo.capturedAt ? chinaTime(photo.capturedAt) : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
+  const flags = photo.flags.length > 0 ? `<br><small class="flag">${escapeHtml(photo.flags.join('、'))}</small>` : '';
+  return (
+    `<figure data-photo-id="${escapeHtml(photo.photoId)}"><img src="${escapeHtml(photo.url)}" alt="${escapeHtml(photo.kind)}">` +
+    `<figcaption>${text(caption)}${flags}</figcaption></figure>`
+  );
+}
+
+function photoSections(photos: readonly LedgerCardPhoto[]): string {
+  return PHOTO_SECTIONS.map(({ kinds, title }) => {
+    const shown = photos.filter((photo) => kinds.includes(photo.kind));
+    const body = shown.length > 0 ? shown.map(photoFigure).join('') : '<p>无</p>';
+    return `<section class="photos"><h3>${escapeHtml(title)}</h3><div class="row">${body}</div></section>`;
+  }).join('');
+}
+
+const STYLE = `
+@page { size: A4; margin: 15mm; }
+body { font-family: "Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", sans-serif; font-size: 11pt; color: #000; margin: 0; }
+h1 { text-align: center; font-size: 16pt; margin: 0 0 4mm; }
+h2 { font-size: 12pt; border-bottom: 1px solid #000; margin: 5mm 0 2mm; }
+h3 { font-size: 11pt; margin: 2mm 0; }
+table { border-collapse: collapse; width: 100%; }
+th, td { border: 1px solid #555; padding: 1mm 2mm; text-align: left; vertical-align: top; }
+table.facts th { width: 28%; background: #f2f2f2; }
+table.grid th { background: #f2f2f2; }
+small { color: #444; }
+.hash { font-family: monospace; font-size: 8pt; }
+.flag { color: #a00; }
+.row { display: flex; flex-wrap: wrap; gap: 3mm; }
+figure { margin: 0; width: 55mm; break-inside: avoid; }
+figure img { width: 55mm; height: 41mm; object-fit: cover; border: 1px solid #999; }
+figcaption { font-size: 8pt; }
+tr, section { break-inside: avoid; }
+footer { margin-top: 6mm; font-size: 8pt; color: #444; }
+`;
+
+/** The whole ledger card as one self-contained HTML document. */
+export function renderLedgerCard(input: LedgerCardInput): string {
+  const { household } = input;
+  const agreement = [...input.events].reverse().find((event) => event.type === 'sign-agreement')?.details ?? {};
+  const accepted = input.inspections.find((i) => i.milestone === 'acceptance' && i.result === 'pass');
+  const members =
+    household.members.length > 0
+      ? household.members
+          .map(
+            (m) =>
+              `${escapeHtml(m.name)}（${escapeHtml(m.relation)}${m.idNumber ? `，${escapeHtml(maskIdNumber(m.idNumber))}` : ''}）`,
+          )
+          .join('；')
+      : '—';
+  const facts = [
+    row('户主', text(household.head.name)),
+    row('身份证号', escapeHtml(maskIdNumber(household.head.idNumber))),
+    row('家庭人口', `${household.members.length + 1} 人`),
+    row('家庭成员', members),
+    row('对象类别', escapeHtml(CATEGORY_TITLES[household.category])),
+    row('村', text(household.villageCode)),
+    row('原房屋', `${escapeHtml(household.house.structure)}，${escapeHtml(household.house.areaM2)} 平方米`),
+    row('危险等级', household.grade ? `${escapeHtml(household.grade)} 级` : '—'),
+    row('改造方式', text(household.mode ? MODE_TITLES[household.mode] : undefined)),
+    row('核定补助', yuan(household.approvedSubsidy)),
+    row('自筹资金', yuan(agreement.ownFunds)),
+    row('银行贷款', yuan(agreement.bankLoan)),
+    row('协议签订', text(agreement.signedOn)),
+    row('计划开工 / 竣工', `${text(agreement.plannedStart)} / ${text(agreement.plannedFinish)}`),
+    row('竣工验收', text(accepted?.date)),
+  ].join('');
+  const title = input.programName ? `${escapeHtml(input.programName)} · ` : '';
+  return `<!DOCTYPE html>
+<html lang="zh-CN">
+<head>
+<meta charset="utf-8">
+<title>农村危房改造对象台帐卡 ${escapeHtml(household.householdId)}</title>
+<style>${STYLE}</style>
+</head>
+<body>
+<h1>农村危房改造对象台帐卡</h1>
+<p>${title}档案编号 ${escapeHtml(household.householdId)}</p>
+<h2>一、家庭基本情况与改造信息</h2>
+<table class="facts"><tbody>${facts}</tbody></table>
+<h2>二、验收记录</h2>
+${inspectionsTable(input.inspections)}
+<h2>三、补助资金拨付</h2>
+${paymentsTable(input.payments)}
+<h2>四、办理环节（签字留痕）</h2>
+${eventsTable(input.events)}
+<h2>五、改造前、中、后照片</h2>
+${photoSections(input.photos)}
+<footer>生成时间 ${escapeHtml(chinaTime(input.generatedAt))}；审计链末端校验值 ${escapeHtml(input.events.length > 0 ? ([...input.events].sort((a, b) => a.seq - b.seq).at(-1)?.hash ?? '') : '')}</footer>
+</body>
+</html>
+`;
+}

@@ -1,0 +1,200 @@
+/**
+ * Every action x every role x every place a caller may sit, against the real handlers with mocked
+ * DynamoDB and Step Functions. The expected answer of each row is computed from OWNERS (the role
+ * and level of each action as the workflow description states them) and the jurisdiction rules
+ * written out below, never read back from the code under test.
+ */
+import '../functions/support/env';
+import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
+import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { afterEach, beforeEach, describe, expect, it, test, vi } from 'vitest';
+import { exampleActionBody } from '../../../domain/demo';
+import { ACTIONS, type Action, ROLES, type Role } from '../../../domain/model';
+import { handler as actionsHandler } from '../../../functions/api/actions';
+import { handler as fundsHandler } from '../../../functions/api/funds';
+import { handler as householdsHandler } from '../../../functions/api/households';
+import { handler as tasksHandler } from '../../../functions/api/tasks';
+import { rolesOfAction, stepForAction } from '../../../workflows/renovation';
+import { apiEvent, context, reply } from '../functions/support/api';
+import { HOUSEHOLD_ID, NOW } from '../functions/support/fixtures';
+import { ddbMock, resetMocks, sfnMock } from '../functions/support/mocks';
+import {
+  claimsFor,
+  givenScene,
+  HOME,
+  OTHER_COUNTY,
+  OTHER_TOWNSHIP,
+  OWNERS,
+  type Place,
+  SCENES,
+} from './support/scenes';
+
+const PLACES: readonly Place[] = [
+  { name: "township staff of the household's township", ...HOME },
+  { name: 'township staff of another township of the county', county: HOME.county, township: OTHER_TOWNSHIP },
+  { name: 'township staff of another county', county: OTHER_COUNTY, township: `${OTHER_COUNTY}100` },
+  { name: "county staff of the household's county", county: HOME.county },
+  { name: 'county staff of another county', county: OTHER_COUNTY },
+];
+
+const isCountyLevel = (place: Place) => place.township === undefined;
+
+/** docs/design.md: county-level steps need county staff; township steps accept the township and its county. */
+function mayAct(action: Action, role: Role, place: Place): boolean {
+  const owner = OWNERS[action];
+  if (!owner.roles.includes(role) || place.county !== HOME.county) return false;
+  if (owner.level === 'county') return isCountyLevel(place);
+  return isCountyLevel(place) || place.township === HOME.township;
+}
+
+/** A file: any role of its county; township staff only their township, unless auditor or admin. */
+function mayReadFile(role: Role, place: Place): boolean {
+  if (place.county !== HOME.county) return false;
+  return isCountyLevel(place) || role === 'auditor' || role === 'admin' || place.township === HOME.township;
+}
+
+/** The work queue of a township: its own staff and the county's staff. */
+function mayReadQueue(place: Place): boolean {
+  return place.county === HOME.county && (isCountyLevel(place) || place.township === HOME.township);
+}
+
+/** The funds report covers the county: county staff, auditors and admins of that county. */
+function mayReadFunds(role: Role, place: Place): boolean {
+  return place.county === HOME.county && (isCountyLevel(place) || role === 'auditor' || role === 'admin');
+}
+
+interface Row {
+  readonly role: Role;
+  readonly place: Place;
+  readonly allowed: boolean;
+}
+
+const verdict = (allowed: boolean) => (allowed ? 'allowed' : 'denied');
+
+const actionRows = ACTIONS.flatMap((action) =>
+  ROLES.flatMap((role) => PLACES.map((place) => ({ action, role, place, allowed: mayAct(action, role, place) }))),
+);
+
+const everyCaller: Row[] = ROLES.flatMap((role) => PLACES.map((place) => ({ role, place, allowed: false })));
+
+beforeEach(() => {
+  resetMocks();
+  vi.useFakeTimers({ toFake: ['Date'] });
+  vi.setSystemTime(NOW);
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('the ownership table', () => {
+  it.each(ACTIONS)('states the roles and level the workflow description gives %s', (action) => {
+    const step = stepForAction(action);
+    expect({ roles: [...rolesOfAction(step)].sort(), level: step.level }).toEqual({
+      roles: [...OWNERS[action].roles].sort(),
+      level: OWNERS[action].level,
+    });
+  });
+
+  it('lets someone act on every action and refuses most callers', () => {
+    for (const action of ACTIONS) {
+      const rows = actionRows.filter((row) => row.action === action);
+      expect(rows.some((row) => row.allowed)).toBe(true);
+      expect(rows.some((row) => !row.allowed)).toBe(true);
+    }
+  });
+});
+
+describe('POST /households/{id}/actions/{action}', () => {
+  test.each(
+    actionRows.map((row) => ({
+      ...row,
+      label: `${row.action} by ${row.role}, ${row.place.name}`,
+      verdict: verdict(row.allowed),
+    })),
+  )('$label is $verdict', async ({ action, role, place, allowed }) => {
+    // Prepare
+    const scene = SCENES[action];
+    givenScene(scene);
+
+    // Act
+    const result = reply(
+      await actionsHandler(
+        apiEvent({
+          method: 'POST',
+          path: `/households/${HOUSEHOLD_ID}/actions/${action}`,
+          pathParameters: { id: HOUSEHOLD_ID, action },
+          body: exampleActionBody(action, scene.household.version),
+          claims: claimsFor(role, place),
+        }),
+        context,
+      ),
+    );
+
+    // Assess
+    if (allowed) {
+      expect({ status: result.status, body: result.body }).toMatchObject({ status: 200 });
+      expect(ddbMock.commandCalls(TransactWriteCommand)).toHaveLength(1);
+    } else {
+      expect(result.status).toBe(403);
+      expect(result.body.error).toBe('ForbiddenError');
+      expect(ddbMock.commandCalls(TransactWriteCommand)).toHaveLength(0);
+      expect(sfnMock.commandCalls(SendTaskSuccessCommand)).toHaveLength(0);
+    }
+  });
+});
+
+describe('read routes', () => {
+  beforeEach(() => {
+    givenScene(SCENES['township-review']);
+  });
+
+  const label = (row: Row) => ({ ...row, label: `${row.role}, ${row.place.name}`, verdict: verdict(row.allowed) });
+
+  test.each(everyCaller.map((row) => label({ ...row, allowed: mayReadFile(row.role, row.place) })))(
+    'GET /households/{id}: $label is $verdict',
+    async ({ role, place, allowed }) => {
+      const result = reply(
+        await householdsHandler(
+          apiEvent({
+            path: `/households/${HOUSEHOLD_ID}`,
+            pathParameters: { id: HOUSEHOLD_ID },
+            claims: claimsFor(role, place),
+          }),
+          context,
+        ),
+      );
+
+      expect(result.status).toBe(allowed ? 200 : 403);
+      if (allowed) expect(result.body.householdId).toBe(HOUSEHOLD_ID);
+    },
+  );
+
+  test.each(everyCaller.map((row) => label({ ...row, allowed: mayReadQueue(row.place) })))(
+    "GET /tasks?township=<the household's>: $label is $verdict",
+    async ({ role, place, allowed }) => {
+      const result = reply(
+        await tasksHandler(
+          apiEvent({ path: '/tasks', query: { township: HOME.township }, claims: claimsFor(role, place) }),
+          context,
+        ),
+      );
+
+      expect(result.status).toBe(allowed ? 200 : 403);
+    },
+  );
+
+  test.each(everyCaller.map((row) => label({ ...row, allowed: mayReadFunds(row.role, row.place) })))(
+    "GET /reports/funds?county=<the household's>: $label is $verdict",
+    async ({ role, place, allowed }) => {
+      const result = reply(
+        await fundsHandler(
+          apiEvent({ path: '/reports/funds', query: { county: HOME.county }, claims: claimsFor(role, place) }),
+          context,
+        ),
+      );
+
+      expect(result.status).toBe(allowed ? 200 : 403);
+      if (allowed) expect(result.body.county).toBe(HOME.county);
+    },
+  );
+});

@@ -1,0 +1,75 @@
+/**
+ * The OpenAPI document against the route table the stack deploys (API_FUNCTIONS): a route added
+ * without documentation, or documented with the wrong success status, fails here; every example
+ * action body is valid for its action.
+ */
+import '../functions/support/env';
+import { describe, expect, it } from 'vitest';
+import { ActionBodies } from '../../../domain/actions';
+import { ACTIONS, HouseholdApplication, ProgramConfig } from '../../../domain/model';
+import { buildOpenApiDocument } from '../../../functions/commons/openapi';
+import { PhotoRequestBody } from '../../../functions/use-cases/photos';
+import { API_FUNCTIONS } from '../../../infra/constructs/api';
+
+const document = buildOpenApiDocument();
+
+interface Operation {
+  responses?: Record<string, unknown>;
+  requestBody?: { content?: Record<string, { example?: unknown }> };
+}
+type PathItem = Record<string, Operation>;
+const paths = (document.paths ?? {}) as Record<string, PathItem>;
+
+/** `METHOD /path` of every deployed route; the action route stands for one path per action. */
+const deployed = API_FUNCTIONS.flatMap((fn) =>
+  fn.routes.flatMap((route) =>
+    route.path.includes('{action}')
+      ? ACTIONS.map((action) => `${route.method} ${route.path.replace('{action}', action)}`)
+      : [`${route.method} ${route.path}`],
+  ),
+).sort();
+
+const documented = Object.entries(paths)
+  .flatMap(([path, item]) => Object.keys(item).map((method) => `${method.toUpperCase()} ${path}`))
+  .sort();
+
+/** The success status each route answers with (the handlers in functions/api/). */
+function successStatusOf(key: string): string {
+  if (key === 'POST /households' || key === 'POST /households/{id}/photos') return '201';
+  return '200';
+}
+
+function operation(key: string): Operation {
+  const [method = '', path = ''] = key.split(' ');
+  const found = paths[path]?.[method.toLowerCase()];
+  if (!found) throw new Error(`${key} is not documented`);
+  return found;
+}
+
+function exampleOf(key: string): unknown {
+  return operation(key).requestBody?.content?.['application/json']?.example;
+}
+
+describe('GET /openapi.json', () => {
+  it('documents exactly the routes the stack deploys', () => {
+    expect(documented).toEqual(deployed);
+  });
+
+  it.each(deployed)('%s names its success status', (key) => {
+    const responses = Object.keys(operation(key).responses ?? {});
+    expect(responses).toContain(successStatusOf(key));
+    expect(responses.filter((status) => status.startsWith('2') && status !== successStatusOf(key))).toEqual([]);
+  });
+
+  it.each(ACTIONS)('has an example body for %s that its schema accepts', (action) => {
+    const example = exampleOf(`POST /households/{id}/actions/${action}`);
+    expect(example).toBeDefined();
+    expect(ActionBodies[action].safeParse(example).error).toBeUndefined();
+  });
+
+  it('has valid example bodies for registration, programs and photo requests', () => {
+    expect(HouseholdApplication.safeParse(exampleOf('POST /households')).error).toBeUndefined();
+    expect(ProgramConfig.safeParse(exampleOf('PUT /programs/{programId}')).error).toBeUndefined();
+    expect(PhotoRequestBody.safeParse(exampleOf('POST /households/{id}/photos')).error).toBeUndefined();
+  });
+});
