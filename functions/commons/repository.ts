@@ -204,6 +204,17 @@ function stringAttribute(item: Record<string, unknown> | undefined, name: string
   return undefined;
 }
 
+/** Awaits a conditional write: true when it was applied, false when its condition did not hold. */
+async function appliedIfCondition(write: Promise<unknown>): Promise<boolean> {
+  try {
+    await write;
+    return true;
+  } catch (error) {
+    if (isNamed(error, 'ConditionalCheckFailedException')) return false;
+    throw error;
+  }
+}
+
 async function transact(items: GuardedItem[]): Promise<void> {
   try {
     await ddb.send(new TransactWriteCommand({ TransactItems: items.map((guarded) => guarded.item) }));
@@ -441,26 +452,22 @@ export async function putOpenTask(task: TaskItem & { status: 'open'; dueAt: stri
  * means the next step already recorded its own task: nothing to remove.
  */
 export async function deleteTaskIfToken(householdId: string, taskToken: string): Promise<boolean> {
-  try {
-    await ddb.send(
+  return appliedIfCondition(
+    ddb.send(
       new DeleteCommand({
         TableName: env.tableName,
         Key: keys.task(householdId),
         ConditionExpression: 'taskToken = :token',
         ExpressionAttributeValues: { ':token': taskToken },
       }),
-    );
-    return true;
-  } catch (error) {
-    if (isNamed(error, 'ConditionalCheckFailedException')) return false;
-    throw error;
-  }
+    ),
+  );
 }
 
 /** Removes a `starting` TASK item once its execution exists (unless the first step replaced it). */
 export async function deleteStartingTask(householdId: string): Promise<boolean> {
-  try {
-    await ddb.send(
+  return appliedIfCondition(
+    ddb.send(
       new DeleteCommand({
         TableName: env.tableName,
         Key: keys.task(householdId),
@@ -468,12 +475,8 @@ export async function deleteStartingTask(householdId: string): Promise<boolean> 
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: { ':starting': 'starting' },
       }),
-    );
-    return true;
-  } catch (error) {
-    if (isNamed(error, 'ConditionalCheckFailedException')) return false;
-    throw error;
-  }
+    ),
+  );
 }
 
 /** Outbox entries (decided or starting TASK items) that entered the outbox before `before` (ISO time). */
@@ -731,8 +734,8 @@ export async function claimIdempotencyKey(
   record: IdempotencyRecord,
   nowSeconds: number,
 ): Promise<boolean> {
-  try {
-    await ddb.send(
+  return appliedIfCondition(
+    ddb.send(
       new PutCommand({
         TableName: env.tableName,
         Item: { ...keys.idempotency(username, key), entity: 'idempotency', ...record },
@@ -740,12 +743,8 @@ export async function claimIdempotencyKey(
         ConditionExpression: 'attribute_not_exists(PK) OR expiresAt < :now',
         ExpressionAttributeValues: { ':now': nowSeconds },
       }),
-    );
-    return true;
-  } catch (error) {
-    if (isNamed(error, 'ConditionalCheckFailedException')) return false;
-    throw error;
-  }
+    ),
+  );
 }
 
 export async function completeIdempotencyKey(
@@ -889,8 +888,8 @@ export async function listPaymentsDue(county: string, day?: string): Promise<Sto
  */
 export async function storeBankResult(updated: LedgerPayment): Promise<boolean> {
   const paid = updated.status === 'paid';
-  try {
-    await ddb.send(
+  return appliedIfCondition(
+    ddb.send(
       new UpdateCommand({
         TableName: env.tableName,
         Key: keys.payment(updated.householdId, updated.installment),
@@ -906,12 +905,8 @@ export async function storeBankResult(updated: LedgerPayment): Promise<boolean> 
           ...(paid ? { ':paidAt': updated.paidAt ?? '' } : { ':reason': updated.failureReason ?? '' }),
         },
       }),
-    );
-    return true;
-  } catch (error) {
-    if (isNamed(error, 'ConditionalCheckFailedException')) return false;
-    throw error;
-  }
+    ),
+  );
 }
 
 /** Sends a failed payment to the bank again under the same reference (back into `PAYDUE#{county}`). */
@@ -993,8 +988,8 @@ export async function getPhoto(householdId: string, photoId: string): Promise<St
  * `requested` (a concurrent confirmation won): the caller reads the stored photo instead.
  */
 export async function storeConfirmedPhoto(photo: StoredPhoto & { status: 'confirmed' }): Promise<boolean> {
-  try {
-    await ddb.send(
+  return appliedIfCondition(
+    ddb.send(
       new PutCommand({
         TableName: env.tableName,
         Item: {
@@ -1008,12 +1003,8 @@ export async function storeConfirmedPhoto(photo: StoredPhoto & { status: 'confir
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: { ':requested': 'requested' },
       }),
-    );
-    return true;
-  } catch (error) {
-    if (isNamed(error, 'ConditionalCheckFailedException')) return false;
-    throw error;
-  }
+    ),
+  );
 }
 
 /** Confirmed photos with this SHA-256, any household (GSI1 `SHA#{sha256}`). */
