@@ -9,6 +9,7 @@ import {
   GetCommand,
   PutCommand,
   QueryCommand,
+  type QueryCommandInput,
   TransactWriteCommand,
   type TransactWriteCommandInput,
   UpdateCommand,
@@ -204,6 +205,18 @@ function stringAttribute(item: Record<string, unknown> | undefined, name: string
   return undefined;
 }
 
+/** Every item of a Query, following `LastEvaluatedKey` page by page. */
+async function queryAll(input: QueryCommandInput): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await ddb.send(new QueryCommand({ ...input, ExclusiveStartKey: startKey }));
+    items.push(...(page.Items ?? []));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return items;
+}
+
 /** Awaits a conditional write: true when it was applied, false when its condition did not hold. */
 async function appliedIfCondition(write: Promise<unknown>): Promise<boolean> {
   try {
@@ -253,20 +266,11 @@ export const STALE_VERSION: Bilingual = {
 
 /** The whole household file in one Query on its partition. */
 export async function getHouseholdFile(householdId: string): Promise<HouseholdFile | undefined> {
-  const items: Record<string, unknown>[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await ddb.send(
-      new QueryCommand({
-        TableName: env.tableName,
-        KeyConditionExpression: 'PK = :pk',
-        ExpressionAttributeValues: { ':pk': `HH#${householdId}` },
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    items.push(...(page.Items ?? []));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
+  const items: Record<string, unknown>[] = await queryAll({
+    TableName: env.tableName,
+    KeyConditionExpression: 'PK = :pk',
+    ExpressionAttributeValues: { ':pk': `HH#${householdId}` },
+  });
 
   const householdItemFound = items.find((item) => item.SK === 'HH');
   if (!householdItemFound) return undefined;
@@ -800,20 +804,13 @@ export async function getPayment(householdId: string, installment: number): Prom
 
 /** The ledger of one household (all its `PAY#` items). */
 export async function listHouseholdPayments(householdId: string): Promise<LedgerPayment[]> {
-  const payments: LedgerPayment[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await ddb.send(
-      new QueryCommand({
-        TableName: env.tableName,
-        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :pay)',
-        ExpressionAttributeValues: { ':pk': `HH#${householdId}`, ':pay': 'PAY#' },
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    payments.push(...(page.Items ?? []).map((item) => storedPaymentOf(item).payment));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
+  const payments: LedgerPayment[] = (
+    await queryAll({
+      TableName: env.tableName,
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :pay)',
+      ExpressionAttributeValues: { ':pk': `HH#${householdId}`, ':pay': 'PAY#' },
+    })
+  ).map((item) => storedPaymentOf(item).payment);
   return payments;
 }
 
@@ -860,24 +857,17 @@ export async function storePaymentApproval(
 
 /** Approved payments of a county still waiting for the bank, optionally only those approved on `day`. */
 export async function listPaymentsDue(county: string, day?: string): Promise<StoredPayment[]> {
-  const payments: StoredPayment[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await ddb.send(
-      new QueryCommand({
-        TableName: env.tableName,
-        IndexName: 'GSI2',
-        KeyConditionExpression: day === undefined ? 'GSI2PK = :due' : 'GSI2PK = :due AND begins_with(GSI2SK, :day)',
-        ExpressionAttributeValues: {
-          ':due': paymentsDue.partition(county),
-          ...(day === undefined ? {} : { ':day': `${day}#` }),
-        },
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    payments.push(...(page.Items ?? []).map(storedPaymentOf));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
+  const payments: StoredPayment[] = (
+    await queryAll({
+      TableName: env.tableName,
+      IndexName: 'GSI2',
+      KeyConditionExpression: day === undefined ? 'GSI2PK = :due' : 'GSI2PK = :due AND begins_with(GSI2SK, :day)',
+      ExpressionAttributeValues: {
+        ':due': paymentsDue.partition(county),
+        ...(day === undefined ? {} : { ':day': `${day}#` }),
+      },
+    })
+  ).map(storedPaymentOf);
   return payments;
 }
 
@@ -1009,22 +999,17 @@ export async function storeConfirmedPhoto(photo: StoredPhoto & { status: 'confir
 
 /** Confirmed photos with this SHA-256, any household (GSI1 `SHA#{sha256}`). */
 export async function photosWithHash(sha256: string): Promise<Pick<Photo, 'householdId' | 'photoId' | 'step'>[]> {
-  const found: Pick<Photo, 'householdId' | 'photoId' | 'step'>[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await ddb.send(
-      new QueryCommand({
-        TableName: env.tableName,
-        IndexName: 'GSI1',
-        KeyConditionExpression: 'GSI1PK = :pk',
-        ExpressionAttributeValues: { ':pk': photoHashPartition(sha256) },
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    for (const item of page.Items ?? []) {
-      found.push({ householdId: String(item.householdId), photoId: String(item.photoId), step: String(item.step) });
-    }
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
+  const found: Pick<Photo, 'householdId' | 'photoId' | 'step'>[] = (
+    await queryAll({
+      TableName: env.tableName,
+      IndexName: 'GSI1',
+      KeyConditionExpression: 'GSI1PK = :pk',
+      ExpressionAttributeValues: { ':pk': photoHashPartition(sha256) },
+    })
+  ).map((item) => ({
+    householdId: String(item.householdId),
+    photoId: String(item.photoId),
+    step: String(item.step),
+  }));
   return found;
 }

@@ -1,7 +1,7 @@
 import './support/env';
 import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import { DeleteCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { demoProgram, exampleActionBody } from '../../../domain/demo';
 import { AuditEvent, type Household } from '../../../domain/model';
 import { GENESIS_HASH, verifyChain } from '../../../domain/rules/audit';
@@ -11,7 +11,7 @@ import { handler } from '../../../functions/api/actions';
 import { bodyHash } from '../../../functions/commons/idempotency';
 import { apiEvent, context, reply } from './support/api';
 import { HOUSEHOLD_ID, household, householdItem, NOW, openTaskItem, programItem, TOKEN } from './support/fixtures';
-import { ddbMock, givenFile, namedError, resetMocks, sfnMock, transactionCanceled } from './support/mocks';
+import { ddbMock, givenFile, namedError, sfnMock, transactionCanceled, withMocksAtFixedTime } from './support/mocks';
 
 type TransactItem = {
   Put?: {
@@ -62,14 +62,7 @@ const atTownshipReview = () => household({ phase: 'township-review', version: 3,
 const townshipReview = (version = 3) => exampleActionBody('township-review', version);
 
 describe('POST /households/{id}/actions/{action}', () => {
-  beforeEach(() => {
-    resetMocks();
-    vi.useFakeTimers({ toFake: ['Date'] });
-    vi.setSystemTime(NOW);
-  });
-  afterEach(() => {
-    vi.useRealTimers();
-  });
+  withMocksAtFixedTime(NOW);
 
   it('stores the decision in one transaction, then hands it to the workflow and returns the updated file', async () => {
     // Prepare

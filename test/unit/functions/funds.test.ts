@@ -2,7 +2,7 @@ import './support/env';
 import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import { DeleteCommand, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { demoProgram, exampleActionBody } from '../../../domain/demo';
 import { buildFundingPlan, parseBankResultCsv } from '../../../domain/funding';
 import type { Household } from '../../../domain/model';
@@ -11,7 +11,7 @@ import { handler } from '../../../functions/api/funds';
 import { simulateBank } from '../../../local/bank-simulator';
 import { apiEvent, context, reply } from './support/api';
 import { HOUSEHOLD_ID, household, householdItem, NOW, openTaskItem, programItem } from './support/fixtures';
-import { ddbMock, givenFile, namedError, resetMocks, sfnMock } from './support/mocks';
+import { ddbMock, givenFile, namedError, resetMocks, sfnMock, withMocksAtFixedTime } from './support/mocks';
 
 const SUBSIDY = 3_500_000;
 const plan = buildFundingPlan(demoProgram, { householdId: HOUSEHOLD_ID, approvedSubsidy: SUBSIDY });
@@ -67,14 +67,7 @@ const approve = (user: string) =>
 
 const updates = () => ddbMock.commandCalls(UpdateCommand).map((c) => c.args[0].input);
 
-beforeEach(() => {
-  resetMocks();
-  vi.useFakeTimers({ toFake: ['Date'] });
-  vi.setSystemTime(NOW);
-});
-afterEach(() => {
-  vi.useRealTimers();
-});
+withMocksAtFixedTime(NOW);
 
 describe('POST /payments/{householdId}/{installment}/approve', () => {
   it('approves a release prepared by another finance user and puts it in the county list of payments due', async () => {

@@ -2,14 +2,14 @@ import './support/env';
 import { GetObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
 import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { demoProgram, exampleActionBody } from '../../../domain/demo';
 import { handler as actionsHandler } from '../../../functions/api/actions';
 import { handler } from '../../../functions/api/photos';
 import { jpegWithExif, sha256Hex } from '../../fixtures/exif-jpeg';
 import { apiEvent, context, reply } from './support/api';
 import { HOUSEHOLD_ID, household, householdItem, NOW, openTaskItem, programItem } from './support/fixtures';
-import { ddbMock, givenFile, namedError, resetMocks, s3Mock, sfnMock } from './support/mocks';
+import { ddbMock, givenFile, namedError, s3Mock, sfnMock, withMocksAtFixedTime } from './support/mocks';
 
 const INSPECTOR = 'luo.zhijian';
 const house = household({ phase: 'milestone-inspection', version: 8, grade: 'D', nextInstallment: 1 });
@@ -97,14 +97,7 @@ function storedPuts(): Record<string, unknown>[] {
 }
 
 describe('POST /households/{id}/photos', () => {
-  beforeEach(() => {
-    resetMocks();
-    vi.useFakeTimers({ toFake: ['Date'] });
-    vi.setSystemTime(NOW);
-  });
-  afterEach(() => {
-    vi.useRealTimers();
-  });
+  withMocksAtFixedTime(NOW);
 
   it('records a requested photo under a key the server chose and presigns a PUT bound to its type and size', async () => {
     givenHousehold();
@@ -187,14 +180,7 @@ describe('POST /households/{id}/photos', () => {
 });
 
 describe('POST /households/{id}/photos/{photoId}/confirm', () => {
-  beforeEach(() => {
-    resetMocks();
-    vi.useFakeTimers({ toFake: ['Date'] });
-    vi.setSystemTime(NOW);
-  });
-  afterEach(() => {
-    vi.useRealTimers();
-  });
+  withMocksAtFixedTime(NOW);
 
   it('verifies the object, reads its EXIF and records the photo confirmed and findable by hash', async () => {
     givenUploaded(IMAGE);
@@ -324,14 +310,7 @@ describe('inspection and acceptance need confirmed photos of the required kinds'
     ).then((response) => reply(response));
   }
 
-  beforeEach(() => {
-    resetMocks();
-    vi.useFakeTimers({ toFake: ['Date'] });
-    vi.setSystemTime(NOW);
-  });
-  afterEach(() => {
-    vi.useRealTimers();
-  });
+  withMocksAtFixedTime(NOW);
 
   it('passes an inspection citing a confirmed during photo of the household', async () => {
     const result = await act('inspect', ['ph-d'], [photo('ph-d', 'during')]);

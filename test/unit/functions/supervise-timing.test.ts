@@ -1,14 +1,14 @@
 import './support/env';
 import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import { DeleteCommand, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { demoProgram, exampleActionBody } from '../../../domain/demo';
 import { AuditEvent, type Household } from '../../../domain/model';
 import { GENESIS_HASH, verifyChain } from '../../../domain/rules/audit';
 import { handler } from '../../../functions/api/actions';
 import { apiEvent, context, reply } from './support/api';
 import { HOUSEHOLD_ID, household, householdItem, NOW, openTaskItem, programItem } from './support/fixtures';
-import { ddbMock, givenFile, resetMocks, sfnMock } from './support/mocks';
+import { ddbMock, givenFile, resetMocks, sfnMock, withMocksAtFixedTime } from './support/mocks';
 
 type TransactItem = {
   Put?: { Item: Record<string, unknown> };
@@ -85,14 +85,7 @@ const building = (overrides: Partial<Household> = {}) =>
   });
 
 describe('supervision visits (POST .../actions/supervise)', () => {
-  beforeEach(() => {
-    resetMocks();
-    vi.useFakeTimers({ toFake: ['Date'] });
-    vi.setSystemTime(NOW);
-  });
-  afterEach(() => {
-    vi.useRealTimers();
-  });
+  withMocksAtFixedTime(NOW);
 
   it('records a hash-chained audit event and bumps the version without deciding the open task', async () => {
     // Prepare
@@ -158,14 +151,7 @@ describe('supervision visits (POST .../actions/supervise)', () => {
 });
 
 describe('milestone timing on inspections', () => {
-  beforeEach(() => {
-    resetMocks();
-    vi.useFakeTimers({ toFake: ['Date'] });
-    vi.setSystemTime(NOW);
-  });
-  afterEach(() => {
-    vi.useRealTimers();
-  });
+  withMocksAtFixedTime(NOW);
 
   const inspectMainStructure = (date: string) => ({
     ...exampleActionBody('inspect', 10),

@@ -7,7 +7,7 @@
 import '../functions/support/env';
 import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { afterEach, beforeEach, describe, expect, it, test, vi } from 'vitest';
+import { beforeEach, describe, expect, it, test } from 'vitest';
 import { exampleActionBody } from '../../../domain/demo';
 import { ACTIONS, type Action, ROLES, type Role } from '../../../domain/model';
 import { handler as actionsHandler } from '../../../functions/api/actions';
@@ -17,7 +17,7 @@ import { handler as tasksHandler } from '../../../functions/api/tasks';
 import { rolesOfAction, stepForAction } from '../../../workflows/renovation';
 import { apiEvent, context, reply } from '../functions/support/api';
 import { HOUSEHOLD_ID, NOW } from '../functions/support/fixtures';
-import { ddbMock, resetMocks, sfnMock } from '../functions/support/mocks';
+import { ddbMock, sfnMock, withMocksAtFixedTime } from '../functions/support/mocks';
 import {
   claimsFor,
   givenScene,
@@ -77,14 +77,7 @@ const actionRows = ACTIONS.flatMap((action) =>
 
 const everyCaller: Row[] = ROLES.flatMap((role) => PLACES.map((place) => ({ role, place, allowed: false })));
 
-beforeEach(() => {
-  resetMocks();
-  vi.useFakeTimers({ toFake: ['Date'] });
-  vi.setSystemTime(NOW);
-});
-afterEach(() => {
-  vi.useRealTimers();
-});
+withMocksAtFixedTime(NOW);
 
 describe('the ownership table', () => {
   it.each(ACTIONS)('states the roles and level the workflow description gives %s', (action) => {

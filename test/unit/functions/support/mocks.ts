@@ -2,6 +2,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeEach, vi } from 'vitest';
 
 export const ddbMock = mockClient(DynamoDBDocumentClient);
 export const sfnMock = mockClient(SFNClient);
@@ -11,6 +12,18 @@ export function resetMocks(): void {
   ddbMock.reset();
   sfnMock.reset();
   s3Mock.reset();
+}
+
+/** Each test of the calling suite starts with fresh mocks and the clock frozen at `now`. */
+export function withMocksAtFixedTime(now: Date): void {
+  beforeEach(() => {
+    resetMocks();
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(now);
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
 }
 
 /** The partition of the household answers the file Query. */
