@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import http, { type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import { LOCAL_ACCOUNT, type RouteSpec } from './assembly';
+import type { StaticSite } from './console';
 import { claimsAsApiGatewayStrings, type DevUser, type IdentityProvider, scopesOf } from './identity';
 import type { LambdaRuntime } from './lambda';
 import { FunctionTimeoutError } from './lambda';
@@ -26,8 +27,11 @@ export type ApiServerOptions = {
   readonly logRequest?: RequestLogger;
   readonly logError?: ErrorLogger;
   readonly bodyLimitBytes?: number;
-  /** The page served at `GET /` (the console replaces the placeholder later). */
-  readonly rootPage?: () => string;
+  /**
+   * The console's static files (local/console.ts), asked only for GET and HEAD requests that no API
+   * route matched. @default a placeholder page at `/` listing the demo users
+   */
+  readonly site?: StaticSite;
 };
 
 // ---------------------------------------------------------------- route matching
@@ -301,7 +305,7 @@ export function placeholderPage(users: readonly DevUser[]): string {
 <style>body{font-family:system-ui,sans-serif;margin:2rem;max-width:60rem}td,th{padding:.25rem .75rem;text-align:left}</style>
 </head><body>
 <h1>Anju 安居: local mode</h1>
-<p>The staff console is not built yet. The API runs here: see <a href="/openapi.json">/openapi.json</a> and <a href="/health">/health</a>.</p>
+<p>The staff console is not built: run <code>npm run build:console</code> (<code>npm start</code> builds it) and reload. The API runs here: see <a href="/openapi.json">/openapi.json</a> and <a href="/health">/health</a>.</p>
 <p>Get a token with <code>POST /auth/dev-login {"username": "..."}</code> and send it as <code>Authorization: Bearer &lt;token&gt;</code>.</p>
 <h2>Demo users</h2>
 <table><thead><tr><th>username</th><th>name</th><th>roles</th><th>county</th><th>township</th></tr></thead>
@@ -316,18 +320,20 @@ export function createApiHandler(
   const routes = compileRoutes(options.routes);
   const limit = options.bodyLimitBytes ?? BODY_LIMIT_BYTES;
   const usersByName = new Map(options.devUsers.map((user) => [user.username, user]));
-  const rootPage = options.rootPage ?? (() => placeholderPage(options.devUsers));
+  const site: StaticSite =
+    options.site ??
+    (async (method, path) =>
+      method === 'GET' && path === '/'
+        ? {
+            status: 200,
+            headers: { 'content-type': 'text/html; charset=utf-8' },
+            cookies: [],
+            body: Buffer.from(placeholderPage(options.devUsers)),
+          }
+        : undefined);
   const logError = options.logError ?? (() => {});
 
   async function localRoute(method: string, path: string, body: Buffer): Promise<HttpAnswer | undefined> {
-    if (method === 'GET' && path === '/') {
-      return {
-        status: 200,
-        headers: { 'content-type': 'text/html; charset=utf-8' },
-        cookies: [],
-        body: Buffer.from(rootPage()),
-      };
-    }
     if (method === 'GET' && path === '/auth/dev-users') return json(200, { users: options.devUsers });
     if (method === 'POST' && path === '/auth/dev-login') {
       let username: unknown;
@@ -384,7 +390,7 @@ export function createApiHandler(
     const local = await localRoute(method, path, body);
     if (local) return local;
     const match = matchRoute(routes, method, path);
-    if (!match) return json(404, { message: 'Not Found' });
+    if (!match) return (await site(method, path)) ?? json(404, { message: 'Not Found' });
     const jwt = await authorize(match.route.spec, request.headers);
     if (jwt && 'status' in jwt) return jwt;
     const requestId = randomUUID();

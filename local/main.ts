@@ -16,7 +16,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { demoProgram, demoUsers } from '../domain/demo';
-import { createApiHandler, listen, PortInUseError, type RunningServer } from './api';
+import { createApiHandler, listen, PortInUseError, placeholderPage, type RunningServer } from './api';
 import {
   ensureAssembly,
   LOCAL_ACCOUNT,
@@ -27,6 +27,7 @@ import {
   STACK_NAME,
 } from './assembly';
 import { ConfigError, type LocalConfig, loadConfig } from './config';
+import { consoleSite } from './console';
 import { ensureTables, type LocalDynamo, startDynamo, tablesFromTemplate } from './dynamodb';
 import { createIdentityProvider, type DevUser, type IdentityProvider } from './identity';
 import { commonLambdaEnvironment, type LambdaRuntime, loadFunctions } from './lambda';
@@ -238,6 +239,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       lambdas,
       identity,
       devUsers: demoUsers,
+      site: consoleSite({
+        distDir: path.join(root, 'console', 'dist'),
+        missingPage: () => placeholderPage(demoUsers),
+      }),
       logRequest:
         config.log === 'quiet'
           ? undefined
