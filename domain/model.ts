@@ -195,6 +195,8 @@ export const Household = HouseholdApplication.extend({
   approvedSubsidy: Fen.optional(),
   /** Index into the program's installment plan of the next installment to release. */
   nextInstallment: z.number().int().nonnegative().default(0),
+  /** When the county approved the household and its public notice (公示) began. */
+  noticeStartsAt: z.string().optional(),
   noticeEndsAt: z.string().optional(),
   /** `YYYY-MM-DD` the renovation agreement was signed: photos of the works cannot predate it. */
   agreementSignedOn: z.string().optional(),

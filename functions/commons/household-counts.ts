@@ -27,3 +27,23 @@ export async function countHouseholdsInPhase(township: string, phase: Phase): Pr
   } while (startKey !== undefined);
   return count;
 }
+
+/** Objections recorded for a household, whatever their status (`OBJ#` items of its partition). */
+export async function countObjections(householdId: string): Promise<number> {
+  let count = 0;
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await ddb.send(
+      new QueryCommand({
+        TableName: env.tableName,
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :objection)',
+        ExpressionAttributeValues: { ':pk': `HH#${householdId}`, ':objection': 'OBJ#' },
+        Select: 'COUNT',
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    count += page.Count ?? 0;
+    startKey = page.LastEvaluatedKey;
+  } while (startKey !== undefined);
+  return count;
+}

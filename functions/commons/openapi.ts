@@ -23,6 +23,7 @@ import {
   ProgramConfig,
   Role,
 } from '../../domain/model';
+import { NoticeList } from '../../domain/public-notice';
 import { stepForAction } from '../../workflows/renovation';
 import { BatchQuery, FundsReportQuery } from '../use-cases/funds';
 import { HouseholdListQuery } from '../use-cases/read-households';
@@ -304,6 +305,21 @@ export function buildOpenApiDocument() {
     security: secured,
     request: { query: CountyQuery },
     responses: { 200: json(z.record(z.string(), z.unknown()), 'The progress report'), ...READ_ERRORS },
+  });
+  const demoTownship = demoProgram.townships[0];
+  registry.registerPath({
+    method: 'get',
+    path: '/notices',
+    summary: 'The public notice list (公示名单) of a county, township or village: names shown, ID numbers masked',
+    security: secured,
+    request: {
+      query: z.object({
+        county: z.string().optional().meta({ example: demoProgram.county.code }),
+        township: z.string().optional().meta({ example: demoTownship?.code }),
+        village: z.string().optional().meta({ example: demoTownship?.villages[0]?.code }),
+      }),
+    },
+    responses: { 200: json(NoticeList, 'Households in or past their public notice, in board order'), ...READ_ERRORS },
   });
   const csv = (description: string) => ({ description, content: { 'text/csv': { schema: z.string() } } });
   registry.registerPath({

@@ -152,6 +152,15 @@ export const API_FUNCTIONS: readonly ApiFunctionSpec[] = [
     workflow: [],
     routes: [{ method: HttpMethod.GET, path: '/reports/progress' }],
   },
+  {
+    id: 'NoticesFn',
+    entry: 'api/notices',
+    description: 'Public notice list of a county, township or village: names shown, ID numbers masked',
+    table: 'RO',
+    bucket: 'NONE',
+    workflow: [],
+    routes: [{ method: HttpMethod.GET, path: '/notices' }],
+  },
 ];
 
 export interface AnjuApiProps {

@@ -64,7 +64,7 @@ export const countyApprove: ActionRule<'county-approve'> = ({ body, file, progra
   const noticeEndsAt = new Date(Date.parse(now) + program.noticeDays * DAY_MS).toISOString();
   return {
     outcome: 'approve',
-    changes: { mode: approved.mode, approvedSubsidy: approved.approvedSubsidy, noticeEndsAt },
+    changes: { mode: approved.mode, approvedSubsidy: approved.approvedSubsidy, noticeStartsAt: now, noticeEndsAt },
     details: {
       decision: 'approve',
       mode: approved.mode,

@@ -1,0 +1,85 @@
+/**
+ * The public notice list (公示名单) of a county, township or village, for staff of that area:
+ * 1. check the caller reads that area (county staff: their county; township staff: their township);
+ * 2. read the households of the area in each phase from the public notice on, one index query per
+ *    phase (GSI4 `T#{township}#P#{phase}` for a township or village, GSI2 `C#{county}#P#{phase}`
+ *    for a county), never a scan; a village keeps only its own households;
+ * 3. count each household's objections (8 count queries at a time) and name township and village
+ *    from the program;
+ * 4. answer the lines with personal data masked, in board order.
+ */
+import { z } from 'zod';
+import { ForbiddenError, parseOrThrow, ValidationError } from '../../domain/errors';
+import {
+  type Actor,
+  CountyCode,
+  type Household,
+  type ProgramConfig,
+  TownshipCode,
+  VillageCode,
+} from '../../domain/model';
+import { NOTICED_PHASES, type NoticeList, noticeEntry, sortNotice } from '../../domain/public-notice';
+import { canRead } from '../../domain/rules/access';
+import { countObjections } from '../commons/household-counts';
+import { getProgram, listHouseholds } from '../commons/repository';
+import { OUTSIDE_COUNTY, readsCountyWide, townshipInCounty } from './read-households';
+
+export const NoticeQuery = z.strictObject({
+  county: CountyCode.optional(),
+  township: TownshipCode.optional(),
+  village: VillageCode.optional(),
+});
+
+const PAGE = 100;
+const AT_ONCE = 8;
+
+async function inBatches<T, R>(items: readonly T[], size: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = [];
+  for (let i = 0; i < items.length; i += size) results.push(...(await Promise.all(items.slice(i, i + size).map(work))));
+  return results;
+}
+
+async function allInPhase(filter: { county: string; township?: string; phase: Household['phase'] }) {
+  const households: Household[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await listHouseholds(filter, cursor, PAGE);
+    households.push(...page.items);
+    cursor = page.cursor;
+  } while (cursor !== undefined);
+  return households;
+}
+
+export async function publicNoticeFor(actor: Actor, rawQuery: unknown): Promise<NoticeList> {
+  const query = parseOrThrow(NoticeQuery, rawQuery);
+  const county = actor.county;
+  if (county === undefined || actor.roles.length === 0) throw new ForbiddenError(OUTSIDE_COUNTY);
+  if (query.county !== undefined && query.county !== county) throw new ForbiddenError(OUTSIDE_COUNTY);
+  // A village code starts with its township's code (12 digits, then 9).
+  let township = query.township ?? query.village?.slice(0, 9);
+  if (query.village !== undefined && township !== undefined && !query.village.startsWith(township)) {
+    throw ValidationError.field('village', {
+      zh: `村 ${query.village} 不属于乡镇 ${township}`,
+      en: `Village ${query.village} is not in township ${township}`,
+    });
+  }
+  if (township !== undefined) {
+    if (!townshipInCounty(township, county)) throw new ForbiddenError(OUTSIDE_COUNTY);
+    const access = canRead(actor, { county, township });
+    if (!access.ok) throw access.error;
+  } else if (!readsCountyWide(actor)) {
+    township = actor.township;
+  }
+
+  const lists = await Promise.all(NOTICED_PHASES.map((phase) => allInPhase({ county, township, phase })));
+  const households = lists.flat().filter((h) => query.village === undefined || h.villageCode === query.village);
+
+  const programs = new Map<string, ProgramConfig | undefined>();
+  for (const programId of new Set(households.map((h) => h.programId))) {
+    programs.set(programId, await getProgram(programId));
+  }
+  const objections = await inBatches(households, AT_ONCE, (h) => countObjections(h.householdId));
+  return {
+    items: sortNotice(households.map((h, i) => noticeEntry(h, programs.get(h.programId), objections[i] ?? 0))),
+  };
+}
