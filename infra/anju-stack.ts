@@ -4,9 +4,15 @@ import { AnjuApi } from './constructs/api';
 import { DataTables } from './constructs/data';
 import { EvidenceBucket } from './constructs/evidence';
 import { Monitoring } from './constructs/monitoring';
+import { WebConsole } from './constructs/web-console';
 import { RenovationWorkflow } from './constructs/workflow';
 
 export const STACK_ID = 'AnjuStack';
+
+export interface AnjuStackProps extends StackProps {
+  /** Folder of the built console. @default console/dist */
+  readonly consoleDist?: string;
+}
 
 /** The whole deployable system; local mode is derived from what this stack synthesizes. */
 export class AnjuStack extends Stack {
@@ -15,23 +21,44 @@ export class AnjuStack extends Stack {
   public readonly workflow: RenovationWorkflow;
   public readonly api: AnjuApi;
   public readonly monitoring: Monitoring;
+  public readonly webConsole: WebConsole;
 
-  constructor(scope: Construct, id: string = STACK_ID, props: StackProps = {}) {
+  constructor(scope: Construct, id: string = STACK_ID, props: AnjuStackProps = {}) {
+    const { consoleDist, ...stackProps } = props;
     super(scope, id, {
       description: 'Anju (安居): rural dangerous-housing renovation programs',
-      ...props,
+      ...stackProps,
     });
     this.data = new DataTables(this, 'DataTables');
-    this.evidence = new EvidenceBucket(this, 'Evidence');
+    this.webConsole = new WebConsole(this, 'Console', consoleDist === undefined ? {} : { distPath: consoleDist });
+    // Phones upload photos from the console's origin straight to the evidence bucket.
+    this.evidence = new EvidenceBucket(this, 'Evidence', { uploadOrigins: [this.webConsole.url] });
     const resources = { table: this.data.table, bucket: this.evidence.bucket };
     this.workflow = new RenovationWorkflow(this, 'Workflow', resources);
-    this.api = new AnjuApi(this, 'Api', { ...resources, stateMachineArn: this.workflow.stateMachineArn });
+    this.api = new AnjuApi(this, 'Api', {
+      ...resources,
+      stateMachineArn: this.workflow.stateMachineArn,
+      consoleUrl: this.webConsole.url,
+    });
+    const hostedUi = this.api.userPoolDomain;
+    if (hostedUi) {
+      this.webConsole.publish({
+        apiUrl: this.api.httpApi.apiEndpoint,
+        cognito: {
+          domain: hostedUi.baseUrl(),
+          clientId: this.api.userPoolClient.userPoolClientId,
+          region: this.region,
+          redirectUri: this.webConsole.url,
+        },
+      });
+    }
     this.monitoring = new Monitoring(this, 'Monitoring', {
       stateMachine: this.workflow.stateMachine,
       httpApi: this.api.httpApi,
     });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url });
+    new CfnOutput(this, 'ConsoleUrl', { value: this.webConsole.url });
     new CfnOutput(this, 'UserPoolId', { value: this.api.userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: this.api.userPoolClient.userPoolClientId });
     new CfnOutput(this, 'EvidenceBucketName', { value: this.evidence.bucket.bucketName });

@@ -359,6 +359,11 @@ function assetFolderOf(outdir: string, logicalId: string, resource: CfnResource,
   throw new AssemblyError(`cannot find the bundle of function ${logicalId} in ${outdir}`);
 }
 
+/** A function without a Runtime is a container image; those and non-Node.js runtimes are not loaded. */
+export function isNodeRuntime(runtime: unknown): boolean {
+  return typeof runtime === 'string' && runtime.startsWith('nodejs');
+}
+
 function functionsOf(outdir: string, template: CfnTemplate, resolver: IntrinsicResolver): FunctionSpec[] {
   const functions: FunctionSpec[] = [];
   for (const [logicalId, resource] of resourcesOfType(template, 'AWS::Lambda::Function')) {
@@ -366,6 +371,9 @@ function functionsOf(outdir: string, template: CfnTemplate, resolver: IntrinsicR
     const code = record(properties.Code);
     // Inline code (CDK's small custom resources) has no bundle to load.
     if (code.ZipFile !== undefined) continue;
+    // Only Node.js bundles load in-process; others (the Python function of CDK's BucketDeployment,
+    // which copies the console to S3 on AWS) serve nothing locally.
+    if (!isNodeRuntime(resolver.resolve(properties.Runtime))) continue;
     const folder = assetFolderOf(outdir, logicalId, resource, resolver);
     const handler = resolver.resolveString(properties.Handler ?? 'index.handler', `${logicalId}.Handler`);
     const dot = handler.lastIndexOf('.');

@@ -1,4 +1,4 @@
-import { CfnResource, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Aws, CfnResource, Duration, Fn, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import {
   CorsHttpMethod,
   HttpApi,
@@ -13,9 +13,12 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import {
   AccountRecovery,
   Mfa,
+  OAuthScope,
   StringAttribute,
   UserPool,
   type UserPoolClient,
+  UserPoolClientIdentityProvider,
+  type UserPoolDomain,
   UserPoolEmail,
 } from 'aws-cdk-lib/aws-cognito';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
@@ -168,8 +171,14 @@ export interface AnjuApiProps {
   readonly bucket: IBucket;
   readonly stateMachineArn: string;
   /**
+   * The web console's URL (`https://<distribution domain>`): the Cognito hosted UI returns there
+   * after sign-in and sign-out, and it is the origin CORS allows.
+   * @default no hosted UI; CORS allows `allowedOrigins`
+   */
+  readonly consoleUrl?: string;
+  /**
    * Origins of the web console allowed by CORS.
-   * @default ['*'] (tokens travel in the Authorization header, not in cookies)
+   * @default [consoleUrl] when given, else ['*'] (tokens travel in the Authorization header, not in cookies)
    */
   readonly allowedOrigins?: readonly string[];
   /** Steady-state requests per second of the default stage. @default 50 */
@@ -188,6 +197,8 @@ export class AnjuApi extends Construct {
   public readonly stage: HttpStage;
   public readonly userPool: UserPool;
   public readonly userPoolClient: UserPoolClient;
+  /** The Cognito hosted UI's domain, when the console is deployed (`consoleUrl`). */
+  public readonly userPoolDomain?: UserPoolDomain;
   public readonly authorizer: HttpJwtAuthorizer;
   public readonly functions: Readonly<Record<string, AnjuFunction>>;
   public readonly accessLogs: LogGroup;
@@ -224,6 +235,8 @@ export class AnjuApi extends Construct {
     for (const role of ROLES) {
       this.userPool.addGroup(`Group-${role}`, { groupName: role, description: `Anju role ${role}` });
     }
+    // A public client (no secret): the console signs in through the hosted UI with the
+    // authorization code grant and PKCE; scripts may still use SRP.
     this.userPoolClient = this.userPool.addClient('ConsoleClient', {
       authFlows: { userSrp: true },
       generateSecret: false,
@@ -231,7 +244,25 @@ export class AnjuApi extends Construct {
       idTokenValidity: Duration.hours(8),
       accessTokenValidity: Duration.hours(8),
       refreshTokenValidity: Duration.days(30),
+      ...(props.consoleUrl === undefined
+        ? {}
+        : {
+            supportedIdentityProviders: [UserPoolClientIdentityProvider.COGNITO],
+            oAuth: {
+              flows: { authorizationCodeGrant: true, implicitCodeGrant: false },
+              scopes: [OAuthScope.OPENID, OAuthScope.EMAIL, OAuthScope.PROFILE],
+              callbackUrls: [props.consoleUrl],
+              logoutUrls: [props.consoleUrl],
+            },
+          }),
     });
+    if (props.consoleUrl !== undefined) {
+      // Cognito prefixes are global per region: the first block of the stack's UUID keeps it unique.
+      const stackUuid = Fn.select(2, Fn.split('/', Aws.STACK_ID));
+      this.userPoolDomain = this.userPool.addDomain('HostedUi', {
+        cognitoDomain: { domainPrefix: `anju-${Fn.select(0, Fn.split('-', stackUuid))}` },
+      });
+    }
     Validations.of(this.userPool).acknowledge({
       id: 'AwsSolutions-COG8',
       reason: 'Threat protection needs the Plus feature plan; MFA is required for every staff account instead.',
@@ -251,7 +282,7 @@ export class AnjuApi extends Construct {
       description: 'Anju: rural dangerous-housing renovation',
       createDefaultStage: false,
       corsPreflight: {
-        allowOrigins: [...(props.allowedOrigins ?? ['*'])],
+        allowOrigins: [...(props.allowedOrigins ?? (props.consoleUrl === undefined ? ['*'] : [props.consoleUrl]))],
         allowMethods: [CorsHttpMethod.GET, CorsHttpMethod.POST, CorsHttpMethod.PUT, CorsHttpMethod.OPTIONS],
         allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'If-Match'],
         maxAge: Duration.hours(1),

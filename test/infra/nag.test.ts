@@ -6,6 +6,7 @@ import { Bucket } from 'aws-cdk-lib/aws-s3';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
 import { AnjuStack } from '../../infra/anju-stack';
+import { CONSOLE_FIXTURE } from './synth';
 
 describe('cdk-nag AwsSolutions', () => {
   it('finds nothing that the infra code has not acknowledged with a reason', () => {
@@ -14,7 +15,7 @@ describe('cdk-nag AwsSolutions', () => {
       context: { 'aws:cdk:bundling-stacks': [] },
     });
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-    new AnjuStack(app);
+    new AnjuStack(app, undefined, { consoleDist: CONSOLE_FIXTURE });
 
     // The same checks run directly first, so a failure names each rule and resource.
     const report = new AwsSolutionsChecks(app).validateScope(app);
@@ -31,7 +32,7 @@ describe('cdk-nag AwsSolutions', () => {
       outdir: mkdtempSync(path.join(tmpdir(), 'anju-nag-')),
       context: { 'aws:cdk:bundling-stacks': [] },
     });
-    new AnjuStack(app);
+    new AnjuStack(app, undefined, { consoleDist: CONSOLE_FIXTURE });
     const acknowledgements = app.node
       .findAll()
       .flatMap((c) => c.node.metadata.filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY))

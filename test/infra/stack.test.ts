@@ -82,7 +82,11 @@ describe('the evidence bucket', () => {
       }),
       DeletionPolicy: 'Retain',
     });
-    expect(Object.keys(resourcesOf(template, 'AWS::S3::Bucket'))).toEqual(['EvidenceBucket']);
+    // The other bucket holds the console's static files (test/infra/web-console.test.ts).
+    expect(Object.keys(resourcesOf(template, 'AWS::S3::Bucket')).sort()).toEqual([
+      expect.stringMatching(/^ConsoleBucket/),
+      'EvidenceBucket',
+    ]);
   });
 
   it('refuses requests without TLS', () => {
@@ -273,6 +277,7 @@ const EXPECTED_ROUTES: Record<string, ['NONE' | 'JWT', string]> = {
   'POST /households/{id}/photos': ['JWT', 'PhotosFn'],
   'POST /households/{id}/photos/{photoId}/confirm': ['JWT', 'PhotosFn'],
   'GET /reports/progress': ['JWT', 'ReportsFn'],
+  'GET /notices': ['JWT', 'NoticesFn'],
 };
 
 function routes() {

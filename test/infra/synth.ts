@@ -1,9 +1,13 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AnjuStack } from '../../infra/anju-stack';
+
+/** A stand-in for `console/dist`, so infrastructure tests need no console build. */
+export const CONSOLE_FIXTURE = fileURLToPath(new URL('../fixtures/console-dist', import.meta.url));
 
 /**
  * Synthesizes the stack in-process without bundling (no esbuild run, seconds not minutes), into a
@@ -15,7 +19,7 @@ export function synthesize(configure?: (app: App) => void): { app: App; stack: A
     context: { 'aws:cdk:bundling-stacks': [] },
   });
   configure?.(app);
-  const stack = new AnjuStack(app);
+  const stack = new AnjuStack(app, undefined, { consoleDist: CONSOLE_FIXTURE });
   return { app, stack, template: Template.fromStack(stack) };
 }
 

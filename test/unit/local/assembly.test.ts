@@ -3,7 +3,13 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assemblyFromTemplate, type CfnTemplate, functionNameOf, IntrinsicResolver } from '../../../local/assembly';
+import {
+  assemblyFromTemplate,
+  type CfnTemplate,
+  functionNameOf,
+  IntrinsicResolver,
+  isNodeRuntime,
+} from '../../../local/assembly';
 
 // A small hand-written template in the shape CDK synthesizes: intrinsics in environment
 // variables, a state machine with DefinitionSubstitutions, HTTP API routes behind a JWT authorizer.
@@ -18,6 +24,7 @@ const template: CfnTemplate = {
       Metadata: { 'aws:asset:path': 'asset.actions', 'aws:asset:property': 'Code' },
       Properties: {
         Handler: 'index.handler',
+        Runtime: 'nodejs22.x',
         Timeout: 10,
         MemorySize: 512,
         Code: { S3Bucket: { 'Fn::Sub': 'cdk-hnb659fds-assets-${AWS::AccountId}-${AWS::Region}' }, S3Key: 'x.zip' },
@@ -39,7 +46,30 @@ const template: CfnTemplate = {
     RecordTaskFn: {
       Type: 'AWS::Lambda::Function',
       Metadata: { 'aws:asset:path': 'asset.record' },
-      Properties: { Handler: 'index.handler', Code: { S3Key: 'y.zip' } },
+      Properties: { Handler: 'index.handler', Runtime: 'nodejs22.x', Code: { S3Key: 'y.zip' } },
+    },
+    // What CDK's BucketDeployment (the console on AWS) and the distribution add: nothing served locally.
+    ConsoleDistribution022D3262: {
+      Type: 'AWS::CloudFront::Distribution',
+      Properties: { DistributionConfig: { DefaultRootObject: 'index.html' } },
+    },
+    AwsCliLayerF44AAF94: { Type: 'AWS::Lambda::LayerVersion', Properties: { Content: { S3Key: 'layer.zip' } } },
+    CustomCDKBucketDeployment8693BB64: {
+      Type: 'AWS::Lambda::Function',
+      Metadata: { 'aws:asset:path': 'asset.deployment' },
+      Properties: {
+        Handler: 'index.handler',
+        Runtime: 'python3.13',
+        Layers: [{ Ref: 'AwsCliLayerF44AAF94' }],
+        Code: { S3Key: 'z.zip' },
+      },
+    },
+    ConsoleDeploymentCustomResource: {
+      Type: 'Custom::CDKBucketDeployment',
+      Properties: {
+        ServiceToken: { 'Fn::GetAtt': ['CustomCDKBucketDeployment8693BB64', 'Arn'] },
+        DistributionId: { Ref: 'ConsoleDistribution022D3262' },
+      },
     },
     Workflow: {
       Type: 'AWS::StepFunctions::StateMachine',
@@ -115,6 +145,8 @@ beforeAll(() => {
     mkdirSync(path.join(outdir, folder));
     writeFileSync(path.join(outdir, folder, 'index.mjs'), 'export const handler = async () => ({});\n');
   }
+  mkdirSync(path.join(outdir, 'asset.deployment'));
+  writeFileSync(path.join(outdir, 'asset.deployment', 'index.py'), 'def handler(event, context):\n  pass\n');
 });
 afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
@@ -193,10 +225,22 @@ describe('assemblyFromTemplate', () => {
     ]);
   });
 
+  it('loads only Node.js functions: the Python function of a BucketDeployment is left out', () => {
+    const names = assemblyFromTemplate(outdir, template).functions.map((fn) => fn.name);
+    expect(names.sort()).toEqual(['ActionsFn', 'RecordTaskFn']);
+    expect(isNodeRuntime('nodejs22.x')).toBe(true);
+    expect(isNodeRuntime('python3.13')).toBe(false);
+    expect(isNodeRuntime(undefined)).toBe(false);
+  });
+
   it('names the function whose bundle is missing', () => {
     const broken: CfnTemplate = {
       Resources: {
-        LostFn: { Type: 'AWS::Lambda::Function', Metadata: { 'aws:asset:path': 'asset.lost' }, Properties: {} },
+        LostFn: {
+          Type: 'AWS::Lambda::Function',
+          Metadata: { 'aws:asset:path': 'asset.lost' },
+          Properties: { Runtime: 'nodejs22.x' },
+        },
       },
     };
     expect(() => assemblyFromTemplate(outdir, broken)).toThrow(/LostFn/);

@@ -1,0 +1,164 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type CfnElement, Stack, Validations } from 'aws-cdk-lib';
+import {
+  AllowedMethods,
+  CachePolicy,
+  Distribution,
+  HttpVersion,
+  PriceClass,
+  ResponseHeadersPolicy,
+  ViewerProtocolPolicy,
+} from 'aws-cdk-lib/aws-cloudfront';
+import { S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
+import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
+import { Construct } from 'constructs';
+
+const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** The console's built files, written by `npm run build:console` (scripts/ensure-console.mjs). */
+export const CONSOLE_DIST = path.join(PROJECT_ROOT, 'console', 'dist');
+
+/**
+ * What the console reads from `/config.json` on AWS (locally: `{ apiUrl: "", auth: "local" }`).
+ * Values may be CDK tokens: they are resolved at deployment.
+ */
+export interface ConsoleConfig {
+  /** The HTTP API's endpoint, without a trailing slash. */
+  readonly apiUrl: string;
+  readonly cognito: {
+    /** The hosted UI's base URL, `https://<prefix>.auth.<region>.amazoncognito.com`. */
+    readonly domain: string;
+    readonly clientId: string;
+    readonly region: string;
+    /** Where the hosted UI returns with the authorization code: the console's URL. */
+    readonly redirectUri: string;
+  };
+}
+
+export interface WebConsoleProps {
+  /**
+   * Folder of the built console.
+   * @default console/dist of this repository
+   */
+  readonly distPath?: string;
+}
+
+/**
+ * The staff console on AWS: a private bucket (encrypted, TLS only, no public access) read by a
+ * CloudFront distribution through origin access control, `index.html` as the root object. Client
+ * routes live in the URL hash, so no error-page rewriting is needed. `publish` deploys the build
+ * and its `config.json` together (one deployment, so neither prunes the other).
+ */
+export class WebConsole extends Construct {
+  public readonly bucket: Bucket;
+  public readonly distribution: Distribution;
+  /** `https://<distribution domain>`, the console's origin (no trailing slash). */
+  public readonly url: string;
+  private readonly distPath: string;
+  private deployment?: BucketDeployment;
+
+  constructor(scope: Construct, id: string, props: WebConsoleProps = {}) {
+    super(scope, id);
+    this.distPath = props.distPath ?? CONSOLE_DIST;
+    if (!existsSync(path.join(this.distPath, 'index.html'))) {
+      throw new Error(`The console is not built (${this.distPath} has no index.html): run \`npm run build:console\`.`);
+    }
+
+    this.bucket = new Bucket(this, 'Bucket', {
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      encryption: BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      minimumTLSVersion: 1.2,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+    });
+    this.distribution = new Distribution(this, 'Distribution', {
+      comment: 'Anju staff console',
+      defaultRootObject: 'index.html',
+      defaultBehavior: {
+        origin: S3BucketOrigin.withOriginAccessControl(this.bucket),
+        viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+        allowedMethods: AllowedMethods.ALLOW_GET_HEAD,
+        cachePolicy: CachePolicy.CACHING_OPTIMIZED,
+        responseHeadersPolicy: ResponseHeadersPolicy.SECURITY_HEADERS,
+        compress: true,
+      },
+      httpVersion: HttpVersion.HTTP2_AND_3,
+      // Staff are in one country; the cheapest class still serves Asia from nearby edges.
+      priceClass: PriceClass.PRICE_CLASS_200,
+    });
+    this.url = `https://${this.distribution.distributionDomainName}`;
+
+    Validations.of(this.bucket).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason:
+        'The bucket holds only the public build of the console; CloudFront is the only reader (origin access control).',
+    });
+    const distribution = Validations.of(this.distribution);
+    distribution.acknowledge({
+      id: 'AwsSolutions-CFR1',
+      reason: 'No geo restriction: staff sign in from wherever they work and every API call needs a Cognito token.',
+    });
+    distribution.acknowledge({
+      id: 'AwsSolutions-CFR2',
+      reason: 'The distribution serves static files only; the API behind Cognito is rate limited on its stage.',
+    });
+    distribution.acknowledge({
+      id: 'AwsSolutions-CFR3',
+      reason: 'Access logs of public static files are not needed; API calls are logged by the HTTP API stage.',
+    });
+    distribution.acknowledge({
+      id: 'AwsSolutions-CFR4',
+      reason:
+        'The default CloudFront certificate cannot pin TLS 1.2; a custom domain with its own certificate lifts this.',
+    });
+  }
+
+  /** Deploys the built console and its `config.json` (API endpoint, Cognito hosted UI). */
+  publish(config: ConsoleConfig): BucketDeployment {
+    if (this.deployment) throw new Error('The console is already published: call publish() once.');
+    this.deployment = new BucketDeployment(this, 'Deployment', {
+      sources: [
+        Source.asset(this.distPath),
+        // jsonData resolves CDK tokens (API id, client id, distribution domain) at deployment.
+        Source.jsonData('config.json', { apiUrl: config.apiUrl, auth: 'cognito', cognito: config.cognito }),
+      ],
+      destinationBucket: this.bucket,
+      // Old hashed assets stay: a browser holding the previous index.html can still load its chunks.
+      prune: false,
+      distribution: this.distribution,
+      distributionPaths: ['/index.html', '/config.json'],
+      memoryLimit: 512,
+    });
+    // CDK's deployment function (a singleton at stack level): acknowledged where it lives.
+    const deployer = this.deployment.handlerRole.node.scope;
+    if (deployer) {
+      const validations = Validations.of(deployer);
+      validations.acknowledge({
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+        reason: "CDK's deployment function only writes its own logs with the AWS managed basic execution policy.",
+      });
+      validations.acknowledge({
+        id: 'AwsSolutions-L1',
+        reason: "The runtime of CDK's BucketDeployment function is chosen by aws-cdk-lib and moves with its upgrades.",
+      });
+      const reason =
+        "CDK's BucketDeployment copies every key of the staged asset into the console bucket and invalidates the distribution: object wildcards by design.";
+      for (const finding of [
+        'Action::s3:GetObject*',
+        'Action::s3:GetBucket*',
+        'Action::s3:List*',
+        'Action::s3:DeleteObject*',
+        'Action::s3:Abort*',
+        'Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-<AWS::Region>/*',
+        `Resource::<${Stack.of(this).getLogicalId(this.bucket.node.defaultChild as CfnElement)}.Arn>/*`,
+        'Resource::*',
+      ]) {
+        validations.acknowledge({ id: `AwsSolutions-IAM5[${finding}]`, reason });
+      }
+    }
+    return this.deployment;
+  }
+}
