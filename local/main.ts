@@ -196,7 +196,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         port: s3Port,
         region: LOCAL_REGION,
         credentials: { accessKeyId: 'anjulocal', secretAccessKey: 'anjulocalsecret' },
-        buckets: bucketsFromTemplate(assembly.template, (logicalId) => logicalId.toLowerCase()),
+        // The console's browser uploads come from the API's own origin (the CloudFront origin on AWS).
+        buckets: bucketsFromTemplate(assembly.template, (logicalId) => logicalId.toLowerCase(), [
+          url,
+          url.replace('127.0.0.1', 'localhost'),
+        ]),
         log: info,
       }).then((s3: LocalS3) => {
         stoppers.push(() => s3.stop());

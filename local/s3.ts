@@ -119,14 +119,28 @@ export async function startS3(opts: {
   return { endpoint: `http://127.0.0.1:${port}`, stop };
 }
 
-/** The `AWS::S3::Bucket` resources of a synthesized template, with their literal CORS rules. */
-export function bucketsFromTemplate(template: CfnTemplate, bucketName: (logicalId: string) => string): BucketSpec[] {
+/**
+ * The `AWS::S3::Bucket` resources of a synthesized template, with their literal CORS rules. An
+ * allowed origin built from a CloudFront distribution's domain (the console on AWS) becomes
+ * `consoleOrigins`: locally the console is served by the API server at its own origin.
+ */
+export function bucketsFromTemplate(
+  template: CfnTemplate,
+  bucketName: (logicalId: string) => string,
+  consoleOrigins: readonly string[] = [],
+): BucketSpec[] {
+  const distributions = resourcesOfType(template, 'AWS::CloudFront::Distribution').map(([id]) => id);
+  const namesDistribution = (value: unknown) =>
+    typeof value !== 'string' && distributions.some((id) => JSON.stringify(value).includes(`"${id}"`));
   return resourcesOfType(template, 'AWS::S3::Bucket').map(([logicalId, resource]) => {
     const corsConfiguration = resource.Properties?.CorsConfiguration;
     const rules =
       isRecord(corsConfiguration) && Array.isArray(corsConfiguration.CorsRules) ? corsConfiguration.CorsRules : [];
     const cors = rules.filter(isRecord).flatMap((rule): CorsRule[] => {
-      const allowedOrigins = stringList(rule.AllowedOrigins);
+      const origins: unknown[] = Array.isArray(rule.AllowedOrigins) ? rule.AllowedOrigins : [];
+      const allowedOrigins = [
+        ...new Set([...stringList(origins), ...(origins.some(namesDistribution) ? consoleOrigins : [])]),
+      ];
       const allowedMethods = stringList(rule.AllowedMethods);
       if (allowedOrigins.length === 0 || allowedMethods.length === 0) return [];
       const allowedHeaders = stringList(rule.AllowedHeaders);

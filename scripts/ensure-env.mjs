@@ -3,12 +3,12 @@
 // says in one sentence what to install when something is missing. Plain Node, no dependencies.
 // Usage: node scripts/ensure-env.mjs start|test
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-const purpose = process.argv[2] ?? 'start';
-if (purpose !== 'start' && purpose !== 'test') {
-  console.error(`Usage: node scripts/ensure-env.mjs start|test (got "${purpose}").`);
-  process.exit(2);
-}
+/** Where the browser tests (playwright-core) expect Debian's Chromium. */
+export const CHROMIUM_PATH = '/usr/bin/chromium';
 
 /** The major version of the Java on PATH, or undefined when there is none. */
 function javaMajorVersion() {
@@ -21,19 +21,66 @@ function javaMajorVersion() {
   return major === 1 ? Number(match[2]) : major;
 }
 
-const checks = [
+/** `apt-get update && apt-get install -y chromium`, quietly; true when both succeeded. */
+function aptInstallChromium() {
+  console.error('The browser tests need Chromium: installing it with apt-get (about 115 MB to fetch)...');
+  const quiet = { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } };
+  const update = spawnSync('apt-get', ['update', '-qq'], quiet);
+  if (update.error || update.status !== 0) return false;
+  const install = spawnSync('apt-get', ['install', '-y', '-qq', 'chromium'], quiet);
+  return !install.error && install.status === 0;
+}
+
+/**
+ * Chromium for the browser tests. Missing, it is installed when running as root (containers, CI)
+ * and the run goes on; otherwise the run stops and says how to install it.
+ */
+export function chromiumCheck({
+  executable = CHROMIUM_PATH,
+  isRoot = process.getuid?.() === 0,
+  install = aptInstallChromium,
+} = {}) {
+  return {
+    needed: ['test'],
+    ok: () => existsSync(executable),
+    fix: () => isRoot && install() && existsSync(executable),
+    message: isRoot
+      ? `Chromium could not be installed for the browser tests: run \`apt-get update && apt-get install -y chromium\` and try again (it must end up at ${executable}).`
+      : 'The browser tests need Chromium: run `sudo apt-get install -y chromium` and try again.',
+  };
+}
+
+export const checks = [
   {
     needed: ['start', 'test'],
     ok: () => (javaMajorVersion() ?? 0) >= 17,
     message:
       'Anju needs Java 17 for DynamoDB Local: run `apt-get install -y openjdk-17-jre-headless` (or install Java 17) and try again.',
   },
-  // Hook for the browser tests: add a check here (needed: ['test']) for Chromium when they arrive.
+  chromiumCheck(),
 ];
 
-for (const check of checks) {
-  if (check.needed.includes(purpose) && !check.ok()) {
-    console.error(check.message);
+/** The message of the first needed check that fails and cannot be fixed, or undefined when all pass. */
+export function firstFailure(purpose, list = checks) {
+  for (const check of list) {
+    if (!check.needed.includes(purpose) || check.ok()) continue;
+    if (check.fix?.()) continue;
+    return check.message;
+  }
+  return undefined;
+}
+
+function main() {
+  const purpose = process.argv[2] ?? 'start';
+  if (purpose !== 'start' && purpose !== 'test') {
+    console.error(`Usage: node scripts/ensure-env.mjs start|test (got "${purpose}").`);
+    process.exit(2);
+  }
+  const failure = firstFailure(purpose);
+  if (failure !== undefined) {
+    console.error(failure);
     process.exit(1);
   }
 }
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) main();

@@ -1,0 +1,3 @@
+// Types of scripts/ensure-console.mjs for the tests (the script itself stays plain Node).
+export declare function newestMtime(folder: string, skip: ReadonlySet<string>): number;
+export declare function isConsoleStale(consoleDir: string): boolean;
