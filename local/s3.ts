@@ -177,7 +177,9 @@ async function handle(req: IncomingMessage, res: ServerResponse, context: FrontC
   const method = req.method ?? 'GET';
 
   // A CORS preflight carries no credentials, on AWS too: s3rver answers it from the bucket's CORS rules.
-  if (method === 'OPTIONS') return forward(req, res, context, url, undefined);
+  // A browser sends it to the presigned URL itself: without the signature parameters, which s3rver
+  // would otherwise check on its own (and refuse) before the CORS rules.
+  if (method === 'OPTIONS') return forward(req, res, context, rawPath + withoutAuthentication(rawQuery), undefined);
 
   const contentHash = firstHeader(req.headers, 'x-amz-content-sha256') ?? '';
   if (contentHash.startsWith('STREAMING-') || /aws-chunked/i.test(firstHeader(req.headers, 'content-encoding') ?? ''))
