@@ -254,6 +254,21 @@ describe('local S3 behind the SigV4 front', () => {
     expect(other.headers.get('access-control-allow-origin')).toBeNull();
   });
 
+  it('answers the preflight a browser sends to the presigned URL itself (signature parameters included)', async () => {
+    const url = await presignPhotoPut('HH#h-1/photo-10.jpg', Buffer.from('photo'));
+    const preflight = await fetch(url, {
+      method: 'OPTIONS',
+      headers: {
+        origin: consoleOrigin,
+        'access-control-request-method': 'PUT',
+        'access-control-request-headers': 'content-type',
+      },
+    });
+
+    expect(preflight.status).toBe(200);
+    expect(preflight.headers.get('access-control-allow-methods')).toContain('PUT');
+  });
+
   it('stops promptly with an unread response body and keeps objects across a restart', async () => {
     const sdk = client();
     // Large enough that the answer stalls in socket buffers while nobody reads it.
