@@ -152,7 +152,9 @@ describe('a household from agreement to archive', () => {
     }));
     expect(visit.status, JSON.stringify(visit.body)).toBe(200);
     expect(visit.body.phase).toBe('installment-release');
-    expect(visit.body.version).toBe(before.version + 1);
+    // The photo's confirmation and the visit: one audit event each.
+    expect(visit.body.version).toBe(before.version + 2);
+    expect(visit.body.timeline.slice(-2).map((event) => event.type)).toEqual(['confirm-photo', 'supervise']);
     expect(verifyChain(visit.body.timeline, visit.body.version)).toEqual({ ok: true });
     // The ledger card is written at archive: none yet.
     expect((await api(stack.url, auditor).get(`/households/${householdId}/ledger-card`)).status).toBe(404);
@@ -217,12 +219,15 @@ describe('a household from agreement to archive', () => {
     // Both milestones were inspected the same day: visible on the file, not refused.
     const flags = (file as unknown as { flags: { source: string; flag: string }[] }).flags;
     expect(flags).toContainEqual(expect.objectContaining({ source: 'inspection', flag: 'stage-too-soon' }));
-    // The photo URLs on the card load the stored images.
-    const src = /<img src="([^"]+)"/.exec(card.body)?.[1]?.replaceAll('&amp;', '&');
-    expect(src).toBeDefined();
-    const image = await fetch(src ?? '');
-    expect(image.status).toBe(200);
-    expect(image.headers.get('content-type')).toBe('image/jpeg');
+    // Every photo URL on the card, presigned for this answer, loads its preview.
+    const sources = [...card.body.matchAll(/<img src="([^"]+)"/g)].map((match) => match[1]?.replaceAll('&amp;', '&'));
+    expect(sources).toHaveLength(photos.filter((p) => (p as { status?: string }).status === 'confirmed').length);
+    for (const src of sources) {
+      const image = await fetch(src ?? '');
+      expect(image.status, src).toBe(200);
+      expect(image.headers.get('content-type')).toBe('image/webp');
+      await image.arrayBuffer();
+    }
   });
 
   it('reports the released money by source and township to the cent', async () => {
