@@ -46,6 +46,21 @@ function recentExifTime(): string {
 
 /** Uploads a distinct photo of `kind` for `step` through its presigned URL and confirms it. */
 async function photo(step: Phase, kind: string): Promise<string> {
+  const photoId = await uploadPhoto(step, kind);
+  await confirmPhoto(photoId);
+  return photoId;
+}
+
+async function confirmPhoto(photoId: string): Promise<void> {
+  const confirmed = await api(stack.url, inspector).post<{ status: string }>(
+    `/households/${householdId}/photos/${photoId}/confirm`,
+  );
+  expect(confirmed.status).toBe(200);
+  expect(confirmed.body.status).toBe('confirmed');
+}
+
+/** Uploads a distinct photo of `kind` for `step` through its presigned URL, without confirming it. */
+async function uploadPhoto(step: Phase, kind: string): Promise<string> {
   photoCounter += 1;
   const bytes = jpegWithExif({
     dateTimeOriginal: recentExifTime(),
@@ -63,11 +78,6 @@ async function photo(step: Phase, kind: string): Promise<string> {
   const { upload, photoId } = requested.body;
   const put = await fetch(upload.url, { method: upload.method, headers: upload.headers, body: bytes });
   expect(put.status).toBe(200);
-  const confirmed = await api(stack.url, inspector).post<{ status: string }>(
-    `/households/${householdId}/photos/${photoId}/confirm`,
-  );
-  expect(confirmed.status).toBe(200);
-  expect(confirmed.body.status).toBe('confirmed');
   return photoId;
 }
 
@@ -178,8 +188,18 @@ describe('a household from agreement to archive', () => {
     expect(refused.status).toBe(400);
     expect((await householdFile(stack.url, inspector, householdId)).phase).toBe('final-acceptance');
 
-    const after = await photo('final-acceptance', 'after');
-    const withHead = await photo('final-acceptance', 'after-with-head');
+    // Uploaded but not yet confirmed: still refused.
+    const after = await uploadPhoto('final-acceptance', 'after');
+    const withHead = await uploadPhoto('final-acceptance', 'after-with-head');
+    const unconfirmed = await act(inspector, 'accept', (version) => ({
+      ...exampleActionBody('accept', version),
+      photoIds: [after, withHead],
+    }));
+    expect(unconfirmed.status).toBe(400);
+    expect(JSON.stringify(unconfirmed.body)).toContain('photoIds');
+
+    await confirmPhoto(after);
+    await confirmPhoto(withHead);
     const accepted = await act(inspector, 'accept', (version) => ({
       ...exampleActionBody('accept', version),
       photoIds: [after, withHead],

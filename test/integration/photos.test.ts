@@ -200,6 +200,18 @@ describe('photo evidence through presigned uploads', () => {
     expect(await photosOf(firstId)).toHaveLength(before.length);
   });
 
+  it('has S3 refuse a file larger than the size signed into the URL', async () => {
+    const requested = await requestUpload(firstId, declare(atTheHouse));
+    const bigger = new Uint8Array(atTheHouse.length + 4096);
+    bigger.set(atTheHouse);
+
+    const uploaded = await put(requested.body.upload, bigger);
+
+    expect(uploaded.status).toBe(403);
+    await uploaded.arrayBuffer();
+    expect((await confirm(firstId, requested.body.photoId)).status).toBe(409);
+  });
+
   it('refuses to confirm an object whose SHA-256 is not the declared one, and leaves it unconfirmed', async () => {
     const declared = jpegWithExif({ label: 'declared A' });
     const sent = jpegWithExif({ label: 'declared B' });
@@ -207,12 +219,18 @@ describe('photo evidence through presigned uploads', () => {
     const requested = await requestUpload(firstId, declare(declared));
     const uploaded = await put(requested.body.upload, sent);
     expect(uploaded.status).toBe(200);
+    const before = await householdFile(stack.url, inspector, firstId);
 
     const confirmed = await confirm(firstId, requested.body.photoId);
     expect(confirmed.status).toBe(409);
     expect(confirmed.body.message.en).toContain('SHA-256');
-    const shown = (await photosOf(firstId)).find((photo) => photo.photoId === requested.body.photoId);
+    const after = await householdFile(stack.url, inspector, firstId);
+    const shown = (after as unknown as { photos: PhotoAnswer[] }).photos.find(
+      (photo) => photo.photoId === requested.body.photoId,
+    );
     expect(shown?.status).toBe('requested');
+    // Nothing recorded: no event, the same version.
+    expect(after.version).toBe(before.version);
   });
 
   it('flags the same image confirmed for a second household as a duplicate, taken far from that house', async () => {
