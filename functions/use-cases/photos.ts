@@ -53,7 +53,7 @@ import { s3 } from '../commons/clients';
 import { env } from '../commons/env';
 import { photoObjectKey, previewObjectKey, putPreview } from '../commons/evidence';
 import { logger } from '../commons/logger';
-import { makePreview } from '../commons/previews';
+import { makePreview, type Preview } from '../commons/previews';
 import {
   commitHouseholdChange,
   confirmedPhotoPut,
@@ -310,23 +310,14 @@ async function verifyObject(photo: StoredPhoto): Promise<{ bytes: Uint8Array; ve
 }
 
 /**
- * Makes and stores the preview; a photo sharp cannot decode (HEIC from an iPhone) stays evidence
- * without one, and a storage error is only logged: the console then shows the original.
+ * Makes and stores the preview. A photo sharp cannot decode (HEIC from an iPhone) stays evidence
+ * without one (`previewUrl: null`); a failure to store it is not the photo's fault and fails the
+ * confirmation before anything is recorded, so the phone's retry makes it again.
  */
 async function storePreview(photo: StoredPhoto, bytes: Uint8Array): Promise<Photo['preview']> {
+  let preview: Preview;
   try {
-    const preview = await makePreview(bytes);
-    await putPreview(
-      previewObjectKey(photo.householdId, photo.step, photo.photoId),
-      preview.bytes,
-      preview.contentType,
-    );
-    return {
-      contentType: preview.contentType,
-      width: preview.width,
-      height: preview.height,
-      size: preview.bytes.length,
-    };
+    preview = await makePreview(bytes);
   } catch (error) {
     logger.warn('no preview for the photo', {
       householdId: photo.householdId,
@@ -336,6 +327,8 @@ async function storePreview(photo: StoredPhoto, bytes: Uint8Array): Promise<Phot
     });
     return undefined;
   }
+  await putPreview(previewObjectKey(photo.householdId, photo.step, photo.photoId), preview.bytes, preview.contentType);
+  return { contentType: preview.contentType, width: preview.width, height: preview.height, size: preview.bytes.length };
 }
 
 /** Attempts at appending the confirmation when other changes of the household keep coming first. */

@@ -289,6 +289,17 @@ describe('POST /households/{id}/photos/{photoId}/confirm', () => {
     expect(s3Mock.commandCalls(PutObjectCommand)).toHaveLength(0);
   });
 
+  it('records nothing when the preview cannot be stored, so a retry of the confirmation makes it again', async () => {
+    givenUploaded(IMAGE);
+    s3Mock.on(PutObjectCommand).rejects(namedError('ServiceUnavailable'));
+
+    const result = await confirm(PHOTO_ID);
+
+    expect(result.status).toBe(500);
+    expect(JSON.stringify(result.body)).not.toContain('ServiceUnavailable');
+    expect(transactions()).toHaveLength(0);
+  });
+
   it('rereads the household and appends at the next version when another change came first', async () => {
     givenUploaded(IMAGE);
     ddbMock
