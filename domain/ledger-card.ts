@@ -62,6 +62,7 @@ const STEP_TITLES: Readonly<Record<string, string>> = {
   'sign-agreement': '签订改造协议',
   inspect: '节点验收',
   supervise: '施工巡查',
+  'confirm-photo': '照片核验',
   'release-installment': '资金拨付',
   accept: '竣工验收',
   archive: '归档',

@@ -250,6 +250,10 @@ export const Photo = z.object({
   capturedAt: z.string().optional(),
   location: GeoPoint.optional(),
   flags: z.array(z.string()).default([]),
+  /** The downscaled copy shown in the console (made at confirmation), absent when none could be made. */
+  preview: z
+    .object({ contentType: z.string(), width: z.number().int(), height: z.number().int(), size: z.number().int() })
+    .optional(),
 });
 export type Photo = z.infer<typeof Photo>;
 

@@ -1,15 +1,20 @@
 /**
- * The evidence bucket: archive documents and (later) photos. Never log personal data from them.
+ * The evidence bucket: photos, their previews and archive documents. Never log personal data from them.
  */
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { type LedgerCardPhoto, renderLedgerCard } from '../../domain/ledger-card';
+import type { Photo } from '../../domain/model';
 import { s3 } from './clients';
 import { env } from './env';
 import type { HouseholdFile } from './repository';
 
-/** The longest a SigV4 presigned URL may live: the printed card's photos load for a week. */
-export const LEDGER_PHOTO_URL_SECONDS = 7 * 24 * 3600;
+/**
+ * How long a photo link handed to a browser works. Short on purpose: a URL presigned with a
+ * Lambda role's temporary credentials stops working when they expire anyway (hours, not days),
+ * so links are presigned again on every read instead of being stored.
+ */
+export const PHOTO_URL_SECONDS = 15 * 60;
 
 /** Presigns without checksums, as the shared client's endpoint settings otherwise. */
 const presigner = new S3Client({ forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED' });
@@ -27,7 +32,47 @@ export function photoObjectKey(householdId: string, step: string, photoId: strin
   return `photos/${householdId}/${step}/${photoId}`;
 }
 
-async function ledgerPhotos(file: HouseholdFile): Promise<LedgerCardPhoto[]> {
+/** Where a photo's preview lies, next to the original under its own prefix (never the original's key). */
+export function previewObjectKey(householdId: string, step: string, photoId: string): string {
+  return `previews/${householdId}/${step}/${photoId}.webp`;
+}
+
+export async function putPreview(key: string, bytes: Uint8Array, contentType: string): Promise<void> {
+  await s3.send(new PutObjectCommand({ Bucket: env.evidenceBucket, Key: key, Body: bytes, ContentType: contentType }));
+}
+
+/** Links to a photo for a browser: `null` until it is confirmed (nothing verified to show), or without a preview. */
+export interface PhotoLinks {
+  previewUrl: string | null;
+  originalUrl: string | null;
+}
+
+function presignedGet(key: string): Promise<string> {
+  return getSignedUrl(presigner, new GetObjectCommand({ Bucket: env.evidenceBucket, Key: key }), {
+    expiresIn: PHOTO_URL_SECONDS,
+  });
+}
+
+/** Fresh presigned GETs of each photo's original and preview (presigning is local: no request to S3). */
+export async function photoLinks(photos: readonly Photo[]): Promise<Map<string, PhotoLinks>> {
+  const entries = await Promise.all(
+    photos.map(async (photo): Promise<[string, PhotoLinks]> => {
+      if (photo.status !== 'confirmed') return [photo.photoId, { previewUrl: null, originalUrl: null }];
+      const [originalUrl, previewUrl] = await Promise.all([
+        presignedGet(photoObjectKey(photo.householdId, photo.step, photo.photoId)),
+        photo.preview ? presignedGet(previewObjectKey(photo.householdId, photo.step, photo.photoId)) : null,
+      ]);
+      return [photo.photoId, { previewUrl, originalUrl }];
+    }),
+  );
+  return new Map(entries);
+}
+
+/** The card's photos (confirmed ones), each with the URL `urlOf` gives it. */
+async function ledgerPhotos(
+  file: HouseholdFile,
+  urlOf: (photo: Photo) => string | Promise<string>,
+): Promise<LedgerCardPhoto[]> {
   const confirmed = file.photos.filter((photo) => photo.status === 'confirmed');
   return Promise.all(
     confirmed.map(async (photo) => ({
@@ -36,30 +81,43 @@ async function ledgerPhotos(file: HouseholdFile): Promise<LedgerCardPhoto[]> {
       step: photo.step,
       flags: photo.flags,
       capturedAt: photo.capturedAt,
-      url: await getSignedUrl(
-        presigner,
-        new GetObjectCommand({
-          Bucket: env.evidenceBucket,
-          Key: photoObjectKey(file.household.householdId, photo.step, photo.photoId),
-        }),
-        { expiresIn: LEDGER_PHOTO_URL_SECONDS },
-      ),
+      url: await urlOf(photo),
     })),
   );
 }
 
-/** The printable ledger card (A4 HTML with the photos), next to the JSON one. */
-export async function writeLedgerCardHtml(file: HouseholdFile, now: Date, programName?: string): Promise<string> {
-  const key = ledgerCardHtmlKey(file.household.householdId);
-  const html = renderLedgerCard({
+/** The key of the image the card shows: the preview when there is one (a printed photo is 55 mm wide). */
+function cardImageKey(photo: Photo): string {
+  return photo.preview
+    ? previewObjectKey(photo.householdId, photo.step, photo.photoId)
+    : photoObjectKey(photo.householdId, photo.step, photo.photoId);
+}
+
+async function ledgerCardHtml(
+  file: HouseholdFile,
+  now: Date,
+  urlOf: (photo: Photo) => string | Promise<string>,
+  programName?: string,
+): Promise<string> {
+  return renderLedgerCard({
     household: file.household,
     events: file.events,
     inspections: file.inspections,
     payments: file.payments,
-    photos: await ledgerPhotos(file),
+    photos: await ledgerPhotos(file, urlOf),
     generatedAt: now.toISOString(),
     programName,
   });
+}
+
+/**
+ * The printable ledger card as it is archived, next to the JSON one. Its images point at the
+ * objects by relative key (`../../photos/...` from `archive/{id}/`), so the archived page works
+ * wherever the bucket's folders are copied together, and never holds a link that expires.
+ */
+export async function writeLedgerCardHtml(file: HouseholdFile, now: Date, programName?: string): Promise<string> {
+  const key = ledgerCardHtmlKey(file.household.householdId);
+  const html = await ledgerCardHtml(file, now, (photo) => `../../${cardImageKey(photo)}`, programName);
   await s3.send(
     new PutObjectCommand({
       Bucket: env.evidenceBucket,
@@ -71,20 +129,9 @@ export async function writeLedgerCardHtml(file: HouseholdFile, now: Date, progra
   return key;
 }
 
-/** The stored printable card, or undefined before the household is archived. */
-export async function readLedgerCardHtml(householdId: string): Promise<string | undefined> {
-  try {
-    const object = await s3.send(
-      new GetObjectCommand({ Bucket: env.evidenceBucket, Key: ledgerCardHtmlKey(householdId) }),
-    );
-    return object.Body ? await object.Body.transformToString('utf-8') : undefined;
-  } catch (error) {
-    const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-    if (error instanceof Error && (error.name === 'NoSuchKey' || error.name === 'NotFound' || status === 404)) {
-      return undefined;
-    }
-    throw error;
-  }
+/** The printable ledger card rendered now from the stored file, with freshly presigned photo URLs. */
+export function renderLedgerCardNow(file: HouseholdFile, now: Date, programName?: string): Promise<string> {
+  return ledgerCardHtml(file, now, (photo) => presignedGet(cardImageKey(photo)), programName);
 }
 
 /** The household ledger card (农村危房改造对象台帐卡) as JSON: household, timeline and payments. */
@@ -102,6 +149,9 @@ export async function writeLedgerCard(file: HouseholdFile, now: Date): Promise<s
       step: photo.step,
       kind: photo.kind,
       sha256: photo.sha256,
+      // Where the evidence lies in this bucket, so the archived record points at it without a link that expires.
+      objectKey: photoObjectKey(photo.householdId, photo.step, photo.photoId),
+      ...(photo.preview ? { previewKey: previewObjectKey(photo.householdId, photo.step, photo.photoId) } : {}),
     })),
     lastHash: file.lastHash,
   };

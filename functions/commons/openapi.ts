@@ -56,6 +56,16 @@ const TaskView = z
   .meta({ id: 'Task' });
 
 const HouseholdSchema = Household.meta({ id: 'Household' });
+const PhotoWithLinks = Photo.extend({
+  previewUrl: z.string().nullable().meta({
+    description:
+      'Presigned GET of the downscaled WebP preview (at most 640 px, upright), valid 15 minutes and made afresh on every read; null until the photo is confirmed or when no preview could be made (e.g. HEIC)',
+  }),
+  originalUrl: z.string().nullable().meta({
+    description:
+      'Presigned GET of the uploaded original, valid 15 minutes and made afresh on every read; null until the photo is confirmed',
+  }),
+}).meta({ id: 'PhotoWithLinks' });
 const HouseholdFile = z
   .object({
     householdId: z.string(),
@@ -64,7 +74,7 @@ const HouseholdFile = z
     household: HouseholdSchema,
     task: TaskView.nullable(),
     timeline: z.array(AuditEvent),
-    photos: z.array(Photo),
+    photos: z.array(PhotoWithLinks),
     payments: z.array(Payment),
     inspections: z.array(Inspection),
     objections: z.array(Objection),
@@ -202,7 +212,8 @@ export function buildOpenApiDocument() {
   registry.registerPath({
     method: 'get',
     path: '/households/{id}/ledger-card',
-    summary: 'The printable ledger card (台帐卡, A4 HTML with photos) written when the file was archived',
+    summary:
+      'The printable ledger card (台帐卡, A4 HTML with photos) of an archived household, rendered with photo links valid 15 minutes',
     security: secured,
     request: { params: HouseholdParams },
     responses: {

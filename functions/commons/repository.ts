@@ -974,13 +974,14 @@ export async function getPhoto(householdId: string, photoId: string): Promise<St
 }
 
 /**
- * Marks a requested photo confirmed with what the server verified. False when it was no longer
- * `requested` (a concurrent confirmation won): the caller reads the stored photo instead.
+ * Marks a requested photo confirmed with what the server verified, as part of the transaction that
+ * appends its audit event. Its condition fails when the photo is no longer `requested` (a
+ * concurrent confirmation won): the caller reads the stored photo instead.
  */
-export async function storeConfirmedPhoto(photo: StoredPhoto & { status: 'confirmed' }): Promise<boolean> {
-  return appliedIfCondition(
-    ddb.send(
-      new PutCommand({
+export function confirmedPhotoPut(photo: StoredPhoto & { status: 'confirmed' }): GuardedItem {
+  return {
+    item: {
+      Put: {
         TableName: env.tableName,
         Item: {
           ...photoItemKey(photo.householdId, photo.photoId),
@@ -992,9 +993,10 @@ export async function storeConfirmedPhoto(photo: StoredPhoto & { status: 'confir
         ConditionExpression: '#status = :requested',
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: { ':requested': 'requested' },
-      }),
-    ),
-  );
+      },
+    },
+    onConflict: { zh: '该照片已被确认', en: 'The photo was confirmed meanwhile' },
+  };
 }
 
 /** Confirmed photos with this SHA-256, any household (GSI1 `SHA#{sha256}`). */

@@ -34,7 +34,7 @@ import { accept, inspect, releaseInstallment, signAgreement, supervise } from '.
 import { object, resolveObjection } from './actions/notice';
 import { appraiseSafety, countyApprove, townshipReview, villageAppraisal } from './actions/review';
 import type { ActionRule } from './actions/types';
-import { type HouseholdFileView, householdFileView } from './views';
+import { type HouseholdFileView, householdFileViewWithLinks } from './views';
 
 const RULES: { readonly [A in Action]: ActionRule<A> } = {
   'appraise-safety': appraiseSafety,
@@ -151,5 +151,5 @@ export async function performAction<A extends Action>(
   }
 
   const fresh = await getHouseholdFile(householdId);
-  return householdFileView(fresh ?? { ...file, household: updated, lastHash: event.hash }, now);
+  return householdFileViewWithLinks(fresh ?? { ...file, household: updated, lastHash: event.hash }, now);
 }

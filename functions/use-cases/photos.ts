@@ -14,9 +14,14 @@
  * 2. check the stored object: it exists, has the declared size and type, its bytes are that type
  *    of image and hash to the declared SHA-256; otherwise refuse and leave the photo unconfirmed;
  * 3. read the capture time and GPS position from its EXIF;
- * 4. flag what deserves a second look (same image elsewhere, far from the house, no or future
+ * 4. make a downscaled preview for the console (stored under `previews/`, never over the
+ *    original); a photo sharp cannot decode is still evidence, only without a preview;
+ * 5. flag what deserves a second look (same image elsewhere, far from the house, no or future
  *    capture time, works photographed before the agreement) and record the photo as `confirmed`
- *    with these facts.
+ *    with these facts, together with a `confirm-photo` event on the household's audit trail (one
+ *    transaction, conditioned on the household's version). When another change of the household
+ *    came first, read it again and retry; when another confirmation of this photo came first,
+ *    answer the stored photo.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
@@ -24,8 +29,17 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import exifr from 'exifr';
 import { z } from 'zod';
 import { type Bilingual, ConflictError, ForbiddenError, NotFoundError, parseOrThrow } from '../../domain/errors';
-import { type Actor, type Household, Phase, type Photo, PhotoKind, TERMINAL_PHASES } from '../../domain/model';
+import {
+  type Actor,
+  type Household,
+  Phase,
+  type Photo,
+  PhotoKind,
+  type Role,
+  TERMINAL_PHASES,
+} from '../../domain/model';
 import { canActInJurisdiction } from '../../domain/rules/access';
+import { sealEvent } from '../../domain/rules/audit';
 import {
   DEFAULT_MAX_PHOTO_DISTANCE_M,
   evidenceFlags,
@@ -37,15 +51,18 @@ import {
 } from '../../domain/rules/evidence';
 import { s3 } from '../commons/clients';
 import { env } from '../commons/env';
-import { photoObjectKey } from '../commons/evidence';
+import { photoObjectKey, previewObjectKey, putPreview } from '../commons/evidence';
 import { logger } from '../commons/logger';
+import { makePreview, type Preview } from '../commons/previews';
 import {
+  commitHouseholdChange,
+  confirmedPhotoPut,
   getHouseholdRecord,
   getPhoto,
+  type HouseholdRecord,
   photosWithHash,
   putRequestedPhoto,
   type StoredPhoto,
-  storeConfirmedPhoto,
 } from '../commons/repository';
 
 export const UPLOAD_EXPIRES_SECONDS = 900;
@@ -111,7 +128,8 @@ function noHousehold(householdId: string): NotFoundError {
   return new NotFoundError({ zh: `农户 ${householdId} 不存在`, en: `There is no household ${householdId}` });
 }
 
-function authorize(actor: Actor, household: Household): void {
+/** Checks the caller may gather evidence for the household; returns the role it acts in. */
+function authorize(actor: Actor, household: Household): Role {
   const held = PHOTO_ROLES.find((role) => actor.roles.includes(role));
   if (!held) {
     throw new ForbiddenError({
@@ -121,12 +139,24 @@ function authorize(actor: Actor, household: Household): void {
   }
   const access = canActInJurisdiction(actor, { role: held, level: 'township' }, household);
   if (!access.ok) throw access.error;
+  return held;
+}
+
+async function loadRecord(householdId: string): Promise<HouseholdRecord> {
+  const record = await getHouseholdRecord(householdId);
+  if (!record) throw noHousehold(householdId);
+  return record;
 }
 
 async function loadHousehold(householdId: string): Promise<Household> {
-  const record = await getHouseholdRecord(householdId);
-  if (!record) throw noHousehold(householdId);
-  return record.household;
+  return (await loadRecord(householdId)).household;
+}
+
+function closedFile(household: Household): ConflictError {
+  return new ConflictError({
+    zh: '该户档案已归档或已驳回，不能再补充照片',
+    en: `The household file is ${household.phase}; no more photos are taken for it`,
+  });
 }
 
 export async function requestPhotoUpload(
@@ -138,12 +168,7 @@ export async function requestPhotoUpload(
   const body = parseOrThrow(PhotoRequestBody, rawBody);
   const household = await loadHousehold(householdId);
   authorize(actor, household);
-  if (TERMINAL_PHASES.includes(household.phase)) {
-    throw new ConflictError({
-      zh: '该户档案已归档或已驳回，不能再补充照片',
-      en: `The household file is ${household.phase}; no more photos are taken for it`,
-    });
-  }
+  if (TERMINAL_PHASES.includes(household.phase)) throw closedFile(household);
 
   const photoId = `ph-${randomUUID()}`;
   const objectKey = photoObjectKey(householdId, body.step, photoId);
@@ -284,47 +309,118 @@ async function verifyObject(photo: StoredPhoto): Promise<{ bytes: Uint8Array; ve
   return { bytes, versionId: object.VersionId };
 }
 
+/**
+ * Makes and stores the preview. A photo sharp cannot decode (HEIC from an iPhone) stays evidence
+ * without one (`previewUrl: null`); a failure to store it is not the photo's fault and fails the
+ * confirmation before anything is recorded, so the phone's retry makes it again.
+ */
+async function storePreview(photo: StoredPhoto, bytes: Uint8Array): Promise<Photo['preview']> {
+  let preview: Preview;
+  try {
+    preview = await makePreview(bytes);
+  } catch (error) {
+    logger.warn('no preview for the photo', {
+      householdId: photo.householdId,
+      photoId: photo.photoId,
+      contentType: photo.contentType,
+      error: error instanceof Error ? error.message : String(error),
+    });
+    return undefined;
+  }
+  await putPreview(previewObjectKey(photo.householdId, photo.step, photo.photoId), preview.bytes, preview.contentType);
+  return { contentType: preview.contentType, width: preview.width, height: preview.height, size: preview.bytes.length };
+}
+
+/** Attempts at appending the confirmation when other changes of the household keep coming first. */
+const CONFIRM_ATTEMPTS = 5;
+
+function pause(attempt: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, attempt * (20 + Math.random() * 40)));
+}
+
 export async function confirmPhoto(
   actor: Actor,
   householdId: string,
   photoId: string,
   now: Date = new Date(),
 ): Promise<PhotoView> {
-  const household = await loadHousehold(householdId);
-  authorize(actor, household);
+  let record = await loadRecord(householdId);
+  const role = authorize(actor, record.household);
   const photo = await getPhoto(householdId, photoId);
   if (!photo) {
     throw new NotFoundError({ zh: `该户没有照片 ${photoId}`, en: `Household ${householdId} has no photo ${photoId}` });
   }
   if (photo.status === 'confirmed') return view(photo);
+  if (TERMINAL_PHASES.includes(record.household.phase)) throw closedFile(record.household);
 
   const { bytes, versionId } = await verifyObject(photo);
   const exif = await readExif(bytes);
+  const preview = await storePreview(photo, bytes);
+  const sameHash = await photosWithHash(photo.sha256);
   const at = now.toISOString();
-  const flags = evidenceFlags(
-    { householdId, photoId, step: photo.step, kind: photo.kind, sha256: photo.sha256, ...exif },
-    {
-      houseLocation: household.house.location,
-      agreementSignedOn: household.agreementSignedOn,
-      sameHash: await photosWithHash(photo.sha256),
-      now: at,
-      maxDistanceM,
-    },
-  );
-  const confirmed: StoredPhoto & { status: 'confirmed' } = {
-    ...photo,
-    status: 'confirmed',
-    capturedAt: exif.capturedAt,
-    location: exif.location,
-    flags,
-    confirmedBy: actor.username,
-    confirmedAt: at,
-    versionId,
-  };
-  if (!(await storeConfirmedPhoto(confirmed))) {
-    const stored = await getPhoto(householdId, photoId);
-    if (stored) return view(stored);
+
+  for (let attempt = 1; ; attempt++) {
+    const { household } = record;
+    if (TERMINAL_PHASES.includes(household.phase)) throw closedFile(household);
+    const flags = evidenceFlags(
+      { householdId, photoId, step: photo.step, kind: photo.kind, sha256: photo.sha256, ...exif },
+      {
+        houseLocation: household.house.location,
+        agreementSignedOn: household.agreementSignedOn,
+        sameHash,
+        now: at,
+        maxDistanceM,
+      },
+    );
+    const confirmed: StoredPhoto & { status: 'confirmed' } = {
+      ...photo,
+      status: 'confirmed',
+      capturedAt: exif.capturedAt,
+      location: exif.location,
+      flags,
+      confirmedBy: actor.username,
+      confirmedAt: at,
+      versionId,
+      preview,
+    };
+    const version = household.version + 1;
+    const event = sealEvent(
+      { hash: record.lastHash },
+      {
+        householdId,
+        seq: version,
+        at,
+        actor: actor.username,
+        role,
+        type: 'confirm-photo',
+        fromPhase: household.phase,
+        toPhase: household.phase,
+        details: {
+          photoId,
+          step: photo.step,
+          kind: photo.kind,
+          sha256: photo.sha256,
+          flags,
+          ...(exif.capturedAt ? { capturedAt: exif.capturedAt } : {}),
+        },
+      },
+    );
+    try {
+      await commitHouseholdChange({
+        record: { household: { ...household, version, updatedAt: at }, lastHash: event.hash },
+        expectedVersion: household.version,
+        event,
+        extra: [confirmedPhotoPut(confirmed)],
+      });
+      logger.info('photo confirmed', { householdId, photoId, flags, version });
+      return view(confirmed);
+    } catch (error) {
+      if (!(error instanceof ConflictError)) throw error;
+      const stored = await getPhoto(householdId, photoId);
+      if (stored?.status === 'confirmed') return view(stored);
+      if (attempt >= CONFIRM_ATTEMPTS) throw error;
+      await pause(attempt);
+      record = await loadRecord(householdId);
+    }
   }
-  logger.info('photo confirmed', { householdId, photoId, flags });
-  return view(confirmed);
 }

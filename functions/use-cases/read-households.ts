@@ -2,15 +2,16 @@
  * Reading household files and lists, always within the caller's jurisdiction:
  * - one file: any role in its county (township staff: their township);
  * - a list: by county or township, optionally by phase, newest first, a page at a time;
- * - the printable ledger card of an archived household, as stored at archive.
+ * - the printable ledger card of an archived household, rendered from the stored file with photo
+ *   links presigned for this answer (the copy archived in S3 links the photos by key instead).
  */
 import { z } from 'zod';
 import { ForbiddenError, NotFoundError, parseOrThrow } from '../../domain/errors';
 import { type Actor, CountyCode, type Household, Phase, TownshipCode } from '../../domain/model';
 import { canRead, isCountyLevel } from '../../domain/rules/access';
-import { readLedgerCardHtml } from '../commons/evidence';
-import { getHouseholdFile, getHouseholdRecord, listHouseholds, type Page } from '../commons/repository';
-import { type HouseholdFileView, householdFileView } from './views';
+import { renderLedgerCardNow } from '../commons/evidence';
+import { getHouseholdFile, getProgram, listHouseholds, type Page } from '../commons/repository';
+import { type HouseholdFileView, householdFileViewWithLinks } from './views';
 
 export async function readHousehold(
   actor: Actor,
@@ -21,24 +22,23 @@ export async function readHousehold(
   if (!file) throw new NotFoundError({ zh: `农户 ${householdId} 不存在`, en: `There is no household ${householdId}` });
   const access = canRead(actor, file.household);
   if (!access.ok) throw access.error;
-  return householdFileView(file, now);
+  return householdFileViewWithLinks(file, now);
 }
 
-/** The printable ledger card written at archive; not found before the household is archived. */
-export async function readLedgerCard(actor: Actor, householdId: string): Promise<string> {
-  const record = await getHouseholdRecord(householdId);
-  if (!record)
-    throw new NotFoundError({ zh: `农户 ${householdId} 不存在`, en: `There is no household ${householdId}` });
-  const access = canRead(actor, record.household);
+/** The printable ledger card of an archived household; not found before it is archived. */
+export async function readLedgerCard(actor: Actor, householdId: string, now: Date = new Date()): Promise<string> {
+  const file = await getHouseholdFile(householdId);
+  if (!file) throw new NotFoundError({ zh: `农户 ${householdId} 不存在`, en: `There is no household ${householdId}` });
+  const access = canRead(actor, file.household);
   if (!access.ok) throw access.error;
-  const html = record.household.phase === 'archived' ? await readLedgerCardHtml(householdId) : undefined;
-  if (html === undefined) {
+  if (file.household.phase !== 'archived') {
     throw new NotFoundError({
       zh: '该户尚未归档，台帐卡在归档时生成',
       en: 'The household is not archived yet; its ledger card is written at archive',
     });
   }
-  return html;
+  const program = await getProgram(file.household.programId);
+  return renderLedgerCardNow(file, now, program?.name);
 }
 
 export const HouseholdListQuery = z.strictObject({

@@ -75,6 +75,7 @@ export async function openNotice(householdId: string, now: Date = new Date()): P
   return { endsAt: new Date(now.getTime() + program.noticeDays * DAY_MS).toISOString() };
 }
 
+/** Attempts of a system step whose household changed between its read and its write. */
 const CLOSE_ATTEMPTS = 3;
 
 export async function closeNotice(
@@ -99,14 +100,22 @@ export async function closeNotice(
 }
 
 export async function archive(householdId: string, now: Date = new Date()): Promise<{ next: Phase; key?: string }> {
-  const file = await loadFile(householdId);
-  if (file.household.phase !== 'archiving') return { next: file.household.phase };
-  // Written before the phase moves, so an archived household always has its card; writing it
-  // again on a retry overwrites the same card (a new version under bucket versioning).
-  const key = await writeLedgerCard(file, now);
-  const printable = await writeLedgerCardHtml(file, now);
-  const next = await moveBySystem(file, 'archived', 'archive', { ledgerCard: key, printable }, now);
-  return { next, key };
+  for (let attempt = 1; ; attempt++) {
+    const file = await loadFile(householdId);
+    if (file.household.phase !== 'archiving') return { next: file.household.phase };
+    const program = await getProgram(file.household.programId);
+    // Written before the phase moves, so an archived household always has its card; writing it
+    // again on a retry overwrites the same card (a new version under bucket versioning).
+    const key = await writeLedgerCard(file, now);
+    const printable = await writeLedgerCardHtml(file, now, program?.name);
+    try {
+      const next = await moveBySystem(file, 'archived', 'archive', { ledgerCard: key, printable }, now);
+      return { next, key };
+    } catch (error) {
+      // A photo confirmed at the last moment bumped the version: write the card again with it.
+      if (!(error instanceof ConflictError) || attempt >= CLOSE_ATTEMPTS) throw error;
+    }
+  }
 }
 
 export async function runSystemTask(rawInput: unknown, now: Date = new Date()): Promise<unknown> {

@@ -3,6 +3,7 @@
  * could complete a step without any of the checks.
  */
 import { isOverdue } from '../../domain/rules/calendar';
+import { type PhotoLinks, photoLinks } from '../commons/evidence';
 import type { HouseholdFile, TaskItem } from '../commons/repository';
 
 export interface TaskView {
@@ -54,7 +55,13 @@ export function flagsOf(file: Pick<HouseholdFile, 'photos' | 'inspections'>): Fl
   ];
 }
 
-export function householdFileView(file: HouseholdFile, now: Date) {
+const NO_LINKS: PhotoLinks = { previewUrl: null, originalUrl: null };
+
+/**
+ * The household file as the API shows it. Every photo carries `previewUrl` and `originalUrl`,
+ * presigned afresh for each answer (`links`, from `photoLinks`); both null until it is confirmed.
+ */
+export function householdFileView(file: HouseholdFile, now: Date, links: ReadonlyMap<string, PhotoLinks>) {
   const { household } = file;
   return {
     householdId: household.householdId,
@@ -63,7 +70,7 @@ export function householdFileView(file: HouseholdFile, now: Date) {
     household,
     task: file.task && file.task.status === 'open' ? taskView(file.task, now) : null,
     timeline: [...file.events].sort((a, b) => a.seq - b.seq),
-    photos: file.photos,
+    photos: file.photos.map((photo) => ({ ...photo, ...(links.get(photo.photoId) ?? NO_LINKS) })),
     payments: file.payments,
     inspections: file.inspections,
     objections: file.objections,
@@ -71,3 +78,8 @@ export function householdFileView(file: HouseholdFile, now: Date) {
   };
 }
 export type HouseholdFileView = ReturnType<typeof householdFileView>;
+
+/** The view with fresh photo links. */
+export async function householdFileViewWithLinks(file: HouseholdFile, now: Date): Promise<HouseholdFileView> {
+  return householdFileView(file, now, await photoLinks(file.photos));
+}

@@ -8,6 +8,7 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
+import type { SharpLayer } from './sharp-layer';
 
 /** The repository root: entries, the lock file and tsconfig are resolved from here, not from the cwd. */
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -44,12 +45,19 @@ export interface AnjuFunctionProps {
   readonly logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
   /** @default one month */
   readonly logRetention?: RetentionDays;
+  /**
+   * Image processing with sharp, a native module: the function imports it from this layer
+   * (it stays out of the bundle) and runs on the layer's architecture (x86_64).
+   * @default none: ARM64, everything in the bundle
+   */
+  readonly sharpLayer?: SharpLayer;
 }
 
 /**
  * The one Lambda function shape of Anju: Node.js 22 on ARM64, an ESM bundle made by the local
  * esbuild (never Docker) with the AWS SDK inside it (the local runtime loads these bundles
- * in-process, so they must be self-contained), active tracing, its own log group with a retention,
+ * in-process, so they must be self-contained; the one exception is sharp from its layer, which
+ * resolves locally from the repository's node_modules), active tracing, its own log group with a retention,
  * and the logical id given as `id` (the local runtime and docs/design.md name functions by it).
  *
  * Access is granted with intent methods that set the matching environment variable at the same time.
@@ -67,7 +75,8 @@ export class AnjuFunction extends NodejsFunction {
       depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
       description: props.description,
       runtime: Runtime.NODEJS_22_X,
-      architecture: Architecture.ARM_64,
+      architecture: props.sharpLayer ? Architecture.X86_64 : Architecture.ARM_64,
+      layers: props.sharpLayer ? [props.sharpLayer] : undefined,
       memorySize: props.memorySize ?? 512,
       timeout: props.timeout ?? Duration.seconds(10),
       tracing: Tracing.ACTIVE,
@@ -83,7 +92,7 @@ export class AnjuFunction extends NodejsFunction {
         target: 'node22',
         minify: true,
         sourceMap: false,
-        externalModules: [],
+        externalModules: props.sharpLayer ? ['sharp'] : [],
         forceDockerBundling: false,
         tsconfig: path.join(PROJECT_ROOT, 'tsconfig.json'),
       },

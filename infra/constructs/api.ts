@@ -27,6 +27,7 @@ import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { ROLES } from '../../domain/model';
 import { AnjuFunction, type DataAccess, type WorkflowAccess } from './anju-function';
+import { SharpLayer } from './sharp-layer';
 
 export const API_LOGICAL_ID = 'Api';
 export const USER_POOL_LOGICAL_ID = 'UserPool';
@@ -43,6 +44,8 @@ export type ApiFunctionSpec = {
   readonly bucket: DataAccess;
   readonly workflow: readonly WorkflowAccess[];
   readonly routes: readonly Route[];
+  /** Makes image previews with sharp (from the sharp layer, on x86_64), with room for a 15 MB photo. */
+  readonly images?: true;
 };
 
 /** The API functions and their routes: one row per row of the function table of docs/design.md. */
@@ -145,6 +148,7 @@ export const API_FUNCTIONS: readonly ApiFunctionSpec[] = [
       { method: HttpMethod.POST, path: '/households/{id}/photos' },
       { method: HttpMethod.POST, path: '/households/{id}/photos/{photoId}/confirm' },
     ],
+    images: true,
   },
   {
     id: 'ReportsFn',
@@ -202,6 +206,8 @@ export class AnjuApi extends Construct {
   public readonly authorizer: HttpJwtAuthorizer;
   public readonly functions: Readonly<Record<string, AnjuFunction>>;
   public readonly accessLogs: LogGroup;
+  /** sharp for the functions that make image previews; undefined when none does. */
+  public readonly sharpLayer?: SharpLayer;
 
   constructor(scope: Construct, id: string, props: AnjuApiProps) {
     super(scope, id);
@@ -304,8 +310,13 @@ export class AnjuApi extends Construct {
 
     const publicRoutes = new HttpNoneAuthorizer();
     const functions: Record<string, AnjuFunction> = {};
+    if (API_FUNCTIONS.some((spec) => spec.images)) this.sharpLayer = new SharpLayer(this, 'SharpLayer');
     for (const spec of API_FUNCTIONS) {
-      const fn = new AnjuFunction(this, spec.id, { entry: spec.entry, description: spec.description })
+      const images =
+        spec.images && this.sharpLayer
+          ? { sharpLayer: this.sharpLayer, memorySize: 1024, timeout: Duration.seconds(20) }
+          : {};
+      const fn = new AnjuFunction(this, spec.id, { entry: spec.entry, description: spec.description, ...images })
         .bindTable(props.table, spec.table)
         .bindBucket(props.bucket, spec.bucket)
         .bindStateMachine(props.stateMachineArn, spec.workflow);

@@ -197,13 +197,13 @@ describe('the functions', () => {
     for (const id of FUNCTION_IDS) expect(ids).toContain(id);
   });
 
-  it('run Node.js 22 on ARM64 with active tracing and the configuration every handler reads', () => {
+  it('run Node.js 22 on ARM64 (photos on x86_64) with active tracing and the configuration every handler reads', () => {
     const functions = resourcesOf(template, 'AWS::Lambda::Function');
     for (const id of FUNCTION_IDS) {
       const props = functions[id]?.Properties;
       expect(props).toMatchObject({
         Runtime: 'nodejs22.x',
-        Architectures: ['arm64'],
+        Architectures: [id === 'PhotosFn' ? 'x86_64' : 'arm64'],
         TracingConfig: { Mode: 'Active' },
         Handler: 'index.handler',
       });
@@ -214,6 +214,24 @@ describe('the functions', () => {
       expect(variables.TABLE_NAME).toEqual({ Ref: 'Table' });
       expect(variables.EVIDENCE_BUCKET).toEqual({ Ref: 'EvidenceBucket' });
     }
+  });
+
+  it('give the photo function sharp from an x86_64 layer of the same runtime, and no other function a layer', () => {
+    const layers = resourcesOf(template, 'AWS::Lambda::LayerVersion');
+    expect(Object.keys(layers)).toHaveLength(1);
+    const [layerId, layer] = Object.entries(layers)[0] ?? [];
+    expect(layer?.Properties).toMatchObject({
+      CompatibleArchitectures: ['x86_64'],
+      CompatibleRuntimes: ['nodejs22.x'],
+      Description: expect.stringContaining('sharp'),
+    });
+    const functions = resourcesOf(template, 'AWS::Lambda::Function');
+    for (const [id, fn] of Object.entries(functions)) {
+      const expected = id === 'PhotosFn' ? [{ Ref: layerId }] : undefined;
+      expect(fn.Properties?.Layers, id).toEqual(expected);
+    }
+    // Enough memory (and so CPU) to decode a 15 MB photo well within the API's 30 s.
+    expect(functions.PhotosFn?.Properties).toMatchObject({ MemorySize: 1024, Timeout: 20 });
   });
 
   it('name the state machine without referring to it, so the task functions create no cycle', () => {

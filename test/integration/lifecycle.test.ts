@@ -46,6 +46,21 @@ function recentExifTime(): string {
 
 /** Uploads a distinct photo of `kind` for `step` through its presigned URL and confirms it. */
 async function photo(step: Phase, kind: string): Promise<string> {
+  const photoId = await uploadPhoto(step, kind);
+  await confirmPhoto(photoId);
+  return photoId;
+}
+
+async function confirmPhoto(photoId: string): Promise<void> {
+  const confirmed = await api(stack.url, inspector).post<{ status: string }>(
+    `/households/${householdId}/photos/${photoId}/confirm`,
+  );
+  expect(confirmed.status).toBe(200);
+  expect(confirmed.body.status).toBe('confirmed');
+}
+
+/** Uploads a distinct photo of `kind` for `step` through its presigned URL, without confirming it. */
+async function uploadPhoto(step: Phase, kind: string): Promise<string> {
   photoCounter += 1;
   const bytes = jpegWithExif({
     dateTimeOriginal: recentExifTime(),
@@ -63,11 +78,6 @@ async function photo(step: Phase, kind: string): Promise<string> {
   const { upload, photoId } = requested.body;
   const put = await fetch(upload.url, { method: upload.method, headers: upload.headers, body: bytes });
   expect(put.status).toBe(200);
-  const confirmed = await api(stack.url, inspector).post<{ status: string }>(
-    `/households/${householdId}/photos/${photoId}/confirm`,
-  );
-  expect(confirmed.status).toBe(200);
-  expect(confirmed.body.status).toBe('confirmed');
   return photoId;
 }
 
@@ -152,7 +162,9 @@ describe('a household from agreement to archive', () => {
     }));
     expect(visit.status, JSON.stringify(visit.body)).toBe(200);
     expect(visit.body.phase).toBe('installment-release');
-    expect(visit.body.version).toBe(before.version + 1);
+    // The photo's confirmation and the visit: one audit event each.
+    expect(visit.body.version).toBe(before.version + 2);
+    expect(visit.body.timeline.slice(-2).map((event) => event.type)).toEqual(['confirm-photo', 'supervise']);
     expect(verifyChain(visit.body.timeline, visit.body.version)).toEqual({ ok: true });
     // The ledger card is written at archive: none yet.
     expect((await api(stack.url, auditor).get(`/households/${householdId}/ledger-card`)).status).toBe(404);
@@ -176,8 +188,18 @@ describe('a household from agreement to archive', () => {
     expect(refused.status).toBe(400);
     expect((await householdFile(stack.url, inspector, householdId)).phase).toBe('final-acceptance');
 
-    const after = await photo('final-acceptance', 'after');
-    const withHead = await photo('final-acceptance', 'after-with-head');
+    // Uploaded but not yet confirmed: still refused.
+    const after = await uploadPhoto('final-acceptance', 'after');
+    const withHead = await uploadPhoto('final-acceptance', 'after-with-head');
+    const unconfirmed = await act(inspector, 'accept', (version) => ({
+      ...exampleActionBody('accept', version),
+      photoIds: [after, withHead],
+    }));
+    expect(unconfirmed.status).toBe(400);
+    expect(JSON.stringify(unconfirmed.body)).toContain('photoIds');
+
+    await confirmPhoto(after);
+    await confirmPhoto(withHead);
     const accepted = await act(inspector, 'accept', (version) => ({
       ...exampleActionBody('accept', version),
       photoIds: [after, withHead],
@@ -217,12 +239,15 @@ describe('a household from agreement to archive', () => {
     // Both milestones were inspected the same day: visible on the file, not refused.
     const flags = (file as unknown as { flags: { source: string; flag: string }[] }).flags;
     expect(flags).toContainEqual(expect.objectContaining({ source: 'inspection', flag: 'stage-too-soon' }));
-    // The photo URLs on the card load the stored images.
-    const src = /<img src="([^"]+)"/.exec(card.body)?.[1]?.replaceAll('&amp;', '&');
-    expect(src).toBeDefined();
-    const image = await fetch(src ?? '');
-    expect(image.status).toBe(200);
-    expect(image.headers.get('content-type')).toBe('image/jpeg');
+    // Every photo URL on the card, presigned for this answer, loads its preview.
+    const sources = [...card.body.matchAll(/<img src="([^"]+)"/g)].map((match) => match[1]?.replaceAll('&amp;', '&'));
+    expect(sources).toHaveLength(photos.filter((p) => (p as { status?: string }).status === 'confirmed').length);
+    for (const src of sources) {
+      const image = await fetch(src ?? '');
+      expect(image.status, src).toBe(200);
+      expect(image.headers.get('content-type')).toBe('image/webp');
+      await image.arrayBuffer();
+    }
   });
 
   it('reports the released money by source and township to the cent', async () => {

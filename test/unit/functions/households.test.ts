@@ -161,6 +161,47 @@ describe('GET /households/{id}', () => {
     expect(JSON.stringify(result.body)).not.toContain('token-open-1');
   });
 
+  it('gives every photo a fresh short-lived previewUrl and originalUrl, both null until it is confirmed', async () => {
+    const photo = (photoId: string, status: string, extra: Record<string, unknown> = {}) => ({
+      PK: `HH#${HOUSEHOLD_ID}`,
+      SK: `PHOTO#${photoId}`,
+      householdId: HOUSEHOLD_ID,
+      photoId,
+      step: 'milestone-inspection',
+      kind: 'during',
+      contentType: 'image/jpeg',
+      size: 1000,
+      sha256: 'a'.repeat(64),
+      status,
+      flags: [],
+      objectKey: `photos/${HOUSEHOLD_ID}/milestone-inspection/${photoId}`,
+      ...extra,
+    });
+    givenFile([
+      householdItem(household({ phase: 'milestone-inspection' })),
+      photo('ph-p', 'confirmed', { preview: { contentType: 'image/webp', width: 480, height: 640, size: 900 } }),
+      photo('ph-n', 'confirmed'),
+      photo('ph-r', 'requested'),
+    ]);
+
+    const result = await get('zhang.minzheng');
+
+    expect(result.status).toBe(200);
+    const photos = result.body.photos as { photoId: string; previewUrl: string | null; originalUrl: string | null }[];
+    const byId = Object.fromEntries(photos.map((p) => [p.photoId, p]));
+    const path = (url: string | null | undefined) => (url ? decodeURIComponent(new URL(url).pathname) : url);
+    const base = `/anju-evidence-test/photos/${HOUSEHOLD_ID}/milestone-inspection`;
+    expect(path(byId['ph-p']?.originalUrl)).toBe(`${base}/ph-p`);
+    expect(path(byId['ph-p']?.previewUrl)).toBe(
+      `/anju-evidence-test/previews/${HOUSEHOLD_ID}/milestone-inspection/ph-p.webp`,
+    );
+    expect(new URL(byId['ph-p']?.previewUrl ?? '').searchParams.get('X-Amz-Expires')).toBe('900');
+    expect(path(byId['ph-n']?.originalUrl)).toBe(`${base}/ph-n`);
+    expect(byId['ph-n']?.previewUrl).toBeNull();
+    expect(byId['ph-r']).toMatchObject({ previewUrl: null, originalUrl: null });
+    expect(JSON.stringify(result.body)).not.toContain('objectKey');
+  });
+
   it('answers 404 for an unknown household and 403 outside the jurisdiction', async () => {
     givenFile([]);
     const unknown = await get('zhang.minzheng', 'nope');
@@ -169,6 +210,54 @@ describe('GET /households/{id}', () => {
 
     expect(unknown.status).toBe(404);
     expect(outside.status).toBe(403);
+  });
+});
+
+describe('GET /households/{id}/ledger-card', () => {
+  beforeEach(() => resetMocks());
+
+  const card = (user: string) =>
+    handler(
+      apiEvent({ path: `/households/${HOUSEHOLD_ID}/ledger-card`, pathParameters: { id: HOUSEHOLD_ID }, user }),
+      context,
+    ).then((r) => r as { statusCode: number; body: string; headers?: Record<string, string> });
+
+  const confirmedPhoto = {
+    PK: `HH#${HOUSEHOLD_ID}`,
+    SK: 'PHOTO#ph-a',
+    householdId: HOUSEHOLD_ID,
+    photoId: 'ph-a',
+    step: 'final-acceptance',
+    kind: 'after-with-head',
+    contentType: 'image/jpeg',
+    size: 1000,
+    sha256: 'a'.repeat(64),
+    status: 'confirmed',
+    flags: [],
+    preview: { contentType: 'image/webp', width: 640, height: 480, size: 900 },
+  };
+
+  it('renders the card of an archived household now, with photo links presigned for this answer', async () => {
+    givenFile([householdItem(household({ phase: 'archived', version: 20 })), confirmedPhoto]);
+    givenProgram();
+
+    const result = await card('liu.shenji');
+
+    expect(result.statusCode).toBe(200);
+    expect(result.headers?.['content-type']).toMatch(/^text\/html/);
+    const html = result.body;
+    expect(html).toContain(demoProgram.name);
+    const src = /<img src="([^"]+)"/.exec(html)?.[1]?.replaceAll('&amp;', '&') ?? '';
+    const url = new URL(src);
+    expect(decodeURIComponent(url.pathname)).toBe(
+      `/anju-evidence-test/previews/${HOUSEHOLD_ID}/final-acceptance/ph-a.webp`,
+    );
+    expect(url.searchParams.get('X-Amz-Expires')).toBe('900');
+  });
+
+  it('answers 404 before the archive', async () => {
+    givenFile([householdItem(household({ phase: 'final-acceptance' })), confirmedPhoto]);
+    expect((await card('liu.shenji')).statusCode).toBe(404);
   });
 });
 

@@ -1,15 +1,25 @@
 import './support/env';
-import { GetObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { demoProgram, exampleActionBody } from '../../../domain/demo';
 import { handler as actionsHandler } from '../../../functions/api/actions';
 import { handler } from '../../../functions/api/photos';
 import { jpegWithExif, sha256Hex } from '../../fixtures/exif-jpeg';
+import { sidewaysPhoto } from '../../fixtures/large-photo';
 import { apiEvent, context, reply } from './support/api';
 import { HOUSEHOLD_ID, household, householdItem, NOW, openTaskItem, programItem } from './support/fixtures';
-import { ddbMock, givenFile, namedError, s3Mock, sfnMock, withMocksAtFixedTime } from './support/mocks';
+import {
+  ddbMock,
+  givenFile,
+  namedError,
+  s3Mock,
+  sfnMock,
+  transactionCanceled,
+  withMocksAtFixedTime,
+} from './support/mocks';
 
 const INSPECTOR = 'luo.zhijian';
 const house = household({ phase: 'milestone-inspection', version: 8, grade: 'D', nextInstallment: 1 });
@@ -81,19 +91,36 @@ function givenHousehold(): void {
   ddbMock.on(PutCommand).resolves({});
 }
 
-function givenUploaded(bytes: Uint8Array, photo = requestedPhotoItem(), sameHash: Record<string, unknown>[] = []) {
+function givenUploaded(
+  bytes: Uint8Array,
+  photo = requestedPhotoItem(),
+  sameHash: Record<string, unknown>[] = [],
+  contentType = 'image/jpeg',
+) {
   givenHousehold();
   ddbMock.on(GetCommand, { Key: { PK: `HH#${HOUSEHOLD_ID}`, SK: `PHOTO#${PHOTO_ID}` } }).resolves({ Item: photo });
   ddbMock.on(QueryCommand, { IndexName: 'GSI1' }).resolves({ Items: sameHash });
-  s3Mock.on(HeadObjectCommand).resolves({ ContentLength: bytes.length, ContentType: 'image/jpeg', ETag: '"e1"' });
+  ddbMock.on(TransactWriteCommand).resolves({});
+  s3Mock.on(HeadObjectCommand).resolves({ ContentLength: bytes.length, ContentType: contentType, ETag: '"e1"' });
   s3Mock.on(GetObjectCommand).resolves({
     Body: { transformToByteArray: async () => bytes } as never,
     VersionId: 'v1',
   });
+  s3Mock.on(PutObjectCommand).resolves({});
 }
 
 function storedPuts(): Record<string, unknown>[] {
   return ddbMock.commandCalls(PutCommand).map((call) => call.args[0].input.Item as Record<string, unknown>);
+}
+
+type TransactPut = { Put: { Item: Record<string, unknown>; ConditionExpression?: string } };
+
+/** The items of each TransactWriteItems call, by their sort key. */
+function transactions(): Record<string, TransactPut['Put']>[] {
+  return ddbMock.commandCalls(TransactWriteCommand).map((call) => {
+    const items = (call.args[0].input.TransactItems ?? []) as TransactPut[];
+    return Object.fromEntries(items.map((item) => [String(item.Put.Item.SK), item.Put]));
+  });
 }
 
 describe('POST /households/{id}/photos', () => {
@@ -199,16 +226,132 @@ describe('POST /households/{id}/photos/{photoId}/confirm', () => {
     expect(location.lon).toBeCloseTo(houseLocation.lon, 5);
     expect(result.body.objectKey).toBeUndefined();
 
-    const [stored] = storedPuts();
-    expect(stored).toMatchObject({
+    // One transaction: the photo, its audit event and the household at the next version.
+    const [written, ...more] = transactions();
+    expect(more).toHaveLength(0);
+    expect(Object.keys(written ?? {}).sort()).toEqual(['EV#000009', 'HH', `PHOTO#${PHOTO_ID}`]);
+    expect(written?.[`PHOTO#${PHOTO_ID}`]?.Item).toMatchObject({
       status: 'confirmed',
       GSI1PK: `SHA#${declared.sha256}`,
       GSI1SK: `${HOUSEHOLD_ID}#${PHOTO_ID}`,
       versionId: 'v1',
       confirmedBy: INSPECTOR,
     });
-    expect(ddbMock.commandCalls(PutCommand)[0]?.args[0].input.ConditionExpression).toBe('#status = :requested');
+    expect(written?.[`PHOTO#${PHOTO_ID}`]?.ConditionExpression).toBe('#status = :requested');
+    expect(written?.HH?.Item).toMatchObject({ version: 9, lastHash: written?.['EV#000009']?.Item.hash });
+    expect(written?.HH?.ConditionExpression).toBe('version = :expected');
+    expect(written?.['EV#000009']?.Item).toMatchObject({
+      seq: 9,
+      type: 'confirm-photo',
+      actor: INSPECTOR,
+      role: 'inspector',
+      fromPhase: 'milestone-inspection',
+      toPhase: 'milestone-inspection',
+      details: { photoId: PHOTO_ID, kind: 'during', sha256: declared.sha256, flags: [] },
+    });
+    expect(storedPuts()).toHaveLength(0);
     expect(s3Mock.commandCalls(HeadObjectCommand)[0]?.args[0].input.Key).toBe(OBJECT_KEY);
+  });
+
+  it('stores a smaller, upright WebP preview under previews/ and never writes the original', async () => {
+    const original = await sidewaysPhoto();
+    givenUploaded(original, requestedPhotoItem({ size: original.length, sha256: sha256Hex(original) }));
+
+    const result = await confirm(PHOTO_ID);
+
+    expect(result.status).toBe(200);
+    const puts = s3Mock.commandCalls(PutObjectCommand).map((call) => call.args[0].input);
+    expect(puts.map((put) => put.Key)).toEqual([`previews/${HOUSEHOLD_ID}/milestone-inspection/${PHOTO_ID}.webp`]);
+    expect(puts[0]?.ContentType).toBe('image/webp');
+    const preview = puts[0]?.Body as Uint8Array;
+    expect(preview.length).toBeLessThan(original.length / 10);
+    // Turned by its EXIF orientation: the sideways 2000 x 1500 becomes a 480 x 640 portrait.
+    expect(await sharp(preview).metadata()).toMatchObject({ format: 'webp', width: 480, height: 640 });
+    const stored = transactions()[0]?.[`PHOTO#${PHOTO_ID}`]?.Item;
+    expect(stored?.preview).toEqual({ contentType: 'image/webp', width: 480, height: 640, size: preview.length });
+    expect(result.body.preview).toEqual(stored?.preview);
+  });
+
+  it('confirms a photo it cannot make a preview of (HEIC) as evidence without a preview', async () => {
+    const heic = new Uint8Array([0, 0, 0, 24, ...Buffer.from('ftypheic'), 0, 0, 0, 0, ...Buffer.from('mif1heic')]);
+    givenUploaded(
+      heic,
+      requestedPhotoItem({ size: heic.length, sha256: sha256Hex(heic), contentType: 'image/heic' }),
+      [],
+      'image/heic',
+    );
+
+    const result = await confirm(PHOTO_ID);
+
+    expect(result.status).toBe(200);
+    expect(result.body).toMatchObject({ status: 'confirmed' });
+    expect(result.body.preview).toBeUndefined();
+    expect(s3Mock.commandCalls(PutObjectCommand)).toHaveLength(0);
+  });
+
+  it('records nothing when the preview cannot be stored, so a retry of the confirmation makes it again', async () => {
+    givenUploaded(IMAGE);
+    s3Mock.on(PutObjectCommand).rejects(namedError('ServiceUnavailable'));
+
+    const result = await confirm(PHOTO_ID);
+
+    expect(result.status).toBe(500);
+    expect(JSON.stringify(result.body)).not.toContain('ServiceUnavailable');
+    expect(transactions()).toHaveLength(0);
+  });
+
+  it('rereads the household and appends at the next version when another change came first', async () => {
+    givenUploaded(IMAGE);
+    ddbMock
+      .on(GetCommand, { Key: { PK: `HH#${HOUSEHOLD_ID}`, SK: 'HH' } })
+      .resolvesOnce({ Item: householdItem(house) })
+      .resolves({ Item: householdItem({ ...house, version: 9 }, 'b'.repeat(64)) });
+    ddbMock.on(TransactWriteCommand).rejectsOnce(transactionCanceled(0, 3)).resolves({});
+
+    const result = await confirm(PHOTO_ID);
+
+    expect(result.status).toBe(200);
+    const [lost, won] = transactions();
+    expect(lost?.['EV#000009']).toBeDefined();
+    expect(won?.['EV#000010']?.Item).toMatchObject({ seq: 10, prevHash: 'b'.repeat(64), type: 'confirm-photo' });
+    expect(won?.HH?.Item).toMatchObject({ version: 10 });
+  });
+
+  it('answers the stored photo, without a second event, when a concurrent confirmation of it won', async () => {
+    givenUploaded(IMAGE);
+    ddbMock
+      .on(GetCommand, { Key: { PK: `HH#${HOUSEHOLD_ID}`, SK: `PHOTO#${PHOTO_ID}` } })
+      .resolvesOnce({ Item: requestedPhotoItem() })
+      .resolves({ Item: requestedPhotoItem({ status: 'confirmed', flags: ['gps-far'], confirmedBy: 'other' }) });
+    ddbMock.on(TransactWriteCommand).rejects(transactionCanceled(2, 3));
+
+    const result = await confirm(PHOTO_ID);
+
+    expect(result.status).toBe(200);
+    expect(result.body).toMatchObject({ status: 'confirmed', flags: ['gps-far'] });
+    expect(transactions()).toHaveLength(1);
+  });
+
+  it('answers 409, never 500, when the household keeps changing, and refuses an archived one', async () => {
+    givenUploaded(IMAGE);
+    const busy = namedError('TransactionCanceledException');
+    Object.assign(busy, { CancellationReasons: [{ Code: 'TransactionConflict' }, { Code: 'None' }, { Code: 'None' }] });
+    ddbMock.on(TransactWriteCommand).rejects(busy);
+
+    const result = await confirm(PHOTO_ID);
+
+    expect(result.status).toBe(409);
+    expect((result.body.message as { en: string }).en).toContain('reload and retry');
+    expect(transactions()).toHaveLength(5);
+
+    ddbMock.reset();
+    givenUploaded(IMAGE);
+    ddbMock
+      .on(GetCommand, { Key: { PK: `HH#${HOUSEHOLD_ID}`, SK: 'HH' } })
+      .resolves({ Item: householdItem({ ...house, phase: 'archived' }) });
+    const archived = await confirm(PHOTO_ID);
+    expect(archived.status).toBe(409);
+    expect(transactions()).toHaveLength(0);
   });
 
   it('refuses an object whose SHA-256 differs from the declared one and leaves the photo unconfirmed', async () => {
@@ -227,7 +370,7 @@ describe('POST /households/{id}/photos/{photoId}/confirm', () => {
     expect(result.status).toBe(409);
     expect((result.body.message as { en: string }).en).toContain('SHA-256');
     expect((result.body.message as { zh: string }).zh).toContain('SHA-256');
-    expect(ddbMock.commandCalls(PutCommand)).toHaveLength(0);
+    expect(transactions()).toHaveLength(0);
   });
 
   it('refuses an object of another size or type, or none at all', async () => {
@@ -242,7 +385,7 @@ describe('POST /households/{id}/photos/{photoId}/confirm', () => {
     const missing = await confirm(PHOTO_ID);
     expect(missing.status).toBe(409);
     expect((missing.body.message as { en: string }).en).toContain('not been uploaded');
-    expect(ddbMock.commandCalls(PutCommand)).toHaveLength(0);
+    expect(transactions()).toHaveLength(0);
   });
 
   it('flags the same image used for another household, a far position and a missing capture time', async () => {
@@ -268,7 +411,7 @@ describe('POST /households/{id}/photos/{photoId}/confirm', () => {
     expect(result.status).toBe(200);
     expect(result.body).toMatchObject({ status: 'confirmed', flags: ['gps-far'] });
     expect(s3Mock.commandCalls(HeadObjectCommand)).toHaveLength(0);
-    expect(ddbMock.commandCalls(PutCommand)).toHaveLength(0);
+    expect(transactions()).toHaveLength(0);
   });
 
   it('refuses a caller without a field role, and an unknown photo with 404', async () => {

@@ -182,8 +182,24 @@ describe('SystemTaskFn', () => {
   });
 
   it('archive writes the ledger card (JSON and printable HTML) to the evidence bucket and archives; a second run does nothing', async () => {
-    givenFile([householdItem(household({ phase: 'archiving', version: 15 }))]);
+    givenFile([
+      householdItem(household({ phase: 'archiving', version: 15 })),
+      {
+        PK: `HH#${HOUSEHOLD_ID}`,
+        SK: 'PHOTO#ph-a',
+        householdId: HOUSEHOLD_ID,
+        photoId: 'ph-a',
+        step: 'final-acceptance',
+        kind: 'after',
+        contentType: 'image/jpeg',
+        size: 1000,
+        sha256: 'a'.repeat(64),
+        status: 'confirmed',
+        flags: [],
+      },
+    ]);
     s3Mock.on(PutObjectCommand).resolves({});
+    ddbMock.on(GetCommand).resolves({ Item: programItem() });
 
     const result = await systemTask({ task: 'archive', householdId: HOUSEHOLD_ID }, context);
     givenFile([householdItem(household({ phase: 'archived', version: 16 }))]);
@@ -204,7 +220,33 @@ describe('SystemTaskFn', () => {
       ContentType: 'text/html; charset=utf-8',
     });
     expect(String(put[1]?.args[0].input.Body)).toContain('农村危房改造对象台帐卡');
+    // The archived page links its photos by key, relative to archive/{id}/: no link that expires.
+    expect(String(put[1]?.args[0].input.Body)).toContain(
+      `<img src="../../photos/${HOUSEHOLD_ID}/final-acceptance/ph-a"`,
+    );
+    expect(JSON.parse(String(put[0]?.args[0].input.Body)).photos).toEqual([
+      expect.objectContaining({ photoId: 'ph-a', objectKey: `photos/${HOUSEHOLD_ID}/final-acceptance/ph-a` }),
+    ]);
     expect(ddbMock.commandCalls(TransactWriteCommand)).toHaveLength(1);
+  });
+
+  it('archive writes the card again with a photo confirmed between its read and its write', async () => {
+    ddbMock
+      .on(QueryCommand, { KeyConditionExpression: 'PK = :pk' })
+      .resolvesOnce({ Items: [householdItem(household({ phase: 'archiving', version: 15 }))] })
+      .resolves({ Items: [householdItem(household({ phase: 'archiving', version: 16 }))] });
+    ddbMock.on(GetCommand).resolves({ Item: programItem() });
+    ddbMock.on(TransactWriteCommand).rejectsOnce(transactionCanceled(0, 2)).resolves({});
+    s3Mock.on(PutObjectCommand).resolves({});
+
+    const result = await systemTask({ task: 'archive', householdId: HOUSEHOLD_ID }, context);
+
+    expect(result).toMatchObject({ next: 'archived' });
+    expect(s3Mock.commandCalls(PutObjectCommand)).toHaveLength(4);
+    const versions = ddbMock
+      .commandCalls(TransactWriteCommand)
+      .map((call) => call.args[0].input.TransactItems?.[0]?.Put?.Item?.version);
+    expect(versions).toEqual([16, 17]);
   });
 
   it('fails with the shared error name for an unknown task or household', async () => {

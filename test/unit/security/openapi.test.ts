@@ -72,4 +72,14 @@ describe('GET /openapi.json', () => {
     expect(ProgramConfig.safeParse(exampleOf('PUT /programs/{programId}')).error).toBeUndefined();
     expect(PhotoRequestBody.safeParse(exampleOf('POST /households/{id}/photos')).error).toBeUndefined();
   });
+  it('describes the photo links the console reads on the household file: previewUrl and originalUrl', () => {
+    const schemas = (document.components?.schemas ?? {}) as Record<
+      string,
+      { properties?: Record<string, unknown>; required?: string[] }
+    >;
+    const photo = schemas.PhotoWithLinks;
+    expect(Object.keys(photo?.properties ?? {})).toEqual(expect.arrayContaining(['previewUrl', 'originalUrl']));
+    expect(photo?.required).toEqual(expect.arrayContaining(['previewUrl', 'originalUrl']));
+    expect(JSON.stringify(schemas.HouseholdFile?.properties?.photos)).toContain('PhotoWithLinks');
+  });
 });
