@@ -62,6 +62,18 @@ export function showFieldErrors(
   return unplaced;
 }
 
+/** A message placed by `showFieldErrors` goes once the person edits that field. */
+export function clearErrorsOf(
+  form: FormInstance,
+  changed: readonly { name: unknown; touched?: boolean; errors?: string[] }[],
+): void {
+  const edited = changed.filter(
+    (field) => field.touched && (field.errors?.length ?? 0) > 0 && Array.isArray(field.name),
+  );
+  if (edited.length > 0)
+    form.setFields(edited.map((field) => ({ name: field.name as (string | number)[], errors: [] })));
+}
+
 /** Client-side check with the API's own schema: the same bilingual messages before a round trip. */
 export function validateWith<S extends z.ZodType>(
   schema: S,

@@ -6,7 +6,7 @@ import { ActionBodies } from '../../../domain/actions';
 import type { Action } from '../../../domain/model';
 import { ApiError, postJson } from '../api/client';
 import type { HouseholdFile, PhotoView } from '../api/types';
-import { errorSentence, showFieldErrors, validateWith } from '../common/errors';
+import { clearErrorsOf, errorSentence, showFieldErrors, validateWith } from '../common/errors';
 import { PhotoUploader } from '../inspector/PhotoUploader';
 import { ACTION_FIELDS, type FieldSpec } from './actionSpecs';
 
@@ -161,7 +161,14 @@ export function ActionForm({
   }
 
   return (
-    <Form form={form} layout="vertical" initialValues={initial} onFinish={submit} data-testid={`action-form-${action}`}>
+    <Form
+      form={form}
+      layout="vertical"
+      initialValues={initial}
+      onFinish={submit}
+      onFieldsChange={(changed) => clearErrorsOf(form, changed)}
+      data-testid={`action-form-${action}`}
+    >
       {failure && <Alert type="error" title={failure} style={{ marginBottom: 16 }} data-testid="form-error" />}
       {fields.map((field) => {
         if (field.when && !field.when(values)) return null;

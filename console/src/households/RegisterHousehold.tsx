@@ -5,7 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router-dom';
 import { CATEGORIES, HouseholdApplication, HouseStructure, type ProgramConfig } from '../../../domain/model';
 import { ApiError, postJson } from '../api/client';
-import { errorSentence, showFieldErrors, validateWith } from '../common/errors';
+import { clearErrorsOf, errorSentence, showFieldErrors, validateWith } from '../common/errors';
 import { useMe } from '../layout/UserContext';
 import { loadProgram, preferredProgramId, rememberProgram } from './program';
 
@@ -104,6 +104,7 @@ export function RegisterHousehold() {
         form={form}
         layout="vertical"
         onFinish={submit}
+        onFieldsChange={(changed) => clearErrorsOf(form, changed)}
         initialValues={{ site: 'dispersed', foundBy: 'application', members: [] }}
         data-testid="register-form"
       >

@@ -97,7 +97,7 @@ export function PhotoUploader({
           accept="image/*"
           capture="environment"
           multiple
-          hidden
+          style={{ display: 'none' }}
           data-testid="photo-input"
           onChange={(event) => void send(event.target.files)}
         />
