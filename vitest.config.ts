@@ -19,6 +19,8 @@ export default defineConfig({
         test: {
           name: 'browser',
           include: ['test/browser/**/*.test.ts'],
+          // Screens wait on the local stack: expect.poll gets the time a busy machine needs.
+          expect: { poll: { timeout: 20_000, interval: 200 } },
           testTimeout: 300_000,
           hookTimeout: 300_000,
           fileParallelism: false,

@@ -6,11 +6,11 @@
  * and the county dashboard shows the new figures. Each step is checked against the API's state.
  * Screenshots of the main screens go to test-results/screenshots/.
  */
+import { spawnSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
-import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoIdNumber, demoProgram } from '../../domain/demo';
 import { buildFundingPlan } from '../../domain/funding/plan';
@@ -77,9 +77,12 @@ type FileView = HouseholdView & {
 
 const file = async () => (await householdFile(stack.url, auditorToken, householdId)) as FileView;
 
-/** Opens the household file and waits for the form of `action`. */
+/** Opens the household from "my work", as staff do, and waits for the form of `action`. */
 async function openAction(page: Page, action: string): Promise<void> {
-  await page.goto(`${server.url}/#/households/${householdId}`);
+  const work = `${server.url}/#/work`;
+  if (page.url() === work) await page.reload();
+  else await page.goto(work);
+  await page.getByTestId(`task-row-${householdId}`).click();
   await page.getByTestId(`action-form-${action}`).waitFor();
 }
 
@@ -90,7 +93,17 @@ async function submitAndWaitFor(page: Page, phase: string): Promise<FileView> {
 }
 
 beforeAll(async () => {
-  await build({ configFile: path.join(ROOT, 'console', 'vite.config.ts'), logLevel: 'warn' });
+  // The production build, as the stack will serve it (vitest's NODE_ENV=test would give React's development build).
+  const built = spawnSync(
+    path.join(ROOT, 'node_modules', '.bin', 'vite'),
+    ['build', '--config', 'console/vite.config.ts'],
+    {
+      cwd: ROOT,
+      env: { ...process.env, NODE_ENV: 'production' },
+      encoding: 'utf8',
+    },
+  );
+  if (built.status !== 0) throw new Error(`the console build failed:\n${built.stdout}\n${built.stderr}`);
   stack = await startStack({ fastWaits: true });
   server = await serveConsole(stack.url);
   browser = await launch();
@@ -108,12 +121,14 @@ describe('the staff console', () => {
   it('logs a civil-affairs user in (Chinese by default) and says so when the network fails', async () => {
     const page = await session(CIVIL_AFFAIRS);
     await expect.poll(() => page.getByTestId('nav-work').textContent()).toBe('我的待办');
+    await page.getByTestId('task-count-total').waitFor();
     await screenshot(page, '01-my-work');
     // A dropped connection is a sentence, not an error object.
-    await page.route('**/tasks?*', (route) => route.abort('connectionreset'));
+    const tasks = (url: URL) => url.pathname === '/tasks';
+    await page.route(tasks, (route) => route.abort('connectionreset'));
     await page.reload();
     await expect.poll(() => page.locator('.ant-alert').first().textContent()).toContain('无法连接服务器');
-    await page.unroute('**/tasks?*');
+    await page.unroute(tasks);
   });
 
   it('registers a household, with client and API field errors shown at the fields', async () => {
@@ -150,7 +165,7 @@ describe('the staff console', () => {
 
     await chooseOption(page, 'field-category', '低保户');
     await page.getByTestId('register-submit').click();
-    await page.waitForURL(/#\/households\/[0-9a-f-]{36}$/);
+    await expect.poll(() => page.url()).toMatch(/#\/households\/[0-9a-f-]{36}$/);
     householdId = page.url().split('/').pop() ?? '';
     const registered = await file();
     expect(registered.phase).toBe('safety-appraisal');
@@ -330,6 +345,7 @@ describe('the staff console', () => {
     await fillDate(phone, 'field-date', new Date().toISOString().slice(0, 10));
     for (const item of ['基础尺寸', '钢筋规格', '混凝土强度']) await phone.getByText(item, { exact: true }).click();
     await chooseOption(phone, 'field-result', '合格');
+    await phone.locator('.ant-select-dropdown:visible').waitFor({ state: 'hidden' });
     await screenshot(phone, '07-inspector-phone');
     await phone.getByTestId('action-submit').click();
     const inspected = await eventually(

@@ -5,11 +5,12 @@ import {
   FileAddOutlined,
   HomeOutlined,
   LogoutOutlined,
+  MenuOutlined,
   MoneyCollectOutlined,
   NotificationOutlined,
   ScheduleOutlined,
 } from '@ant-design/icons';
-import { Button, Grid, Layout, Menu, Space, Typography } from 'antd';
+import { Button, Dropdown, Grid, Layout, Menu, Space, Typography } from 'antd';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Outlet, useLocation, useNavigate } from 'react-router-dom';
@@ -36,6 +37,15 @@ export function AppLayout() {
     { key: '/dashboard', icon: <BarChartOutlined />, label: t('nav.dashboard'), show: isCountyLevel(me) },
     { key: '/notices', icon: <NotificationOutlined />, label: t('nav.notices'), show: true },
   ];
+  const menuItems = items
+    .filter((item) => item.show)
+    .map(({ key, icon, label }) => ({
+      key,
+      icon,
+      label: <span data-testid={`nav-${key.slice(1).replaceAll('/', '-')}`}>{label}</span>,
+    }));
+  // Phones get the menu in the header: a side menu would take the narrow screen or cover the content.
+  const phone = screens.md === false;
   const selected = items
     .filter((item) => location.pathname === item.key || location.pathname.startsWith(`${item.key}/`))
     .sort((a, b) => b.key.length - a.key.length)[0]?.key;
@@ -49,6 +59,13 @@ export function AppLayout() {
   return (
     <Layout style={{ minHeight: '100vh' }}>
       <Layout.Header className="app-header no-print">
+        {phone && (
+          <Dropdown
+            menu={{ items: menuItems, selectedKeys: selected ? [selected] : [], onClick: ({ key }) => navigate(key) }}
+          >
+            <Button icon={<MenuOutlined />} data-testid="nav-menu" />
+          </Dropdown>
+        )}
         <Typography.Text strong className="app-title">
           <AuditOutlined /> {t('app.title')}
         </Typography.Text>
@@ -63,20 +80,16 @@ export function AppLayout() {
         </Space>
       </Layout.Header>
       <Layout>
-        <Layout.Sider breakpoint="md" collapsedWidth={0} width={200} theme="light" className="no-print">
-          <Menu
-            mode="inline"
-            selectedKeys={selected ? [selected] : []}
-            items={items
-              .filter((item) => item.show)
-              .map(({ key, icon, label }) => ({
-                key,
-                icon,
-                label: <span data-testid={`nav-${key.slice(1).replaceAll('/', '-')}`}>{label}</span>,
-              }))}
-            onClick={({ key }) => navigate(key)}
-          />
-        </Layout.Sider>
+        {!phone && (
+          <Layout.Sider width={200} theme="light" className="no-print">
+            <Menu
+              mode="inline"
+              selectedKeys={selected ? [selected] : []}
+              items={menuItems}
+              onClick={({ key }) => navigate(key)}
+            />
+          </Layout.Sider>
+        )}
         <Layout.Content className="app-content">
           <Outlet />
         </Layout.Content>

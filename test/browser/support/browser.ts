@@ -46,14 +46,23 @@ export async function openConsole(
 
 /** Signs in through the login page by picking the seeded user. */
 export async function loginAs(page: Page, username: string): Promise<void> {
-  await chooseOption(page, 'login-user', username);
+  await chooseOption(page, 'login-user', username, { search: true });
   await page.getByTestId('login-submit').click();
-  await page.getByTestId('current-user').filter({ hasText: username }).waitFor();
+  await page.getByTestId('current-user').filter({ hasText: username }).waitFor({ state: 'attached' });
 }
 
-/** Opens an antd Select (by its test id) and picks the option whose text contains `text`. */
-export async function chooseOption(page: Page, testId: string, text: string): Promise<void> {
+/**
+ * Opens an antd Select (by its test id) and picks the option whose text contains `text`; `search`
+ * types it first, for long lists whose far options the virtual list has not rendered.
+ */
+export async function chooseOption(
+  page: Page,
+  testId: string,
+  text: string,
+  options: { search?: boolean } = {},
+): Promise<void> {
   await page.getByTestId(testId).click();
+  if (options.search) await page.keyboard.type(text);
   const option = page.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: text }).first();
   await option.click();
 }
