@@ -78,11 +78,14 @@ type FileView = HouseholdView & {
 const file = async () => (await householdFile(stack.url, auditorToken, householdId)) as FileView;
 
 /** Opens the household from "my work", as staff do, and waits for the form of `action`. */
-async function openAction(page: Page, action: string): Promise<void> {
+async function openAction(page: Page, action: string, shot?: string): Promise<void> {
   const work = `${server.url}/#/work`;
   if (page.url() === work) await page.reload();
   else await page.goto(work);
-  await page.getByTestId(`task-row-${householdId}`).click();
+  const row = page.getByTestId(`task-row-${householdId}`);
+  await row.waitFor();
+  if (shot) await screenshot(page, shot);
+  await row.click();
   await page.getByTestId(`action-form-${action}`).waitFor();
 }
 
@@ -122,7 +125,6 @@ describe('the staff console', () => {
     const page = await session(CIVIL_AFFAIRS);
     await expect.poll(() => page.getByTestId('nav-work').textContent()).toBe('我的待办');
     await page.getByTestId('task-count-total').waitFor();
-    await screenshot(page, '01-my-work');
     // A dropped connection is a sentence, not an error object.
     const tasks = (url: URL) => url.pathname === '/tasks';
     await page.route(tasks, (route) => route.abort('connectionreset'));
@@ -206,7 +208,10 @@ describe('the staff console', () => {
     await submitAndWaitFor(civil, 'township-review');
 
     await waitForTask(stack.url, await login(stack.url, CONSTRUCTION), householdId, 'township-review');
-    await openAction(construction, 'township-review');
+    await openAction(construction, 'township-review', '01-my-work');
+    expect(
+      await construction.getByTestId('task-count-township-review').locator('.ant-statistic-content').textContent(),
+    ).toBe('1');
     await chooseOption(construction, 'field-decision', '同意');
     await construction.getByText('身份信息').click();
     await construction.getByText('鉴定报告').click();

@@ -15,6 +15,7 @@ import {
   Typography,
 } from 'antd';
 import dayjs from 'dayjs';
+import type { TFunction } from 'i18next';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useParams } from 'react-router-dom';
@@ -33,11 +34,11 @@ const PHOTO_GROUPS = [
 ] as const;
 
 /** A few facts of an event's details worth reading at a glance (never the whole record). */
-function summary(details: Record<string, unknown>): string {
+function summary(details: Record<string, unknown>, t: TFunction): string {
   return Object.entries(details)
     .filter(([, value]) => ['string', 'number', 'boolean'].includes(typeof value))
     .slice(0, 6)
-    .map(([key, value]) => `${key}: ${String(value)}`)
+    .map(([key, value]) => `${t(`fields.${key}`, { defaultValue: key })}: ${String(value)}`)
     .join(' · ');
 }
 
@@ -115,9 +116,9 @@ export function HouseholdFilePage() {
         <Typography.Text strong>{t(`file.events.${event.type}`, { defaultValue: event.type })}</Typography.Text>{' '}
         {event.toPhase && <Tag>{t(`phases.${event.toPhase}`)}</Tag>}
         <div>
-          {t('file.signedBy')}: {event.actor} ({event.role === 'system' ? 'system' : t(`roles.${event.role}`)})
+          {t('file.signedBy')}: {event.actor} ({t(`roles.${event.role}`)})
         </div>
-        <Typography.Text type="secondary">{summary(event.details)}</Typography.Text>
+        <Typography.Text type="secondary">{summary(event.details, t)}</Typography.Text>
       </div>
     ),
   }));
