@@ -11,7 +11,6 @@ import { currentToken, onSessionChange } from './api/session';
 import type { Me } from './api/types';
 import { LoginPage } from './auth/LoginPage';
 import { errorSentence } from './common/errors';
-import { Dashboard } from './dashboard/Dashboard';
 import { FinanceView } from './finance/FinanceView';
 import { HouseholdFilePage } from './households/HouseholdFilePage';
 import { HouseholdList } from './households/HouseholdList';
@@ -36,7 +35,8 @@ const router = createHashRouter([
       { path: 'inspector', element: <InspectorView /> },
       { path: 'inspector/:id', element: <InspectorView /> },
       { path: 'finance', element: <FinanceView /> },
-      { path: 'dashboard', element: <Dashboard /> },
+      // ECharts is the largest dependency and only the dashboard draws charts: loaded on first visit.
+      { path: 'dashboard', lazy: async () => ({ Component: (await import('./dashboard/Dashboard')).Dashboard }) },
       { path: 'notices', element: <NoticePage /> },
       { path: '*', element: <Navigate to="/work" replace /> },
     ],
