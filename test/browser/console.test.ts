@@ -305,6 +305,8 @@ describe('the staff console', () => {
       30_000,
       'the approval',
     );
+    // The list reloads without the approved payment.
+    await checker.getByText('暂无待复核的拨付').waitFor();
     await screenshot(checker, '06-finance');
     const [download] = await Promise.all([
       checker.waitForEvent('download'),
