@@ -399,6 +399,10 @@ describe('the staff console', () => {
       .toBe('1');
     await dashboard.getByTestId('chart-progress').locator('canvas').waitFor();
     await screenshot(dashboard, '08-dashboard');
+    // The same screen in English, antd's own texts included.
+    await dashboard.getByTestId('language-switch').click();
+    await dashboard.getByText('Funds by source').waitFor();
+    await screenshot(dashboard, '09-dashboard-en');
   });
 
   it('never hit an uncaught error in any page', () => {
