@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
 // Tiers have their own folders: unit (no I/O) and infra (in-process synth) run in parallel;
-// integration tests start their own local stack and run one file at a time.
+// integration and browser tests start their own local stack and run one file at a time.
 export default defineConfig({
   test: {
     projects: [
@@ -10,6 +10,17 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
+          testTimeout: 300_000,
+          hookTimeout: 300_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          name: 'browser',
+          include: ['test/browser/**/*.test.ts'],
+          // Screens wait on the local stack: expect.poll gets the time a busy machine needs.
+          expect: { poll: { timeout: 20_000, interval: 200 } },
           testTimeout: 300_000,
           hookTimeout: 300_000,
           fileParallelism: false,

@@ -5,6 +5,21 @@ import { defineConfig } from 'vite';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
+// `vite --config console/vite.config.ts` in development: the API paths go to a running `npm start`
+// (ANJU_API_URL, default the stack's default port), so the console runs on one origin as in production.
+const API = process.env.ANJU_API_URL ?? 'http://127.0.0.1:3000';
+const API_PATHS = [
+  '/auth',
+  '/me',
+  '/households',
+  '/tasks',
+  '/reports',
+  '/payments',
+  '/programs',
+  '/notices',
+  '/health',
+];
+
 // The console is a static single-page app: served by the local stack at `/` and from S3 +
 // CloudFront on AWS. Client routes use the URL hash, so the server only serves `/`, `/assets/*`
 // and `/config.json`, and no client route can shadow an API route.
@@ -12,5 +27,6 @@ export default defineConfig({
   root: here,
   base: './',
   plugins: [react()],
+  server: { proxy: Object.fromEntries(API_PATHS.map((prefix) => [prefix, API])) },
   build: { outDir: path.join(here, 'dist'), emptyOutDir: true, chunkSizeWarningLimit: 4096 },
 });

@@ -1,15 +1,34 @@
-import { ConfigProvider, Result } from 'antd';
-import zhCN from 'antd/locale/zh_CN';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import { I18nextProvider } from 'react-i18next';
+import { ConsoleApp } from './App';
+import { loadConfig } from './api/config';
+import { startSession } from './api/session';
+import { finishCognitoLogin } from './auth/cognito';
+import { i18n } from './i18n';
+import './styles.css';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');
 
-createRoot(root).render(
-  <StrictMode>
-    <ConfigProvider locale={zhCN}>
-      <Result title="安居 · 农村危房改造" subTitle="控制台" />
-    </ConfigProvider>
-  </StrictMode>,
-);
+async function start(): Promise<boolean> {
+  const config = await loadConfig();
+  if (config.auth !== 'cognito' || !config.cognito) return false;
+  try {
+    const token = await finishCognitoLogin(config.cognito);
+    if (token) startSession(token);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+void start().then((callbackError) => {
+  createRoot(root).render(
+    <StrictMode>
+      <I18nextProvider i18n={i18n}>
+        <ConsoleApp callbackError={callbackError} />
+      </I18nextProvider>
+    </StrictMode>,
+  );
+});

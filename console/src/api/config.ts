@@ -1,0 +1,48 @@
+/** Where the API is and how people sign in: `/config.json` next to the console, read once at start. */
+export interface CognitoConfig {
+  domain: string;
+  clientId: string;
+  region: string;
+  redirectUri: string;
+}
+
+export interface ConsoleConfig {
+  apiUrl: string;
+  auth: 'local' | 'cognito';
+  cognito?: CognitoConfig;
+}
+
+const LOCAL: ConsoleConfig = { apiUrl: '', auth: 'local' };
+let loaded: ConsoleConfig = LOCAL;
+
+function parse(value: unknown): ConsoleConfig | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const raw = value as Record<string, unknown>;
+  const apiUrl = typeof raw.apiUrl === 'string' ? raw.apiUrl.replace(/\/+$/, '') : '';
+  if (raw.auth === 'cognito' && typeof raw.cognito === 'object' && raw.cognito !== null) {
+    const c = raw.cognito as Record<string, unknown>;
+    if ([c.domain, c.clientId, c.region, c.redirectUri].every((v) => typeof v === 'string')) {
+      return { apiUrl, auth: 'cognito', cognito: c as unknown as CognitoConfig };
+    }
+  }
+  return { apiUrl, auth: 'local' };
+}
+
+/** Local mode when the file is missing or unreadable: the stack serves the API on the same origin. */
+export async function loadConfig(): Promise<ConsoleConfig> {
+  try {
+    const response = await fetch('./config.json', { cache: 'no-store' });
+    loaded = (response.ok ? parse(await response.json()) : undefined) ?? LOCAL;
+  } catch {
+    loaded = LOCAL;
+  }
+  return loaded;
+}
+
+export function config(): ConsoleConfig {
+  return loaded;
+}
+
+export function apiUrl(): string {
+  return loaded.apiUrl;
+}

@@ -1,0 +1,81 @@
+import { Alert, Card, Empty, Select, Skeleton, Space, Tag, Typography } from 'antd';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useNavigate, useParams } from 'react-router-dom';
+import type { Phase } from '../../../domain/model';
+import { getJson } from '../api/client';
+import type { HouseholdFile } from '../api/types';
+import { useLoad } from '../common/hooks';
+import { ActionForm } from '../households/ActionForm';
+import { availableActions } from '../households/availableActions';
+import { PhotoCards } from '../households/HouseholdFilePage';
+import { useMe } from '../layout/UserContext';
+import { byUrgency, loadAllTasks } from '../work/MyWork';
+
+const FIELD_STEPS: readonly Phase[] = ['milestone-inspection', 'final-acceptance'];
+
+/**
+ * The inspector's screen, made for a phone in a village: pick the household, photograph the works,
+ * watch each upload, then sign the inspection or acceptance.
+ */
+export function InspectorView() {
+  const { id } = useParams();
+  const navigate = useNavigate();
+  const { t } = useTranslation();
+  const me = useMe();
+  const tasks = useLoad(async () => {
+    const all = await Promise.all(FIELD_STEPS.map((step) => loadAllTasks(step)));
+    return all.flat().sort(byUrgency);
+  }, []);
+  const file = useLoad(
+    () => (id ? getJson<HouseholdFile>(`/households/${encodeURIComponent(id)}`) : Promise.resolve(undefined)),
+    [id],
+  );
+  const [latest, setLatest] = useState<HouseholdFile>();
+  const current =
+    latest && latest.householdId === id && latest.version >= (file.data?.version ?? -1) ? latest : file.data;
+  const actions = current ? availableActions(current, me.roles).filter((a) => a === 'inspect' || a === 'accept') : [];
+
+  return (
+    <Space orientation="vertical" style={{ width: '100%' }} size="middle">
+      <Card title={t('inspector.title')} size="small">
+        {tasks.error && <Alert type="error" title={tasks.error} style={{ marginBottom: 12 }} />}
+        <Select
+          style={{ width: '100%' }}
+          size="large"
+          value={id}
+          placeholder={t('inspector.pickPlaceholder')}
+          loading={tasks.loading}
+          notFoundContent={t('inspector.nothing')}
+          onChange={(value: string) => navigate(`/inspector/${value}`)}
+          data-testid="inspector-pick"
+          options={(tasks.data ?? []).map((task) => ({
+            value: task.householdId,
+            label: `${task.householdId} · ${t(`phases.${task.step}`)}${task.overdue ? ` · ${t('work.overdue')}` : ''}`,
+          }))}
+        />
+      </Card>
+      {id && !current && <Card>{file.error ? <Alert type="error" title={file.error} /> : <Skeleton active />}</Card>}
+      {current && (
+        <>
+          <Card size="small">
+            <Typography.Text strong>{current.household.head.name}</Typography.Text>{' '}
+            <Tag color="blue" data-testid="household-phase" data-phase={current.phase}>
+              {t(`phases.${current.phase}`)}
+            </Tag>
+            <div>{current.household.villageCode}</div>
+          </Card>
+          {actions.length === 0 && <Empty description={t('file.noTask')} />}
+          {actions.map((action) => (
+            <Card key={action} size="small" title={t(`actions.${action}`)}>
+              <ActionForm action={action} file={current} onDone={setLatest} onPhoto={() => file.reload()} />
+            </Card>
+          ))}
+          <Card size="small" title={t('file.photos')}>
+            <PhotoCards photos={current.photos.filter((p) => p.status === 'confirmed' && p.step === current.phase)} />
+          </Card>
+        </>
+      )}
+    </Space>
+  );
+}

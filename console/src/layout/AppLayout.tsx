@@ -1,0 +1,99 @@
+import {
+  AuditOutlined,
+  BarChartOutlined,
+  CameraOutlined,
+  FileAddOutlined,
+  HomeOutlined,
+  LogoutOutlined,
+  MenuOutlined,
+  MoneyCollectOutlined,
+  NotificationOutlined,
+  ScheduleOutlined,
+} from '@ant-design/icons';
+import { Button, Dropdown, Grid, Layout, Menu, Space, Typography } from 'antd';
+import type { ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Outlet, useLocation, useNavigate } from 'react-router-dom';
+import { config } from '../api/config';
+import { endSession } from '../api/session';
+import { cognitoLogoutUrl } from '../auth/cognito';
+import { LanguageSwitch } from './LanguageSwitch';
+import { isCountyLevel, useMe } from './UserContext';
+
+export function AppLayout() {
+  const { t } = useTranslation();
+  const me = useMe();
+  const navigate = useNavigate();
+  const location = useLocation();
+  const screens = Grid.useBreakpoint();
+  const has = (role: string) => me.roles.some((r) => r === role || r === 'admin');
+
+  const items: { key: string; icon: ReactNode; label: string; show: boolean }[] = [
+    { key: '/work', icon: <ScheduleOutlined />, label: t('nav.work'), show: true },
+    { key: '/households', icon: <HomeOutlined />, label: t('nav.households'), show: true },
+    { key: '/households/new', icon: <FileAddOutlined />, label: t('nav.register'), show: has('civil-affairs') },
+    { key: '/inspector', icon: <CameraOutlined />, label: t('nav.inspector'), show: has('inspector') },
+    { key: '/finance', icon: <MoneyCollectOutlined />, label: t('nav.finance'), show: has('finance') },
+    { key: '/dashboard', icon: <BarChartOutlined />, label: t('nav.dashboard'), show: isCountyLevel(me) },
+    { key: '/notices', icon: <NotificationOutlined />, label: t('nav.notices'), show: true },
+  ];
+  const menuItems = items
+    .filter((item) => item.show)
+    .map(({ key, icon, label }) => ({
+      key,
+      icon,
+      label: <span data-testid={`nav-${key.slice(1).replaceAll('/', '-')}`}>{label}</span>,
+    }));
+  // Phones get the menu in the header: a side menu would take the narrow screen or cover the content.
+  const phone = screens.md === false;
+  const selected = items
+    .filter((item) => location.pathname === item.key || location.pathname.startsWith(`${item.key}/`))
+    .sort((a, b) => b.key.length - a.key.length)[0]?.key;
+
+  function logout() {
+    endSession();
+    const cognito = config().cognito;
+    if (config().auth === 'cognito' && cognito) window.location.assign(cognitoLogoutUrl(cognito));
+  }
+
+  return (
+    <Layout style={{ minHeight: '100vh' }}>
+      <Layout.Header className="app-header no-print">
+        {phone && (
+          <Dropdown
+            menu={{ items: menuItems, selectedKeys: selected ? [selected] : [], onClick: ({ key }) => navigate(key) }}
+          >
+            <Button icon={<MenuOutlined />} data-testid="nav-menu" />
+          </Dropdown>
+        )}
+        <Typography.Text strong className="app-title">
+          <AuditOutlined /> {t('app.title')}
+        </Typography.Text>
+        <Space>
+          <Typography.Text className="app-user" data-testid="current-user">
+            {me.username} · {me.roles.map((role) => t(`roles.${role}`)).join('/')}
+          </Typography.Text>
+          <LanguageSwitch />
+          <Button size="small" icon={<LogoutOutlined />} onClick={logout} data-testid="logout">
+            {screens.md ? t('nav.logout') : null}
+          </Button>
+        </Space>
+      </Layout.Header>
+      <Layout>
+        {!phone && (
+          <Layout.Sider width={200} theme="light" className="no-print">
+            <Menu
+              mode="inline"
+              selectedKeys={selected ? [selected] : []}
+              items={menuItems}
+              onClick={({ key }) => navigate(key)}
+            />
+          </Layout.Sider>
+        )}
+        <Layout.Content className="app-content">
+          <Outlet />
+        </Layout.Content>
+      </Layout>
+    </Layout>
+  );
+}
