@@ -34,6 +34,8 @@ function main() {
   const vite = path.join(root, 'node_modules', '.bin', process.platform === 'win32' ? 'vite.cmd' : 'vite');
   const result = spawnSync(vite, ['build', '--config', path.join(consoleDir, 'vite.config.ts'), '--logLevel', 'warn'], {
     cwd: root,
+    // A test runner's NODE_ENV=test would give React's development build; the console always ships the production one.
+    env: { ...process.env, NODE_ENV: 'production' },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   if (result.error || result.status !== 0) {

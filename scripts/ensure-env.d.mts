@@ -8,8 +8,10 @@ export interface Check {
   readonly message: string;
 }
 export declare const CHROMIUM_PATH: string;
+export declare const CJK_FONT_PATH: string;
 export declare function chromiumCheck(options?: {
   executable?: string;
+  font?: string;
   isRoot?: boolean;
   install?: () => boolean;
 }): Check;

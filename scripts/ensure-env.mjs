@@ -9,6 +9,9 @@ import { fileURLToPath } from 'node:url';
 
 /** Where the browser tests (playwright-core) expect Debian's Chromium. */
 export const CHROMIUM_PATH = '/usr/bin/chromium';
+/** A CJK font, without which the console's screenshots show boxes instead of Chinese. */
+export const CJK_FONT_PATH = '/usr/share/fonts/truetype/wqy/wqy-microhei.ttc';
+const BROWSER_PACKAGES = ['chromium', 'fonts-wqy-microhei'];
 
 /** The major version of the Java on PATH, or undefined when there is none. */
 function javaMajorVersion() {
@@ -21,13 +24,13 @@ function javaMajorVersion() {
   return major === 1 ? Number(match[2]) : major;
 }
 
-/** `apt-get update && apt-get install -y chromium`, quietly; true when both succeeded. */
+/** `apt-get update && apt-get install -y chromium fonts-wqy-microhei`, quietly; true when both succeeded. */
 function aptInstallChromium() {
   console.error('The browser tests need Chromium: installing it with apt-get (about 115 MB to fetch)...');
   const quiet = { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } };
   const update = spawnSync('apt-get', ['update', '-qq'], quiet);
   if (update.error || update.status !== 0) return false;
-  const install = spawnSync('apt-get', ['install', '-y', '-qq', 'chromium'], quiet);
+  const install = spawnSync('apt-get', ['install', '-y', '-qq', ...BROWSER_PACKAGES], quiet);
   return !install.error && install.status === 0;
 }
 
@@ -37,16 +40,17 @@ function aptInstallChromium() {
  */
 export function chromiumCheck({
   executable = CHROMIUM_PATH,
+  font = CJK_FONT_PATH,
   isRoot = process.getuid?.() === 0,
   install = aptInstallChromium,
 } = {}) {
   return {
     needed: ['test'],
-    ok: () => existsSync(executable),
-    fix: () => isRoot && install() && existsSync(executable),
+    ok: () => existsSync(executable) && existsSync(font),
+    fix: () => isRoot && install() && existsSync(executable) && existsSync(font),
     message: isRoot
-      ? `Chromium could not be installed for the browser tests: run \`apt-get update && apt-get install -y chromium\` and try again (it must end up at ${executable}).`
-      : 'The browser tests need Chromium: run `sudo apt-get install -y chromium` and try again.',
+      ? `Chromium could not be installed for the browser tests: run \`apt-get update && apt-get install -y ${BROWSER_PACKAGES.join(' ')}\` and try again (it must end up at ${executable}).`
+      : `The browser tests need Chromium: run \`sudo apt-get install -y ${BROWSER_PACKAGES.join(' ')}\` and try again.`,
   };
 }
 

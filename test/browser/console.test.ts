@@ -37,7 +37,6 @@ import {
   PHONE,
   screenshot,
 } from './support/browser';
-import { type ConsoleServer, serveConsole } from './support/console-server';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const COUNTY = demoProgram.county.code;
@@ -56,14 +55,13 @@ const FINANCE_CHECKER = 'qian.caizheng';
 const AUDITOR = 'liu.shenji';
 
 let stack: RunningStack;
-let server: ConsoleServer;
 let browser: Browser;
 let auditorToken = '';
 let householdId = '';
 const sessions: ConsolePage[] = [];
 
 async function session(username: string, viewport?: { width: number; height: number }): Promise<Page> {
-  const opened = await openConsole(browser, server.url, viewport);
+  const opened = await openConsole(browser, stack.url, viewport);
   sessions.push(opened);
   await loginAs(opened.page, username);
   return opened.page;
@@ -79,7 +77,7 @@ const file = async () => (await householdFile(stack.url, auditorToken, household
 
 /** Opens the household from "my work", as staff do, and waits for the form of `action`. */
 async function openAction(page: Page, action: string, onQueue?: () => Promise<void>): Promise<void> {
-  const work = `${server.url}/#/work`;
+  const work = `${stack.url}/#/work`;
   if (page.url() === work) await page.reload();
   else await page.goto(work);
   const row = page.getByTestId(`task-row-${householdId}`);
@@ -96,26 +94,19 @@ async function submitAndWaitFor(page: Page, phase: string): Promise<FileView> {
 }
 
 beforeAll(async () => {
-  // The production build, as the stack will serve it (vitest's NODE_ENV=test would give React's development build).
-  const built = spawnSync(
-    path.join(ROOT, 'node_modules', '.bin', 'vite'),
-    ['build', '--config', 'console/vite.config.ts'],
-    {
-      cwd: ROOT,
-      env: { ...process.env, NODE_ENV: 'production' },
-      encoding: 'utf8',
-    },
-  );
+  // The stack serves console/dist: build it when stale, as `npm test` and `npm start` do.
+  const built = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'ensure-console.mjs')], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  });
   if (built.status !== 0) throw new Error(`the console build failed:\n${built.stdout}\n${built.stderr}`);
   stack = await startStack({ fastWaits: true });
-  server = await serveConsole(stack.url);
   browser = await launch();
   auditorToken = await login(stack.url, AUDITOR);
 });
 
 afterAll(async () => {
   await browser?.close();
-  await server?.close();
   await stack?.stop();
   if (stack) removeDataDir(stack.dataDir);
 });
@@ -135,7 +126,7 @@ describe('the staff console', () => {
 
   it('registers a household, with client and API field errors shown at the fields', async () => {
     const page = sessions[0]?.page as Page;
-    await page.goto(`${server.url}/#/households/new`);
+    await page.goto(`${stack.url}/#/households/new`);
     const form = page.getByTestId('register-form');
     await form.waitFor();
     await page.getByTestId('field-programId').fill(demoProgram.programId);
@@ -275,7 +266,7 @@ describe('the staff console', () => {
     const makerToken = await login(stack.url, FINANCE_MAKER);
     await waitForTask(stack.url, makerToken, householdId, 'installment-release', 60_000);
     const maker = await session(FINANCE_MAKER);
-    await maker.goto(`${server.url}/#/finance`);
+    await maker.goto(`${stack.url}/#/finance`);
     await maker.getByTestId(`release-${householdId}`).click();
     await maker.locator('.ant-popconfirm .ant-btn-primary').click();
     const released = await eventually(
@@ -293,7 +284,7 @@ describe('the staff console', () => {
     ]);
 
     const checker = await session(FINANCE_CHECKER);
-    await checker.goto(`${server.url}/#/finance`);
+    await checker.goto(`${stack.url}/#/finance`);
     await checker.getByRole('tab', { name: /待复核/ }).click();
     await checker.getByTestId(`approve-${householdId}-00`).click();
     await checker.locator('.ant-popconfirm .ant-btn-primary').click();
@@ -377,7 +368,7 @@ describe('the staff console', () => {
 
   it('shows the new figures on the county dashboard', async () => {
     const dashboard = await session(AUDITOR);
-    await dashboard.goto(`${server.url}/#/dashboard`);
+    await dashboard.goto(`${stack.url}/#/dashboard`);
     const funds = await api(stack.url, auditorToken).get<{ total: { released: number; planned: number } }>(
       `/reports/funds?county=${COUNTY}`,
     );

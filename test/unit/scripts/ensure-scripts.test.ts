@@ -13,26 +13,34 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('the Chromium check of ensure-env', () => {
   const missing = () => path.join(dir, 'chromium');
+  const font = () => path.join(dir, 'wqy-microhei.ttc');
 
-  it('passes when Chromium is there, without installing anything', () => {
+  it('passes when Chromium and the CJK font are there, without installing anything', () => {
     const executable = missing();
     writeFileSync(executable, '');
+    writeFileSync(font(), '');
     let installs = 0;
-    const check = chromiumCheck({ executable, isRoot: true, install: () => ++installs > 0 });
+    const check = chromiumCheck({ executable, font: font(), isRoot: true, install: () => ++installs > 0 });
 
     expect(firstFailure('test', [check])).toBeUndefined();
     expect(installs).toBe(0);
   });
 
-  it('installs it when missing and running as root, then goes on', () => {
+  it.each([
+    ['Chromium', false],
+    ['the CJK font', true],
+  ])('installs when %s is missing and running as root, then goes on', (_what, chromiumThere) => {
     const executable = missing();
+    if (chromiumThere) writeFileSync(executable, '');
     let installs = 0;
     const check = chromiumCheck({
       executable,
+      font: font(),
       isRoot: true,
       install: () => {
         installs += 1;
         writeFileSync(executable, '');
+        writeFileSync(font(), '');
         return true;
       },
     });
@@ -42,16 +50,18 @@ describe('the Chromium check of ensure-env', () => {
   });
 
   it('stops with one sentence when the installation fails as root', () => {
-    const check = chromiumCheck({ executable: missing(), isRoot: true, install: () => false });
-    expect(firstFailure('test', [check])).toMatch(/^Chromium could not be installed.*apt-get install -y chromium/);
+    const check = chromiumCheck({ executable: missing(), font: font(), isRoot: true, install: () => false });
+    expect(firstFailure('test', [check])).toMatch(
+      /^Chromium could not be installed.*apt-get install -y chromium fonts-wqy-microhei/,
+    );
   });
 
   it('stops with one sentence saying to use sudo when not root, and never tries to install', () => {
     let installs = 0;
-    const check = chromiumCheck({ executable: missing(), isRoot: false, install: () => ++installs > 0 });
+    const check = chromiumCheck({ executable: missing(), font: font(), isRoot: false, install: () => ++installs > 0 });
 
     expect(firstFailure('test', [check])).toBe(
-      'The browser tests need Chromium: run `sudo apt-get install -y chromium` and try again.',
+      'The browser tests need Chromium: run `sudo apt-get install -y chromium fonts-wqy-microhei` and try again.',
     );
     expect(installs).toBe(0);
   });
