@@ -14,6 +14,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoIdNumber, demoProgram } from '../../domain/demo';
 import { buildFundingPlan } from '../../domain/funding/plan';
+import { maskIdNumber } from '../../domain/rules/idNumber';
 import { jpegWithExif } from '../fixtures/exif-jpeg';
 import {
   api,
@@ -260,6 +261,24 @@ describe('the staff console', () => {
     ]);
     await construction.getByRole('tab', { name: '办理记录' }).click();
     await screenshot(construction, '05-timeline');
+  });
+
+  it('lists the household on the printable public notice with its ID number masked', async () => {
+    const civilAffairs = sessions[0]?.page as Page;
+    await civilAffairs.goto(`${stack.url}/#/notices`);
+    await civilAffairs.getByTestId('notices-load').click();
+    const row = civilAffairs.getByTestId(`notice-row-${householdId}`);
+    await row.waitFor();
+    const text = (await row.textContent()) ?? '';
+    expect(text).toContain(HEAD);
+    expect(text).toContain(maskIdNumber(ID_NUMBER));
+    const { household } = await file();
+    expect(text).toContain(
+      ((household.approvedSubsidy ?? 0) / 100).toLocaleString('en-US', { minimumFractionDigits: 2 }),
+    );
+    // The full ID number appears nowhere on the sheet that goes on the village board.
+    expect(await civilAffairs.locator('body').textContent()).not.toContain(ID_NUMBER);
+    await screenshot(civilAffairs, '10-public-notice');
   });
 
   it('releases the first installment with confirmation, has it approved by a second user, and downloads the batch', async () => {

@@ -117,11 +117,11 @@ export interface NoticeItem {
   village: string;
   township: string;
   category: Household['category'];
-  grade?: Household['grade'];
-  mode?: Household['mode'];
-  subsidyFen: number;
-  noticeStartsAt: string;
-  noticeEndsAt: string;
+  grade: Household['grade'] | null;
+  mode: Household['mode'] | null;
+  subsidyFen: number | null;
+  noticeStartsAt: string | null;
+  noticeEndsAt: string | null;
   objections: number;
 }
 

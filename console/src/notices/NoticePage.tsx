@@ -14,6 +14,8 @@ interface Filters {
   village?: string;
 }
 
+const day = (iso: string | null) => (iso ? dayjs(iso).format('YYYY-MM-DD') : '-');
+
 /** The public notice (公示) of approved households, masked by the API, printable for the village board. */
 export function NoticePage() {
   const { t, i18n } = useTranslation();
@@ -58,7 +60,7 @@ export function NoticePage() {
         <Form.Item name="village" label={t('notices.village')}>
           <Input style={{ width: 150 }} allowClear />
         </Form.Item>
-        <Button type="primary" htmlType="submit" loading={loading}>
+        <Button type="primary" htmlType="submit" loading={loading} data-testid="notices-load">
           {t('notices.load')}
         </Button>
         <Button icon={<PrinterOutlined />} onClick={() => window.print()} disabled={!items} style={{ marginLeft: 8 }}>
@@ -78,6 +80,7 @@ export function NoticePage() {
           </Typography.Paragraph>
           <Table<NoticeItem>
             rowKey="householdId"
+            onRow={(item) => ({ 'data-testid': `notice-row-${item.householdId}` }) as React.HTMLAttributes<HTMLElement>}
             size="small"
             bordered
             pagination={false}
@@ -88,19 +91,22 @@ export function NoticePage() {
               { title: t('notices.idNumber'), dataIndex: 'idNumberMasked' },
               { title: t('households.village'), dataIndex: 'village' },
               { title: t('notices.category'), dataIndex: 'category', render: (c: string) => t(`categories.${c}`) },
-              { title: t('notices.grade'), dataIndex: 'grade', render: (g?: string) => g ?? '-' },
-              { title: t('notices.mode'), dataIndex: 'mode', render: (m?: string) => (m ? t(`modes.${m}`) : '-') },
+              { title: t('notices.grade'), dataIndex: 'grade', render: (g: string | null) => g ?? '-' },
+              {
+                title: t('notices.mode'),
+                dataIndex: 'mode',
+                render: (m: string | null) => (m ? t(`modes.${m}`) : '-'),
+              },
               {
                 title: t('notices.subsidy'),
                 dataIndex: 'subsidyFen',
                 align: 'right',
-                render: (fen: number) => yuan(fen),
+                render: (fen: number | null) => (fen === null ? '-' : yuan(fen)),
               },
               {
                 title: t('notices.period'),
                 key: 'period',
-                render: (_, item) =>
-                  `${dayjs(item.noticeStartsAt).format('YYYY-MM-DD')} ~ ${dayjs(item.noticeEndsAt).format('YYYY-MM-DD')}`,
+                render: (_, item) => `${day(item.noticeStartsAt)} ~ ${day(item.noticeEndsAt)}`,
               },
               { title: t('notices.objections'), dataIndex: 'objections', align: 'right' },
             ]}
