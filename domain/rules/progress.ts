@@ -15,7 +15,11 @@ import { type Household, PHASES, type Phase } from '../model';
 export type ProgressCells = Record<string, number>;
 
 /** Phases whose status depends on the installment position (`nextInstallment`). */
-export const CONSTRUCTION_PHASES: readonly Phase[] = ['installment-release', 'milestone-inspection', 'final-acceptance'];
+export const CONSTRUCTION_PHASES: readonly Phase[] = [
+  'installment-release',
+  'milestone-inspection',
+  'final-acceptance',
+];
 const REVIEW_PHASES: readonly Phase[] = ['safety-appraisal', 'village-appraisal', 'township-review', 'county-approval'];
 const NOTICE_PHASES: readonly Phase[] = ['public-notice', 'objection-review'];
 

@@ -17,7 +17,6 @@ import {
 import { z } from 'zod';
 import { type Bilingual, ConflictError, ValidationError } from '../../domain/errors';
 import { LedgerPayment } from '../../domain/funding/bank';
-import { addCells, type ProgressCells, progressCells, progressDelta } from '../../domain/rules/progress';
 import {
   AuditEvent,
   Household,
@@ -29,6 +28,7 @@ import {
   type ProgramConfig as ProgramConfigType,
   Role,
 } from '../../domain/model';
+import { addCells, type ProgressCells, progressCells, progressDelta } from '../../domain/rules/progress';
 import { ddb } from './clients';
 import { env } from './env';
 

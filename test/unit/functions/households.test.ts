@@ -11,7 +11,11 @@ import { ddbMock, givenFile, namedError, resetMocks, sfnMock, transactionCancele
 
 type TransactItem = {
   Put?: { Item: Record<string, unknown>; ConditionExpression?: string };
-  Update?: { Key: Record<string, unknown>; UpdateExpression?: string; ExpressionAttributeNames?: Record<string, string> };
+  Update?: {
+    Key: Record<string, unknown>;
+    UpdateExpression?: string;
+    ExpressionAttributeNames?: Record<string, string>;
+  };
 };
 
 function register(body: unknown, user = 'zhang.minzheng') {
