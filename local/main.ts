@@ -6,7 +6,8 @@
  * 3. Start DynamoDB Local, the S3 server and the Step Functions service on free loopback ports,
  *    with their data under the data folder; create the template's tables.
  * 4. Load the functions in-process with their resolved environments.
- * 5. Serve the template's routes; seed the demo program through the API itself when missing.
+ * 5. Serve the template's routes; seed the demo program through the API itself when missing (and,
+ *    with `--demo` or ANJU_DEMO=1, the 600-household demo county: local/demo-county.ts).
  * 6. Recover unfinished executions; run scheduled functions (the outbox sweeper) as EventBridge would.
  * 7. Print the URL, the demo users, the start-to-ready time and `ANJU_READY url=...`.
  */
@@ -27,6 +28,7 @@ import {
   STACK_NAME,
 } from './assembly';
 import { ConfigError, type LocalConfig, loadConfig } from './config';
+import { loadDemoCounty } from './demo-county';
 import { ensureTables, type LocalDynamo, startDynamo, tablesFromTemplate } from './dynamodb';
 import { createIdentityProvider, type DevUser, type IdentityProvider } from './identity';
 import { commonLambdaEnvironment, type LambdaRuntime, loadFunctions } from './lambda';
@@ -249,6 +251,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     });
 
     info(await seedDemoProgram(url, identity, demoUsers));
+    if (config.demoHouseholds > 0) {
+      info(await loadDemoCounty({ url, identity, users: demoUsers, assembly, count: config.demoHouseholds }));
+    }
     const recovered = await sfn.recover();
     if (recovered > 0) info(`recovered ${recovered} unfinished execution(s)`);
     lap('seed and recovery');
@@ -317,7 +322,10 @@ function describeStartFailure(error: unknown): string {
 async function main(): Promise<void> {
   let stack: LocalStack;
   try {
-    stack = await startLocalStack();
+    // `npm start -- --demo` is the same as ANJU_DEMO=1.
+    stack = await startLocalStack(
+      process.argv.includes('--demo') ? { demoHouseholds: loadConfig().demoHouseholds || 600 } : {},
+    );
   } catch (error) {
     process.stderr.write(`${describeStartFailure(error)}\n`);
     process.exit(1);
