@@ -48,7 +48,9 @@ describe('the demo county at the scale of seed 004', () => {
 
   it('pays each released installment once, as planned, and keeps notices open past now', () => {
     for (const { household, payments } of seeded) {
-      expect(payments.map((p) => p.installment)).toEqual(Array.from({ length: household.nextInstallment }, (_, i) => i));
+      expect(payments.map((p) => p.installment)).toEqual(
+        Array.from({ length: household.nextInstallment }, (_, i) => i),
+      );
       if (payments.length === 0) continue;
       const plan = buildFundingPlan(demoCountyProgram, {
         householdId: household.householdId,
