@@ -80,6 +80,8 @@ async function loadOne(seeded: SeededHousehold, m: Awaited<ReturnType<typeof fun
   const first = events[0];
   const last = events.at(-1);
   if (!first || !last) throw new Error(`demo household ${household.householdId} has no events`);
+  // Loaded before (a second start): one read instead of writing its history again.
+  if (await m.repo.getHouseholdRecord(household.householdId)) return 'existing';
   const executionName = m.wf.firstExecutionName(household.householdId);
   const history: Record<string, unknown>[] = [
     ...events.slice(1).map((event) => m.repo.eventPut(event).item.Put?.Item ?? {}),
