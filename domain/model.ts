@@ -201,6 +201,10 @@ export const Household = HouseholdApplication.extend({
   /** `YYYY-MM-DD` the renovation agreement was signed: photos of the works cannot predate it. */
   agreementSignedOn: z.string().optional(),
   rejection: z.object({ reason: z.string(), by: z.string(), at: z.string() }).optional(),
+  /** Planned floor area of an approved rebuild (m²), fixed by the county approval. */
+  plannedAreaM2: z.number().positive().max(1000).optional(),
+  /** The county's spot check (入户抽查) recorded with its decision on the township-reviewed file. */
+  spotCheck: z.object({ visited: z.boolean(), by: z.string().optional(), date: z.string().optional() }).optional(),
 });
 export type Household = z.infer<typeof Household>;
 

@@ -16,6 +16,8 @@ export type LocalConfig = {
   /** Every timed wait (the public notice) lasts one second. */
   readonly fastWaits: boolean;
   readonly log: LogMode;
+  /** Households of the demo county to load at start (`--demo` or ANJU_DEMO=1: 600); 0 loads none. */
+  readonly demoHouseholds: number;
 };
 
 export class ConfigError extends Error {
@@ -36,6 +38,17 @@ const EnvSchema = z.object({
     .default('0')
     .transform((v) => v === '1' || v === 'true'),
   ANJU_LOG: z.enum(LogMode.options, { message: 'ANJU_LOG must be quiet or info' }).default('info'),
+  ANJU_DEMO: z
+    .enum(['0', '1', 'true', 'false', ''], { message: 'ANJU_DEMO must be 1 or 0' })
+    .default('0')
+    .transform((v) => v === '1' || v === 'true'),
+  ANJU_DEMO_HOUSEHOLDS: z
+    .string()
+    .trim()
+    .regex(/^\d{1,4}$/, 'ANJU_DEMO_HOUSEHOLDS must be a number from 1 to 600')
+    .transform(Number)
+    .refine((n) => n >= 1 && n <= 600, 'ANJU_DEMO_HOUSEHOLDS must be a number from 1 to 600')
+    .default(600),
 });
 
 /** Reads the settings; throws `ConfigError` with one sentence naming the bad variable. */
@@ -45,12 +58,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     ANJU_DATA_DIR: env.ANJU_DATA_DIR === '' ? undefined : env.ANJU_DATA_DIR,
     ANJU_FAST_WAITS: env.ANJU_FAST_WAITS,
     ANJU_LOG: env.ANJU_LOG === '' ? undefined : env.ANJU_LOG,
+    ANJU_DEMO: env.ANJU_DEMO,
+    ANJU_DEMO_HOUSEHOLDS: env.ANJU_DEMO_HOUSEHOLDS === '' ? undefined : env.ANJU_DEMO_HOUSEHOLDS,
   });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const variable = issue?.path.join('.') ?? 'a setting';
     throw new ConfigError(`${issue?.message ?? `${variable} is not valid`} (got ${JSON.stringify(env[variable])}).`);
   }
-  const { PORT, ANJU_DATA_DIR, ANJU_FAST_WAITS, ANJU_LOG } = parsed.data;
-  return { port: PORT, dataDir: path.resolve(cwd, ANJU_DATA_DIR), fastWaits: ANJU_FAST_WAITS, log: ANJU_LOG };
+  const { PORT, ANJU_DATA_DIR, ANJU_FAST_WAITS, ANJU_LOG, ANJU_DEMO, ANJU_DEMO_HOUSEHOLDS } = parsed.data;
+  return {
+    port: PORT,
+    dataDir: path.resolve(cwd, ANJU_DATA_DIR),
+    fastWaits: ANJU_FAST_WAITS,
+    log: ANJU_LOG,
+    demoHouseholds: ANJU_DEMO ? ANJU_DEMO_HOUSEHOLDS : 0,
+  };
 }

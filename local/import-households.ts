@@ -4,7 +4,8 @@
  * 2. check every row (domain/import) and report every bad one before registering anything;
  * 3. register the good rows with `POST /households`, a few at a time, each with an
  *    Idempotency-Key derived from the program and the ID number: running the same file again
- *    registers nothing new, and an ID number already claimed (409) counts as already registered;
+ *    registers nothing new; an ID number claimed by another household (409: already subsidized or
+ *    applied for) is a refused row with its line;
  * 4. sum up: registered, already registered, refused by the API, bad rows.
  */
 import { createHash } from 'node:crypto';
@@ -112,9 +113,11 @@ async function register(url: string, token: string, application: HouseholdApplic
       const replay = response.headers.get('idempotent-replay') === 'true';
       return { outcome: replay ? 'existing' : 'registered', status: 201 };
     }
-    // 409: the ID number is claimed (or the same key is in flight); 422: this program and ID number
-    // were registered before from a row with other details. Either way the household exists.
-    if (response.status === 409 || response.status === 422) return { outcome: 'existing', status: response.status };
+    // 422: this program and ID number were registered before (by an earlier import) from a row with
+    // other details: the household exists. A 409 is another household's claim on the ID number (an
+    // application by hand, or a subsidy in another program or year): the row is refused with the
+    // API's reason, which names that household (no second subsidy).
+    if (response.status === 422) return { outcome: 'existing', status: response.status };
     last = { outcome: 'failed', status: response.status, message: messageOf(body, response.status) };
     if (response.status !== 429 && response.status < 500) return last;
   }

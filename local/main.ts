@@ -6,7 +6,8 @@
  * 3. Start DynamoDB Local, the S3 server and the Step Functions service on free loopback ports,
  *    with their data under the data folder; create the template's tables.
  * 4. Load the functions in-process with their resolved environments.
- * 5. Serve the template's routes; seed the demo program through the API itself when missing.
+ * 5. Serve the template's routes; seed the demo program through the API itself when missing (and,
+ *    with `--demo` or ANJU_DEMO=1, the 600-household demo county: local/demo-county.ts).
  * 6. Recover unfinished executions; run scheduled functions (the outbox sweeper) as EventBridge would.
  * 7. Print the URL, the demo users, the start-to-ready time and `ANJU_READY url=...`.
  */
@@ -28,6 +29,7 @@ import {
 } from './assembly';
 import { ConfigError, type LocalConfig, loadConfig } from './config';
 import { consoleSite } from './console';
+import { loadDemoCounty } from './demo-county';
 import { ensureTables, type LocalDynamo, startDynamo, tablesFromTemplate } from './dynamodb';
 import { createIdentityProvider, type DevUser, type IdentityProvider } from './identity';
 import { commonLambdaEnvironment, type LambdaRuntime, loadFunctions } from './lambda';
@@ -261,6 +263,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const recovered = await sfn.recover();
     if (recovered > 0) info(`recovered ${recovered} unfinished execution(s)`);
     lap('seed and recovery');
+    if (config.demoHouseholds > 0) {
+      // After recovery: a second start finds the households in place and starts nothing twice.
+      info(await loadDemoCounty({ url, identity, users: demoUsers, assembly, count: config.demoHouseholds }));
+      lap('demo county');
+    }
 
     for (const schedule of assembly.schedules) {
       const timer = setInterval(() => {
@@ -326,7 +333,10 @@ function describeStartFailure(error: unknown): string {
 async function main(): Promise<void> {
   let stack: LocalStack;
   try {
-    stack = await startLocalStack();
+    // `npm start -- --demo` is the same as ANJU_DEMO=1.
+    stack = await startLocalStack(
+      process.argv.includes('--demo') ? { demoHouseholds: loadConfig().demoHouseholds || 600 } : {},
+    );
   } catch (error) {
     process.stderr.write(`${describeStartFailure(error)}\n`);
     process.exit(1);

@@ -64,3 +64,18 @@ export function canRead(actor: Actor, household: Place): AccessDecision {
 export function taskJurisdiction(level: JurisdictionLevel, household: Place): string {
   return level === 'county' ? household.county : household.township;
 }
+
+/**
+ * Reading a county's reports and exports (progress, funds, household list): county staff of any
+ * role, and auditors or admins of the county even with a township claim (leaders read through
+ * these). Township staff read their own township's households through the household list.
+ */
+export function canReadCountyReports(actor: Actor, county: string): AccessDecision {
+  if (actor.roles.length === 0) return denied({ zh: '您没有任何角色', en: 'You hold no role' });
+  if (actor.county === undefined || actor.county !== county) {
+    return denied({ zh: '不在您所属的县', en: 'Outside your county' });
+  }
+  const countyWide = isCountyLevel(actor) || actor.roles.some((r) => r === 'auditor' || r === 'admin');
+  if (!countyWide) return denied({ zh: '报表仅限县级人员查阅', en: 'County reports are for county-level staff' });
+  return allowed;
+}

@@ -10,7 +10,7 @@
 import middy from '@middy/core';
 import { NotFoundError, ValidationError } from '../../domain/errors';
 import { actorOf } from '../commons/auth';
-import { type ApiEvent, type ApiResponse, httpErrorMapper, toResponse } from '../commons/http';
+import { type ApiEvent, type ApiResponse, httpErrorMapper, toResponse, xlsxResponse } from '../commons/http';
 import {
   approvePreparedPayment,
   type BatchFile,
@@ -78,6 +78,7 @@ async function route(event: ApiEvent): Promise<ApiResponse> {
   }
   if (method === 'GET' && path.endsWith('/reports/funds')) {
     const answer = await fundsReportFor(actor, query);
+    if (answer.kind === 'xlsx') return xlsxResponse(answer.workbook);
     return answer.kind === 'csv' ? csvResponse(answer.file) : toResponse({ status: 200, body: answer.report });
   }
   throw new NotFoundError({ zh: '请求的资源不存在', en: 'No such resource' });

@@ -1,12 +1,18 @@
-/** `PUT /programs/{programId}` (admin) and `GET /programs/{programId}`. */
+/**
+ * `PUT /programs/{programId}` (admin), `GET /programs/{programId}` and
+ * `POST /programs/{programId}/progress-counters/rebuild` (admin).
+ */
 import { actorOf } from '../commons/auth';
 import { apiHandler } from '../commons/http';
-import { readProgram, writeProgram } from '../use-cases/programs';
+import { readProgram, rebuildProgressCountersOf, writeProgram } from '../use-cases/programs';
 import { pathParameter } from './params';
 
 export const handler = apiHandler(async ({ event, body }) => {
   const actor = actorOf(event);
   const programId = pathParameter(event, 'programId');
+  if (event.requestContext.http.method === 'POST' && event.rawPath.endsWith('/progress-counters/rebuild')) {
+    return { status: 200, body: await rebuildProgressCountersOf(actor, programId) };
+  }
   if (event.requestContext.http.method === 'PUT') {
     return { status: 200, body: await writeProgram(actor, programId, body) };
   }

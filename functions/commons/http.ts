@@ -169,3 +169,18 @@ export function apiHandler(
       return toResponse(reply);
     });
 }
+
+const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+/** An Excel download (binary, so base64 through API Gateway). */
+export function xlsxResponse(workbook: { filename: string; content: Buffer }): ApiResponse {
+  return {
+    statusCode: 200,
+    headers: {
+      'content-type': XLSX_TYPE,
+      'content-disposition': `attachment; filename="${workbook.filename}"`,
+    },
+    body: workbook.content.toString('base64'),
+    isBase64Encoded: true,
+  };
+}

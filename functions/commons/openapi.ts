@@ -26,6 +26,8 @@ import {
 import { NoticeList } from '../../domain/public-notice';
 import { stepForAction } from '../../workflows/renovation';
 import { BatchQuery, FundsReportQuery } from '../use-cases/funds';
+import { HouseholdExportQuery } from '../use-cases/household-export';
+import { ProgressQuery } from '../use-cases/progress-report';
 import { HouseholdListQuery } from '../use-cases/read-households';
 import { TaskQuery } from '../use-cases/work-queue';
 import { Objection } from './repository';
@@ -309,13 +311,69 @@ export function buildOpenApiDocument() {
     responses: { 200: json(Photo, 'The recorded photo'), ...ERRORS },
   });
   const CountyQuery = z.object({ county: z.string().meta({ example: demoProgram.county.code }) });
+  const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+  const xlsx = { [XLSX]: { schema: z.string().meta({ format: 'binary' }) } };
   registry.registerPath({
     method: 'get',
     path: '/reports/progress',
-    summary: 'Counts per township and phase',
+    summary:
+      'Per township: quota, households by phase, mode and site, floor area, status counts, overdue steps by role, ' +
+      "spot checks; the county's spot-check coverage. From running counters; `format=xlsx` for Excel",
     security: secured,
-    request: { query: CountyQuery },
-    responses: { 200: json(z.record(z.string(), z.unknown()), 'The progress report'), ...READ_ERRORS },
+    request: {
+      query: ProgressQuery.extend({
+        county: ProgressQuery.shape.county.meta({ example: demoProgram.county.code }),
+        program: ProgressQuery.shape.program.meta({
+          description: "Absent: the county's most recent program",
+          example: demoProgram.programId,
+        }),
+      }),
+    },
+    responses: {
+      200: {
+        description: 'The progress report (JSON or Excel)',
+        content: { 'application/json': { schema: z.record(z.string(), z.unknown()) }, ...xlsx },
+      },
+      ...READ_ERRORS,
+      404: ERRORS[404],
+    },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/reports/households',
+    summary:
+      'The household list of a county or township with ID numbers and bank accounts masked; JSON pages or `format=xlsx`',
+    security: secured,
+    request: {
+      query: HouseholdExportQuery.extend({
+        county: HouseholdExportQuery.shape.county.meta({ example: demoProgram.county.code }),
+      }),
+    },
+    responses: {
+      200: {
+        description: 'A page of masked rows (JSON) or every row (Excel)',
+        content: { 'application/json': { schema: z.record(z.string(), z.unknown()) }, ...xlsx },
+      },
+      ...READ_ERRORS,
+    },
+  });
+  registry.registerPath({
+    method: 'post',
+    path: '/programs/{programId}/progress-counters/rebuild',
+    summary: "Recount the program's progress counters from its households (admin; run while nobody acts)",
+    security: secured,
+    request: { params: ProgramParams },
+    responses: {
+      200: json(
+        z.object({
+          programId: z.string(),
+          townships: z.array(z.object({ township: z.string(), registered: z.number() })),
+        }),
+        'The recount per township',
+      ),
+      ...READ_ERRORS,
+      404: ERRORS[404],
+    },
   });
   const demoTownship = demoProgram.townships[0];
   registry.registerPath({
@@ -341,10 +399,11 @@ export function buildOpenApiDocument() {
     request: { query: FundsReportQuery },
     responses: {
       200: {
-        description: 'The funds report (JSON) or the disclosure (CSV)',
+        description: 'The funds report (JSON or `format=xlsx`) or the disclosure (CSV)',
         content: {
           'application/json': { schema: z.record(z.string(), z.unknown()) },
           'text/csv': { schema: z.string() },
+          ...xlsx,
         },
       },
       ...READ_ERRORS,

@@ -28,6 +28,7 @@ import {
   type ProgramConfig as ProgramConfigType,
   Role,
 } from '../../domain/model';
+import { addCells, type ProgressCells, progressCells, progressDelta } from '../../domain/rules/progress';
 import { ddb } from './clients';
 import { env } from './env';
 
@@ -515,6 +516,8 @@ export interface HouseholdChange {
   decision?: { step: Phase; decision: Decision; decidedAt: string; decidedBy: string };
   /** More writes of the same change (payment, inspection, objection, ID claim release). */
   extra?: GuardedItem[];
+  /** The household as read at `expectedVersion`, for the progress counters; read here when absent. */
+  previous?: Household;
 }
 
 export function householdPut(record: HouseholdRecord, expectedVersion: number): GuardedItem {
@@ -590,6 +593,7 @@ export function objectionItem(objection: Objection) {
 export async function commitHouseholdChange(change: HouseholdChange): Promise<void> {
   const householdId = change.record.household.householdId;
   const items: GuardedItem[] = [householdPut(change.record, change.expectedVersion), eventPut(change.event)];
+
   if (change.decision) {
     const { step, decision, decidedAt, decidedBy } = change.decision;
     items.push({
@@ -620,6 +624,12 @@ export async function commitHouseholdChange(change: HouseholdChange): Promise<vo
     });
   }
   items.push(...(change.extra ?? []));
+  // Last, so the household, event and task keep their places in the transaction.
+  const counters = progressCountersUpdate(
+    change.previous ?? (await householdAtVersion(householdId, change.expectedVersion)),
+    change.record.household,
+  );
+  if (counters) items.push(counters);
   await transact(items);
 }
 
@@ -695,6 +705,7 @@ export async function commitRegistration(registration: Registration): Promise<vo
       },
       onConflict: STALE_VERSION,
     },
+    ...optional(progressCountersUpdate(undefined, h)),
   ]);
 }
 
@@ -709,7 +720,14 @@ export async function putProgram(config: ProgramConfigType, updatedBy: string, a
   await ddb.send(
     new PutCommand({
       TableName: env.tableName,
-      Item: { ...keys.program(config.programId), entity: 'program', config, updatedBy, updatedAt: at },
+      Item: {
+        ...keys.program(config.programId),
+        entity: 'program',
+        config,
+        updatedBy,
+        updatedAt: at,
+        ...programIndexKeys(config),
+      },
     }),
   );
 }
@@ -1014,4 +1032,168 @@ export async function photosWithHash(sha256: string): Promise<Pick<Photo, 'house
     step: String(item.step),
   }));
   return found;
+}
+
+// ---------------------------------------------------------------- progress counters (reports)
+
+/**
+ * Running totals of the progress report: per program and township, counter cells
+ * (domain/rules/progress.ts) kept with `ADD` in the same transaction that changes a household, so
+ * they never drift from the households. A township's totals are split over a few shard items
+ * (chosen by household id) so concurrent transactions on one township rarely touch the same item
+ * (on AWS that cancels one with TransactionConflict); the report sums the shards of a program in
+ * one Query on `PK = STATS#{programId}`.
+ */
+export const PROGRESS_SHARDS = 4;
+
+export const progressCounterKey = (programId: string, township: string, shard: number) => ({
+  PK: `STATS#${programId}`,
+  SK: `T#${township}#${shard}`,
+});
+
+function shardOf(householdId: string): number {
+  let hash = 0;
+  for (const char of householdId) hash = (hash * 31 + (char.codePointAt(0) ?? 0)) >>> 0;
+  return hash % PROGRESS_SHARDS;
+}
+
+function optional<T>(value: T | undefined): T[] {
+  return value === undefined ? [] : [value];
+}
+
+/** The `ADD` of a household's change to its township's counters; undefined when nothing counted changed. */
+export function progressCountersUpdate(before: Household | undefined, after: Household): GuardedItem | undefined {
+  if (before && (before.programId !== after.programId || before.township !== after.township)) {
+    throw new Error(`household ${after.householdId} cannot move to another program or township`);
+  }
+  const delta = Object.entries(progressDelta(before, after));
+  if (delta.length === 0) return undefined;
+  const names: Record<string, string> = { '#township': 'township', '#program': 'programId' };
+  const values: Record<string, unknown> = { ':township': after.township, ':program': after.programId };
+  delta.forEach(([name, amount], i) => {
+    names[`#c${i}`] = name;
+    values[`:c${i}`] = amount;
+  });
+  return {
+    item: {
+      Update: {
+        TableName: env.tableName,
+        Key: progressCounterKey(after.programId, after.township, shardOf(after.householdId)),
+        UpdateExpression: `SET #township = :township, #program = :program ADD ${delta.map((_, i) => `#c${i} :c${i}`).join(', ')}`,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      },
+    },
+    onConflict: STALE_VERSION,
+  };
+}
+
+/** The household as it is at `version`; a ConflictError when it moved on (the transaction would fail anyway). */
+async function householdAtVersion(householdId: string, version: number): Promise<Household> {
+  const record = await getHouseholdRecord(householdId);
+  if (!record || record.household.version !== version) throw new ConflictError(STALE_VERSION);
+  return record.household;
+}
+
+function cellsOfItem(item: Record<string, unknown>): ProgressCells {
+  const cells: ProgressCells = {};
+  for (const [name, value] of Object.entries(item)) if (typeof value === 'number') cells[name] = value;
+  return cells;
+}
+
+/** The counters of every township of a program, shards summed: one Query, whatever the number of households. */
+export async function getProgressCounters(programId: string): Promise<Map<string, ProgressCells>> {
+  const byTownship = new Map<string, ProgressCells>();
+  for (const item of await queryAll({
+    TableName: env.tableName,
+    KeyConditionExpression: 'PK = :pk',
+    ExpressionAttributeValues: { ':pk': `STATS#${programId}` },
+  })) {
+    const township = String(item.township ?? String(item.SK).split('#')[1]);
+    byTownship.set(township, addCells(byTownship.get(township) ?? {}, cellsOfItem(item)));
+  }
+  return byTownship;
+}
+
+/** Counts a township's households of a program from the households themselves (GSI3 `T#{township}`). */
+export async function recountProgress(programId: string, township: string): Promise<ProgressCells> {
+  const totals: ProgressCells = {};
+  for (const item of await queryAll({
+    TableName: env.tableName,
+    IndexName: 'GSI3',
+    KeyConditionExpression: 'GSI3PK = :pk',
+    ExpressionAttributeValues: { ':pk': `T#${township}` },
+  })) {
+    const { household } = householdRecordOf(item);
+    if (household.programId === programId) addCells(totals, progressCells(household));
+  }
+  return totals;
+}
+
+/**
+ * Rebuilds a program's counters from its households (data stored before the counters existed, or
+ * after a repair): shard 0 gets the recount, the other shards are emptied. Run it while nobody acts
+ * on the program's households: an action between the recount and the write would be lost from them.
+ */
+export async function rebuildProgressCounters(
+  programId: string,
+  townships: readonly string[],
+): Promise<Map<string, ProgressCells>> {
+  const rebuilt = new Map<string, ProgressCells>();
+  for (const township of townships) {
+    const cells = await recountProgress(programId, township);
+    rebuilt.set(township, cells);
+    for (let shard = 0; shard < PROGRESS_SHARDS; shard++) {
+      await ddb.send(
+        new PutCommand({
+          TableName: env.tableName,
+          Item: {
+            ...progressCounterKey(programId, township, shard),
+            entity: 'progress-counters',
+            township,
+            programId,
+            ...(shard === 0 ? cells : {}),
+          },
+        }),
+      );
+    }
+  }
+  return rebuilt;
+}
+
+// ---------------------------------------------------------------- programs of a county
+
+/** A program is listed under its county in GSI1 (`PROGRAMS#{county}`, newest year last). */
+function programIndexKeys(config: ProgramConfigType) {
+  return { GSI1PK: `PROGRAMS#${config.county.code}`, GSI1SK: `${config.year}#${config.programId}` };
+}
+
+/** The county's most recent program (by year), for reports asked by county only. */
+export async function latestProgramOfCounty(county: string): Promise<ProgramConfigType | undefined> {
+  const { Items } = await ddb.send(
+    new QueryCommand({
+      TableName: env.tableName,
+      IndexName: 'GSI1',
+      KeyConditionExpression: 'GSI1PK = :pk',
+      ExpressionAttributeValues: { ':pk': `PROGRAMS#${county}` },
+      ScanIndexForward: false,
+      Limit: 1,
+    }),
+  );
+  const item = Items?.[0];
+  return item ? ProgramConfig.parse(item.config) : undefined;
+}
+
+// ---------------------------------------------------------------- overdue tasks
+
+/** Townships of the overdue open tasks of a county queue (GSI3 `QC#{county}#{step}`, due before `now`). */
+export async function overdueTaskTownships(county: string, step: Phase, now: string): Promise<string[]> {
+  const items = await queryAll({
+    TableName: env.tableName,
+    IndexName: 'GSI3',
+    KeyConditionExpression: 'GSI3PK = :pk AND GSI3SK < :now',
+    ExpressionAttributeValues: { ':pk': queues.county(county, step).partition, ':now': now },
+    ProjectionExpression: 'township',
+  });
+  return items.map((item) => String(item.township));
 }

@@ -7,6 +7,7 @@
  * - report: money by source and township (planned, released, paid, pending, failed), reconciled
  *   against the plans, or the public disclosure with masked ID numbers and accounts.
  */
+import ExcelJS from 'exceljs';
 import { z } from 'zod';
 import { type Bilingual, ConflictError, ForbiddenError, NotFoundError, parseOrThrow } from '../../domain/errors';
 import {
@@ -63,7 +64,7 @@ export const PaymentPath = z.object({
 
 const CountyQuery = z.object({ county: CountyCode });
 export const BatchQuery = CountyQuery.extend({ date: z.iso.date().optional() });
-export const FundsReportQuery = CountyQuery.extend({ format: z.enum(['json', 'csv']).default('json') });
+export const FundsReportQuery = CountyQuery.extend({ format: z.enum(['json', 'csv', 'xlsx']).default('json') });
 
 /** County finance staff of `county`, as for the release itself. */
 function assertFinanceOf(actor: Actor, county: string): void {
@@ -374,13 +375,58 @@ export async function fundsDisclosure(actor: Actor, county: string): Promise<Bat
   return { filename: `disclosure-${county}.csv`, csv: disclosureCsv(rows), count: rows.length };
 }
 
-/** `GET /reports/funds?county=&format=`: the report as JSON, or the disclosure as CSV. */
+/** The funds report as a workbook for the county's finance office: by source, township and installment, in yuan. */
+export async function fundsWorkbook(report: FundsReport): Promise<{ filename: string; content: Buffer }> {
+  const workbook = new ExcelJS.Workbook();
+  workbook.created = new Date(report.generatedAt);
+  const money = ['已拨付(元)', '已到账(元)', '待银行回盘(元)', '支付失败(元)'];
+  const yuan = (line: MoneyLine) => [line.released, line.paid, line.pending, line.failed].map((fen) => fen / 100);
+  const sheet = (name: string, title: string, header: string[]) => {
+    const ws = workbook.addWorksheet(name);
+    ws.addRow([title, `生成时间 ${report.generatedAt}`]);
+    ws.addRow(header).font = { bold: true };
+    ws.getColumn(1).width = 18;
+    for (let c = 2; c <= header.length; c++) ws.getColumn(c).numFmt = '#,##0.00';
+    return ws;
+  };
+  const bySource = sheet('资金来源', `${report.county} 资金报表（按来源）`, ['资金来源', '计划(元)', ...money]);
+  for (const line of report.bySource) bySource.addRow([line.label.zh, line.planned / 100, ...yuan(line)]);
+  bySource.addRow(['合计', report.total.planned / 100, ...yuan(report.total)]).font = { bold: true };
+  const byTownship = sheet('乡镇', `${report.county} 资金报表（按乡镇）`, ['乡镇', '户数', '计划(元)', ...money]);
+  byTownship.getColumn(2).numFmt = '0';
+  for (const line of report.byTownship) {
+    byTownship.addRow([line.name, line.households, line.planned / 100, ...yuan(line)]);
+  }
+  byTownship.addRow(['合计', report.households, report.total.planned / 100, ...yuan(report.total)]).font = {
+    bold: true,
+  };
+  const byInstallment = sheet('分期', `${report.county} 资金报表（按拨付期次）`, ['期次', ...money]);
+  for (const line of report.byInstallment) {
+    if (line) byInstallment.addRow([`第${line.installment + 1}期 ${line.label}`, ...yuan(line)]);
+  }
+  if (report.mismatches.length > 0) {
+    const issues = workbook.addWorksheet('对账差异');
+    issues.addRow(['类型', '农户编号', '期次', '资金来源', '支付参考号']).font = { bold: true };
+    for (const m of report.mismatches) {
+      issues.addRow([m.kind, m.householdId ?? '', m.installment ?? '', m.source ?? '', m.reference ?? '']);
+    }
+  }
+  return { filename: `funds-${report.county}.xlsx`, content: Buffer.from(await workbook.xlsx.writeBuffer()) };
+}
+
+/** `GET /reports/funds?county=&format=`: the report as JSON or Excel, or the disclosure as CSV. */
 export async function fundsReportFor(
   actor: Actor,
   rawQuery: unknown,
   now = new Date(),
-): Promise<{ kind: 'json'; report: FundsReport } | { kind: 'csv'; file: BatchFile }> {
+): Promise<
+  | { kind: 'json'; report: FundsReport }
+  | { kind: 'csv'; file: BatchFile }
+  | { kind: 'xlsx'; workbook: { filename: string; content: Buffer } }
+> {
   const { county, format } = parseOrThrow(FundsReportQuery, rawQuery);
   if (format === 'csv') return { kind: 'csv', file: await fundsDisclosure(actor, county) };
-  return { kind: 'json', report: await fundsReport(actor, county, now) };
+  const report = await fundsReport(actor, county, now);
+  if (format === 'xlsx') return { kind: 'xlsx', workbook: await fundsWorkbook(report) };
+  return { kind: 'json', report };
 }

@@ -131,6 +131,7 @@ export async function performAction<A extends Action>(
   await commitHouseholdChange({
     record: { household: updated, lastHash: event.hash },
     expectedVersion: household.version,
+    previous: household,
     event,
     decision: decision ? { step: step.phase, decision, decidedAt: at, decidedBy: actor.username } : undefined,
     extra,

@@ -5,7 +5,7 @@
 import { ForbiddenError, NotFoundError, parseOrThrow, ValidationError } from '../../domain/errors';
 import { type Actor, ProgramConfig } from '../../domain/model';
 import { canRead } from '../../domain/rules/access';
-import { getProgram, putProgram } from '../commons/repository';
+import { getProgram, putProgram, rebuildProgressCounters } from '../commons/repository';
 import { townshipInCounty } from './read-households';
 
 function notFound(programId: string): NotFoundError {
@@ -49,4 +49,31 @@ export async function writeProgram(actor: Actor, programId: string, body: unknow
   }
   await putProgram(config, actor.username, now.toISOString());
   return config;
+}
+
+export interface RebuildAnswer {
+  programId: string;
+  /** Households counted per township. */
+  townships: { township: string; registered: number }[];
+}
+
+/**
+ * `POST /programs/{programId}/progress-counters/rebuild`: an admin of the county recounts the
+ * program's progress counters from its households (one GSI3 query per township), e.g. for data
+ * stored before the counters existed. Run it while nobody acts on the program's households.
+ */
+export async function rebuildProgressCountersOf(actor: Actor, programId: string): Promise<RebuildAnswer> {
+  const program = await getProgram(programId);
+  if (!program) throw notFound(programId);
+  if (!actor.roles.includes('admin') || actor.county !== program.county.code) {
+    throw new ForbiddenError({ zh: '仅本县管理员可重建统计', en: 'Only an admin of the county rebuilds the counters' });
+  }
+  const rebuilt = await rebuildProgressCounters(
+    program.programId,
+    program.townships.map((t) => t.code),
+  );
+  return {
+    programId: program.programId,
+    townships: [...rebuilt].map(([township, cells]) => ({ township, registered: cells.n ?? 0 })),
+  };
 }

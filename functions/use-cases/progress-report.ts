@@ -1,29 +1,41 @@
 /**
- * The progress report of a program (进度报表), for county staff of its county:
- * 1. check the caller is a county-level user of the county and the program belongs to it;
- * 2. per township of the program, count the households in each phase (one COUNT query each);
- * 3. derive what the county follows: approved against the township's quota, under construction,
- *    archived, rejected; with a county total row;
+ * The progress report of a program (进度报表, seed 004's first paragraph), for county staff,
+ * leaders and auditors of its county:
+ * 1. check the caller reads the county's reports; take the asked program, or the county's latest;
+ * 2. read the program's running counters (one Query, whatever the number of households) and,
+ *    per human step, the overdue tasks of the county queue (only overdue tasks are read);
+ * 3. per township: quota, households by phase, mode and site, floor area, status counts (domain
+ *    rules), overdue steps by owning role, the county's spot checks; a county total row and the
+ *    county's spot-check coverage against the program's required ratio;
  * 4. answer JSON, or the same table as an Excel workbook.
  */
 import ExcelJS from 'exceljs';
 import { z } from 'zod';
-import { ForbiddenError, NotFoundError, parseOrThrow } from '../../domain/errors';
-import { type Actor, CountyCode, PHASES, type Phase } from '../../domain/model';
-import { isCountyLevel } from '../../domain/rules/access';
-import { countHouseholdsInPhase } from '../commons/household-counts';
-import { getProgram } from '../commons/repository';
-import { OUTSIDE_COUNTY } from './read-households';
+import { NotFoundError, parseOrThrow } from '../../domain/errors';
+import { type Actor, CountyCode, PHASES, type Phase, type ProgramConfig, type Role } from '../../domain/model';
+import { canReadCountyReports } from '../../domain/rules/access';
+import {
+  addCells,
+  CONSTRUCTION_PHASES,
+  inspectedMilestones,
+  type ProgressCells,
+  type ProgressFigures,
+  progressFigures,
+  type SpotCheckCoverage,
+  spotCheckCoverage,
+} from '../../domain/rules/progress';
+import { ACCEPTANCE_MILESTONE, RENOVATION } from '../../workflows/renovation';
+import { getProgram, getProgressCounters, latestProgramOfCounty, overdueTaskTownships } from '../commons/repository';
 
 export const ProgressQuery = z.strictObject({
   county: CountyCode,
-  program: z.string().regex(/^[a-z0-9-]{3,40}$/),
+  /** Absent: the county's most recent program. */
+  program: z
+    .string()
+    .regex(/^[a-z0-9-]{3,40}$/)
+    .optional(),
   format: z.enum(['json', 'xlsx']).default('json'),
 });
-
-/** Phases from the public notice on: the county has approved the household and its subsidy. */
-const APPROVED_PHASES: readonly Phase[] = PHASES.slice(PHASES.indexOf('public-notice')).filter((p) => p !== 'rejected');
-const CONSTRUCTION_PHASES: readonly Phase[] = ['installment-release', 'milestone-inspection', 'final-acceptance'];
 
 export const PHASE_LABELS: Readonly<Record<Phase, string>> = {
   'safety-appraisal': '安全鉴定',
@@ -41,18 +53,27 @@ export const PHASE_LABELS: Readonly<Record<Phase, string>> = {
   rejected: '未通过',
 };
 
-export interface ProgressLine {
-  /** Households registered, whatever their phase. */
-  registered: number;
-  /** Approved by the county and not rejected since (public notice onwards). */
-  approved: number;
-  quota: number;
-  /** Quota minus approved; negative when the township approved more than its quota. */
-  quotaLeft: number;
+export const ROLE_LABELS: Readonly<Record<Role, string>> = {
+  'civil-affairs': '民政',
+  construction: '住建',
+  inspector: '质检验收',
+  finance: '财政',
+  auditor: '审计',
+  admin: '管理员',
+};
+
+export interface Overdue {
+  total: number;
+  /** Overdue open steps by the role that owns them. */
+  byRole: Partial<Record<Role, number>>;
+}
+
+export interface ProgressLine extends ProgressFigures {
+  /** Households in the construction phases (installment release, milestone inspection, acceptance). */
   underConstruction: number;
   archived: number;
   rejected: number;
-  byPhase: Record<Phase, number>;
+  overdue: Overdue;
 }
 
 export interface ProgressRow extends ProgressLine {
@@ -65,80 +86,106 @@ export interface ProgressReport {
   programId: string;
   programName: string;
   generatedAt: string;
+  /** Milestones of the program's plan that `status.underConstructionByMilestone` names, with labels. */
+  milestones: { milestone: string; label: string }[];
   townships: ProgressRow[];
   total: ProgressLine;
+  /** The county's home visits (入户抽查) of township-reviewed files against the program's ratio. */
+  spotCheck: SpotCheckCoverage;
 }
 
-/** COUNT queries in flight at once: a county of 20 townships makes 260 small queries. */
-const COUNTS_AT_ONCE = 8;
+const HUMAN_STEPS = RENOVATION.steps.flatMap((step) => (step.kind === 'human' ? [step] : []));
 
-async function inBatches<T, R>(items: readonly T[], size: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = [];
-  for (let i = 0; i < items.length; i += size) results.push(...(await Promise.all(items.slice(i, i + size).map(work))));
-  return results;
-}
-
-function lineOf(byPhase: Record<Phase, number>, quota: number): ProgressLine {
-  const sum = (phases: readonly Phase[]) => phases.reduce((total, phase) => total + byPhase[phase], 0);
-  const approved = sum(APPROVED_PHASES);
+function lineOf(cells: ProgressCells, program: ProgramConfig, quota: number, overdue: Overdue): ProgressLine {
+  const figures = progressFigures(cells, program, quota);
   return {
-    registered: sum(PHASES),
-    approved,
-    quota,
-    quotaLeft: quota - approved,
-    underConstruction: sum(CONSTRUCTION_PHASES),
-    archived: byPhase.archived,
-    rejected: byPhase.rejected,
-    byPhase,
+    ...figures,
+    underConstruction: CONSTRUCTION_PHASES.reduce((sum, phase) => sum + figures.byPhase[phase], 0),
+    archived: figures.byPhase.archived,
+    rejected: figures.byPhase.rejected,
+    overdue,
   };
 }
 
-function zeroByPhase(): Record<Phase, number> {
-  return Object.fromEntries(PHASES.map((phase) => [phase, 0])) as Record<Phase, number>;
+/** Overdue open tasks per township and owning role: one Query per human step on the county queue. */
+async function overdueByTownship(county: string, now: Date): Promise<Map<string, Overdue>> {
+  const at = now.toISOString();
+  const found = await Promise.all(
+    HUMAN_STEPS.map(async (step) => ({
+      role: step.role,
+      townships: await overdueTaskTownships(county, step.phase, at),
+    })),
+  );
+  const byTownship = new Map<string, Overdue>();
+  for (const { role, townships } of found) {
+    for (const township of townships) {
+      const overdue = byTownship.get(township) ?? { total: 0, byRole: {} };
+      overdue.total += 1;
+      overdue.byRole[role] = (overdue.byRole[role] ?? 0) + 1;
+      byTownship.set(township, overdue);
+    }
+  }
+  return byTownship;
 }
 
-function assertCountyStaff(actor: Actor, county: string): void {
-  if (actor.roles.length === 0 || actor.county !== county || !isCountyLevel(actor)) {
-    throw new ForbiddenError(OUTSIDE_COUNTY);
+function sumOverdue(lines: readonly Overdue[]): Overdue {
+  const total: Overdue = { total: 0, byRole: {} };
+  for (const line of lines) {
+    total.total += line.total;
+    for (const [role, n] of Object.entries(line.byRole) as [Role, number][]) {
+      total.byRole[role] = (total.byRole[role] ?? 0) + n;
+    }
   }
+  return total;
+}
+
+async function programFor(county: string, programId: string | undefined): Promise<ProgramConfig> {
+  const program = programId === undefined ? await latestProgramOfCounty(county) : await getProgram(programId);
+  if (!program || program.county.code !== county) {
+    throw new NotFoundError({
+      zh: `${county} 没有改造项目${programId ? ` ${programId}` : ''}`,
+      en: `County ${county} has no program${programId ? ` ${programId}` : ''}`,
+    });
+  }
+  return program;
 }
 
 export async function progressReport(
   actor: Actor,
   county: string,
-  programId: string,
+  programId: string | undefined,
   now = new Date(),
 ): Promise<ProgressReport> {
-  assertCountyStaff(actor, county);
-  const program = await getProgram(programId);
-  if (!program || program.county.code !== county) {
-    throw new NotFoundError({
-      zh: `${county} 没有改造项目 ${programId}`,
-      en: `County ${county} has no program ${programId}`,
-    });
-  }
-  const cells = program.townships.flatMap((township) => PHASES.map((phase) => ({ township: township.code, phase })));
-  const counts = await inBatches(cells, COUNTS_AT_ONCE, (c) => countHouseholdsInPhase(c.township, c.phase));
-  const byTownship = new Map<string, Record<Phase, number>>();
-  cells.forEach((c, index) => {
-    const phases = byTownship.get(c.township) ?? zeroByPhase();
-    phases[c.phase] = counts[index] ?? 0;
-    byTownship.set(c.township, phases);
-  });
+  const access = canReadCountyReports(actor, county);
+  if (!access.ok) throw access.error;
+  const program = await programFor(county, programId);
+  const [counters, overdue] = await Promise.all([
+    getProgressCounters(program.programId),
+    overdueByTownship(county, now),
+  ]);
+  const none: Overdue = { total: 0, byRole: {} };
   const townships = program.townships.map((t) => ({
     township: t.code,
     name: t.name,
-    ...lineOf(byTownship.get(t.code) ?? zeroByPhase(), t.quota),
+    ...lineOf(counters.get(t.code) ?? {}, program, t.quota, overdue.get(t.code) ?? none),
   }));
-  const totalByPhase = zeroByPhase();
-  for (const row of townships) for (const phase of PHASES) totalByPhase[phase] += row.byPhase[phase];
+  const all: ProgressCells = {};
+  for (const t of program.townships) addCells(all, counters.get(t.code) ?? {});
+  const total = lineOf(all, program, program.quota, sumOverdue(townships.map((t) => t.overdue)));
+  const labelOf = (milestone: string) =>
+    program.installments.find((i) => i.milestone === milestone)?.label ?? milestone;
   return {
     county,
     programId: program.programId,
     programName: program.name,
     generatedAt: now.toISOString(),
+    milestones: [...inspectedMilestones(program), ACCEPTANCE_MILESTONE].map((milestone) => ({
+      milestone,
+      label: labelOf(milestone),
+    })),
     townships,
-    total: lineOf(totalByPhase, program.quota),
+    total,
+    spotCheck: spotCheckCoverage(total.spotCheck.decidedByCounty, total.spotCheck.visited, program.spotCheckRatio),
   };
 }
 
@@ -147,7 +194,12 @@ export interface Workbook {
   content: Buffer;
 }
 
-/** The report as one worksheet: a row per township and a total row, phases as columns. */
+const REPORT_ROLES: readonly Role[] = [...new Set(HUMAN_STEPS.map((step) => step.role))];
+
+/**
+ * The report as one worksheet in the seed's shape: a row per township and a total row; quota,
+ * mode, site, floor area, status counts, overdue steps by role, spot checks, then every phase.
+ */
 export async function progressWorkbook(report: ProgressReport): Promise<Workbook> {
   const workbook = new ExcelJS.Workbook();
   workbook.created = new Date(report.generatedAt);
@@ -160,9 +212,25 @@ export async function progressWorkbook(report: ProgressReport): Promise<Workbook
     '已登记',
     '已审批',
     '剩余任务数',
-    '施工中',
+    '拆除重建',
+    '修缮加固',
+    '集中建房点',
+    '集中建房户数',
+    '分散建房户数',
+    '建筑面积(㎡)',
+    '审核审批中',
+    '公示及异议',
+    '未开工',
+    '在建',
+    ...report.milestones.map((m) => `在建·待${m.label}`),
+    '主体完工',
+    '竣工入住',
     '已归档',
     '未通过',
+    '逾期步骤',
+    ...REPORT_ROLES.map((role) => `逾期·${ROLE_LABELS[role]}`),
+    '县审批户数',
+    '县入户抽查户数',
     ...PHASES.map((phase) => PHASE_LABELS[phase]),
   ];
   sheet.addRow(header).font = { bold: true };
@@ -173,15 +241,42 @@ export async function progressWorkbook(report: ProgressReport): Promise<Workbook
     line.registered,
     line.approved,
     line.quotaLeft,
-    line.underConstruction,
-    line.archived,
-    line.rejected,
+    line.byMode.rebuild,
+    line.byMode.repair,
+    line.bySite.centralizedPoints,
+    line.bySite.centralized,
+    line.bySite.dispersed,
+    line.floorAreaM2,
+    line.status.inReview,
+    line.status.inNotice,
+    line.status.notStarted,
+    line.status.underConstruction,
+    ...report.milestones.map((m) => line.status.underConstructionByMilestone[m.milestone] ?? 0),
+    line.status.mainStructureFinished,
+    line.status.completed,
+    line.status.archived,
+    line.status.rejected,
+    line.overdue.total,
+    ...REPORT_ROLES.map((role) => line.overdue.byRole[role] ?? 0),
+    line.spotCheck.decidedByCounty,
+    line.spotCheck.visited,
     ...PHASES.map((phase) => line.byPhase[phase]),
   ];
   for (const row of report.townships) sheet.addRow(cellsOf(row.name, row.township, row));
   sheet.addRow(cellsOf('合计', report.county, report.total)).font = { bold: true };
+  const coverage = report.spotCheck;
+  sheet.addRow([]);
+  const spot = sheet.addRow([
+    '县级入户抽查',
+    `${coverage.visited} / ${coverage.decided}`,
+    coverage.coverage === null ? '—' : `${(coverage.coverage * 100).toFixed(1)}%`,
+    `要求不低于 ${(coverage.requiredRatio * 100).toFixed(0)}%`,
+    coverage.met ? '达标' : `不达标，尚需抽查 ${coverage.shortfall} 户`,
+  ]);
+  if (!coverage.met) spot.font = { bold: true, color: { argb: 'FFC00000' } };
   sheet.getColumn(1).width = 14;
   sheet.getColumn(2).width = 12;
+  sheet.views = [{ state: 'frozen', xSplit: 2, ySplit: 2 }];
   const content = Buffer.from(await workbook.xlsx.writeBuffer());
   return { filename: `progress-${report.programId}.xlsx`, content };
 }

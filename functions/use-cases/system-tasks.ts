@@ -60,6 +60,7 @@ async function moveBySystem(
   await commitHouseholdChange({
     record: { household: updated, lastHash: event.hash },
     expectedVersion: household.version,
+    previous: household,
     event,
   });
   return next;

@@ -87,6 +87,7 @@ export const API_FUNCTIONS: readonly ApiFunctionSpec[] = [
     routes: [
       { method: HttpMethod.PUT, path: '/programs/{programId}' },
       { method: HttpMethod.GET, path: '/programs/{programId}' },
+      { method: HttpMethod.POST, path: '/programs/{programId}/progress-counters/rebuild' },
     ],
   },
   {
@@ -153,11 +154,14 @@ export const API_FUNCTIONS: readonly ApiFunctionSpec[] = [
   {
     id: 'ReportsFn',
     entry: 'api/reports',
-    description: 'Progress report: households per township and phase against the quota (JSON or Excel)',
+    description: 'Progress report from running counters and the masked household list (JSON or Excel)',
     table: 'RO',
     bucket: 'NONE',
     workflow: [],
-    routes: [{ method: HttpMethod.GET, path: '/reports/progress' }],
+    routes: [
+      { method: HttpMethod.GET, path: '/reports/progress' },
+      { method: HttpMethod.GET, path: '/reports/households' },
+    ],
   },
   {
     id: 'NoticesFn',

@@ -268,7 +268,7 @@ describe('the functions', () => {
     // Presigned uploads are signed with the photo function's role; evidence is never deleted.
     expect(policyOf('PhotosFn')).toContain('s3:PutObject');
     expect(policyOf('PhotosFn')).not.toContain('s3:DeleteObject');
-    // The progress report only counts.
+    // The reports only read (the counters are kept by the writers' transactions).
     expect(policyOf('ReportsFn')).toContain('dynamodb:Query');
     expect(policyOf('ReportsFn')).not.toContain('dynamodb:PutItem');
   });
@@ -281,6 +281,7 @@ const EXPECTED_ROUTES: Record<string, ['NONE' | 'JWT', string]> = {
   'GET /me': ['JWT', 'MeFn'],
   'PUT /programs/{programId}': ['JWT', 'ProgramsFn'],
   'GET /programs/{programId}': ['JWT', 'ProgramsFn'],
+  'POST /programs/{programId}/progress-counters/rebuild': ['JWT', 'ProgramsFn'],
   'POST /households': ['JWT', 'HouseholdsFn'],
   'GET /households': ['JWT', 'HouseholdsFn'],
   'GET /households/{id}': ['JWT', 'HouseholdsFn'],
@@ -296,6 +297,7 @@ const EXPECTED_ROUTES: Record<string, ['NONE' | 'JWT', string]> = {
   'POST /households/{id}/photos/{photoId}/confirm': ['JWT', 'PhotosFn'],
   'GET /reports/progress': ['JWT', 'ReportsFn'],
   'GET /notices': ['JWT', 'NoticesFn'],
+  'GET /reports/households': ['JWT', 'ReportsFn'],
 };
 
 function routes() {

@@ -57,6 +57,8 @@ export const countyApprove: ActionRule<'county-approve'> = ({ body, file, progra
     return {
       outcome: body.decision,
       rejectionReason: body.reason,
+      // On the household too, so the progress report counts the county's coverage without reading events.
+      changes: { spotCheck },
       details: { decision: body.decision, reason: body.reason, spotCheck, findings: body.spotCheck.findings },
     };
   }
@@ -64,7 +66,14 @@ export const countyApprove: ActionRule<'county-approve'> = ({ body, file, progra
   const noticeEndsAt = new Date(Date.parse(now) + program.noticeDays * DAY_MS).toISOString();
   return {
     outcome: 'approve',
-    changes: { mode: approved.mode, approvedSubsidy: approved.approvedSubsidy, noticeStartsAt: now, noticeEndsAt },
+    changes: {
+      mode: approved.mode,
+      approvedSubsidy: approved.approvedSubsidy,
+      noticeStartsAt: now,
+      noticeEndsAt,
+      spotCheck,
+      ...(approved.mode === 'rebuild' && body.plannedAreaM2 !== undefined ? { plannedAreaM2: body.plannedAreaM2 } : {}),
+    },
     details: {
       decision: 'approve',
       mode: approved.mode,

@@ -9,7 +9,14 @@ import { apiEvent, context, reply } from './support/api';
 import { HOUSEHOLD_ID, household, householdItem, openTaskItem } from './support/fixtures';
 import { ddbMock, givenFile, namedError, resetMocks, sfnMock, transactionCanceled } from './support/mocks';
 
-type TransactItem = { Put?: { Item: Record<string, unknown>; ConditionExpression?: string } };
+type TransactItem = {
+  Put?: { Item: Record<string, unknown>; ConditionExpression?: string };
+  Update?: {
+    Key: Record<string, unknown>;
+    UpdateExpression?: string;
+    ExpressionAttributeNames?: Record<string, string>;
+  };
+};
 
 function register(body: unknown, user = 'zhang.minzheng') {
   return handler(apiEvent({ method: 'POST', path: '/households', body, user }), context).then((r) => reply(r));
@@ -37,7 +44,19 @@ describe('POST /households', () => {
     expect(result.body).toMatchObject({ phase: 'safety-appraisal', version: 1 });
     const id = String(result.body.householdId);
     const items = (ddbMock.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems ?? []) as TransactItem[];
-    expect(items.map((item) => item.Put?.Item.SK)).toEqual(['HH', 'IDN', 'EV#000001', 'TASK']);
+    expect(items.map((item) => item.Put?.Item.SK ?? item.Update?.Key?.SK)).toEqual([
+      'HH',
+      'IDN',
+      'EV#000001',
+      'TASK',
+      expect.stringMatching(/^T#522327\d{3}#\d$/),
+    ]);
+    // The township's progress counters grow in the same transaction.
+    expect(items[4]?.Update?.Key?.PK).toBe(`STATS#${demoApplication(1).programId}`);
+    expect(items[4]?.Update?.UpdateExpression).toMatch(/ ADD /);
+    expect(Object.values(items[4]?.Update?.ExpressionAttributeNames ?? {})).toEqual(
+      expect.arrayContaining(['n', 'p.safety-appraisal']),
+    );
     expect(items[0]?.Put?.ConditionExpression).toBe('attribute_not_exists(PK)');
     expect(items[1]?.Put?.Item).toMatchObject({
       PK: `IDN#${hashIdNumber(demoApplication(1).head.idNumber)}`,

@@ -3,9 +3,12 @@ import { GetCommand, QueryCommand, type QueryCommandInput, ScanCommand } from '@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import ExcelJS from 'exceljs';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { demoProgram } from '../../../domain/demo';
-import { PHASES } from '../../../domain/model';
+import { demoApplication, demoProgram } from '../../../domain/demo';
+import type { Household } from '../../../domain/model';
+import { newHousehold } from '../../../domain/rules/household';
+import { addCells, type ProgressCells, progressCells } from '../../../domain/rules/progress';
 import { handler } from '../../../functions/api/reports';
+import type { HouseholdExportPage } from '../../../functions/use-cases/household-export';
 import type { ProgressReport } from '../../../functions/use-cases/progress-report';
 import { apiEvent, context, reply } from './support/api';
 import { programItem } from './support/fixtures';
@@ -15,93 +18,145 @@ const COUNTY = demoProgram.county.code;
 const ZHELOU = '522327100';
 const QIAOMA = '522327102';
 
-/** Households per `T#{township}#P#{phase}` partition; every other partition is empty. */
-const STORED: Record<string, number> = {
-  [`T#${ZHELOU}#P#safety-appraisal`]: 5,
-  [`T#${ZHELOU}#P#county-approval`]: 2,
-  [`T#${ZHELOU}#P#public-notice`]: 1,
-  [`T#${ZHELOU}#P#milestone-inspection`]: 7,
-  [`T#${ZHELOU}#P#archived`]: 3,
-  [`T#${ZHELOU}#P#rejected`]: 4,
-  [`T#${QIAOMA}#P#agreement`]: 160,
-};
-
-function partitionOf(input: QueryCommandInput): string {
-  return String(input.ExpressionAttributeValues?.[':pk']);
+function household(n: number, township: string, overrides: Partial<Household>): Household {
+  const application = { ...demoApplication(n), villageCode: `${township}201` };
+  return {
+    ...newHousehold(application, demoProgram, { householdId: `hh-${n}`, now: '2026-01-01T00:00:00.000Z' }),
+    ...overrides,
+  };
 }
 
-function givenCounts(pageSize = Number.POSITIVE_INFINITY) {
+/** Households of 者楼镇 (two counter shards) and 巧马镇; the report sees only their counters. */
+const ZHELOU_HOUSEHOLDS = [
+  household(1, ZHELOU, { phase: 'safety-appraisal' }),
+  household(2, ZHELOU, { phase: 'agreement', mode: 'repair', spotCheck: { visited: true } }),
+  household(3, ZHELOU, { phase: 'milestone-inspection', nextInstallment: 2, mode: 'rebuild', plannedAreaM2: 60 }),
+  household(4, ZHELOU, { phase: 'rejected', spotCheck: { visited: false } }),
+];
+const QIAOMA_HOUSEHOLDS = [
+  household(5, QIAOMA, { phase: 'archived', nextInstallment: 4, mode: 'rebuild', plannedAreaM2: 50 }),
+  household(10, QIAOMA, { phase: 'county-approval', spotCheck: { visited: false } }),
+];
+
+function cellsOf(households: readonly Household[]): ProgressCells {
+  const cells: ProgressCells = {};
+  for (const h of households) addCells(cells, progressCells(h));
+  return cells;
+}
+
+function statsItem(township: string, shard: number, cells: ProgressCells) {
+  return { PK: `STATS#${demoProgram.programId}`, SK: `T#${township}#${shard}`, township, ...cells };
+}
+
+/** Overdue open tasks per county queue `QC#{county}#{step}`: their townships. */
+const OVERDUE: Record<string, string[]> = {
+  [`QC#${COUNTY}#township-review`]: [ZHELOU, ZHELOU],
+  [`QC#${COUNTY}#milestone-inspection`]: [ZHELOU],
+  [`QC#${COUNTY}#installment-release`]: [QIAOMA],
+};
+
+function givenStore() {
   ddbMock.on(GetCommand, { Key: { PK: `PROGRAM#${demoProgram.programId}`, SK: 'CONFIG' } }).resolves({
     Item: programItem(),
   });
   ddbMock.on(QueryCommand).callsFake((input: QueryCommandInput) => {
-    const total = STORED[partitionOf(input)] ?? 0;
-    const from = Number(input.ExclusiveStartKey?.offset ?? 0);
-    const count = Math.min(pageSize, total - from);
-    const more = from + count < total;
-    return { Count: count, ...(more ? { LastEvaluatedKey: { offset: from + count } } : {}) };
+    const pk = String(input.ExpressionAttributeValues?.[':pk']);
+    if (pk === `STATS#${demoProgram.programId}`) {
+      return {
+        Items: [
+          statsItem(ZHELOU, 0, cellsOf(ZHELOU_HOUSEHOLDS.slice(0, 2))),
+          statsItem(ZHELOU, 3, cellsOf(ZHELOU_HOUSEHOLDS.slice(2))),
+          statsItem(QIAOMA, 1, cellsOf(QIAOMA_HOUSEHOLDS)),
+        ],
+      };
+    }
+    if (pk === `PROGRAMS#${COUNTY}`) return { Items: [programItem()] };
+    if (pk.startsWith('QC#')) return { Items: (OVERDUE[pk] ?? []).map((township) => ({ township })) };
+    if (pk === `T#${ZHELOU}`)
+      return { Items: ZHELOU_HOUSEHOLDS.map((h) => ({ PK: `HH#${h.householdId}`, SK: 'HH', ...h })) };
+    return { Items: [] };
   });
 }
 
-const progress = (
+const get = (
+  path: string,
   query: Record<string, string>,
   user: string | null = 'wang.minzheng',
   claims?: Record<string, string>,
 ) =>
   handler(
-    apiEvent({ path: '/reports/progress', query, ...(claims ? { claims } : { user }) }),
+    apiEvent({ path, query, ...(claims ? { claims } : { user }) }),
     context,
   ) as Promise<APIGatewayProxyStructuredResultV2>;
+const progress = (query: Record<string, string>, user?: string | null, claims?: Record<string, string>) =>
+  get('/reports/progress', query, user, claims);
 
 const QUERY = { county: COUNTY, program: demoProgram.programId };
 
 beforeEach(() => {
   resetMocks();
+  givenStore();
 });
 
 describe('GET /reports/progress', () => {
-  it('counts each township and phase with one COUNT query on GSI4, never a scan', async () => {
-    // Prepare
-    givenCounts();
-
-    // Act
+  it('reads the running counters in one query and only overdue tasks, never counting or scanning households', async () => {
     const answer = reply<ProgressReport>(await progress(QUERY));
 
-    // Assess
     expect(answer.status).toBe(200);
     const queries = ddbMock.commandCalls(QueryCommand).map((call) => call.args[0].input);
-    expect(queries).toHaveLength(demoProgram.townships.length * PHASES.length);
-    expect(queries.every((q) => q.IndexName === 'GSI4' && q.Select === 'COUNT')).toBe(true);
-    expect(new Set(queries.map(partitionOf)).size).toBe(queries.length);
+    expect(queries.filter((q) => q.IndexName === undefined)).toHaveLength(1);
+    expect(queries.every((q) => q.Select !== 'COUNT' && q.IndexName !== 'GSI4')).toBe(true);
+    const overdueQueries = queries.filter((q) => q.IndexName === 'GSI3');
+    expect(overdueQueries.every((q) => q.KeyConditionExpression === 'GSI3PK = :pk AND GSI3SK < :now')).toBe(true);
     expect(ddbMock.commandCalls(ScanCommand)).toHaveLength(0);
 
     const zhelou = answer.body.townships.find((t) => t.township === ZHELOU);
     expect(zhelou).toMatchObject({
       name: '者楼镇',
       quota: 180,
-      registered: 22,
-      // public notice, milestone inspection and archived: approved; rejected is not.
-      approved: 11,
-      quotaLeft: 169,
-      underConstruction: 7,
-      archived: 3,
-      rejected: 4,
+      registered: 4,
+      approved: 2,
+      quotaLeft: 178,
+      byMode: { rebuild: 1, repair: 1 },
+      bySite: { centralized: 0, centralizedPoints: 0, dispersed: 2 },
+      floorAreaM2: demoApplication(2).house.areaM2 + 60,
+      status: {
+        inReview: 1,
+        notStarted: 1,
+        underConstruction: 1,
+        underConstructionByMilestone: { foundation: 0, 'main-structure': 1, acceptance: 0 },
+        rejected: 1,
+      },
+      overdue: { total: 3, byRole: { construction: 2, inspector: 1 } },
+      spotCheck: { decidedByCounty: 2, visited: 1 },
     });
-    expect(zhelou?.byPhase['safety-appraisal']).toBe(5);
-    expect(answer.body.townships.map((t) => t.township)).toEqual(demoProgram.townships.map((t) => t.code));
-    expect(answer.body.total).toMatchObject({ quota: 600, registered: 182, approved: 171, quotaLeft: 429 });
-    expect(answer.body.townships.find((t) => t.township === QIAOMA)?.quotaLeft).toBe(-10);
+    expect(answer.body.townships.find((t) => t.township === QIAOMA)).toMatchObject({
+      registered: 2,
+      // demoApplication(5) is centralized: one point in its village.
+      bySite: { centralized: 1, centralizedPoints: 1 },
+      status: { archived: 1, inReview: 1 },
+      overdue: { total: 1, byRole: { finance: 1 } },
+    });
+    expect(answer.body.total).toMatchObject({ quota: 600, registered: 6, approved: 3, overdue: { total: 4 } });
+    // Three files decided by the county, one visited: below the seed's 50%, one visit short.
+    expect(answer.body.spotCheck).toMatchObject({
+      decided: 3,
+      visited: 1,
+      requiredVisits: 2,
+      shortfall: 1,
+      met: false,
+    });
   });
 
-  it('follows a count across pages', async () => {
-    givenCounts(2);
-    const answer = reply<ProgressReport>(await progress(QUERY));
-    expect(answer.body.townships.find((t) => t.township === QIAOMA)?.byPhase.agreement).toBe(160);
-    expect(answer.body.total.registered).toBe(182);
+  it("takes the county's latest program when none is named", async () => {
+    const answer = reply<ProgressReport>(await progress({ county: COUNTY }));
+    expect(answer.status).toBe(200);
+    expect(answer.body.programId).toBe(demoProgram.programId);
+    const lookup = ddbMock.commandCalls(QueryCommand).find((c) => c.args[0].input.IndexName === 'GSI1');
+    expect(lookup?.args[0].input).toMatchObject({ ScanIndexForward: false, Limit: 1 });
   });
 
-  it('answers the same table as an Excel workbook', async () => {
-    givenCounts();
+  it('answers the same table as an Excel workbook with the spot-check shortfall', async () => {
     const response = await progress({ ...QUERY, format: 'xlsx' });
     expect(response.statusCode).toBe(200);
     expect(response.isBase64Encoded).toBe(true);
@@ -109,21 +164,25 @@ describe('GET /reports/progress', () => {
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load(Buffer.from(String(response.body), 'base64') as unknown as ArrayBuffer);
     const sheet = workbook.getWorksheet('进度');
-    const header = sheet?.getRow(2).values;
+    const header = (sheet?.getRow(2).values ?? []) as unknown[];
     const rowOf = (name: string) => {
       for (let r = 3; r <= (sheet?.rowCount ?? 0); r++) {
         if (sheet?.getRow(r).getCell(1).value === name) return sheet.getRow(r);
       }
       return undefined;
     };
-    expect(Array.isArray(header) && header.includes('剩余任务数')).toBe(true);
+    const column = (title: string) => header.indexOf(title);
     const zhelou = rowOf('者楼镇');
-    expect([3, 4, 5, 6].map((c) => zhelou?.getCell(c).value)).toEqual([180, 22, 11, 169]);
-    expect(rowOf('合计')?.getCell(4).value).toBe(182);
+    expect([3, 4, 5, 6].map((c) => zhelou?.getCell(c).value)).toEqual([180, 4, 2, 178]);
+    expect(zhelou?.getCell(column('拆除重建')).value).toBe(1);
+    expect(zhelou?.getCell(column('在建·待主体验收')).value).toBe(1);
+    expect(zhelou?.getCell(column('逾期·住建')).value).toBe(2);
+    expect(rowOf('合计')?.getCell(4).value).toBe(6);
+    expect(rowOf('县级入户抽查')?.getCell(5).value).toBe('不达标，尚需抽查 1 户');
   });
 
-  it('is refused to township staff and to other counties, and names a foreign program not found', async () => {
-    givenCounts();
+  it('is read by county staff and auditors, refused to township staff and other counties', async () => {
+    expect((await progress(QUERY, 'liu.shenji')).statusCode).toBe(200);
     expect((await progress(QUERY, 'zhang.minzheng')).statusCode).toBe(403);
     const otherCounty = {
       sub: 'sub-x',
@@ -133,8 +192,49 @@ describe('GET /reports/progress', () => {
     };
     expect((await progress(QUERY, null, otherCounty)).statusCode).toBe(403);
     expect((await progress({ ...QUERY, county: '522328' }, null, otherCounty)).statusCode).toBe(404);
-    expect((await progress({ county: COUNTY })).statusCode).toBe(400);
+    expect((await progress({ program: demoProgram.programId })).statusCode).toBe(400);
     expect((await progress(QUERY, null)).statusCode).toBe(401);
-    expect(ddbMock.commandCalls(QueryCommand)).toHaveLength(0);
+  });
+});
+
+describe('GET /reports/households', () => {
+  it('lists a township with ID numbers and bank accounts masked', async () => {
+    const answer = reply<HouseholdExportPage>(await get('/reports/households', { county: COUNTY, township: ZHELOU }));
+    expect(answer.status).toBe(200);
+    expect(answer.body.items).toHaveLength(4);
+    const first = answer.body.items.find((row) => row.householdId === 'hh-1');
+    const id = demoApplication(1).head.idNumber;
+    expect(first?.idNumber).toBe(`${id.slice(0, 6)}********${id.slice(-4)}`);
+    expect(first?.bankAccount).toBe(`****${demoApplication(1).bankAccount?.slice(-4)}`);
+    expect(JSON.stringify(answer.body)).not.toContain(id);
+    expect(JSON.stringify(answer.body)).not.toContain(demoApplication(1).head.phone);
+    expect(answer.body.items.find((row) => row.householdId === 'hh-3')?.status).toBe('under-construction');
+  });
+
+  it('exports every row to Excel, masked', async () => {
+    const response = await get('/reports/households', { county: COUNTY, township: ZHELOU, format: 'xlsx' });
+    expect(response.statusCode).toBe(200);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(Buffer.from(String(response.body), 'base64') as unknown as ArrayBuffer);
+    const sheet = workbook.getWorksheet('农户名单');
+    expect(sheet?.rowCount).toBe(5);
+    const text = JSON.stringify(sheet?.getSheetValues());
+    expect(text).toContain('身份证号');
+    for (const h of ZHELOU_HOUSEHOLDS) {
+      expect(text).not.toContain(h.head.idNumber);
+      if (h.bankAccount) expect(text).not.toContain(h.bankAccount);
+    }
+  });
+
+  it('lets township staff export their own township only', async () => {
+    expect((await get('/reports/households', { county: COUNTY, township: ZHELOU }, 'zhang.minzheng')).statusCode).toBe(
+      200,
+    );
+    expect((await get('/reports/households', { county: COUNTY, township: QIAOMA }, 'zhang.minzheng')).statusCode).toBe(
+      403,
+    );
+    expect((await get('/reports/households', { county: COUNTY }, 'zhang.minzheng')).statusCode).toBe(403);
+    expect((await get('/reports/households', { county: COUNTY, township: '522328100' })).statusCode).toBe(403);
+    expect((await get('/reports/households', { county: COUNTY, format: 'pdf' })).statusCode).toBe(400);
   });
 });

@@ -9,6 +9,7 @@ describe('loadConfig', () => {
       dataDir: path.resolve('/repo', '.anju'),
       fastWaits: false,
       log: 'info',
+      demoHouseholds: 0,
     });
   });
 
@@ -20,7 +21,16 @@ describe('loadConfig', () => {
       dataDir: '/tmp/x',
       fastWaits: true,
       log: 'quiet',
+      demoHouseholds: 0,
     });
+  });
+
+  it('loads the demo county with ANJU_DEMO=1, all 600 households unless ANJU_DEMO_HOUSEHOLDS says fewer', () => {
+    expect(loadConfig({ ANJU_DEMO: '1' }, '/repo').demoHouseholds).toBe(600);
+    expect(loadConfig({ ANJU_DEMO: '1', ANJU_DEMO_HOUSEHOLDS: '40' }, '/repo').demoHouseholds).toBe(40);
+    expect(loadConfig({ ANJU_DEMO_HOUSEHOLDS: '40' }, '/repo').demoHouseholds).toBe(0);
+    expect(() => loadConfig({ ANJU_DEMO: '1', ANJU_DEMO_HOUSEHOLDS: '601' })).toThrow(/from 1 to 600/);
+    expect(() => loadConfig({ ANJU_DEMO: 'yes' })).toThrow(/ANJU_DEMO must be 1 or 0/);
   });
 
   it('names the bad variable in one sentence', () => {
