@@ -409,6 +409,8 @@ export async function confirmPhoto(
       await commitHouseholdChange({
         record: { household: { ...household, version, updatedAt: at }, lastHash: event.hash },
         expectedVersion: household.version,
+        // The household as read: the progress counters need no second read (a confirmation moves none).
+        previous: household,
         event,
         extra: [confirmedPhotoPut(confirmed)],
       });
