@@ -21,6 +21,8 @@ export type SoakOptions = {
   /** Demo application numbers start here, so two soaks never register the same ID numbers. */
   readonly firstIndex?: number;
   readonly log?: (line: string) => void;
+  /** Called once the stack is up with a clean-up that stops it and removes its data, so a failed or timed-out run leaves nothing behind. */
+  readonly onCleanup?: (cleanup: () => Promise<void>) => void;
 };
 
 export type SoakResult = {
@@ -32,8 +34,6 @@ export type SoakResult = {
   readonly households: { readonly index: number; readonly file: HouseholdFileView }[];
   readonly openTasks: readonly string[];
   readonly fundsReport: { total: { planned: number; released: number } };
-  readonly stack: RunningStack;
-  cleanup(): Promise<void>;
 };
 
 /** mulberry32: a small seeded generator, so a failing run can be repeated with its printed seed. */
@@ -57,19 +57,29 @@ export async function runCrashSoak(options: SoakOptions): Promise<SoakResult> {
   const random = seededRandom(options.seed);
   const firstIndex = options.firstIndex ?? 5000;
   const started = performance.now();
+  const elapsed = () => `${((performance.now() - started) / 1000).toFixed(0)} s`;
   const dataDir = makeDataDir();
-  let stack = await startStack({ dataDir, fastWaits: true });
+  let stack: RunningStack | undefined;
+  let stopped = false;
+  options.onCleanup?.(async () => {
+    stopped = true;
+    await stack?.stop();
+    removeDataDir(dataDir);
+  });
+  stack = await startStack({ dataDir, fastWaits: true });
   // While the stack is down, requests go to a port nothing listens on (the old one could be reused).
   let url = stack.url;
   let acting = 0;
+  const inProgress = new Map<number, string>();
   const driver = householdDriver({
     url: () => url,
     resilient: true,
-    retryForMs: 300_000,
+    retryForMs: 600_000,
     hooks: {
       onActingRequest: () => {
         acting += 1;
       },
+      onRegistered: (index, id) => inProgress.set(index, id),
     },
   });
   const staff = new DemoStaff(() => url);
@@ -96,26 +106,42 @@ export async function runCrashSoak(options: SoakOptions): Promise<SoakResult> {
       while (acting < threshold && !finished) await new Promise((resolve) => setTimeout(resolve, 100));
       if (finished) return;
       await new Promise((resolve) => setTimeout(resolve, jitterMs[k]));
+      if (stopped) return;
       url = DOWN;
-      await stack.kill('SIGKILL');
+      await stack?.kill('SIGKILL');
       kills += 1;
       const restarting = performance.now();
       stack = await startStack({ dataDir, fastWaits: true });
       url = stack.url;
       log(
-        `soak: kill ${kills}/${options.kills} after ${acting} acting requests; back in ${((performance.now() - restarting) / 1000).toFixed(1)} s`,
+        `soak ${elapsed()}: kill ${kills}/${options.kills} after ${acting} acting requests; back in ${((performance.now() - restarting) / 1000).toFixed(1)} s`,
       );
     }
   })();
+  // Progress, and where the unfinished households stand: a household stuck without its task shows here.
+  const watchdog = setInterval(() => {
+    void (async () => {
+      const unfinished: string[] = [];
+      for (const [index, id] of [...inProgress.entries()].slice(0, 8)) {
+        const file = await driver.read(auditor, id).catch(() => undefined);
+        unfinished.push(`${index}:${file ? `${file.phase}/${file.task?.step ?? 'no task'}` : 'unreadable'}`);
+      }
+      log(
+        `soak ${elapsed()}: ${acting} acting requests, ${kills} kills, ${inProgress.size} in progress ${unfinished.join(' ')}`,
+      );
+    })();
+  }, 60_000);
 
   const ids = new Map<number, string>();
   try {
     await pool(indexes.length, options.concurrency ?? 16, async (i) => {
       const index = indexes[i] ?? 0;
       ids.set(index, await driver.drive(staff, index));
+      inProgress.delete(index);
     });
   } finally {
     finished = true;
+    clearInterval(watchdog);
     await chaos;
   }
 
@@ -138,7 +164,7 @@ export async function runCrashSoak(options: SoakOptions): Promise<SoakResult> {
     `/reports/funds?county=${demoProgram.county.code}`,
   );
   const seconds = (performance.now() - started) / 1000;
-  log(`soak: ${options.households} households archived in ${seconds.toFixed(0)} s with ${kills} kills`);
+  log(`soak: ${options.households} households driven to the end in ${seconds.toFixed(0)} s with ${kills} kills`);
   return {
     seed: options.seed,
     kills,
@@ -147,11 +173,6 @@ export async function runCrashSoak(options: SoakOptions): Promise<SoakResult> {
     households,
     openTasks,
     fundsReport: funds.body,
-    stack,
-    async cleanup() {
-      await stack.stop();
-      removeDataDir(dataDir);
-    },
   };
 }
 

@@ -21,6 +21,7 @@ export type DriverHooks = {
   readonly onActingRequest?: () => void;
   readonly onPoll?: () => void;
   readonly onPhoto?: () => void;
+  readonly onRegistered?: (index: number, householdId: string) => void;
 };
 
 export type DriverOptions = {
@@ -199,6 +200,7 @@ export function householdDriver(options: DriverOptions) {
   async function drive(staffOf: DemoStaff, index: number, toArchive = true): Promise<string> {
     const staff = await staffOf.for(demoApplication(index).villageCode);
     const id = await register(staff.civil, index);
+    hooks.onRegistered?.(index, id);
     for (;;) {
       const file = await read(staff.construction, id);
       if (file.phase === 'archived') return id;

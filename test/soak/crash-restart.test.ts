@@ -4,22 +4,29 @@
  * run with ANJU_SOAK_SEED=<the printed seed>.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { problemsOf, runCrashSoak, type SoakResult } from '../integration/crash-soak';
+import { problemsOf, runCrashSoak } from '../integration/crash-soak';
 
 const seed = Number(process.env.ANJU_SOAK_SEED ?? Math.floor(Math.random() * 2 ** 31));
 const households = Number(process.env.ANJU_SOAK_HOUSEHOLDS ?? 200);
 const kills = Number(process.env.ANJU_SOAK_KILLS ?? 10);
-let result: SoakResult | undefined;
+let cleanup: (() => Promise<void>) | undefined;
 
 afterAll(async () => {
-  await result?.cleanup();
+  await cleanup?.();
 });
 
 describe('crash-restart soak', () => {
   it(`archives ${households} households through ${kills} SIGKILLs as a run without crashes would (seed ${seed})`, async () => {
     console.log(`crash-restart soak seed: ${seed} (repeat with ANJU_SOAK_SEED=${seed})`);
-    const run = await runCrashSoak({ households, kills, seed, log: (line) => console.log(line) });
-    result = run;
+    const run = await runCrashSoak({
+      households,
+      kills,
+      seed,
+      log: (line) => console.log(line),
+      onCleanup: (stop) => {
+        cleanup = stop;
+      },
+    });
 
     expect(run.kills).toBe(kills);
     expect(run.reference.phase).toBe('archived');
