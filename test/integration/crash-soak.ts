@@ -90,6 +90,7 @@ export async function runCrashSoak(options: SoakOptions): Promise<SoakResult> {
   log(`soak: seed ${options.seed}, ${options.households} households, ${options.kills} kills, data ${dataDir}`);
   const auditor = await login(url, 'liu.shenji');
   const referenceId = await driver.drive(staff, firstIndex);
+  inProgress.delete(firstIndex);
   const reference = await driver.read(auditor, referenceId);
 
   // Kill points spread over the run by progress (acting requests), each with a jitter in time.
@@ -101,6 +102,7 @@ export async function runCrashSoak(options: SoakOptions): Promise<SoakResult> {
   acting = 0;
   let finished = false;
   let kills = 0;
+  const earlierOutput: string[] = [];
   const chaos = (async () => {
     for (const [k, threshold] of killAt.entries()) {
       while (acting < threshold && !finished) await new Promise((resolve) => setTimeout(resolve, 100));
@@ -109,6 +111,7 @@ export async function runCrashSoak(options: SoakOptions): Promise<SoakResult> {
       if (stopped) return;
       url = DOWN;
       await stack?.kill('SIGKILL');
+      earlierOutput.push(stack?.output() ?? '');
       kills += 1;
       const restarting = performance.now();
       stack = await startStack({ dataDir, fastWaits: true });
@@ -139,6 +142,14 @@ export async function runCrashSoak(options: SoakOptions): Promise<SoakResult> {
       ids.set(index, await driver.drive(staff, index));
       inProgress.delete(index);
     });
+  } catch (error) {
+    // What the stacks logged about failures, for the report (the functions log JSON lines).
+    const lines = [...earlierOutput, stack?.output() ?? '']
+      .join('\n')
+      .split('\n')
+      .filter((line) => /"level":"(ERROR|WARN)"|Error|error/.test(line));
+    log(`soak ${elapsed()}: failed; the stacks' error lines:\n${lines.slice(-40).join('\n')}`);
+    throw error;
   } finally {
     finished = true;
     clearInterval(watchdog);
