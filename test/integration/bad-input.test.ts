@@ -2,9 +2,14 @@
  * Hostile input against every route of the API construct on the local stack (not mocks): mutated,
  * garbage, oversized and wrong-typed bodies, odd content types, hostile path parameters, query
  * strings and headers, forged and tampered tokens. Whatever arrives: no 5xx, no stack trace, and the
- * household, its audit trail, its task and the money are exactly as before.
+ * household, its audit trail, its task and the money are exactly as before. A made-up or replayed
+ * Step Functions task token is refused by the local service, and the workflow follows only the
+ * decision stored through the API.
  */
 import { randomBytes } from 'node:crypto';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -33,13 +38,13 @@ let stack: RunningStack;
 let users: ActingUsers;
 let tokens: Record<string, string> = {};
 let householdId = '';
-let snapshotBefore = '';
+let snapshotBefore: unknown;
 
 type Concrete = { method: string; template: string; path: string; token: string; validBody?: unknown };
 let routes: Concrete[] = [];
 
 /** What must not change: the household, its audit chain and task, confirmed photos, payments and the county's money. */
-async function snapshot(): Promise<string> {
+async function snapshot(): Promise<unknown> {
   const file = await householdFile(stack.url, tokens.auditor ?? '', householdId);
   const funds = await api(stack.url, tokens.auditor).get(`/reports/funds?county=${COUNTY}`);
   const list = await api(stack.url, tokens.auditor).get(`/households?county=${COUNTY}`);
@@ -48,17 +53,9 @@ async function snapshot(): Promise<string> {
   );
   const { timeline, household, version, phase, task } = file;
   const payments = (file as unknown as { payments?: unknown[] }).payments;
-  return JSON.stringify({
-    timeline,
-    household,
-    version,
-    phase,
-    task,
-    photos,
-    payments,
-    funds: funds.body,
-    list: list.body,
-  });
+  // The report's own time stamp is the only thing allowed to move.
+  const { generatedAt: _generatedAt, ...money } = funds.body as Record<string, unknown>;
+  return { timeline, household, version, phase, task, photos, payments, money, list: list.body };
 }
 
 /** The owner of each route (so requests get past authorization to validation) and a body that is valid but changes nothing. */
@@ -236,14 +233,22 @@ describe('hostile input on the local stack', () => {
 
   it('answers mutated, garbage and oversized bodies on every write route without a 5xx', async () => {
     for (const route of routes.filter((r) => r.method !== 'GET')) {
+      const statuses = new Set<number>();
       await fc.assert(
         fc.asyncProperty(bodyFor(route), contentType, async (body, type) => {
           const headers: Record<string, string> = { authorization: `Bearer ${route.token}` };
           if (type) headers['content-type'] = type;
-          expectClean(await send(route, { body, headers }), `${route.method} ${route.template}`);
+          const answer = await send(route, { body, headers });
+          statuses.add(answer.status);
+          expectClean(answer, `${route.method} ${route.template}`);
         }),
         { numRuns: RUNS },
       );
+      // The owner's token gets the bodies past authorization: at least some reach validation and are refused there.
+      expect(
+        [...statuses].some((status) => status >= 400 && status !== 401 && status !== 403),
+        route.template,
+      ).toBe(true);
     }
   });
 
@@ -317,8 +322,45 @@ describe('hostile input on the local stack', () => {
   });
 
   it('leaves the household, its audit trail, its task and the money exactly as they were', async () => {
-    expect(await snapshot()).toBe(snapshotBefore);
+    expect(await snapshot()).toEqual(snapshotBefore);
     // And the step is still open to its owner: nothing above decided it.
     await waitForTask(stack.url, users.townshipConstruction.token, householdId, 'township-review');
+  });
+
+  it('refuses a made-up and a replayed task token; the workflow follows the stored decision only', async () => {
+    // The local services, reached directly as a caller outside the API would.
+    const local = {
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'anjulocal', secretAccessKey: 'anjulocalsecret' },
+    };
+    const sfn = new SFNClient({ ...local, endpoint: stack.endpoints.sfn });
+    const ddb = DynamoDBDocumentClient.from(new DynamoDBClient({ ...local, endpoint: stack.endpoints.dynamodb }));
+    const task = await ddb.send(new GetCommand({ TableName: 'Table', Key: { PK: `HH#${householdId}`, SK: 'TASK' } }));
+    const used = String(task.Item?.taskToken ?? '');
+    expect(used).not.toBe('');
+    const rejectDecision = JSON.stringify({ outcome: 'reject', next: 'rejected' });
+
+    const madeUp = randomBytes(48).toString('base64url');
+    await expect(sfn.send(new SendTaskSuccessCommand({ taskToken: madeUp, output: rejectDecision }))).rejects.toThrow(
+      /Task Does Not Exist|Invalid Token/i,
+    );
+    expect(await snapshot()).toEqual(snapshotBefore);
+
+    const file = await householdFile(stack.url, users.townshipConstruction.token, householdId);
+    const approved = await api(stack.url, users.townshipConstruction.token).post<{ version: number }>(
+      `/households/${householdId}/actions/township-review`,
+      exampleActionBody('township-review', file.version),
+    );
+    expect(approved.status).toBe(200);
+    // The token the approval spent, replayed with another decision.
+    await expect(sfn.send(new SendTaskSuccessCommand({ taskToken: used, output: rejectDecision }))).rejects.toThrow(
+      /Task Does Not Exist|Task Timed Out|Invalid Token/i,
+    );
+    await waitForTask(stack.url, users.countyConstruction.token, householdId, 'county-approval');
+    const after = await householdFile(stack.url, users.countyConstruction.token, householdId);
+    expect(after.phase).toBe('county-approval');
+    expect(after.version).toBe(approved.body.version);
+    sfn.destroy();
+    ddb.destroy();
   });
 });
