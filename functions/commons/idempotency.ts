@@ -73,6 +73,11 @@ export async function idempotent(
     await releaseIdempotencyKey(actor.username, key);
     throw error;
   }
-  await completeIdempotencyKey(actor.username, key, { status: reply.status, body: reply.body }, nowSeconds + TTL_SECONDS);
+  await completeIdempotencyKey(
+    actor.username,
+    key,
+    { status: reply.status, body: reply.body },
+    nowSeconds + TTL_SECONDS,
+  );
   return reply;
 }
