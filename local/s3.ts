@@ -218,13 +218,15 @@ async function oneWriteAtATime(key: string, work: () => Promise<void>): Promise<
   }
 }
 
+/** HEAD on its own connection: a pooled keep-alive socket that the backend just closed would fail the upload. */
 function objectExists(context: FrontContext, rawPath: string): Promise<boolean> {
   return new Promise((done, fail) => {
     const probe = httpRequest(
-      { host: '127.0.0.1', port: context.backendPort, method: 'HEAD', path: rawPath, agent: context.agent },
+      { host: '127.0.0.1', port: context.backendPort, method: 'HEAD', path: rawPath, agent: false },
       (answer) => {
         answer.resume();
-        done(answer.statusCode === 200);
+        if (answer.statusCode === 200 || answer.statusCode === 404) done(answer.statusCode === 200);
+        else fail(new Error(`HEAD ${rawPath} answered ${answer.statusCode}`));
       },
     );
     probe.once('error', fail);
