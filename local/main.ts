@@ -316,6 +316,8 @@ function printBanner(stack: LocalStack): void {
     ),
     `API description: ${stack.url}/openapi.json    Stop: Ctrl+C`,
     '',
+    // For tests that talk to the local services directly (e.g. a replayed task token to Step Functions).
+    `ANJU_ENDPOINTS dynamodb=${stack.endpoints.dynamodb} s3=${stack.endpoints.s3} sfn=${stack.endpoints.sfn}`,
     `ANJU_READY url=${stack.url}`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);

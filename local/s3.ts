@@ -200,7 +200,64 @@ async function handle(req: IncomingMessage, res: ServerResponse, context: FrontC
   if (!verification.ok)
     return sendError(req, res, context, verification.status, verification.code, verification.message);
 
-  const forwardUrl = rawPath + withoutAuthentication(rawQuery);
+  // S3 conditional write (the API signs `If-None-Match: *` into every photo upload): evidence is never
+  // overwritten. s3rver ignores the header, so the front checks, one write per key at a time.
+  if (method === 'PUT' && firstHeader(req.headers, 'if-none-match')?.trim() === '*') {
+    return oneWriteAtATime(`${context.backendPort}${rawPath}`, async () => {
+      if (await objectExists(context, rawPath))
+        return sendError(
+          req,
+          res,
+          context,
+          412,
+          'PreconditionFailed',
+          'At least one of the pre-conditions you specified did not hold',
+        );
+      return store(req, res, context, verification, rawPath + withoutAuthentication(rawQuery));
+    });
+  }
+  return store(req, res, context, verification, rawPath + withoutAuthentication(rawQuery));
+}
+
+const writesInFlight = new Map<string, Promise<void>>();
+
+/** Runs `work` after every earlier write to the same key finished, so two conditional PUTs cannot both see no object. */
+async function oneWriteAtATime(key: string, work: () => Promise<void>): Promise<void> {
+  const before = writesInFlight.get(key) ?? Promise.resolve();
+  const mine = before.then(work, work);
+  const tail = mine.catch(() => {});
+  writesInFlight.set(key, tail);
+  try {
+    await mine;
+  } finally {
+    if (writesInFlight.get(key) === tail) writesInFlight.delete(key);
+  }
+}
+
+/** HEAD on its own connection: a pooled keep-alive socket that the backend just closed would fail the upload. */
+function objectExists(context: FrontContext, rawPath: string): Promise<boolean> {
+  return new Promise((done, fail) => {
+    const probe = httpRequest(
+      { host: '127.0.0.1', port: context.backendPort, method: 'HEAD', path: rawPath, agent: false },
+      (answer) => {
+        answer.resume();
+        if (answer.statusCode === 200 || answer.statusCode === 404) done(answer.statusCode === 200);
+        else fail(new Error(`HEAD ${rawPath} answered ${answer.statusCode}`));
+      },
+    );
+    probe.once('error', fail);
+    probe.end();
+  });
+}
+
+/** Checks a signed payload hash against the body when the request carries one, then forwards it. */
+async function store(
+  req: IncomingMessage,
+  res: ServerResponse,
+  context: FrontContext,
+  verification: Extract<Awaited<ReturnType<typeof verifySigV4>>, { ok: true }>,
+  forwardUrl: string,
+): Promise<void> {
   if (verification.form === 'header' && /^[0-9a-f]{64}$/i.test(verification.payloadHash)) {
     const body = await readBody(req, MAX_HASHED_BODY_BYTES);
     if (body === undefined)

@@ -117,6 +117,20 @@ export function errorReply(error: unknown, requestId: string): ApiReply {
       } satisfies ErrorBody,
     };
   }
+  if (error instanceof Error && error.name === 'TimeoutError') {
+    // middy's early timeout or an SDK request timeout: the service is overloaded, not broken, and
+    // the client should retry (with its Idempotency-Key) as it would after a Lambda timeout's 503.
+    logger.warn('timed out', { error: error.name, requestId });
+    return {
+      status: 503,
+      headers: { 'retry-after': '1' },
+      body: {
+        error: 'Unavailable',
+        message: { zh: '服务繁忙，请稍后重试', en: 'The service is busy, please retry shortly' },
+        requestId,
+      } satisfies ErrorBody,
+    };
+  }
   logger.error('unexpected error', { error: error instanceof Error ? error : String(error), requestId });
   return {
     status: 500,

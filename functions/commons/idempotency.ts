@@ -11,6 +11,12 @@ import { claimIdempotencyKey, completeIdempotencyKey, getIdempotencyRecord, rele
 
 export const IDEMPOTENCY_HEADER = 'Idempotency-Key';
 const TTL_SECONDS = 24 * 60 * 60;
+/**
+ * A claim that was never completed (the process died mid-request) expires after this lease, well past
+ * the API functions' 10 s timeout, so the client's retry with the same key is served instead of being
+ * refused as "still being processed" for a day.
+ */
+export const IN_PROGRESS_LEASE_SECONDS = 30;
 
 /** Keys are sorted first, so two bodies that differ only in key order are the same request. */
 export function bodyHash(body: unknown): string {
@@ -42,7 +48,7 @@ export async function idempotent(
   const claimed = await claimIdempotencyKey(
     actor.username,
     key,
-    { bodyHash: hash, status: 'in-progress', expiresAt: nowSeconds + TTL_SECONDS },
+    { bodyHash: hash, status: 'in-progress', expiresAt: nowSeconds + IN_PROGRESS_LEASE_SECONDS },
     nowSeconds,
   );
   if (!claimed) {
@@ -67,6 +73,11 @@ export async function idempotent(
     await releaseIdempotencyKey(actor.username, key);
     throw error;
   }
-  await completeIdempotencyKey(actor.username, key, { status: reply.status, body: reply.body });
+  await completeIdempotencyKey(
+    actor.username,
+    key,
+    { status: reply.status, body: reply.body },
+    nowSeconds + TTL_SECONDS,
+  );
   return reply;
 }

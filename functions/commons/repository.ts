@@ -773,14 +773,15 @@ export async function completeIdempotencyKey(
   username: string,
   key: string,
   response: { status: number; body: unknown },
+  expiresAt: number,
 ): Promise<void> {
   await ddb.send(
     new UpdateCommand({
       TableName: env.tableName,
       Key: keys.idempotency(username, key),
-      UpdateExpression: 'SET #status = :completed, #response = :response',
+      UpdateExpression: 'SET #status = :completed, #response = :response, expiresAt = :expiresAt',
       ExpressionAttributeNames: { '#status': 'status', '#response': 'response' },
-      ExpressionAttributeValues: { ':completed': 'completed', ':response': response },
+      ExpressionAttributeValues: { ':completed': 'completed', ':response': response, ':expiresAt': expiresAt },
     }),
   );
 }

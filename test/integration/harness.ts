@@ -20,6 +20,8 @@ const STOP_TIMEOUT_MS = 20_000;
 
 export type RunningStack = {
   readonly url: string;
+  /** The local services' endpoints, as the stack printed them. */
+  readonly endpoints: { readonly dynamodb: string; readonly s3: string; readonly sfn: string };
   readonly dataDir: string;
   /** Everything the process printed so far (for failure messages). */
   output(): string;
@@ -115,8 +117,10 @@ export async function startStack(options: StartOptions = {}): Promise<RunningSta
     });
   });
 
+  const endpoint = (name: string) => new RegExp(`ANJU_ENDPOINTS .*\\b${name}=(\\S+)`).exec(output)?.[1] ?? '';
   return {
     url,
+    endpoints: { dynamodb: endpoint('dynamodb'), s3: endpoint('s3'), sfn: endpoint('sfn') },
     dataDir,
     output: () => output,
     async kill(signal) {

@@ -1,0 +1,278 @@
+/**
+ * One household from registration to archive through the HTTP API, as the staff's clients would
+ * drive it: each step by its owner once its task is pending, photos uploaded through their
+ * presigned URLs. Shared by the lifecycle benchmark (one stack, no faults) and the crash-restart
+ * soak (a stack killed at random), so both exercise the same path.
+ *
+ * With `resilient`, every write carries an `Idempotency-Key` and is retried with the same key while
+ * the stack is unreachable or still finishing an interrupted request, as a phone on a weak network
+ * would. The loop reads the household file before each step, so a retried write that was in fact
+ * applied before a crash (and is then refused as stale) is simply observed on the next read.
+ */
+import { randomUUID } from 'node:crypto';
+import { demoApplication, demoProgram, demoUsers, exampleActionBody } from '../../domain/demo';
+import type { Phase } from '../../domain/model';
+import { jpegWithExif, sha256Hex } from '../fixtures/exif-jpeg';
+import { type HouseholdView, login } from './harness';
+
+export type DriverHooks = {
+  /** Wraps every API call that acts (not the polling reads), e.g. to time it. */
+  readonly timed?: <T>(label: string, work: () => Promise<T>) => Promise<T>;
+  readonly onActingRequest?: () => void;
+  readonly onPoll?: () => void;
+  readonly onPhoto?: () => void;
+  readonly onRegistered?: (index: number, householdId: string) => void;
+};
+
+export type DriverOptions = {
+  /** The stack's current base URL (it changes when the soak restarts the stack on a new port). */
+  readonly url: () => string;
+  /** Idempotency keys and retries through outages; off for the benchmark's fault-free runs. */
+  readonly resilient?: boolean;
+  /** How long a resilient client keeps retrying one request before it gives up. */
+  readonly retryForMs?: number;
+  readonly hooks?: DriverHooks;
+};
+
+export type HouseholdFileView = HouseholdView & {
+  payments?: { installment: number; amount: number; status: string }[];
+  photos?: { photoId: string; step: string; kind: string }[];
+};
+
+type Upload = { photoId: string; upload: { url: string; method: string; headers: Record<string, string> } };
+type Answer<T> = { status: number; body: T; retried: boolean };
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** EXIF time an hour ago, as a camera in Beijing writes it (no offset tag). */
+export function recentExifTime(): string {
+  const local = new Date(Date.now() - 3600_000 + 8 * 3600_000).toISOString();
+  return `${local.slice(0, 10).replaceAll('-', ':')} ${local.slice(11, 19)}`;
+}
+
+/** The demo staff of every role a household needs; tokens survive restarts (the signing key is on disk). */
+export type Staff = { civil: string; construction: string; inspector: string; county: string; finance: string };
+
+export class DemoStaff {
+  private readonly byTownship = new Map<string, Promise<Staff>>();
+  constructor(private readonly url: () => string) {}
+
+  for(villageCode: string): Promise<Staff> {
+    const township = demoProgram.townships.find((t) => t.villages.some((v) => v.code === villageCode))?.code;
+    const known = this.byTownship.get(township ?? '');
+    if (known) return known;
+    const pick = (role: string, inTownship: string | undefined) => {
+      const user = demoUsers.find((u) => u.roles.some((r) => r === role) && u.township === inTownship);
+      if (!user) throw new Error(`no demo ${role} user in ${inTownship ?? 'the county'}`);
+      return login(this.url(), user.username);
+    };
+    const staff = (async () => ({
+      civil: await pick('civil-affairs', township),
+      construction: await pick('construction', township),
+      inspector: await pick('inspector', township),
+      county: await pick('construction', undefined),
+      finance: await login(this.url(), 'chen.caizheng'),
+    }))();
+    this.byTownship.set(township ?? '', staff);
+    return staff;
+  }
+}
+
+/** True when the stack could not answer this request: it is down, starting, or finishing an interrupted one. */
+function isOutage(status: number, body: unknown): boolean {
+  if (status === 502 || status === 503 || status === 504) return true;
+  const en = (body as { message?: { en?: string } } | undefined)?.message?.en ?? '';
+  return status === 409 && /still being processed/.test(en);
+}
+
+export function householdDriver(options: DriverOptions) {
+  const hooks = options.hooks ?? {};
+  const timed = hooks.timed ?? (<T>(_label: string, work: () => Promise<T>) => work());
+  const retryForMs = options.retryForMs ?? 180_000;
+
+  /** One request; a resilient client repeats it (same key) through outages until it gets an answer. */
+  async function send<T>(method: 'GET' | 'POST', token: string, route: string, body?: unknown): Promise<Answer<T>> {
+    const key = options.resilient && method === 'POST' ? randomUUID() : undefined;
+    const deadline = Date.now() + retryForMs;
+    let retried = false;
+    for (;;) {
+      try {
+        const response = await fetch(`${options.url()}${route}`, {
+          method,
+          headers: {
+            authorization: `Bearer ${token}`,
+            ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+            ...(key ? { 'idempotency-key': key } : {}),
+          },
+          ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        });
+        const text = await response.text();
+        const parsed = (text === '' ? undefined : JSON.parse(text)) as T;
+        if (!options.resilient || !isOutage(response.status, parsed)) {
+          return { status: response.status, body: parsed, retried };
+        }
+      } catch (error) {
+        if (!options.resilient) throw error;
+      }
+      if (Date.now() > deadline) throw new Error(`${method} ${route}: no answer within ${retryForMs} ms of retries`);
+      retried = true;
+      await sleep(250 + Math.floor(Math.random() * 500));
+    }
+  }
+
+  async function act<T>(label: string, token: string, route: string, body?: unknown): Promise<Answer<T>> {
+    hooks.onActingRequest?.();
+    return timed(label, () => send<T>('POST', token, route, body));
+  }
+
+  /** A write that must succeed, except that a retried write may find its own earlier success (409, stale). */
+  function expectDone(label: string, route: string, answer: Answer<unknown>): void {
+    if (answer.status < 300) return;
+    if (answer.retried && answer.status === 409) return;
+    throw new Error(`${label} ${route} answered ${answer.status}: ${JSON.stringify(answer.body)}`);
+  }
+
+  async function read(token: string, id: string): Promise<HouseholdFileView> {
+    hooks.onPoll?.();
+    const answer = await send<HouseholdFileView>('GET', token, `/households/${id}`);
+    if (answer.status !== 200) throw new Error(`GET /households/${id} answered ${answer.status}`);
+    return answer.body;
+  }
+
+  async function register(token: string, index: number): Promise<string> {
+    const answer = await act<{ householdId?: string; message?: { en?: string } }>(
+      'register',
+      token,
+      '/households',
+      demoApplication(index),
+    );
+    if (answer.status === 201 && answer.body.householdId) return answer.body.householdId;
+    // A registration that committed just before a crash: the retry is told which household holds the ID number.
+    const existing = /claimed by household ([\w-]+)/.exec(answer.body.message?.en ?? '')?.[1];
+    if (answer.retried && answer.status === 409 && existing) return existing;
+    throw new Error(`register answered ${answer.status}: ${JSON.stringify(answer.body)}`);
+  }
+
+  /** Uploads and confirms one photo; a broken upload (the stack died under it) starts over with a new one. */
+  async function photo(token: string, id: string, index: number, step: Phase, kind: string): Promise<string> {
+    for (let attempt = 1; ; attempt += 1) {
+      const application = demoApplication(index);
+      const bytes = jpegWithExif({
+        dateTimeOriginal: recentExifTime(),
+        ...(application.house.location ? { gps: application.house.location } : {}),
+        label: `${id} ${step} ${kind} ${randomUUID()}`,
+      });
+      hooks.onPhoto?.();
+      const requested = await act<Upload>('photo: request upload', token, `/households/${id}/photos`, {
+        step,
+        kind,
+        contentType: 'image/jpeg',
+        size: bytes.length,
+        sha256: sha256Hex(bytes),
+      });
+      if (requested.status !== 201) throw new Error(`photo request answered ${requested.status}`);
+      const { upload, photoId } = requested.body;
+      const put = await timed('photo: PUT to S3', async () => {
+        try {
+          const response = await fetch(upload.url, { method: upload.method, headers: upload.headers, body: bytes });
+          await response.arrayBuffer();
+          return response.status;
+        } catch (error) {
+          if (!options.resilient) throw error;
+          return 0;
+        }
+      });
+      if (put === 200) {
+        const confirmed = await act('photo: confirm', token, `/households/${id}/photos/${photoId}/confirm`);
+        if (confirmed.status === 200) return photoId;
+        if (!options.resilient) throw new Error(`photo confirm answered ${confirmed.status}`);
+      } else if (!options.resilient) {
+        throw new Error(`photo upload answered ${put}`);
+      }
+      if (attempt >= 5) throw new Error(`photo ${step}/${kind} of ${id} failed ${attempt} times`);
+    }
+  }
+
+  /**
+   * Drives demo household `index` to `archived` (or, with `toArchive: false`, until it awaits its first
+   * installment). Returns its id.
+   */
+  async function drive(staffOf: DemoStaff, index: number, toArchive = true): Promise<string> {
+    const staff = await staffOf.for(demoApplication(index).villageCode);
+    const id = await register(staff.civil, index);
+    hooks.onRegistered?.(index, id);
+    for (;;) {
+      const file = await read(staff.construction, id);
+      if (file.phase === 'archived') return id;
+      if (!toArchive && ['installment-release', 'milestone-inspection', 'final-acceptance'].includes(file.phase)) {
+        return id;
+      }
+      if (file.phase === 'rejected') throw new Error(`household ${id} was rejected`);
+      if (!file.task || file.task.step !== file.phase) {
+        await sleep(150);
+        continue;
+      }
+      const v = file.version;
+      const step = async (action: string, token: string, body: unknown) => {
+        const route = `/households/${id}/actions/${action}`;
+        expectDone(action, route, await act(action, token, route, body));
+      };
+      switch (file.phase) {
+        case 'safety-appraisal':
+          await step('appraise-safety', staff.construction, {
+            version: v,
+            grade: 'D',
+            technician: '罗建国',
+            appraisedOn: '2025-03-10',
+            findings: '整体危险',
+          });
+          break;
+        case 'village-appraisal':
+          await step('village-appraisal', staff.civil, exampleActionBody('village-appraisal', v));
+          break;
+        case 'township-review':
+          await step('township-review', staff.construction, exampleActionBody('township-review', v));
+          break;
+        case 'county-approval':
+          await step('county-approve', staff.county, exampleActionBody('county-approve', v));
+          break;
+        case 'agreement':
+          await step('sign-agreement', staff.construction, exampleActionBody('sign-agreement', v));
+          break;
+        case 'installment-release':
+          await step('release-installment', staff.finance, { version: v, installment: file.payments?.length ?? 0 });
+          break;
+        case 'milestone-inspection': {
+          // Which milestone comes next follows from the passed inspections on file, so a retry after a crash agrees.
+          const passed = file.timeline.filter((event) => event.type === 'inspect').length;
+          const photoId = await photo(staff.inspector, id, index, 'milestone-inspection', 'during');
+          const current = await read(staff.inspector, id);
+          if (current.phase !== 'milestone-inspection') break;
+          await step('inspect', staff.inspector, {
+            version: current.version,
+            milestone: passed === 0 ? 'foundation' : 'main-structure',
+            date: new Date().toISOString().slice(0, 10),
+            checklist: { 基础尺寸: true, 钢筋规格: true },
+            result: 'pass',
+            photoIds: [photoId],
+          });
+          break;
+        }
+        case 'final-acceptance': {
+          const photoIds = [
+            await photo(staff.inspector, id, index, 'final-acceptance', 'after'),
+            await photo(staff.inspector, id, index, 'final-acceptance', 'after-with-head'),
+          ];
+          const current = await read(staff.inspector, id);
+          if (current.phase !== 'final-acceptance') break;
+          await step('accept', staff.inspector, { ...exampleActionBody('accept', current.version), photoIds });
+          break;
+        }
+        default:
+          throw new Error(`no planned step for phase ${file.phase} of ${id}`);
+      }
+    }
+  }
+
+  return { drive, read, send };
+}

@@ -1,0 +1,41 @@
+/**
+ * `npm run test:soak`: 200 households from registration to archive while the local stack is killed
+ * with SIGKILL at 10 seeded random moments. Sizes: ANJU_SOAK_HOUSEHOLDS, ANJU_SOAK_KILLS; repeat a
+ * run with ANJU_SOAK_SEED=<the printed seed>.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { problemsOf, runCrashSoak } from '../integration/crash-soak';
+
+const seed = Number(process.env.ANJU_SOAK_SEED ?? Math.floor(Math.random() * 2 ** 31));
+const households = Number(process.env.ANJU_SOAK_HOUSEHOLDS ?? 200);
+const kills = Number(process.env.ANJU_SOAK_KILLS ?? 10);
+let cleanup: (() => Promise<void>) | undefined;
+
+afterAll(async () => {
+  await cleanup?.();
+});
+
+describe('crash-restart soak', () => {
+  it(`archives ${households} households through ${kills} SIGKILLs as a run without crashes would (seed ${seed})`, async () => {
+    console.log(`crash-restart soak seed: ${seed} (repeat with ANJU_SOAK_SEED=${seed})`);
+    const run = await runCrashSoak({
+      households,
+      kills,
+      seed,
+      log: (line) => console.log(line),
+      onCleanup: (stop) => {
+        cleanup = stop;
+      },
+    });
+
+    expect(run.kills).toBe(kills);
+    expect(run.reference.phase).toBe('archived');
+    expect(run.households.flatMap(({ index, file }) => problemsOf(index, file, run.reference))).toEqual([]);
+    expect(run.openTasks).toEqual([]);
+    const approved = [run.reference, ...run.households.map((h) => h.file)].reduce(
+      (sum, file) => sum + (file.household.approvedSubsidy ?? 0),
+      0,
+    );
+    expect(run.fundsReport.total.released).toBe(approved);
+  });
+});

@@ -1,0 +1,235 @@
+/**
+ * Every route of the API construct x every role x every place a caller may sit, against the real
+ * handlers with mocked DynamoDB, S3 and Step Functions. The expected verdict of each row comes from
+ * ROUTE_ACCESS (support/routes.ts), the one table; the actions route is checked per action by
+ * authorization-matrix.test.ts from the same table's OWNERS. A denied call is a 403 that writes
+ * nothing; an allowed one gets past authorization (whatever the scene then answers, never 401/403/5xx).
+ */
+import '../functions/support/env';
+import { DeleteCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { beforeEach, describe, expect, it, test } from 'vitest';
+import { demoApplication, demoProgram } from '../../../domain/demo';
+import { ROLES } from '../../../domain/model';
+import { handler as fundsHandler } from '../../../functions/api/funds';
+import { handler as householdsHandler } from '../../../functions/api/households';
+import { handler as meHandler } from '../../../functions/api/me';
+import { handler as photosHandler } from '../../../functions/api/photos';
+import { handler as programsHandler } from '../../../functions/api/programs';
+import { handler as reportsHandler } from '../../../functions/api/reports';
+import { handler as tasksHandler } from '../../../functions/api/tasks';
+import type { ApiEvent, ApiResponse } from '../../../functions/commons/http';
+import { API_FUNCTIONS } from '../../../infra/constructs/api';
+import { apiEvent, context } from '../functions/support/api';
+import { HOUSEHOLD_ID, NOW } from '../functions/support/fixtures';
+import { ddbMock, withMocksAtFixedTime } from '../functions/support/mocks';
+import { ROUTE_ACCESS, type RouteKey, type Rule } from './support/routes';
+import { claimsFor, givenScene, HOME, OTHER_COUNTY, OTHER_TOWNSHIP, type Place, SCENES } from './support/scenes';
+
+const PLACES: readonly Place[] = [
+  { name: "township staff of the household's township", ...HOME },
+  { name: 'township staff of another township of the county', county: HOME.county, township: OTHER_TOWNSHIP },
+  { name: 'township staff of another county', county: OTHER_COUNTY, township: `${OTHER_COUNTY}100` },
+  { name: "county staff of the household's county", county: HOME.county },
+  { name: 'county staff of another county', county: OTHER_COUNTY },
+];
+
+type Handler = (event: ApiEvent, ctx: typeof context) => Promise<ApiResponse>;
+type Request = { handler: Handler; event: Omit<Parameters<typeof apiEvent>[0] & object, 'claims'> };
+
+/** An application to a village of the household's township, so only the caller decides the verdict. */
+const homeApplication = (() => {
+  for (let n = 0; n < 500; n += 1) {
+    const application = demoApplication(n);
+    const township = demoProgram.townships.find((t) => t.villages.some((v) => v.code === application.villageCode));
+    if (township?.code === HOME.township) return application;
+  }
+  throw new Error(`no demo application in ${HOME.township}`);
+})();
+
+const onHousehold = { id: HOUSEHOLD_ID };
+const payment = { householdId: HOUSEHOLD_ID, installment: '0' };
+
+/** How to call each route that a rule (not a per-action table) governs. */
+const REQUESTS: Partial<Record<RouteKey, Request>> = {
+  'GET /me': { handler: meHandler, event: { path: '/me' } },
+  'GET /programs/{programId}': {
+    handler: programsHandler,
+    event: { path: `/programs/${demoProgram.programId}`, pathParameters: { programId: demoProgram.programId } },
+  },
+  'PUT /programs/{programId}': {
+    handler: programsHandler,
+    event: {
+      method: 'PUT',
+      path: `/programs/${demoProgram.programId}`,
+      pathParameters: { programId: demoProgram.programId },
+      body: demoProgram,
+    },
+  },
+  'POST /households': {
+    handler: householdsHandler,
+    event: { method: 'POST', path: '/households', body: homeApplication },
+  },
+  'GET /households': {
+    handler: householdsHandler,
+    event: { path: '/households', query: { county: HOME.county, township: HOME.township } },
+  },
+  'GET /households/{id}': {
+    handler: householdsHandler,
+    event: { path: `/households/${HOUSEHOLD_ID}`, pathParameters: onHousehold },
+  },
+  'GET /households/{id}/ledger-card': {
+    handler: householdsHandler,
+    event: { path: `/households/${HOUSEHOLD_ID}/ledger-card`, pathParameters: onHousehold },
+  },
+  'GET /tasks': { handler: tasksHandler, event: { path: '/tasks', query: { township: HOME.township } } },
+  'POST /payments/{householdId}/{installment}/approve': {
+    handler: fundsHandler,
+    event: { method: 'POST', path: `/payments/${HOUSEHOLD_ID}/0/approve`, pathParameters: payment },
+  },
+  'POST /payments/{householdId}/{installment}/retry': {
+    handler: fundsHandler,
+    event: { method: 'POST', path: `/payments/${HOUSEHOLD_ID}/0/retry`, pathParameters: payment },
+  },
+  'GET /payments/batch': { handler: fundsHandler, event: { path: '/payments/batch', query: { county: HOME.county } } },
+  'POST /payments/results': {
+    handler: fundsHandler,
+    event: {
+      method: 'POST',
+      path: '/payments/results',
+      query: { county: HOME.county },
+      body: 'reference,account,amount,status\n',
+      headers: { 'content-type': 'text/csv' },
+    },
+  },
+  'GET /reports/funds': { handler: fundsHandler, event: { path: '/reports/funds', query: { county: HOME.county } } },
+  'GET /reports/progress': {
+    handler: reportsHandler,
+    event: { path: '/reports/progress', query: { county: HOME.county, program: demoProgram.programId } },
+  },
+  'POST /households/{id}/photos': {
+    handler: photosHandler,
+    event: {
+      method: 'POST',
+      path: `/households/${HOUSEHOLD_ID}/photos`,
+      pathParameters: onHousehold,
+      body: {
+        step: 'milestone-inspection',
+        kind: 'during',
+        contentType: 'image/jpeg',
+        size: 245_760,
+        sha256: 'a'.repeat(64),
+      },
+    },
+  },
+  'POST /households/{id}/photos/{photoId}/confirm': {
+    handler: photosHandler,
+    event: {
+      method: 'POST',
+      path: `/households/${HOUSEHOLD_ID}/photos/ph-during-1/confirm`,
+      pathParameters: { ...onHousehold, photoId: 'ph-during-1' },
+    },
+  },
+};
+
+const ruled = (Object.entries(ROUTE_ACCESS) as [RouteKey, (typeof ROUTE_ACCESS)[RouteKey]][]).flatMap(
+  ([route, access]) => ('allowed' in access ? [{ route, allowed: access.allowed as Rule }] : []),
+);
+
+const rows = ruled.flatMap(({ route, allowed }) =>
+  ROLES.flatMap((role) =>
+    PLACES.map((place) => {
+      const verdict = allowed(role, place);
+      return {
+        route,
+        role,
+        place,
+        allowed: verdict,
+        label: `${route}: ${role}, ${place.name}`,
+        verdict: verdict ? 'allowed' : 'denied',
+      };
+    }),
+  ),
+);
+
+function writesSent(): number {
+  return (
+    ddbMock.commandCalls(TransactWriteCommand).length +
+    ddbMock.commandCalls(PutCommand).length +
+    ddbMock.commandCalls(UpdateCommand).length +
+    ddbMock.commandCalls(DeleteCommand).length
+  );
+}
+
+withMocksAtFixedTime(NOW);
+
+describe('the route table', () => {
+  it('lists every route of the API construct, and nothing else', () => {
+    const inConstruct = API_FUNCTIONS.flatMap((fn) => fn.routes.map((route) => `${route.method} ${route.path}`));
+    expect(Object.keys(ROUTE_ACCESS).sort()).toEqual([...new Set(inConstruct)].sort());
+  });
+
+  it('marks exactly the public routes of the construct as public', () => {
+    const publicInConstruct = API_FUNCTIONS.flatMap((fn) =>
+      fn.routes.filter((route) => route.public).map((route) => `${route.method} ${route.path}`),
+    );
+    const publicInTable = Object.entries(ROUTE_ACCESS)
+      .filter(([, access]) => 'public' in access)
+      .map(([route]) => route);
+    expect(publicInTable.sort()).toEqual(publicInConstruct.sort());
+  });
+
+  it('has a request for every route a rule governs, and every rule both allows and denies someone', () => {
+    expect(Object.keys(REQUESTS).sort()).toEqual(ruled.map(({ route }) => route).sort());
+    for (const { route } of ruled.filter(({ route }) => route !== 'GET /me')) {
+      const verdicts = rows.filter((row) => row.route === route).map((row) => row.allowed);
+      expect(verdicts, route).toContain(true);
+      expect(verdicts, route).toContain(false);
+    }
+  });
+});
+
+describe('every route x role x place', () => {
+  beforeEach(() => {
+    givenScene(SCENES.inspect);
+    // The advance was released by one finance officer and waits for another's approval (maker-checker).
+    ddbMock.on(GetCommand, { Key: { PK: `HH#${HOUSEHOLD_ID}`, SK: 'PAY#00' } }).resolves({
+      Item: {
+        PK: `HH#${HOUSEHOLD_ID}`,
+        SK: 'PAY#00',
+        entity: 'payment',
+        householdId: HOUSEHOLD_ID,
+        installment: 0,
+        amount: 1_050_000,
+        status: 'released',
+        reference: `${HOUSEHOLD_ID}-00`,
+        releasedBy: 'chen.caizheng',
+        releasedAt: '2026-03-01T02:00:00.000Z',
+      },
+    });
+    ddbMock.on(UpdateCommand).resolves({});
+  });
+
+  test.each(rows)('$label is $verdict', async ({ route, role, place, allowed }) => {
+    // Prepare
+    const request = REQUESTS[route];
+    if (!request) throw new Error(`no request for ${route}`);
+
+    // Act
+    const response = (await request.handler(
+      apiEvent({ ...request.event, claims: claimsFor(role, place) }),
+      context,
+    )) as APIGatewayProxyStructuredResultV2;
+    const status = response.statusCode ?? 0;
+    const body = String(response.body).slice(0, 300);
+
+    // Assess
+    if (allowed) {
+      expect([401, 403], body).not.toContain(status);
+      expect(status, body).toBeLessThan(500);
+    } else {
+      expect(status, body).toBe(403);
+      expect(writesSent()).toBe(0);
+    }
+  });
+});
