@@ -9,7 +9,7 @@
  * 4. answer the lines with personal data masked, in board order.
  */
 import { z } from 'zod';
-import { ForbiddenError, parseOrThrow, ValidationError } from '../../domain/errors';
+import { parseOrThrow, ValidationError } from '../../domain/errors';
 import {
   type Actor,
   CountyCode,
@@ -19,10 +19,9 @@ import {
   VillageCode,
 } from '../../domain/model';
 import { NOTICED_PHASES, type NoticeList, noticeEntry, sortNotice } from '../../domain/public-notice';
-import { canRead } from '../../domain/rules/access';
 import { countObjections } from '../commons/household-counts';
 import { getProgram, listHouseholds } from '../commons/repository';
-import { OUTSIDE_COUNTY, readsCountyWide, townshipInCounty } from './read-households';
+import { readScope } from './read-households';
 
 export const NoticeQuery = z.strictObject({
   county: CountyCode.optional(),
@@ -52,24 +51,15 @@ async function allInPhase(filter: { county: string; township?: string; phase: Ho
 
 export async function publicNoticeFor(actor: Actor, rawQuery: unknown): Promise<NoticeList> {
   const query = parseOrThrow(NoticeQuery, rawQuery);
-  const county = actor.county;
-  if (county === undefined || actor.roles.length === 0) throw new ForbiddenError(OUTSIDE_COUNTY);
-  if (query.county !== undefined && query.county !== county) throw new ForbiddenError(OUTSIDE_COUNTY);
   // A village code starts with its township's code (12 digits, then 9).
-  let township = query.township ?? query.village?.slice(0, 9);
-  if (query.village !== undefined && township !== undefined && !query.village.startsWith(township)) {
+  const askedTownship = query.township ?? query.village?.slice(0, 9);
+  if (query.village !== undefined && askedTownship !== undefined && !query.village.startsWith(askedTownship)) {
     throw ValidationError.field('village', {
-      zh: `村 ${query.village} 不属于乡镇 ${township}`,
-      en: `Village ${query.village} is not in township ${township}`,
+      zh: `村 ${query.village} 不属于乡镇 ${askedTownship}`,
+      en: `Village ${query.village} is not in township ${askedTownship}`,
     });
   }
-  if (township !== undefined) {
-    if (!townshipInCounty(township, county)) throw new ForbiddenError(OUTSIDE_COUNTY);
-    const access = canRead(actor, { county, township });
-    if (!access.ok) throw access.error;
-  } else if (!readsCountyWide(actor)) {
-    township = actor.township;
-  }
+  const { county, township } = readScope(actor, { county: query.county, township: askedTownship });
 
   const lists = await Promise.all(NOTICED_PHASES.map((phase) => allInPhase({ county, township, phase })));
   const households = lists.flat().filter((h) => query.village === undefined || h.villageCode === query.village);

@@ -61,18 +61,27 @@ export function townshipInCounty(township: string, county: string): boolean {
   return township.startsWith(county);
 }
 
-export async function listHouseholdsFor(actor: Actor, rawQuery: unknown): Promise<Page<Household>> {
-  const query = parseOrThrow(HouseholdListQuery, rawQuery);
+/**
+ * The area a read of household lists covers: the caller's own county; the township asked for if
+ * the caller may read it; without one, the whole county for county-level readers and the caller's
+ * own township for township staff.
+ */
+export function readScope(
+  actor: Actor,
+  asked: { county?: string; township?: string },
+): { county: string; township?: string } {
   const county = actor.county;
   if (county === undefined || actor.roles.length === 0) throw new ForbiddenError(OUTSIDE_COUNTY);
-  if (query.county !== undefined && query.county !== county) throw new ForbiddenError(OUTSIDE_COUNTY);
-  let township = query.township;
-  if (township !== undefined) {
-    if (!townshipInCounty(township, county)) throw new ForbiddenError(OUTSIDE_COUNTY);
-    const access = canRead(actor, { county, township });
-    if (!access.ok) throw access.error;
-  } else if (!readsCountyWide(actor)) {
-    township = actor.township;
-  }
+  if (asked.county !== undefined && asked.county !== county) throw new ForbiddenError(OUTSIDE_COUNTY);
+  if (asked.township === undefined) return { county, township: readsCountyWide(actor) ? undefined : actor.township };
+  if (!townshipInCounty(asked.township, county)) throw new ForbiddenError(OUTSIDE_COUNTY);
+  const access = canRead(actor, { county, township: asked.township });
+  if (!access.ok) throw access.error;
+  return { county, township: asked.township };
+}
+
+export async function listHouseholdsFor(actor: Actor, rawQuery: unknown): Promise<Page<Household>> {
+  const query = parseOrThrow(HouseholdListQuery, rawQuery);
+  const { county, township } = readScope(actor, query);
   return listHouseholds({ county, township, phase: query.phase }, query.cursor, query.limit);
 }
