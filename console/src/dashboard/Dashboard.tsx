@@ -88,7 +88,13 @@ export function Dashboard() {
       grid: { left: 40, right: 16, top: 16, bottom: 48 },
       xAxis: { type: 'category', data: rows.map((row) => row.name) },
       yAxis: { type: 'value', minInterval: 1 },
-      series: series.map(({ name, value }) => ({ name, type: 'bar', stack: 'status', data: rows.map(value) })),
+      series: series.map(({ name, value }) => ({
+        name,
+        type: 'bar',
+        stack: 'status',
+        barMaxWidth: 56,
+        data: rows.map(value),
+      })),
     };
   }, [report, milestoneLabel, t]);
 

@@ -343,7 +343,7 @@ export const en: Dictionary = {
     inNotice: 'Public notice',
     notStarted: 'Not started',
     building: 'Under construction',
-    buildingTowards: 'Building, before {{label}}',
+    buildingTowards: 'Building (next: {{label}})',
     mainStructureFinished: 'Main structure finished',
     completed: 'Completed, moved in',
     overdue: 'Overdue steps',
@@ -354,9 +354,9 @@ export const en: Dictionary = {
     spotCheckRequired: 'Required: at least {{percent}}%',
     spotCheckShortfall: 'Home visits below the required {{percent}}%: {{shortfall}} more to visit',
     milestones: {
-      foundation: 'foundation inspection',
-      'main-structure': 'main structure inspection',
-      acceptance: 'final acceptance',
+      foundation: 'foundation',
+      'main-structure': 'main structure',
+      acceptance: 'acceptance',
     },
   },
   notices: {
