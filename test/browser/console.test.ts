@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoIdNumber, demoProgram } from '../../domain/demo';
 import { buildFundingPlan } from '../../domain/funding/plan';
 import { maskIdNumber } from '../../domain/rules/idNumber';
+import { spotCheckCoverage } from '../../domain/rules/progress';
 import { jpegWithExif } from '../fixtures/exif-jpeg';
 import {
   api,
@@ -438,6 +439,21 @@ describe('the staff console', () => {
     await dashboard.getByTestId('language-switch').click();
     await dashboard.getByText('Funds by source').waitFor();
     await screenshot(dashboard, '09-dashboard-en');
+
+    // A county below the required home-visit ratio (3 approvals, 1 visit): the warning names the shortfall.
+    const below = spotCheckCoverage(3, 1, demoProgram.spotCheckRatio);
+    expect(below).toMatchObject({ met: false, shortfall: 1 });
+    const progressRoute = (url: URL) => url.pathname === '/reports/progress';
+    await dashboard.route(progressRoute, async (route) => {
+      const response = await route.fetch();
+      await route.fulfill({ response, json: { ...(await response.json()), spotCheck: below } });
+    });
+    await dashboard.reload();
+    await expect
+      .poll(() => dashboard.getByTestId('spotcheck-warning').textContent())
+      .toBe('Home visits below the required 50%: 1 more to visit');
+    await screenshot(dashboard, '11-dashboard-shortfall');
+    await dashboard.unroute(progressRoute);
   });
 
   it('never hit an uncaught error in any page', () => {
