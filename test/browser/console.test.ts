@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoIdNumber, demoProgram } from '../../domain/demo';
 import { buildFundingPlan } from '../../domain/funding/plan';
 import { maskIdNumber } from '../../domain/rules/idNumber';
+import { spotCheckCoverage } from '../../domain/rules/progress';
 import { jpegWithExif } from '../fixtures/exif-jpeg';
 import {
   api,
@@ -407,12 +408,52 @@ describe('the staff console', () => {
     await expect
       .poll(() => dashboard.getByTestId('stat-approved').locator('.ant-statistic-content').textContent())
       .toBe('1');
-    await dashboard.getByTestId('chart-progress').locator('canvas').waitFor();
+    // The seed-shaped figures are the API's report (latest program, no program asked): the
+    // rebuild approved with 60 m² is building towards the main structure, and the county's one
+    // approval had a home visit, so the coverage is met and no warning shows.
+    const progress = await api(stack.url, auditorToken).get<{
+      programId: string;
+      townships: {
+        township: string;
+        byMode: { rebuild: number };
+        floorAreaM2: number;
+        status: { underConstruction: number };
+      }[];
+      spotCheck: { coverage: number | null; met: boolean; visited: number; decided: number };
+    }>(`/reports/progress?county=${COUNTY}`);
+    expect(progress.body.programId).toBe(demoProgram.programId);
+    const row = progress.body.townships.find((line) => line.township === TOWNSHIP?.code);
+    expect(row).toMatchObject({ byMode: { rebuild: 1 }, floorAreaM2: 60, status: { underConstruction: 1 } });
+    expect(progress.body.spotCheck).toMatchObject({ visited: 1, decided: 1, coverage: 1, met: true });
+    const cell = (key: string) => dashboard.getByTestId(`progress-${TOWNSHIP?.code}-${key}`).textContent();
+    await expect.poll(() => cell('rebuild')).toBe(String(row?.byMode.rebuild));
+    await expect.poll(() => cell('floorArea')).toBe(String(row?.floorAreaM2));
+    await expect.poll(() => cell('underConstruction')).toBe(String(row?.status.underConstruction));
+    await expect
+      .poll(() => dashboard.getByTestId('stat-spotCheck').locator('.ant-statistic-content').textContent())
+      .toBe('100%');
+    expect(await dashboard.getByTestId('spotcheck-warning').count()).toBe(0);
+    await dashboard.getByTestId('chart-status').locator('canvas').waitFor();
     await screenshot(dashboard, '08-dashboard');
     // The same screen in English, antd's own texts included.
     await dashboard.getByTestId('language-switch').click();
     await dashboard.getByText('Funds by source').waitFor();
     await screenshot(dashboard, '09-dashboard-en');
+
+    // A county below the required home-visit ratio (3 approvals, 1 visit): the warning names the shortfall.
+    const below = spotCheckCoverage(3, 1, demoProgram.spotCheckRatio);
+    expect(below).toMatchObject({ met: false, shortfall: 1 });
+    const progressRoute = (url: URL) => url.pathname === '/reports/progress';
+    await dashboard.route(progressRoute, async (route) => {
+      const response = await route.fetch();
+      await route.fulfill({ response, json: { ...(await response.json()), spotCheck: below } });
+    });
+    await dashboard.reload();
+    await expect
+      .poll(() => dashboard.getByTestId('spotcheck-warning').textContent())
+      .toBe('Home visits below the required 50%: 1 more to visit');
+    await screenshot(dashboard, '11-dashboard-shortfall');
+    await dashboard.unroute(progressRoute);
   });
 
   it('never hit an uncaught error in any page', () => {

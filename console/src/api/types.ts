@@ -4,8 +4,9 @@
  */
 import type { Bilingual } from '../../../domain/errors';
 import type { AuditEvent, Household, Inspection, Phase, Photo, Role } from '../../../domain/model';
+import type { ProgressFigures, SpotCheckCoverage, StatusCounts } from '../../../domain/rules/progress';
 
-export type { Household, Phase, Role };
+export type { Household, Phase, Role, SpotCheckCoverage, StatusCounts };
 
 export interface Me {
   username: string;
@@ -73,15 +74,23 @@ export interface PhotoUpload {
   upload: { url: string; method: string; headers: Record<string, string> };
 }
 
-export interface ProgressLine {
-  registered: number;
-  approved: number;
-  quota: number;
-  quotaLeft: number;
+/** Overdue open steps, in total and by the role that owns them. */
+export interface Overdue {
+  total: number;
+  byRole: Partial<Record<Role, number>>;
+}
+
+/** Mirrors functions/use-cases/progress-report.ts; the figures themselves are the domain's. */
+export interface ProgressLine extends ProgressFigures {
   underConstruction: number;
   archived: number;
   rejected: number;
-  byPhase: Record<Phase, number>;
+  overdue: Overdue;
+}
+
+export interface ProgressRow extends ProgressLine {
+  township: string;
+  name: string;
 }
 
 export interface ProgressReport {
@@ -89,8 +98,11 @@ export interface ProgressReport {
   programId: string;
   programName: string;
   generatedAt: string;
-  townships: (ProgressLine & { township: string; name: string })[];
+  /** The keys of `status.underConstructionByMilestone`, in order, with the program's labels. */
+  milestones: { milestone: string; label: string }[];
+  townships: ProgressRow[];
   total: ProgressLine;
+  spotCheck: SpotCheckCoverage;
 }
 
 export interface MoneyLine {
