@@ -14,6 +14,7 @@ import { ROLES } from '../../../domain/model';
 import { handler as fundsHandler } from '../../../functions/api/funds';
 import { handler as householdsHandler } from '../../../functions/api/households';
 import { handler as meHandler } from '../../../functions/api/me';
+import { handler as noticesHandler } from '../../../functions/api/notices';
 import { handler as photosHandler } from '../../../functions/api/photos';
 import { handler as programsHandler } from '../../../functions/api/programs';
 import { handler as reportsHandler } from '../../../functions/api/reports';
@@ -106,6 +107,22 @@ const REQUESTS: Partial<Record<RouteKey, Request>> = {
   'GET /reports/progress': {
     handler: reportsHandler,
     event: { path: '/reports/progress', query: { county: HOME.county, program: demoProgram.programId } },
+  },
+  'GET /reports/households': {
+    handler: reportsHandler,
+    event: { path: '/reports/households', query: { county: HOME.county, township: HOME.township } },
+  },
+  'GET /notices': {
+    handler: noticesHandler,
+    event: { path: '/notices', query: { county: HOME.county, township: HOME.township } },
+  },
+  'POST /programs/{programId}/progress-counters/rebuild': {
+    handler: programsHandler,
+    event: {
+      method: 'POST',
+      path: `/programs/${demoProgram.programId}/progress-counters/rebuild`,
+      pathParameters: { programId: demoProgram.programId },
+    },
   },
   'POST /households/{id}/photos': {
     handler: photosHandler,

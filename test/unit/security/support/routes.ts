@@ -57,9 +57,21 @@ export const ROUTE_ACCESS = {
   'POST /payments/results': {
     allowed: (role, place) => role === 'finance' && inHomeCounty(place) && countyLevel(place),
   },
-  /** County reports: county staff, auditors and admins of that county (the funds report); county staff (progress). */
+  /** County reports: county staff, auditors and admins of that county (leaders read progress and funds). */
   'GET /reports/funds': { allowed: (role, place) => inHomeCounty(place) && readsCountyWide(role, place) },
-  'GET /reports/progress': { allowed: (_role, place) => inHomeCounty(place) && countyLevel(place) },
+  'GET /reports/progress': { allowed: (role, place) => inHomeCounty(place) && readsCountyWide(role, place) },
+  /** The masked household list: as the list it exports, a township's staff export their own township. */
+  'GET /reports/households': {
+    allowed: (role, place) => inHomeCounty(place) && (readsCountyWide(role, place) || place.township === HOME.township),
+  },
+  /** The public notice list of an area: its staff, as for the household list. */
+  'GET /notices': {
+    allowed: (role, place) => inHomeCounty(place) && (readsCountyWide(role, place) || place.township === HOME.township),
+  },
+  /** Recounting the progress counters: only the county's admin. */
+  'POST /programs/{programId}/progress-counters/rebuild': {
+    allowed: (role, place) => role === 'admin' && inHomeCounty(place),
+  },
   /** Photo evidence: the photo-taking roles over the household's township. */
   'POST /households/{id}/photos': { allowed: (role, place) => PHOTO_TAKERS.includes(role) && overTheHousehold(place) },
   'POST /households/{id}/photos/{photoId}/confirm': {
