@@ -9,7 +9,7 @@
  *   totals and the program's installment plan (which milestone is "main structure finished").
  */
 import { ACCEPTANCE_MILESTONE, AGREEMENT_MILESTONE } from '../funding/release';
-import { type Household, PHASES, type Phase } from '../model';
+import { type Household, PHASES, type Phase, type Role } from '../model';
 
 /** Counter cells of one household: name -> amount (1 for a count, centi-m² for the floor area). */
 export type ProgressCells = Record<string, number>;
@@ -252,4 +252,38 @@ export function spotCheckCoverage(decided: number, visited: number, requiredRati
     shortfall,
     met: shortfall === 0,
   };
+}
+
+/** Overdue open steps, in total and by the role that owns them. */
+export interface Overdue {
+  total: number;
+  byRole: Partial<Record<Role, number>>;
+}
+
+/** One line of the progress report: a township's (or the county's) figures and overdue steps. */
+export interface ProgressLine extends ProgressFigures {
+  /** Households in the construction phases (installment release, milestone inspection, acceptance). */
+  underConstruction: number;
+  archived: number;
+  rejected: number;
+  overdue: Overdue;
+}
+
+export interface ProgressRow extends ProgressLine {
+  township: string;
+  name: string;
+}
+
+/** `GET /reports/progress`: the shape the API answers and the console reads. */
+export interface ProgressReport {
+  county: string;
+  programId: string;
+  programName: string;
+  generatedAt: string;
+  /** Milestones of the program's plan that `status.underConstructionByMilestone` names, with labels. */
+  milestones: { milestone: string; label: string }[];
+  townships: ProgressRow[];
+  total: ProgressLine;
+  /** The county's home visits (入户抽查) of township-reviewed files against the program's ratio. */
+  spotCheck: SpotCheckCoverage;
 }

@@ -18,10 +18,11 @@ import {
   addCells,
   CONSTRUCTION_PHASES,
   inspectedMilestones,
+  type Overdue,
   type ProgressCells,
-  type ProgressFigures,
+  type ProgressLine,
+  type ProgressReport,
   progressFigures,
-  type SpotCheckCoverage,
   spotCheckCoverage,
 } from '../../domain/rules/progress';
 import { ACCEPTANCE_MILESTONE, RENOVATION } from '../../workflows/renovation';
@@ -61,38 +62,6 @@ export const ROLE_LABELS: Readonly<Record<Role, string>> = {
   auditor: '审计',
   admin: '管理员',
 };
-
-export interface Overdue {
-  total: number;
-  /** Overdue open steps by the role that owns them. */
-  byRole: Partial<Record<Role, number>>;
-}
-
-export interface ProgressLine extends ProgressFigures {
-  /** Households in the construction phases (installment release, milestone inspection, acceptance). */
-  underConstruction: number;
-  archived: number;
-  rejected: number;
-  overdue: Overdue;
-}
-
-export interface ProgressRow extends ProgressLine {
-  township: string;
-  name: string;
-}
-
-export interface ProgressReport {
-  county: string;
-  programId: string;
-  programName: string;
-  generatedAt: string;
-  /** Milestones of the program's plan that `status.underConstructionByMilestone` names, with labels. */
-  milestones: { milestone: string; label: string }[];
-  townships: ProgressRow[];
-  total: ProgressLine;
-  /** The county's home visits (入户抽查) of township-reviewed files against the program's ratio. */
-  spotCheck: SpotCheckCoverage;
-}
 
 const HUMAN_STEPS = RENOVATION.steps.flatMap((step) => (step.kind === 'human' ? [step] : []));
 

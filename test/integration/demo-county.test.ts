@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exampleActionBody } from '../../domain/demo';
 import { demoCountyProgram } from '../../domain/demo-county';
-import type { ProgressReport } from '../../functions/use-cases/progress-report';
+import type { ProgressReport } from '../../domain/rules/progress';
 import {
   api,
   type HouseholdView,

@@ -15,7 +15,7 @@ import { demoApplication, demoIdNumber, demoProgram } from '../../domain/demo';
 import { csvLine } from '../../domain/funding/csv';
 import { IMPORT_COLUMNS } from '../../domain/import';
 import type { Household } from '../../domain/model';
-import type { ProgressReport } from '../../functions/use-cases/progress-report';
+import type { ProgressReport } from '../../domain/rules/progress';
 import { api, drive, login, type RunningStack, removeDataDir, startStack, usersForApplication } from './harness';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');

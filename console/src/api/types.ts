@@ -4,7 +4,7 @@
  */
 import type { Bilingual } from '../../../domain/errors';
 import type { AuditEvent, Household, Inspection, Phase, Photo, Role } from '../../../domain/model';
-import type { ProgressFigures, SpotCheckCoverage, StatusCounts } from '../../../domain/rules/progress';
+import type { SpotCheckCoverage, StatusCounts } from '../../../domain/rules/progress';
 
 export type { Household, Phase, Role, SpotCheckCoverage, StatusCounts };
 
@@ -74,36 +74,8 @@ export interface PhotoUpload {
   upload: { url: string; method: string; headers: Record<string, string> };
 }
 
-/** Overdue open steps, in total and by the role that owns them. */
-export interface Overdue {
-  total: number;
-  byRole: Partial<Record<Role, number>>;
-}
-
-/** Mirrors functions/use-cases/progress-report.ts; the figures themselves are the domain's. */
-export interface ProgressLine extends ProgressFigures {
-  underConstruction: number;
-  archived: number;
-  rejected: number;
-  overdue: Overdue;
-}
-
-export interface ProgressRow extends ProgressLine {
-  township: string;
-  name: string;
-}
-
-export interface ProgressReport {
-  county: string;
-  programId: string;
-  programName: string;
-  generatedAt: string;
-  /** The keys of `status.underConstructionByMilestone`, in order, with the program's labels. */
-  milestones: { milestone: string; label: string }[];
-  townships: ProgressRow[];
-  total: ProgressLine;
-  spotCheck: SpotCheckCoverage;
-}
+/** The progress report is the domain's shape, shared with the API that answers it. */
+export type { Overdue, ProgressLine, ProgressReport, ProgressRow } from '../../../domain/rules/progress';
 
 export interface MoneyLine {
   planned: number;
