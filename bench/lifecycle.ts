@@ -30,7 +30,7 @@ const PRICES = {
   asOf: '2025 (AWS public price pages, us-east-1; not re-verified on 2026-11 offline)',
   stepFunctionsStandardPerTransition: 0.025 / 1000,
   lambdaPerRequest: 0.2 / 1_000_000,
-  lambdaPerGbSecondX86: 0.0000166667,
+  lambdaPerGbSecond: { x86_64: 0.0000166667, arm64: 0.0000133334 },
   dynamoPerWriteUnit: 0.625 / 1_000_000,
   dynamoPerReadUnit: 0.125 / 1_000_000,
   httpApiPerRequest: 1.0 / 1_000_000,
@@ -170,8 +170,9 @@ const stack = await startLocalStack({ port: 0, dataDir, fastWaits: true, log: 'q
 dynamoPort = new URL(stack.endpoints.dynamodb).port;
 process.stdout.write(`ready in ${fmt(stack.readyMs / 1000, 1)} s at ${stack.url}\n`);
 
-const invocations = new Map<string, { count: number; ms: number; memoryMb: number }>();
-const memoryOf = new Map(stack.assembly.functions.map((fn) => [fn.name, fn.memoryMb]));
+type Invocations = { count: number; ms: number; memoryMb: number; architecture: 'arm64' | 'x86_64' };
+const invocations = new Map<string, Invocations>();
+const functionByName = new Map(stack.assembly.functions.map((fn) => [fn.name, fn]));
 const invoke = stack.lambdas.invoke.bind(stack.lambdas);
 stack.lambdas.invoke = (nameOrArn: string, event: unknown) => {
   const name = nameOrArn.split(':').pop() ?? nameOrArn;
@@ -183,7 +184,13 @@ stack.lambdas.invoke = (nameOrArn: string, event: unknown) => {
       return await invoke(nameOrArn, event);
     } finally {
       if (counting) {
-        const entry = invocations.get(label) ?? { count: 0, ms: 0, memoryMb: memoryOf.get(name) ?? 128 };
+        const fn = functionByName.get(name);
+        const entry = invocations.get(label) ?? {
+          count: 0,
+          ms: 0,
+          memoryMb: fn?.memoryMb ?? 128,
+          architecture: fn?.architecture ?? 'x86_64',
+        };
         entry.count += 1;
         entry.ms += performance.now() - started;
         invocations.set(label, entry);
@@ -349,7 +356,11 @@ function report(run: { seconds: number; n: number; transitions: number; historie
   // Cost per household on AWS: counted quantities times published prices; durations and photo sizes are assumptions.
   const lambdaInvocations = [...invocations.entries()].filter(([label]) => !isPolling(label));
   const lambdaRequests = lambdaInvocations.reduce((s, [, e]) => s + e.count, 0) / n;
-  const gbSeconds = lambdaInvocations.reduce((s, [, e]) => s + (e.ms / 1000) * (e.memoryMb / 1024), 0) / n;
+  const gbSecondsOf = (e: Invocations) => (e.ms / 1000) * (e.memoryMb / 1024);
+  const gbSeconds = lambdaInvocations.reduce((s, [, e]) => s + gbSecondsOf(e), 0) / n;
+  // Each function is priced at its own architecture: PhotosFn is x86_64 (the sharp layer), the rest arm64.
+  const gbSecondsCost =
+    lambdaInvocations.reduce((s, [, e]) => s + gbSecondsOf(e) * PRICES.lambdaPerGbSecond[e.architecture], 0) / n;
   const transitionsPerHousehold = run.transitions / Math.max(1, run.histories);
   const httpRequests = apiRequests / n;
   const photos = photosUploaded / n;
@@ -369,8 +380,8 @@ function report(run: { seconds: number; n: number; transitions: number; historie
     [
       'Lambda GB-seconds',
       fmt(gbSeconds, 2),
-      'local wall time x MemorySize: an assumption, pessimistic',
-      gbSeconds * PRICES.lambdaPerGbSecondX86,
+      'local wall time x MemorySize, priced per architecture: pessimistic',
+      gbSecondsCost,
     ],
     [
       'DynamoDB write request units',
@@ -401,7 +412,7 @@ function report(run: { seconds: number; n: number; transitions: number; historie
   const total = rows.reduce((s, row) => s + row[3], 0);
   out();
   out(
-    `AWS cost per household (prices: ${PRICES.asOf}; x86_64 Lambda as the template declares no architecture; free tiers ignored)`,
+    `AWS cost per household (prices: ${PRICES.asOf}; Lambda priced at each function's template architecture; free tiers ignored)`,
   );
   out(
     table(

@@ -6,7 +6,8 @@
  */
 import type { LedgerPayment } from './funding/bank';
 import { fenToYuan } from './funding/money';
-import type { AuditEvent, Category, Household, Inspection, Photo } from './model';
+import { CATEGORY_TITLES_ZH } from './labels';
+import type { AuditEvent, Household, Inspection, Photo } from './model';
 import { maskIdNumber } from './rules/idNumber';
 
 export interface LedgerCardPhoto extends Pick<Photo, 'photoId' | 'kind' | 'step' | 'flags'> {
@@ -38,15 +39,6 @@ const HTML_ESCAPES: Readonly<Record<string, string>> = {
 export function escapeHtml(value: unknown): string {
   return String(value ?? '').replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c);
 }
-
-const CATEGORY_TITLES: Readonly<Record<Category, string>> = {
-  'minimum-living-guarantee': '低保户',
-  'extremely-poor': '分散供养特困人员',
-  'registered-poor': '易返贫致贫户',
-  'disabled-poor': '贫困残疾人家庭',
-  'disaster-hardship': '因灾因病因残失能家庭',
-  other: '其他',
-};
 
 const MODE_TITLES: Readonly<Record<string, string>> = { rebuild: '拆除重建', repair: '修缮加固' };
 
@@ -205,7 +197,7 @@ export function renderLedgerCard(input: LedgerCardInput): string {
     row('身份证号', escapeHtml(maskIdNumber(household.head.idNumber))),
     row('家庭人口', `${household.members.length + 1} 人`),
     row('家庭成员', members),
-    row('对象类别', escapeHtml(CATEGORY_TITLES[household.category])),
+    row('对象类别', escapeHtml(CATEGORY_TITLES_ZH[household.category])),
     row('村', text(household.villageCode)),
     row('原房屋', `${escapeHtml(household.house.structure)}，${escapeHtml(household.house.areaM2)} 平方米`),
     row('危险等级', household.grade ? `${escapeHtml(household.grade)} 级` : '—'),

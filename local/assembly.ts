@@ -42,6 +42,8 @@ export type FunctionSpec = {
   readonly environment: Readonly<Record<string, string>>;
   readonly timeoutSeconds: number;
   readonly memoryMb: number;
+  /** `Architectures[0]` of the template (Lambda's default when absent is x86_64); it sets the price, not local behaviour. */
+  readonly architecture: 'arm64' | 'x86_64';
 };
 
 export type JwtAuthorizerSpec = { readonly issuer: string; readonly audience: readonly string[] };
@@ -397,6 +399,10 @@ function functionsOf(outdir: string, template: CfnTemplate, resolver: IntrinsicR
       environment,
       timeoutSeconds: Number(resolver.resolve(properties.Timeout) ?? 3),
       memoryMb: Number(resolver.resolve(properties.MemorySize) ?? 128),
+      architecture:
+        (Array.isArray(properties.Architectures) ? properties.Architectures[0] : undefined) === 'arm64'
+          ? 'arm64'
+          : 'x86_64',
     });
   }
   return functions;

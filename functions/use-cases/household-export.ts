@@ -9,12 +9,13 @@ import ExcelJS from 'exceljs';
 import { z } from 'zod';
 import { ForbiddenError, parseOrThrow, ValidationError } from '../../domain/errors';
 import { fenToYuan } from '../../domain/funding/money';
+import { CATEGORY_TITLES_ZH, PHASE_TITLES_ZH } from '../../domain/labels';
 import { type Actor, type Category, CountyCode, type Household, TownshipCode } from '../../domain/model';
 import { canRead, canReadCountyReports } from '../../domain/rules/access';
 import { maskBankAccount, maskIdNumber } from '../../domain/rules/idNumber';
 import { progressStatus, renovatedAreaM2 } from '../../domain/rules/progress';
 import { getProgram, listHouseholds } from '../commons/repository';
-import { PHASE_LABELS, type Workbook } from './progress-report';
+import type { Workbook } from './progress-report';
 import { OUTSIDE_COUNTY, townshipInCounty } from './read-households';
 
 export const HouseholdExportQuery = z.strictObject({
@@ -28,14 +29,6 @@ export const HouseholdExportQuery = z.strictObject({
 /** A workbook is built in memory: beyond this many rows ask for one township at a time. */
 export const MAX_EXPORT_ROWS = 20_000;
 
-const CATEGORY_LABELS: Readonly<Record<Category, string>> = {
-  'minimum-living-guarantee': '低保户',
-  'extremely-poor': '分散供养特困人员',
-  'registered-poor': '建档立卡贫困户',
-  'disabled-poor': '贫困残疾人家庭',
-  'disaster-hardship': '因灾因病因残失能',
-  other: '其他',
-};
 const STATUS_LABELS = {
   'in-review': '审核审批中',
   'in-notice': '公示及异议',
@@ -158,8 +151,8 @@ export async function householdWorkbook(county: string, rows: readonly Household
   for (const row of rows) {
     sheet.addRow({
       ...row,
-      category: CATEGORY_LABELS[row.category],
-      phase: PHASE_LABELS[row.phase],
+      category: CATEGORY_TITLES_ZH[row.category],
+      phase: PHASE_TITLES_ZH[row.phase],
       status: STATUS_LABELS[row.status],
       mode: row.mode === undefined ? '' : row.mode === 'rebuild' ? '拆除重建' : '修缮加固',
       site: row.site === 'centralized' ? '集中' : '分散',

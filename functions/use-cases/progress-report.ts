@@ -12,7 +12,8 @@
 import ExcelJS from 'exceljs';
 import { z } from 'zod';
 import { NotFoundError, parseOrThrow } from '../../domain/errors';
-import { type Actor, CountyCode, PHASES, type Phase, type ProgramConfig, type Role } from '../../domain/model';
+import { PHASE_TITLES_ZH, ROLE_TITLES_ZH } from '../../domain/labels';
+import { type Actor, CountyCode, PHASES, type ProgramConfig, type Role } from '../../domain/model';
 import { canReadCountyReports } from '../../domain/rules/access';
 import {
   addCells,
@@ -37,31 +38,6 @@ export const ProgressQuery = z.strictObject({
     .optional(),
   format: z.enum(['json', 'xlsx']).default('json'),
 });
-
-export const PHASE_LABELS: Readonly<Record<Phase, string>> = {
-  'safety-appraisal': '安全鉴定',
-  'village-appraisal': '村级评议',
-  'township-review': '乡镇审核',
-  'county-approval': '县级审批',
-  'public-notice': '公示',
-  'objection-review': '异议处理',
-  agreement: '签订协议',
-  'installment-release': '资金拨付',
-  'milestone-inspection': '施工验收',
-  'final-acceptance': '竣工验收',
-  archiving: '归档中',
-  archived: '已归档',
-  rejected: '未通过',
-};
-
-export const ROLE_LABELS: Readonly<Record<Role, string>> = {
-  'civil-affairs': '民政',
-  construction: '住建',
-  inspector: '质检验收',
-  finance: '财政',
-  auditor: '审计',
-  admin: '管理员',
-};
 
 const HUMAN_STEPS = RENOVATION.steps.flatMap((step) => (step.kind === 'human' ? [step] : []));
 
@@ -197,10 +173,10 @@ export async function progressWorkbook(report: ProgressReport): Promise<Workbook
     '已归档',
     '未通过',
     '逾期步骤',
-    ...REPORT_ROLES.map((role) => `逾期·${ROLE_LABELS[role]}`),
+    ...REPORT_ROLES.map((role) => `逾期·${ROLE_TITLES_ZH[role]}`),
     '县审批户数',
     '县入户抽查户数',
-    ...PHASES.map((phase) => PHASE_LABELS[phase]),
+    ...PHASES.map((phase) => PHASE_TITLES_ZH[phase]),
   ];
   sheet.addRow(header).font = { bold: true };
   const cellsOf = (name: string, code: string, line: ProgressLine) => [

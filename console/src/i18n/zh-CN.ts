@@ -1,4 +1,6 @@
 /** Chinese (default) texts of the console. Keys mirror `en.ts`; domain words follow docs/domain.md. */
+import { CATEGORY_TITLES_ZH, PHASE_TITLES_ZH, ROLE_TITLES_ZH } from '../../../domain/labels';
+
 export const zhCN = {
   app: { title: '安居 · 农村危房改造', console: '工作台' },
   nav: {
@@ -20,38 +22,9 @@ export const zhCN = {
     cognito: '通过统一身份认证登录',
     callbackFailed: '登录回调失败，请重新登录',
   },
-  roles: {
-    'civil-affairs': '民政',
-    construction: '住建',
-    inspector: '质检/验收',
-    finance: '财政',
-    auditor: '审计',
-    admin: '管理员',
-    system: '系统',
-  },
-  phases: {
-    'safety-appraisal': '安全鉴定',
-    'village-appraisal': '村民主评议',
-    'township-review': '乡镇审核',
-    'county-approval': '县级审批',
-    'public-notice': '公示',
-    'objection-review': '异议处理',
-    agreement: '签订协议',
-    'installment-release': '资金拨付',
-    'milestone-inspection': '施工验收',
-    'final-acceptance': '竣工验收',
-    archiving: '归档中',
-    archived: '已归档',
-    rejected: '未通过',
-  },
-  categories: {
-    'minimum-living-guarantee': '低保户',
-    'extremely-poor': '分散供养特困人员',
-    'registered-poor': '建档立卡贫困户',
-    'disabled-poor': '贫困残疾人家庭',
-    'disaster-hardship': '因灾因病因残失能',
-    other: '其他',
-  },
+  roles: { ...ROLE_TITLES_ZH, system: '系统' },
+  phases: PHASE_TITLES_ZH,
+  categories: CATEGORY_TITLES_ZH,
   structures: {
     earth: '土木',
     'brick-wood': '砖木',

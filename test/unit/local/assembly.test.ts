@@ -27,6 +27,7 @@ const template: CfnTemplate = {
         Runtime: 'nodejs22.x',
         Timeout: 10,
         MemorySize: 512,
+        Architectures: ['arm64'],
         Code: { S3Bucket: { 'Fn::Sub': 'cdk-hnb659fds-assets-${AWS::AccountId}-${AWS::Region}' }, S3Key: 'x.zip' },
         Environment: {
           Variables: {
@@ -182,6 +183,9 @@ describe('assemblyFromTemplate', () => {
     expect(actions?.entryFile).toBe(path.join(outdir, 'asset.actions', 'index.mjs'));
     expect(actions?.handlerExport).toBe('handler');
     expect(actions?.timeoutSeconds).toBe(10);
+    expect(actions?.architecture).toBe('arm64');
+    // Lambda's default when the template names no architecture, so the cost estimate prices it as x86_64.
+    expect(assembly.functions.find((fn) => fn.name === 'RecordTaskFn')?.architecture).toBe('x86_64');
     expect(actions?.environment).toEqual({
       TABLE_NAME: 'Table',
       EVIDENCE_BUCKET: 'evidencebucketa1b2',

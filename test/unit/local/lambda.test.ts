@@ -33,6 +33,7 @@ function spec(name: string, table: string, timeoutSeconds = 3): FunctionSpec {
     environment: { TABLE_NAME: table },
     timeoutSeconds,
     memoryMb: 256,
+    architecture: 'arm64',
   };
 }
 
