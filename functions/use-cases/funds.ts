@@ -72,11 +72,19 @@ function assertFinanceOf(actor: Actor, county: string): void {
   if (!access.ok) throw access.error;
 }
 
-async function loadPayment(rawPath: unknown): Promise<{ household: Household; stored: StoredPayment }> {
+/**
+ * The household and its ledger entry, for county finance staff of the household's county only: access is checked
+ * before the entry is read, so a caller from elsewhere learns nothing about which installments were released.
+ */
+async function loadPaymentAsFinance(
+  actor: Actor,
+  rawPath: unknown,
+): Promise<{ household: Household; stored: StoredPayment }> {
   const { householdId, installment } = parseOrThrow(PaymentPath, rawPath);
   const record = await getHouseholdRecord(householdId);
   if (!record)
     throw new NotFoundError({ zh: `农户 ${householdId} 不存在`, en: `There is no household ${householdId}` });
+  assertFinanceOf(actor, record.household.county);
   const stored = await getPayment(householdId, installment);
   if (!stored) {
     throw new NotFoundError({
@@ -89,16 +97,15 @@ async function loadPayment(rawPath: unknown): Promise<{ household: Household; st
 
 /**
  * Approves a prepared release (复核):
- * 1. load the household and its ledger entry (unknown: not found);
- * 2. the approver is county finance staff of the household's county;
- * 3. an entry already approved, paid or failed cannot be approved again (409);
- * 4. the approver is not the user who prepared it (403);
- * 5. store the approval with a condition that repeats 3 and 4, so a racing second approval is a 409;
+ * 1. the household exists (404), the approver is county finance staff of its county (403), and only then is its
+ *    ledger entry read (404 when not released);
+ * 2. an entry already approved, paid or failed cannot be approved again (409);
+ * 3. the approver is not the user who prepared it (403);
+ * 4. store the approval with a condition that repeats 2 and 3, so a racing second approval is a 409;
  *    the payment then waits for the bank in the county's list of payments due.
  */
 export async function approvePreparedPayment(actor: Actor, rawPath: unknown, now = new Date()): Promise<LedgerPayment> {
-  const { household, stored } = await loadPayment(rawPath);
-  assertFinanceOf(actor, household.county);
+  const { household, stored } = await loadPaymentAsFinance(actor, rawPath);
   const { payment } = stored;
   if (payment.approvedBy !== undefined || payment.status !== 'released') {
     throw new ConflictError(
@@ -122,8 +129,7 @@ export async function approvePreparedPayment(actor: Actor, rawPath: unknown, now
 
 /** Sends a failed payment to the bank again under its reference (only a failed one; 409 otherwise). */
 export async function retryFailedPayment(actor: Actor, rawPath: unknown, now = new Date()): Promise<LedgerPayment> {
-  const { household, stored } = await loadPayment(rawPath);
-  assertFinanceOf(actor, household.county);
+  const { household, stored } = await loadPaymentAsFinance(actor, rawPath);
   const retried = retryPayment(stored.payment);
   await storePaymentRetry(retried, household.county, chinaDay(now));
   return retried;

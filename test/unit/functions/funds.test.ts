@@ -124,6 +124,13 @@ describe('POST /payments/{householdId}/{installment}/approve', () => {
     givenHouseholdAndPayment(funded(), undefined);
     expect((await approve('qian.caizheng')).status).toBe(404);
   });
+
+  it('answers an outsider 403 whether or not the installment was released, so it learns nothing of the ledger', async () => {
+    givenHouseholdAndPayment(funded(), undefined);
+    expect((await approve('li.zhujian')).status).toBe(403);
+    expect((await approve('he.zhujian')).status).toBe(403);
+    expect(updates()).toHaveLength(0);
+  });
 });
 
 describe('GET /payments/batch', () => {
