@@ -1,6 +1,6 @@
 /**
  * `npm run bench:startup [-- --runs 3 --households 1000 --concurrency 16]`
- * Starts the local stack as `npm start` does (a child `tsx local/main.ts`, fresh temporary data folder, fast waits)
+ * Starts the local stack as `npm start` does (a child `node .build/local.mjs`, fresh temporary data folder, fast waits)
  * `runs` times and prints start-to-ready and the resident memory of the stack (Node plus DynamoDB Local's JVM) once
  * ready; on the last run it then registers `households` households through the API and prints the memory again.
  */
@@ -8,7 +8,15 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { demoApplication } from '../domain/demo';
-import { api, ensureSynthesized, makeDataDir, removeDataDir, usersForApplication } from '../test/integration/harness';
+import {
+  api,
+  ensureLocalBuilt,
+  ensureSynthesized,
+  LOCAL_STACK_COMMAND,
+  makeDataDir,
+  removeDataDir,
+  usersForApplication,
+} from '../test/integration/harness';
 import { fmt, intFlags, pool, summarize, table, treeRssMiB } from './common';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -38,7 +46,7 @@ function killGroup(child: ChildProcess): void {
 async function start(): Promise<Started> {
   const dataDir = makeDataDir();
   const startedAt = performance.now();
-  const child = spawn(path.join(BIN, 'tsx'), ['local/main.ts'], {
+  const child = spawn(LOCAL_STACK_COMMAND.file, [...LOCAL_STACK_COMMAND.args], {
     cwd: ROOT,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -112,7 +120,7 @@ function memoryRow(label: string, rss: ReturnType<typeof treeRssMiB>): string[] 
   ];
 }
 
-await ensureSynthesized();
+await Promise.all([ensureSynthesized(), ensureLocalBuilt()]);
 const wall: number[] = [];
 const reported: number[] = [];
 const rssRows: string[][] = [];
@@ -160,7 +168,7 @@ process.stdout.write(
   `${table(
     ['measure', 'min s', 'median s', 'max s'],
     [
-      ['spawn to ANJU_READY (incl. tsx start)', fmt(s.min / 1000, 1), fmt(s.p50 / 1000, 1), fmt(s.max / 1000, 1)],
+      ['spawn to ANJU_READY (incl. Node start)', fmt(s.min / 1000, 1), fmt(s.p50 / 1000, 1), fmt(s.max / 1000, 1)],
       ['stack-reported ready time', fmt(r.min / 1000, 1), fmt(r.p50 / 1000, 1), fmt(r.max / 1000, 1)],
     ],
   )}\n\n`,

@@ -1,6 +1,6 @@
 /**
- * Starts the local stack for integration tests as a child process (`tsx local/main.ts`), the way
- * `npm start` runs it, so a test can SIGKILL it and start it again on the same data folder.
+ * Starts the local stack for integration tests as a child process (`node .build/local.mjs`, built
+ * by `scripts/build-local.mjs`), the way `npm start` runs it, so a test can SIGKILL it and start it again on the same data folder.
  * The child is a process group leader: killing the group takes DynamoDB Local's JVM with it,
  * as a crash of the machine would.
  */
@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { demoProgram, demoUsers, exampleActionBody } from '../../domain/demo';
 import type { Action, AuditEvent, Household, HouseholdApplication, Phase, Role } from '../../domain/model';
 import { ensureAssembly } from '../../local/assembly';
+import { buildLocal, LOCAL_BUNDLE } from '../../scripts/build-local.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const BIN = path.join(ROOT, 'node_modules', '.bin');
@@ -39,12 +40,25 @@ export type StartOptions = {
 };
 
 let synthesized: Promise<boolean> | undefined;
+let built: Promise<boolean> | undefined;
 
 /** Synthesizes `cdk.out/` once per test file when it is stale, before any child starts. */
 export function ensureSynthesized(): Promise<boolean> {
   synthesized ??= ensureAssembly(ROOT);
   return synthesized;
 }
+
+/** Bundles the local stack once per test file when a source changed, before any child starts. */
+export function ensureLocalBuilt(): Promise<boolean> {
+  built ??= buildLocal();
+  return built;
+}
+
+/** The command `npm start` ends with: the bundled stack on the project's Node, source maps on for stack traces. */
+export const LOCAL_STACK_COMMAND = {
+  file: path.join(BIN, 'node'),
+  args: ['--enable-source-maps', LOCAL_BUNDLE],
+} as const;
 
 /** A fresh temporary data folder; remove it with `removeDataDir`. */
 export function makeDataDir(): string {
@@ -70,9 +84,9 @@ function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
 }
 
 export async function startStack(options: StartOptions = {}): Promise<RunningStack> {
-  await ensureSynthesized();
+  await Promise.all([ensureSynthesized(), ensureLocalBuilt()]);
   const dataDir = options.dataDir ?? makeDataDir();
-  const child = spawn(path.join(BIN, 'tsx'), ['local/main.ts'], {
+  const child = spawn(LOCAL_STACK_COMMAND.file, [...LOCAL_STACK_COMMAND.args], {
     cwd: ROOT,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
