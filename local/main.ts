@@ -332,7 +332,8 @@ function describeStartFailure(error: unknown): string {
   return `Anju could not start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`;
 }
 
-async function main(): Promise<void> {
+/** `npm start`: starts the stack, prints the banner, stops cleanly on Ctrl-C or SIGTERM (entry: `local/start.ts`). */
+export async function runFromCommandLine(): Promise<void> {
   let stack: LocalStack;
   try {
     // `npm start -- --demo` is the same as ANJU_DEMO=1.
@@ -358,8 +359,4 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', shutdown);
   process.once('SIGTERM', shutdown);
-}
-
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  await main();
 }

@@ -1,20 +1,32 @@
 /**
- * Starts the local stack for integration tests as a child process (`node .build/local.mjs`, built
- * by `scripts/build-local.mjs`), the way `npm start` runs it, so a test can SIGKILL it and start it again on the same data folder.
+ * Starts the local stack for integration tests as a child process (`node .build/local-start.mjs`,
+ * built by `scripts/build-local.mjs`), the way `npm start` runs it, so a test can SIGKILL it and
+ * start it again on the same data folder.
  * The child is a process group leader: killing the group takes DynamoDB Local's JVM with it,
  * as a crash of the machine would.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { demoProgram, demoUsers, exampleActionBody } from '../../domain/demo';
 import type { Action, AuditEvent, Household, HouseholdApplication, Phase, Role } from '../../domain/model';
 import { ensureAssembly } from '../../local/assembly';
-import { buildLocal, LOCAL_BUNDLE } from '../../scripts/build-local.mjs';
+import { buildBundle, LOCAL_BUNDLE } from '../../scripts/build-local.mjs';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+/** The nearest folder above this file with a package.json: this file also runs bundled, from `.build/`. */
+function projectRoot(): string {
+  let folder = path.dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(path.join(folder, 'package.json'))) {
+    const parent = path.dirname(folder);
+    if (parent === folder) throw new Error(`no package.json above ${fileURLToPath(import.meta.url)}`);
+    folder = parent;
+  }
+  return folder;
+}
+
+const ROOT = projectRoot();
 const BIN = path.join(ROOT, 'node_modules', '.bin');
 const READY_TIMEOUT_MS = 180_000;
 const STOP_TIMEOUT_MS = 20_000;
@@ -40,7 +52,7 @@ export type StartOptions = {
 };
 
 let synthesized: Promise<boolean> | undefined;
-let built: Promise<boolean> | undefined;
+let built: Promise<string> | undefined;
 
 /** Synthesizes `cdk.out/` once per test file when it is stale, before any child starts. */
 export function ensureSynthesized(): Promise<boolean> {
@@ -49,8 +61,8 @@ export function ensureSynthesized(): Promise<boolean> {
 }
 
 /** Bundles the local stack once per test file when a source changed, before any child starts. */
-export function ensureLocalBuilt(): Promise<boolean> {
-  built ??= buildLocal();
+export function ensureLocalBuilt(): Promise<string> {
+  built ??= buildBundle();
   return built;
 }
 
