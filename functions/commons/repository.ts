@@ -229,32 +229,42 @@ async function appliedIfCondition(write: Promise<unknown>): Promise<boolean> {
   }
 }
 
+/** Attempts of a transaction that DynamoDB cancelled only for a TransactionConflict (nothing was written). */
+const TRANSACTION_ATTEMPTS = 4;
+
+const codeOf = (reason: unknown): string | undefined =>
+  typeof reason === 'object' && reason !== null ? (reason as { Code?: string }).Code : undefined;
+
+/**
+ * Writes the items in one transaction. On AWS a transaction that touches an item another transaction is writing at
+ * that moment is cancelled with TransactionConflict (DynamoDB Local never does): the household's progress counters
+ * are shared by every household of a township shard, so two unrelated actions can meet there. Such a cancellation
+ * wrote nothing and every condition is checked again, so it is retried as is after a short random pause; a
+ * conflict on the household itself then fails its version condition and answers 409 like any stale write.
+ */
 async function transact(items: GuardedItem[]): Promise<void> {
-  try {
-    await ddb.send(new TransactWriteCommand({ TransactItems: items.map((guarded) => guarded.item) }));
-  } catch (error) {
-    if (!isNamed(error, 'TransactionCanceledException')) throw error;
-    const reasons = Array.isArray(error.CancellationReasons) ? (error.CancellationReasons as unknown[]) : [];
-    const failed = reasons.findIndex(
-      (reason) =>
-        typeof reason === 'object' &&
-        reason !== null &&
-        (reason as { Code?: string }).Code === 'ConditionalCheckFailed',
-    );
-    const guarded = items[failed];
-    if (failed < 0 || !guarded) {
-      // On AWS two transactions on the same items at once cancel one with TransactionConflict
-      // (DynamoDB Local never does): the caller lost a race, which is a 409, never a 500.
-      const conflicted = reasons.some(
-        (reason) =>
-          typeof reason === 'object' && reason !== null && (reason as { Code?: string }).Code === 'TransactionConflict',
-      );
-      if (conflicted) throw new ConflictError(STALE_VERSION, { cause: error });
-      throw error;
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await ddb.send(new TransactWriteCommand({ TransactItems: items.map((guarded) => guarded.item) }));
+      return;
+    } catch (error) {
+      if (!isNamed(error, 'TransactionCanceledException')) throw error;
+      const reasons = Array.isArray(error.CancellationReasons) ? (error.CancellationReasons as unknown[]) : [];
+      const failed = reasons.findIndex((reason) => codeOf(reason) === 'ConditionalCheckFailed');
+      const guarded = items[failed];
+      if (failed < 0 || !guarded) {
+        if (!reasons.some((reason) => codeOf(reason) === 'TransactionConflict')) throw error;
+        if (attempt < TRANSACTION_ATTEMPTS) {
+          await new Promise((resolve) => setTimeout(resolve, attempt * (10 + Math.random() * 40)));
+          continue;
+        }
+        // Still busy after the retries: the caller lost a race, which is a 409, never a 500.
+        throw new ConflictError(STALE_VERSION, { cause: error });
+      }
+      const reason = reasons[failed] as { Item?: Record<string, unknown> };
+      const message = typeof guarded.onConflict === 'function' ? guarded.onConflict(reason.Item) : guarded.onConflict;
+      throw new ConflictError(message, { cause: error });
     }
-    const reason = reasons[failed] as { Item?: Record<string, unknown> };
-    const message = typeof guarded.onConflict === 'function' ? guarded.onConflict(reason.Item) : guarded.onConflict;
-    throw new ConflictError(message, { cause: error });
   }
 }
 

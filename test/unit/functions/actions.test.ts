@@ -207,6 +207,19 @@ describe('POST /households/{id}/actions/{action}', () => {
     expect(sfnMock.commandCalls(SendTaskSuccessCommand)).toHaveLength(0);
   });
 
+  it('retries a transaction DynamoDB cancelled only for a conflict (a shared counter was busy) and succeeds', async () => {
+    given(atTownshipReview(), openTaskItem('township-review'));
+    const busy = namedError('TransactionCanceledException');
+    Object.assign(busy, { CancellationReasons: [{ Code: 'None' }, { Code: 'None' }, { Code: 'TransactionConflict' }] });
+    ddbMock.on(TransactWriteCommand).rejectsOnce(busy).resolves({});
+
+    const result = await act('township-review', townshipReview(), 'he.zhujian');
+
+    expect(result.status).toBe(200);
+    expect(ddbMock.commandCalls(TransactWriteCommand)).toHaveLength(2);
+    expect(sfnMock.commandCalls(SendTaskSuccessCommand)).toHaveLength(1);
+  });
+
   it('says when the step was already decided (task condition fails)', async () => {
     given(atTownshipReview(), openTaskItem('township-review'));
     ddbMock.on(TransactWriteCommand).rejects(transactionCanceled(2, 3));
