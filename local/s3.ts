@@ -69,6 +69,10 @@ export async function startS3(opts: {
     })),
   });
   const backendAddress = await backend.run();
+  // The front reuses its connections to s3rver. Node's server closes a connection idle for 5 s, and a request sent on
+  // it at that moment fails with ECONNRESET (a 502 to an inspector's upload, seen in the 1,000-household benchmark).
+  // s3rver is only reached through this front, on loopback: let it keep idle connections until the stack stops.
+  if (backend.httpServer) backend.httpServer.keepAliveTimeout = 0;
   const agent = new Agent({ keepAlive: true });
 
   const context: FrontContext = {
