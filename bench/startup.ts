@@ -1,6 +1,6 @@
 /**
  * `npm run bench:startup [-- --runs 3 --households 1000 --concurrency 16]`
- * Starts the local stack as `npm start` does (a child `node .build/local.mjs`, fresh temporary data folder, fast waits)
+ * Starts the local stack as `npm start` does (a child `node .build/local-start.mjs`, fresh temporary data folder, fast waits)
  * `runs` times and prints start-to-ready and the resident memory of the stack (Node plus DynamoDB Local's JVM) once
  * ready; on the last run it then registers `households` households through the API and prints the memory again.
  */
