@@ -14,6 +14,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { GetExecutionHistoryCommand, ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
+import type { FunctionSpec } from '../local/assembly';
 import { startLocalStack } from '../local/main';
 import { ensureSynthesized } from '../test/integration/harness';
 import { DemoStaff, householdDriver } from '../test/integration/household-driver';
@@ -170,7 +171,7 @@ const stack = await startLocalStack({ port: 0, dataDir, fastWaits: true, log: 'q
 dynamoPort = new URL(stack.endpoints.dynamodb).port;
 process.stdout.write(`ready in ${fmt(stack.readyMs / 1000, 1)} s at ${stack.url}\n`);
 
-type Invocations = { count: number; ms: number; memoryMb: number; architecture: 'arm64' | 'x86_64' };
+type Invocations = { count: number; ms: number; memoryMb: number; architecture: FunctionSpec['architecture'] };
 const invocations = new Map<string, Invocations>();
 const functionByName = new Map(stack.assembly.functions.map((fn) => [fn.name, fn]));
 const invoke = stack.lambdas.invoke.bind(stack.lambdas);

@@ -16,6 +16,9 @@ const countyLevel = (place: Place) => place.township === undefined;
 const overTheHousehold = (place: Place) =>
   inHomeCounty(place) && (countyLevel(place) || place.township === HOME.township);
 const readsCountyWide = (role: Role, place: Place) => countyLevel(place) || role === 'auditor' || role === 'admin';
+/** Reading the household's files and lists: its township's staff, and those who read the county. */
+const readsTheHousehold: Rule = (role, place) =>
+  inHomeCounty(place) && (readsCountyWide(role, place) || place.township === HOME.township);
 
 /** Roles that take photos as evidence (inspections, appraisals, supervision, acceptance). */
 const PHOTO_TAKERS: readonly Role[] = ['inspector', 'construction', 'civil-affairs'];
@@ -33,15 +36,9 @@ export const ROUTE_ACCESS = {
     allowed: (role, place) => (role === 'civil-affairs' || role === 'construction') && overTheHousehold(place),
   },
   /** Lists and files: any role within the jurisdiction; auditors and admins county-wide. */
-  'GET /households': {
-    allowed: (role, place) => inHomeCounty(place) && (readsCountyWide(role, place) || place.township === HOME.township),
-  },
-  'GET /households/{id}': {
-    allowed: (role, place) => inHomeCounty(place) && (readsCountyWide(role, place) || place.township === HOME.township),
-  },
-  'GET /households/{id}/ledger-card': {
-    allowed: (role, place) => inHomeCounty(place) && (readsCountyWide(role, place) || place.township === HOME.township),
-  },
+  'GET /households': { allowed: readsTheHousehold },
+  'GET /households/{id}': { allowed: readsTheHousehold },
+  'GET /households/{id}/ledger-card': { allowed: readsTheHousehold },
   /** A township's work queue: its own staff and the county's. */
   'GET /tasks': { allowed: (_role, place) => overTheHousehold(place) },
   /** Per action: OWNERS (the workflow description's owner of each step), checked action by action. */
@@ -61,13 +58,9 @@ export const ROUTE_ACCESS = {
   'GET /reports/funds': { allowed: (role, place) => inHomeCounty(place) && readsCountyWide(role, place) },
   'GET /reports/progress': { allowed: (role, place) => inHomeCounty(place) && readsCountyWide(role, place) },
   /** The masked household list: as the list it exports, a township's staff export their own township. */
-  'GET /reports/households': {
-    allowed: (role, place) => inHomeCounty(place) && (readsCountyWide(role, place) || place.township === HOME.township),
-  },
+  'GET /reports/households': { allowed: readsTheHousehold },
   /** The public notice list of an area: its staff, as for the household list. */
-  'GET /notices': {
-    allowed: (role, place) => inHomeCounty(place) && (readsCountyWide(role, place) || place.township === HOME.township),
-  },
+  'GET /notices': { allowed: readsTheHousehold },
   /** Recounting the progress counters: only the county's admin. */
   'POST /programs/{programId}/progress-counters/rebuild': {
     allowed: (role, place) => role === 'admin' && inHomeCounty(place),
