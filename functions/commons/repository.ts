@@ -444,21 +444,43 @@ export async function getTask(householdId: string): Promise<TaskItem | undefined
   return Item ? TaskItem.parse(strip(Item)) : undefined;
 }
 
-/** Records the open task of a human step; it replaces whatever TASK item was there. */
-export async function putOpenTask(task: TaskItem & { status: 'open'; dueAt: string }): Promise<void> {
-  await ddb.send(
-    new PutCommand({
-      TableName: env.tableName,
-      Item: {
-        ...keys.task(task.householdId),
-        entity: 'task',
-        ...task,
-        GSI1PK: queues.township(task.township, task.step).partition,
-        GSI1SK: `${task.dueAt}#${task.householdId}`,
-        GSI3PK: queues.county(task.county, task.step).partition,
-        GSI3SK: `${task.dueAt}#${task.householdId}`,
-      },
-    }),
+/**
+ * Records the open task of a human step in place of `replacing`, the TASK item read before (undefined:
+ * none). False when the item changed since that read: a decision stored meanwhile must not be
+ * overwritten (it would leave the outbox), so the caller reads again and decides again.
+ */
+export async function putOpenTask(
+  task: TaskItem & { status: 'open'; dueAt: string },
+  replacing: TaskItem | undefined,
+): Promise<boolean> {
+  const unchanged = replacing
+    ? {
+        ConditionExpression: replacing.taskToken
+          ? '#status = :status AND taskToken = :token'
+          : '#status = :status AND attribute_not_exists(taskToken)',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':status': replacing.status,
+          ...(replacing.taskToken ? { ':token': replacing.taskToken } : {}),
+        },
+      }
+    : { ConditionExpression: 'attribute_not_exists(PK)' };
+  return appliedIfCondition(
+    ddb.send(
+      new PutCommand({
+        TableName: env.tableName,
+        Item: {
+          ...keys.task(task.householdId),
+          entity: 'task',
+          ...task,
+          GSI1PK: queues.township(task.township, task.step).partition,
+          GSI1SK: `${task.dueAt}#${task.householdId}`,
+          GSI3PK: queues.county(task.county, task.step).partition,
+          GSI3SK: `${task.dueAt}#${task.householdId}`,
+        },
+        ...unchanged,
+      }),
+    ),
   );
 }
 

@@ -22,14 +22,16 @@ import { phasesOfAction, rolesOfAction, stepForAction, stepOf, transition } from
 import { logger } from '../commons/logger';
 import {
   commitHouseholdChange,
+  type Decision,
   deleteTaskIfToken,
   type GuardedItem,
   getHouseholdFile,
   getProgram,
+  getTask,
   idClaimRelease,
   STALE_VERSION,
 } from '../commons/repository';
-import { sendDecision } from '../commons/workflow';
+import { isDeadToken, sendDecision } from '../commons/workflow';
 import { accept, inspect, releaseInstallment, signAgreement, supervise } from './actions/construction';
 import { object, resolveObjection } from './actions/notice';
 import { appraiseSafety, countyApprove, townshipReview, villageAppraisal } from './actions/review';
@@ -141,8 +143,7 @@ export async function performAction<A extends Action>(
   const token = file.task?.taskToken;
   if (decision && token) {
     try {
-      await sendDecision(token, decision);
-      await deleteTaskIfToken(householdId, token);
+      await handOver(householdId, step.phase, token, decision);
     } catch (error) {
       logger.warn('decision stored but not acknowledged; the outbox sweeper will re-send it', {
         householdId,
@@ -153,4 +154,31 @@ export async function performAction<A extends Action>(
 
   const fresh = await getHouseholdFile(householdId);
   return householdFileViewWithLinks(fresh ?? { ...file, household: updated, lastHash: event.hash }, now);
+}
+
+/**
+ * Hands the stored decision to the execution waiting for it. The token read with the file is dead when
+ * the workflow recorded the step's task again between that read and the commit (an execution restarted
+ * after a crash does): the decided TASK item then holds the live token, so the decision goes there now
+ * instead of waiting a minute or two for the outbox sweeper.
+ */
+async function handOver(
+  householdId: string,
+  step: Household['phase'],
+  token: string,
+  decision: Decision,
+): Promise<void> {
+  try {
+    await sendDecision(token, decision);
+    await deleteTaskIfToken(householdId, token);
+    return;
+  } catch (error) {
+    if (!isDeadToken(error)) throw error;
+    const task = await getTask(householdId);
+    const live = task?.status === 'decided' && task.step === step ? task.taskToken : undefined;
+    if (!live || live === token) throw error;
+    await sendDecision(live, decision);
+    await deleteTaskIfToken(householdId, live);
+    logger.info('decision handed to the re-recorded task', { householdId, step });
+  }
 }

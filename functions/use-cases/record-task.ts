@@ -4,7 +4,8 @@
  *    phase): answer at once, either with the decision stored for this step (its acknowledgement
  *    was lost) or with `resync` to the household's phase, so the execution catches up;
  * 2. otherwise record the open task with its token, owning role, jurisdiction and due date, and
- *    leave the execution waiting for the decision.
+ *    leave the execution waiting for the decision. The write is conditioned on the TASK item read in
+ *    step 1, so a decision stored in between is never overwritten; the round starts over instead.
  * Running it twice for the same token changes nothing.
  */
 import { z } from 'zod';
@@ -36,8 +37,26 @@ export type RecordTaskResult =
   | { recorded: 'resync'; decision: Decision }
   | { recorded: 'resent'; decision: Decision };
 
+/** Re-reads after a concurrent change of the TASK item; a handful is plenty, as each change is one person's action. */
+const RECORD_ATTEMPTS = 5;
+
 export async function recordTask(rawInput: unknown, now: Date = new Date()): Promise<RecordTaskResult> {
   const input = RecordTaskInput.parse(rawInput);
+  for (let attempt = 1; ; attempt += 1) {
+    const result = await recordOnce(input, now);
+    if (result) return result;
+    if (attempt >= RECORD_ATTEMPTS) {
+      throw new Error(`the task of ${input.householdId} kept changing while ${input.step} was recorded`);
+    }
+    logger.info('the task changed while it was recorded; reading it again', {
+      householdId: input.householdId,
+      step: input.step,
+    });
+  }
+}
+
+/** One read-decide-write round; undefined when the TASK item changed between the read and the write. */
+async function recordOnce(input: RecordTaskInput, now: Date): Promise<RecordTaskResult | undefined> {
   const record = await getHouseholdRecord(input.householdId);
   if (!record) {
     throw new WorkflowError(WORKFLOW_ERROR_NAMES.HouseholdNotFound, `household ${input.householdId} does not exist`);
@@ -78,17 +97,20 @@ export async function recordTask(rawInput: unknown, now: Date = new Date()): Pro
   }
   const at = now.toISOString();
   const dueAt = addWorkingDays(at, deadlineDays(input.step, program));
-  await putOpenTask({
-    householdId: household.householdId,
-    status: 'open',
-    step: input.step,
-    role: step.role,
-    jurisdiction: taskJurisdiction(step.level, household),
-    county: household.county,
-    township: household.township,
-    dueAt,
-    createdAt: at,
-    taskToken: input.taskToken,
-  });
-  return { recorded: 'open', dueAt };
+  const recorded = await putOpenTask(
+    {
+      householdId: household.householdId,
+      status: 'open',
+      step: input.step,
+      role: step.role,
+      jurisdiction: taskJurisdiction(step.level, household),
+      county: household.county,
+      township: household.township,
+      dueAt,
+      createdAt: at,
+      taskToken: input.taskToken,
+    },
+    task,
+  );
+  return recorded ? { recorded: 'open', dueAt } : undefined;
 }

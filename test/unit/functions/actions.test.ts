@@ -142,6 +142,47 @@ describe('POST /households/{id}/actions/{action}', () => {
     expect(ddbMock.commandCalls(DeleteCommand)).toHaveLength(0);
   });
 
+  it('hands the decision to the token the workflow re-recorded between the read and the commit', async () => {
+    // Prepare: a restarted execution recorded the task again under a new token after the file was read.
+    given(atTownshipReview(), openTaskItem('township-review'));
+    const relive = 'token-of-the-restarted-execution';
+    ddbMock.on(GetCommand, { Key: { PK: `HH#${HOUSEHOLD_ID}`, SK: 'TASK' } }).resolves({
+      Item: openTaskItem('township-review', {
+        status: 'decided',
+        taskToken: relive,
+        decision: { outcome: 'approve', next: 'county-approval' },
+      }),
+    });
+    sfnMock.on(SendTaskSuccessCommand, { taskToken: TOKEN }).rejects(namedError('TaskDoesNotExist'));
+    sfnMock.on(SendTaskSuccessCommand, { taskToken: relive }).resolves({});
+
+    // Act
+    const result = await act('township-review', townshipReview(), 'he.zhujian');
+
+    // Assess: delivered at once to the live token and taken out of the outbox, not left for the sweeper.
+    expect(result.status).toBe(200);
+    expect(sfnMock.commandCalls(SendTaskSuccessCommand).map((call) => call.args[0].input.taskToken)).toEqual([
+      TOKEN,
+      relive,
+    ]);
+    const deleted = ddbMock.commandCalls(DeleteCommand).map((call) => call.args[0].input.ExpressionAttributeValues);
+    expect(deleted).toEqual([{ ':token': relive }]);
+  });
+
+  it('leaves the decision in the outbox when its token is dead and no other was recorded', async () => {
+    given(atTownshipReview(), openTaskItem('township-review'));
+    ddbMock.on(GetCommand, { Key: { PK: `HH#${HOUSEHOLD_ID}`, SK: 'TASK' } }).resolves({
+      Item: openTaskItem('township-review', { status: 'decided' }),
+    });
+    sfnMock.on(SendTaskSuccessCommand).rejects(namedError('TaskDoesNotExist'));
+
+    const result = await act('township-review', townshipReview(), 'he.zhujian');
+
+    expect(result.status).toBe(200);
+    expect(sfnMock.commandCalls(SendTaskSuccessCommand)).toHaveLength(1);
+    expect(ddbMock.commandCalls(DeleteCommand)).toHaveLength(0);
+  });
+
   it('refuses an invalid body with field-level messages in zh and en', async () => {
     given(atTownshipReview(), openTaskItem('township-review'));
 

@@ -106,6 +106,47 @@ describe('RecordTaskFn', () => {
     });
   });
 
+  it('records the task only over the TASK item it read', async () => {
+    givenHousehold(household({ phase: 'township-review', version: 3 }), openTaskItem('township-review'));
+
+    await recordTask({ taskToken: NEW_TOKEN, householdId: HOUSEHOLD_ID, step: 'township-review' }, context);
+
+    const put = ddbMock.commandCalls(PutCommand)[0]?.args[0].input;
+    expect(put?.ConditionExpression).toBe('#status = :status AND taskToken = :token');
+    expect(put?.ExpressionAttributeValues).toEqual({ ':status': 'open', ':token': TOKEN });
+  });
+
+  it('never overwrites a decision stored between its read and its write: it reads again and hands it over', async () => {
+    // Prepare: the first read finds the task open; a person decides before the write, so the write's condition fails.
+    const open = openTaskItem('township-review');
+    const decided = openTaskItem('township-review', {
+      status: 'decided',
+      decision: { outcome: 'approve', next: 'county-approval' },
+    });
+    ddbMock
+      .on(GetCommand, { Key: { PK: `HH#${HOUSEHOLD_ID}`, SK: 'HH' } })
+      .resolvesOnce({ Item: householdItem(household({ phase: 'township-review', version: 3 })) })
+      .resolves({ Item: householdItem(household({ phase: 'county-approval', version: 4 })) });
+    ddbMock
+      .on(GetCommand, { Key: { PK: `HH#${HOUSEHOLD_ID}`, SK: 'TASK' } })
+      .resolvesOnce({ Item: open })
+      .resolves({ Item: decided });
+    ddbMock
+      .on(GetCommand, { Key: { PK: `PROGRAM#${demoProgram.programId}`, SK: 'CONFIG' } })
+      .resolves({ Item: programItem() });
+    ddbMock.on(PutCommand).rejects(namedError('ConditionalCheckFailedException'));
+
+    // Act
+    await recordTask({ taskToken: NEW_TOKEN, householdId: HOUSEHOLD_ID, step: 'township-review' }, context);
+
+    // Assess: one refused write, then the stored decision goes to the new token and leaves the outbox.
+    expect(ddbMock.commandCalls(PutCommand)).toHaveLength(1);
+    expect(sentOutputs()).toEqual([{ token: NEW_TOKEN, output: { outcome: 'approve', next: 'county-approval' } }]);
+    expect(ddbMock.commandCalls(DeleteCommand)[0]?.args[0].input.ExpressionAttributeValues).toEqual({
+      ':token': TOKEN,
+    });
+  });
+
   it('throws the shared HouseholdNotFound error for an unknown household', async () => {
     ddbMock.on(GetCommand).resolves({});
 
