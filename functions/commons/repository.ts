@@ -277,10 +277,12 @@ export const STALE_VERSION: Bilingual = {
 
 /** The whole household file in one Query on its partition. */
 export async function getHouseholdFile(householdId: string): Promise<HouseholdFile | undefined> {
+  // Strongly consistent: actions decide on what it holds (a photo confirmed a moment ago, the open task).
   const items: Record<string, unknown>[] = await queryAll({
     TableName: env.tableName,
     KeyConditionExpression: 'PK = :pk',
     ExpressionAttributeValues: { ':pk': `HH#${householdId}` },
+    ConsistentRead: true,
   });
 
   const householdItemFound = items.find((item) => item.SK === 'HH');

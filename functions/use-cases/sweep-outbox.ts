@@ -2,8 +2,8 @@
  * The outbox sweeper (every minute): nothing stored is lost between DynamoDB and Step Functions.
  * 1. a decision stored more than a minute ago and not acknowledged is handed over again;
  * 2. if its execution is gone (dead token), a new execution starts at the household's phase;
- * 3. a household whose first execution was not confirmed started is started again (same name,
- *    so a start that did happen is not duplicated).
+ * 3. a household whose first execution was not confirmed started within ten seconds is started
+ *    again (same name, so a start that did happen is not duplicated).
  */
 import { isTerminal } from '../../workflows/renovation';
 import { logger } from '../commons/logger';
@@ -23,6 +23,12 @@ import {
 } from '../commons/workflow';
 
 export const OUTBOX_GRACE_MS = 60_000;
+/**
+ * A `starting` entry needs only the few seconds the registration takes between its commit and its
+ * StartExecution: a second start under the same name is refused by Step Functions, so starting it
+ * early never makes a second execution, and a household no longer waits a minute for its first task.
+ */
+export const STARTING_GRACE_MS = 10_000;
 
 export interface SweepCounts {
   resent: number;
@@ -63,11 +69,11 @@ async function restart(task: TaskItem, counts: SweepCounts): Promise<void> {
 
 export async function sweepOutbox(now: Date = new Date()): Promise<SweepCounts> {
   const counts: SweepCounts = { resent: 0, restarted: 0, started: 0, failed: 0 };
-  const before = new Date(now.getTime() - OUTBOX_GRACE_MS).toISOString();
-  const entries = await listOutbox(before);
+  const decidedBefore = new Date(now.getTime() - OUTBOX_GRACE_MS).toISOString();
+  const entries = await listOutbox(new Date(now.getTime() - STARTING_GRACE_MS).toISOString());
   for (const task of entries) {
     try {
-      if (task.status === 'decided') await redeliver(task, now, counts);
+      if (task.status === 'decided' && (task.decidedAt ?? '') < decidedBefore) await redeliver(task, now, counts);
       else if (task.status === 'starting') await restart(task, counts);
     } catch (error) {
       counts.failed++;

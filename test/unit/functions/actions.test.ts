@@ -1,6 +1,13 @@
 import './support/env';
 import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
-import { DeleteCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { demoProgram, exampleActionBody } from '../../../domain/demo';
 import { AuditEvent, type Household } from '../../../domain/model';
@@ -120,6 +127,19 @@ describe('POST /households/{id}/actions/{action}', () => {
     const deleted = ddbMock.commandCalls(DeleteCommand)[0]?.args[0].input;
     expect(deleted?.Key).toEqual({ PK: `HH#${HOUSEHOLD_ID}`, SK: 'TASK' });
     expect(deleted?.ExpressionAttributeValues).toEqual({ ':token': TOKEN });
+  });
+
+  it('decides on a strongly consistent read of the file (a photo confirmed a moment ago counts)', async () => {
+    given(atTownshipReview(), openTaskItem('township-review'));
+
+    await act('township-review', townshipReview(), 'he.zhujian');
+
+    const fileReads = ddbMock
+      .commandCalls(QueryCommand)
+      .map((call) => call.args[0].input)
+      .filter((input) => input.KeyConditionExpression === 'PK = :pk');
+    expect(fileReads.length).toBeGreaterThan(0);
+    expect(fileReads.every((input) => input.ConsistentRead === true)).toBe(true);
   });
 
   it('never shows the task token in the answer', async () => {

@@ -320,7 +320,7 @@ describe('OutboxSweeperFn', () => {
     const query = ddbMock.commandCalls(QueryCommand)[0]?.args[0].input;
     expect(query?.ExpressionAttributeValues).toEqual({
       ':outbox': 'OUTBOX',
-      ':before': new Date(NOW.getTime() - 60_000).toISOString(),
+      ':before': new Date(NOW.getTime() - 10_000).toISOString(),
     });
     expect(sentOutputs()).toEqual([{ token: TOKEN, output: { outcome: 'approve', next: 'county-approval' } }]);
     expect(ddbMock.commandCalls(DeleteCommand)).toHaveLength(1);
@@ -360,6 +360,31 @@ describe('OutboxSweeperFn', () => {
 
     expect(sfnMock.commandCalls(StartExecutionCommand)[0]?.args[0].input.name).toBe(`${HOUSEHOLD_ID}-0`);
     expect(counts).toMatchObject({ started: 1, failed: 0 });
+  });
+
+  it('starts an unconfirmed first execution after ten seconds but leaves a decision under a minute old to its action', async () => {
+    const halfAMinuteAgo = new Date(NOW.getTime() - 30_000).toISOString();
+    const starting = {
+      PK: `HH#${HOUSEHOLD_ID}`,
+      SK: 'TASK',
+      householdId: HOUSEHOLD_ID,
+      status: 'starting',
+      step: 'safety-appraisal',
+      county: '522327',
+      township: '522327100',
+      createdAt: halfAMinuteAgo,
+      executionName: `${HOUSEHOLD_ID}-0`,
+    };
+    const young = decided({ householdId: 'HH-other', PK: 'HH#HH-other', decidedAt: halfAMinuteAgo });
+    ddbMock.on(QueryCommand, { IndexName: 'GSI2' }).resolves({ Items: [young, starting] });
+
+    const counts = await sweeper({}, context);
+
+    expect(sfnMock.commandCalls(SendTaskSuccessCommand)).toHaveLength(0);
+    expect(sfnMock.commandCalls(StartExecutionCommand).map((call) => call.args[0].input.name)).toEqual([
+      `${HOUSEHOLD_ID}-0`,
+    ]);
+    expect(counts).toEqual({ resent: 0, restarted: 0, started: 1, failed: 0 });
   });
 
   it('counts an entry it could not deliver and keeps it for the next sweep', async () => {
