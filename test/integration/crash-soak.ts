@@ -21,6 +21,10 @@ export type SoakOptions = {
   /** Demo application numbers start here, so two soaks never register the same ID numbers. */
   readonly firstIndex?: number;
   readonly log?: (line: string) => void;
+  /** Every start's output is appended to this file (kept after the run, for reading what happened at a kill). */
+  readonly logFile?: string;
+  /** How long a household may wait for its task, kills included, before the run fails as a lost task (default 120 s). */
+  readonly taskWaitMs?: number;
   /** Called once the stack is up with a clean-up that stops it and removes its data, so a failed or timed-out run leaves nothing behind. */
   readonly onCleanup?: (cleanup: () => Promise<void>) => void;
 };
@@ -33,6 +37,8 @@ export type SoakResult = {
   readonly reference: HouseholdFileView;
   readonly households: { readonly index: number; readonly file: HouseholdFileView }[];
   readonly openTasks: readonly string[];
+  /** The longest waits for a task (from the first read without it to the read with it), longest first. */
+  readonly longestTaskWaits: readonly { householdId: string; phase: string; ms: number }[];
   readonly fundsReport: { total: { planned: number; released: number } };
 };
 
@@ -51,6 +57,11 @@ export function seededRandom(seed: number): () => number {
 /** Acting requests of one household from registration to archive (register, 12 steps, 4 photos x 2). */
 const ACTING_REQUESTS_PER_HOUSEHOLD = 21;
 const DOWN = 'http://127.0.0.1:1';
+/**
+ * A restart takes 7-20 s and a restarted execution records its task again within seconds; a household
+ * two minutes without its task has lost it, and the run fails with its id instead of hanging.
+ */
+const TASK_WAIT_MS = 120_000;
 
 export async function runCrashSoak(options: SoakOptions): Promise<SoakResult> {
   const log = options.log ?? (() => {});
@@ -66,16 +77,21 @@ export async function runCrashSoak(options: SoakOptions): Promise<SoakResult> {
     await stack?.stop();
     removeDataDir(dataDir);
   });
-  stack = await startStack({ dataDir, fastWaits: true });
+  const start = () =>
+    startStack({ dataDir, fastWaits: true, ...(options.logFile ? { logFile: options.logFile } : {}) });
+  stack = await start();
   // While the stack is down, requests go to a port nothing listens on (the old one could be reused).
   let url = stack.url;
   let acting = 0;
   const inProgress = new Map<number, string>();
+  const waits: { householdId: string; phase: string; ms: number }[] = [];
   const driver = householdDriver({
     url: () => url,
     resilient: true,
     retryForMs: 600_000,
+    taskWaitMs: options.taskWaitMs ?? TASK_WAIT_MS,
     hooks: {
+      onTaskWait: (householdId, phase, ms) => waits.push({ householdId, phase, ms }),
       onActingRequest: () => {
         acting += 1;
       },
@@ -114,7 +130,7 @@ export async function runCrashSoak(options: SoakOptions): Promise<SoakResult> {
       earlierOutput.push(stack?.output() ?? '');
       kills += 1;
       const restarting = performance.now();
-      stack = await startStack({ dataDir, fastWaits: true });
+      stack = await start();
       url = stack.url;
       log(
         `soak ${elapsed()}: kill ${kills}/${options.kills} after ${acting} acting requests; back in ${((performance.now() - restarting) / 1000).toFixed(1)} s`,
@@ -175,7 +191,10 @@ export async function runCrashSoak(options: SoakOptions): Promise<SoakResult> {
     `/reports/funds?county=${demoProgram.county.code}`,
   );
   const seconds = (performance.now() - started) / 1000;
-  log(`soak: ${options.households} households driven to the end in ${seconds.toFixed(0)} s with ${kills} kills`);
+  const longestTaskWaits = waits.sort((a, b) => b.ms - a.ms).slice(0, 5);
+  log(
+    `soak: ${options.households} households driven to the end in ${seconds.toFixed(0)} s with ${kills} kills; longest wait for a task ${((longestTaskWaits[0]?.ms ?? 0) / 1000).toFixed(1)} s (${longestTaskWaits[0]?.phase ?? '-'})`,
+  );
   return {
     seed: options.seed,
     kills,
@@ -183,6 +202,7 @@ export async function runCrashSoak(options: SoakOptions): Promise<SoakResult> {
     reference,
     households,
     openTasks,
+    longestTaskWaits,
     fundsReport: funds.body,
   };
 }
@@ -221,5 +241,20 @@ export function problemsOf(index: number, file: HouseholdFileView, reference: Ho
   const paid = (file.payments ?? []).map((p) => `${p.installment}:${p.amount}`).sort();
   const want = money.installments.map((amount, i) => `${i}:${amount}`).sort();
   if (paid.join(',') !== want.join(',')) problems.push(`${id} payments ${paid.join(',')}, expected ${want.join(',')}`);
+  // The rest of the file as the reference has it: payment states, inspections, confirmed photos by step
+  // and kind. A crash may leave a requested photo that was never uploaded (the phone retried with a new
+  // one); it is not evidence and is not compared.
+  const shape = (view: HouseholdFileView) =>
+    JSON.stringify({
+      payments: (view.payments ?? []).map((p) => `${p.installment}:${p.status}`).sort(),
+      inspections: (view.inspections ?? []).map((i) => `${i.milestone}:${i.result}`).sort(),
+      photos: (view.photos ?? [])
+        .filter((p) => p.status === 'confirmed')
+        .map((p) => `${p.step}/${p.kind}`)
+        .sort(),
+    });
+  if (shape(file) !== shape(reference)) {
+    problems.push(`${id} file differs from the no-crash reference:\n  got  ${shape(file)}\n  want ${shape(reference)}`);
+  }
   return problems;
 }

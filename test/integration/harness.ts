@@ -6,7 +6,7 @@
  * as a crash of the machine would.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -49,6 +49,8 @@ export type StartOptions = {
   readonly dataDir?: string;
   readonly fastWaits?: boolean;
   readonly env?: Record<string, string>;
+  /** Appends everything the process prints to this file as well (the soak keeps every start's log in one file). */
+  readonly logFile?: string;
 };
 
 let synthesized: Promise<boolean> | undefined;
@@ -113,8 +115,10 @@ export async function startStack(options: StartOptions = {}): Promise<RunningSta
     },
   });
   let output = '';
+  const logFile = options.logFile;
   const append = (chunk: Buffer) => {
     output = (output + chunk.toString()).slice(-200_000);
+    if (logFile) appendFileSync(logFile, chunk);
   };
   child.stdout?.on('data', append);
   child.stderr?.on('data', append);

@@ -22,6 +22,8 @@ export type DriverHooks = {
   readonly onPoll?: () => void;
   readonly onPhoto?: () => void;
   readonly onRegistered?: (index: number, householdId: string) => void;
+  /** How long the household waited for the task of `phase` (from the first read without it to the read with it). */
+  readonly onTaskWait?: (householdId: string, phase: Phase, ms: number) => void;
 };
 
 export type DriverOptions = {
@@ -31,12 +33,18 @@ export type DriverOptions = {
   readonly resilient?: boolean;
   /** How long a resilient client keeps retrying one request before it gives up. */
   readonly retryForMs?: number;
+  /**
+   * How long a household may sit in a phase without its task before the drive fails: a task the workflow
+   * should have recorded and did not is a lost task, and must fail the run rather than hang it.
+   */
+  readonly taskWaitMs?: number;
   readonly hooks?: DriverHooks;
 };
 
 export type HouseholdFileView = HouseholdView & {
   payments?: { installment: number; amount: number; status: string }[];
-  photos?: { photoId: string; step: string; kind: string }[];
+  photos?: { photoId: string; step: string; kind: string; status: string }[];
+  inspections?: { milestone: string; result: string }[];
 };
 
 type Upload = { photoId: string; upload: { url: string; method: string; headers: Record<string, string> } };
@@ -89,6 +97,7 @@ export function householdDriver(options: DriverOptions) {
   const hooks = options.hooks ?? {};
   const timed = hooks.timed ?? (<T>(_label: string, work: () => Promise<T>) => work());
   const retryForMs = options.retryForMs ?? 180_000;
+  const taskWaitMs = options.taskWaitMs ?? 300_000;
 
   /** One request; a resilient client repeats it (same key) through outages until it gets an answer. */
   async function send<T>(method: 'GET' | 'POST', token: string, route: string, body?: unknown): Promise<Answer<T>> {
@@ -201,6 +210,7 @@ export function householdDriver(options: DriverOptions) {
     const staff = await staffOf.for(demoApplication(index).villageCode);
     const id = await register(staff.civil, index);
     hooks.onRegistered?.(index, id);
+    let waiting: { phase: Phase; since: number } | undefined;
     for (;;) {
       const file = await read(staff.construction, id);
       if (file.phase === 'archived') return id;
@@ -209,8 +219,19 @@ export function householdDriver(options: DriverOptions) {
       }
       if (file.phase === 'rejected') throw new Error(`household ${id} was rejected`);
       if (!file.task || file.task.step !== file.phase) {
+        if (waiting?.phase !== file.phase) waiting = { phase: file.phase, since: Date.now() };
+        const waited = Date.now() - waiting.since;
+        if (waited > taskWaitMs) {
+          throw new Error(
+            `household ${id} (demo ${index}) has waited ${Math.round(waited / 1000)} s in ${file.phase} without its task (task on file: ${JSON.stringify(file.task)}): a lost task`,
+          );
+        }
         await sleep(150);
         continue;
+      }
+      if (waiting) {
+        hooks.onTaskWait?.(id, waiting.phase, Date.now() - waiting.since);
+        waiting = undefined;
       }
       const v = file.version;
       const step = async (action: string, token: string, body: unknown) => {

@@ -1,8 +1,11 @@
 /**
  * `npm run test:soak`: 200 households from registration to archive while the local stack is killed
  * with SIGKILL at 10 seeded random moments. Sizes: ANJU_SOAK_HOUSEHOLDS, ANJU_SOAK_KILLS; repeat a
- * run with ANJU_SOAK_SEED=<the printed seed>.
+ * run with ANJU_SOAK_SEED=<the printed seed>. Every start's output goes to a file in the temp folder, named in
+ * the output, for reading what happened around a kill.
  */
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { problemsOf, runCrashSoak } from '../integration/crash-soak';
 
@@ -17,11 +20,15 @@ afterAll(async () => {
 
 describe('crash-restart soak', () => {
   it(`archives ${households} households through ${kills} SIGKILLs as a run without crashes would (seed ${seed})`, async () => {
-    console.log(`crash-restart soak seed: ${seed} (repeat with ANJU_SOAK_SEED=${seed})`);
+    const logFile = path.join(os.tmpdir(), `anju-soak-${seed}.log`);
+    console.log(
+      `crash-restart soak seed: ${seed} (repeat with ANJU_SOAK_SEED=${seed}); the stacks' output: ${logFile}`,
+    );
     const run = await runCrashSoak({
       households,
       kills,
       seed,
+      logFile,
       log: (line) => console.log(line),
       onCleanup: (stop) => {
         cleanup = stop;
