@@ -19,6 +19,8 @@ import { type CfnResource, type CfnTemplate, isRecord, resourcesOfType, stringLi
 
 export interface LocalDynamo {
   endpoint: string;
+  /** The JVM's process id (the durability benchmark kills it). */
+  pid: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -123,7 +125,7 @@ export async function startDynamo(opts: {
   }
   // Keep only recent output for a later crash report.
   output.splice(0, Math.max(0, output.length - 200));
-  return { endpoint, stop };
+  return { endpoint, pid: child.pid, stop };
 }
 
 /** Table specs for the `AWS::DynamoDB::Table` (and `GlobalTable`) resources of a synthesized template. */

@@ -1,7 +1,7 @@
 /**
  * Crash-restart soak: households driven from registration to archive by resilient clients while the
- * local stack is killed with SIGKILL (DynamoDB Local's JVM included) at seeded random moments and
- * started again on the same data folder. Used by the integration tier (a small run) and by
+ * local stack is killed with SIGKILL (its Node process, then DynamoDB Local's JVM: `RunningStack.crash`)
+ * at seeded random moments and started again on the same data folder. Used by the integration tier (a small run) and by
  * `npm run test:soak` (200 households, 10 kills); the checks are the same.
  */
 
@@ -126,7 +126,7 @@ export async function runCrashSoak(options: SoakOptions): Promise<SoakResult> {
       await new Promise((resolve) => setTimeout(resolve, jitterMs[k]));
       if (stopped) return;
       url = DOWN;
-      await stack?.kill('SIGKILL');
+      await stack?.crash();
       earlierOutput.push(stack?.output() ?? '');
       kills += 1;
       const restarting = performance.now();

@@ -30,6 +30,8 @@ const ROOT = projectRoot();
 const BIN = path.join(ROOT, 'node_modules', '.bin');
 const READY_TIMEOUT_MS = 180_000;
 const STOP_TIMEOUT_MS = 20_000;
+/** How long DynamoDB Local outlives the crashed Node process: its writes in flight commit well within it. */
+const DATABASE_SETTLE_MS = 500;
 
 export type RunningStack = {
   readonly url: string;
@@ -40,6 +42,13 @@ export type RunningStack = {
   output(): string;
   /** Sends a signal to the whole process group and waits until the main process is gone. */
   kill(signal: NodeJS.Signals): Promise<void>;
+  /**
+   * A crash of the application: SIGKILL to the stack's Node process (API, functions, workflow, S3 front), then,
+   * once nothing can write through it, SIGKILL to DynamoDB Local's JVM. DynamoDB Local killed in the same instant
+   * can lose the last write it acknowledged (`npm run bench:dynamodb-kill`); DynamoDB itself does not, so a test
+   * of the application's guarantees must not count that loss against them.
+   */
+  crash(): Promise<void>;
   /** Stops cleanly (SIGTERM), killing the group if it does not exit in time. */
   stop(): Promise<void>;
 };
@@ -86,6 +95,19 @@ export function removeDataDir(dataDir: string): void {
 function exited(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => child.once('exit', () => resolve()));
+}
+
+/** Resolves once no process of the child's group is left (the JVM dies a moment after its signal). */
+async function waitUntilGroupGone(child: ChildProcess): Promise<void> {
+  if (child.pid === undefined) return;
+  for (let i = 0; i < 100; i += 1) {
+    try {
+      process.kill(-child.pid, 0);
+    } catch {
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 
 function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
@@ -157,6 +179,15 @@ export async function startStack(options: StartOptions = {}): Promise<RunningSta
       signalGroup(child, signal);
       await gone;
       if (signal === 'SIGKILL') process.removeListener('exit', killOnExit);
+    },
+    async crash() {
+      child.kill('SIGKILL');
+      await gone;
+      // Writes DynamoDB Local received before the Node process died finish their commit.
+      await new Promise((resolve) => setTimeout(resolve, DATABASE_SETTLE_MS));
+      signalGroup(child, 'SIGKILL');
+      await waitUntilGroupGone(child);
+      process.removeListener('exit', killOnExit);
     },
     async stop() {
       child.kill('SIGTERM');
