@@ -5,12 +5,14 @@ import { pool } from './common';
 
 export const CEILING_TABLE = 'BenchCeiling';
 
-function client(endpoint: string): DynamoDBDocumentClient {
+/** A document client of a DynamoDB Local endpoint (`maxAttempts: 1` where a retry would hide a failed write). */
+export function client(endpoint: string, options: { maxAttempts?: number } = {}): DynamoDBDocumentClient {
   return DynamoDBDocumentClient.from(
     new DynamoDBClient({
       endpoint,
       region: 'us-east-1',
       credentials: { accessKeyId: 'anjulocal', secretAccessKey: 'anjulocalsecret' },
+      ...options,
     }),
   );
 }

@@ -9,25 +9,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
+import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { startDynamo } from '../local/dynamodb';
 import { fmt, intFlags, table } from './common';
+import { client } from './dynamo-puts';
 
 const flags = intFlags(process.argv.slice(2), { runs: 10, concurrency: 16 });
 const TABLE = 'BenchDurability';
 const SETTLE_MS = 500;
-
-function documents(endpoint: string): DynamoDBDocumentClient {
-  return DynamoDBDocumentClient.from(
-    new DynamoDBClient({
-      endpoint,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'anjulocal', secretAccessKey: 'anjulocalsecret' },
-      maxAttempts: 1,
-    }),
-  );
-}
 
 type Outcome = { acknowledged: number; missing: number; missingAfterKill: number; earliestLostMs: number };
 
@@ -35,7 +25,7 @@ async function run(killInFlight: boolean): Promise<Outcome> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'anju-bench-kill-'));
   try {
     const first = await startDynamo({ dataDir });
-    const writer = documents(first.endpoint);
+    const writer = client(first.endpoint, { maxAttempts: 1 });
     await writer.send(
       new CreateTableCommand({
         TableName: TABLE,
@@ -90,7 +80,7 @@ async function run(killInFlight: boolean): Promise<Outcome> {
     await first.stop();
 
     const second = await startDynamo({ dataDir });
-    const reader = documents(second.endpoint);
+    const reader = client(second.endpoint);
     const missing: number[] = [];
     for (const [position, id] of acknowledged.entries()) {
       const found = await reader.send(new GetCommand({ TableName: TABLE, Key: { PK: id }, ConsistentRead: true }));

@@ -302,6 +302,18 @@ describe('SystemTaskFn', () => {
 });
 
 describe('OutboxSweeperFn', () => {
+  /** A registration whose first execution was not confirmed started. */
+  const startingTask = (createdAt: string) => ({
+    PK: `HH#${HOUSEHOLD_ID}`,
+    SK: 'TASK',
+    householdId: HOUSEHOLD_ID,
+    status: 'starting',
+    step: 'safety-appraisal',
+    county: '522327',
+    township: '522327100',
+    createdAt,
+    executionName: `${HOUSEHOLD_ID}-0`,
+  });
   const decided = (overrides: Record<string, unknown> = {}) =>
     openTaskItem('township-review', {
       status: 'decided',
@@ -342,17 +354,7 @@ describe('OutboxSweeperFn', () => {
   });
 
   it('starts executions whose start was not confirmed, under their first name', async () => {
-    const starting = {
-      PK: `HH#${HOUSEHOLD_ID}`,
-      SK: 'TASK',
-      householdId: HOUSEHOLD_ID,
-      status: 'starting',
-      step: 'safety-appraisal',
-      county: '522327',
-      township: '522327100',
-      createdAt: '2026-03-02T01:00:00.000Z',
-      executionName: `${HOUSEHOLD_ID}-0`,
-    };
+    const starting = startingTask('2026-03-02T01:00:00.000Z');
     ddbMock.on(QueryCommand, { IndexName: 'GSI2' }).resolves({ Items: [starting] });
     sfnMock.on(StartExecutionCommand).rejects(namedError('ExecutionAlreadyExists'));
 
@@ -364,17 +366,7 @@ describe('OutboxSweeperFn', () => {
 
   it('starts an unconfirmed first execution after ten seconds but leaves a decision under a minute old to its action', async () => {
     const halfAMinuteAgo = new Date(NOW.getTime() - 30_000).toISOString();
-    const starting = {
-      PK: `HH#${HOUSEHOLD_ID}`,
-      SK: 'TASK',
-      householdId: HOUSEHOLD_ID,
-      status: 'starting',
-      step: 'safety-appraisal',
-      county: '522327',
-      township: '522327100',
-      createdAt: halfAMinuteAgo,
-      executionName: `${HOUSEHOLD_ID}-0`,
-    };
+    const starting = startingTask(halfAMinuteAgo);
     const young = decided({ householdId: 'HH-other', PK: 'HH#HH-other', decidedAt: halfAMinuteAgo });
     ddbMock.on(QueryCommand, { IndexName: 'GSI2' }).resolves({ Items: [young, starting] });
 
