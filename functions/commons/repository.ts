@@ -447,26 +447,28 @@ export async function getTask(householdId: string): Promise<TaskItem | undefined
 }
 
 /**
- * Records the open task of a human step in place of `replacing`, the TASK item read before (undefined:
- * none). False when the item changed since that read: a decision stored meanwhile must not be
- * overwritten (it would leave the outbox), so the caller reads again and decides again.
+ * Records the open task of a human step; `replacing` is the TASK item read before (undefined: none).
+ * It replaces whatever is there (a delivered decision of an earlier step, an open task of a dead
+ * execution) except a decision of this very step stored after that read: overwriting it would take it
+ * out of the outbox, so the write is refused (false) and the caller reads again and decides again.
+ * A decision of this step that was already there at the read (a failed inspection, whose step loops
+ * onto itself) is replaced.
  */
 export async function putOpenTask(
   task: TaskItem & { status: 'open'; dueAt: string },
   replacing: TaskItem | undefined,
 ): Promise<boolean> {
-  const unchanged = replacing
-    ? {
-        ConditionExpression: replacing.taskToken
-          ? '#status = :status AND taskToken = :token'
-          : '#status = :status AND attribute_not_exists(taskToken)',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: {
-          ':status': replacing.status,
-          ...(replacing.taskToken ? { ':token': replacing.taskToken } : {}),
-        },
-      }
-    : { ConditionExpression: 'attribute_not_exists(PK)' };
+  const seenDecisionOfThisStep =
+    replacing?.status === 'decided' && replacing.step === task.step ? replacing.taskToken : undefined;
+  const unchanged = {
+    ConditionExpression: `attribute_not_exists(PK) OR #status <> :decided OR step <> :step${seenDecisionOfThisStep ? ' OR taskToken = :seen' : ''}`,
+    ExpressionAttributeNames: { '#status': 'status' },
+    ExpressionAttributeValues: {
+      ':decided': 'decided',
+      ':step': task.step,
+      ...(seenDecisionOfThisStep ? { ':seen': seenDecisionOfThisStep } : {}),
+    },
+  };
   return appliedIfCondition(
     ddb.send(
       new PutCommand({
