@@ -4,8 +4,8 @@
  *    phase): answer at once, either with the decision stored for this step (its acknowledgement
  *    was lost) or with `resync` to the household's phase, so the execution catches up;
  * 2. otherwise record the open task with its token, owning role, jurisdiction and due date, and
- *    leave the execution waiting for the decision. The write is conditioned on the TASK item read in
- *    step 1, so a decision stored in between is never overwritten; the round starts over instead.
+ *    leave the execution waiting for the decision. The write refuses to replace a decision of this
+ *    step stored since step 1 read the TASK item; the round then starts over and hands it over.
  * Running it twice for the same token changes nothing.
  */
 import { z } from 'zod';
@@ -37,7 +37,7 @@ export type RecordTaskResult =
   | { recorded: 'resync'; decision: Decision }
   | { recorded: 'resent'; decision: Decision };
 
-/** Re-reads after a concurrent change of the TASK item; a handful is plenty, as each change is one person's action. */
+/** Rounds before giving up; each refused write means a person decided in between, so two are the most seen. */
 const RECORD_ATTEMPTS = 5;
 
 export async function recordTask(rawInput: unknown, now: Date = new Date()): Promise<RecordTaskResult> {
@@ -48,14 +48,14 @@ export async function recordTask(rawInput: unknown, now: Date = new Date()): Pro
     if (attempt >= RECORD_ATTEMPTS) {
       throw new Error(`the task of ${input.householdId} kept changing while ${input.step} was recorded`);
     }
-    logger.info('the task changed while it was recorded; reading it again', {
+    logger.info('a decision was stored while the task was recorded; reading it again', {
       householdId: input.householdId,
       step: input.step,
     });
   }
 }
 
-/** One read-decide-write round; undefined when the TASK item changed between the read and the write. */
+/** One read-decide-write round; undefined when a decision of this step was stored between the read and the write. */
 async function recordOnce(input: RecordTaskInput, now: Date): Promise<RecordTaskResult | undefined> {
   const record = await getHouseholdRecord(input.householdId);
   if (!record) {
