@@ -37,7 +37,7 @@ export type RecordTaskResult =
   | { recorded: 'resync'; decision: Decision }
   | { recorded: 'resent'; decision: Decision };
 
-/** Rounds before giving up; each refused write means a person decided in between, so two are the most seen. */
+/** Rounds before giving up: each refused write means a person decided in between, so a few are plenty. */
 const RECORD_ATTEMPTS = 5;
 
 export async function recordTask(rawInput: unknown, now: Date = new Date()): Promise<RecordTaskResult> {

@@ -43,11 +43,13 @@ let snapshotBefore: unknown;
 type Concrete = { method: string; template: string; path: string; token: string; validBody?: unknown };
 let routes: Concrete[] = [];
 
-/** What must not change: the household, its audit chain and task, confirmed photos, payments and the county's money. */
+/** What must not change: the household, its audit chain and task, confirmed photos, payments, the county's money and its program. */
 async function snapshot(): Promise<unknown> {
   const file = await householdFile(stack.url, tokens.auditor ?? '', householdId);
   const funds = await api(stack.url, tokens.auditor).get(`/reports/funds?county=${COUNTY}`);
   const list = await api(stack.url, tokens.auditor).get(`/households?county=${COUNTY}`);
+  const program = await api(stack.url, tokens.auditor).get(`/programs/${demoProgram.programId}`);
+  if (program.status !== 200) throw new Error(`the program read answered ${program.status}`);
   const photos = ((file as unknown as { photos?: { status: string }[] }).photos ?? []).filter(
     (p) => p.status === 'confirmed',
   );
@@ -55,7 +57,7 @@ async function snapshot(): Promise<unknown> {
   const payments = (file as unknown as { payments?: unknown[] }).payments;
   // The report's own time stamp is the only thing allowed to move.
   const { generatedAt: _generatedAt, ...money } = funds.body as Record<string, unknown>;
-  return { timeline, household, version, phase, task, photos, payments, money, list: list.body };
+  return { timeline, household, version, phase, task, photos, payments, money, list: list.body, program: program.body };
 }
 
 /** The owner of each route (so requests get past authorization to validation) and a body that is valid but changes nothing. */
