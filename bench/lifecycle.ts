@@ -113,9 +113,10 @@ function capacityOf(call: DynamoCall): { wru: number; rru: number; items: number
     }
     case 'GetItem':
       return { wru: 0, rru: fourKb(call.responseBytes) * (parsed.ConsistentRead === true ? 1 : 0.5), items: 1 };
-    case 'BatchGetItem':
     case 'Query':
     case 'Scan':
+      return { wru: 0, rru: fourKb(call.responseBytes) * (parsed.ConsistentRead === true ? 1 : 0.5), items: 1 };
+    case 'BatchGetItem':
       return { wru: 0, rru: fourKb(call.responseBytes) * 0.5, items: 1 };
     default:
       return { wru: 0, rru: 0, items: 0 };
