@@ -35,7 +35,8 @@ export type DriverOptions = {
   readonly retryForMs?: number;
   /**
    * How long a household may sit in a phase without its task before the drive fails: a task the workflow
-   * should have recorded and did not is a lost task, and must fail the run rather than hang it.
+   * should have recorded and did not is a lost task, and must fail the run rather than hang it. Phases that
+   * wait for no person (the public notice, archiving) count too; with fast waits they last seconds.
    */
   readonly taskWaitMs?: number;
   readonly hooks?: DriverHooks;
