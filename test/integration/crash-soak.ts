@@ -23,7 +23,7 @@ export type SoakOptions = {
   readonly log?: (line: string) => void;
   /** Every start's output is appended to this file (kept after the run, for reading what happened at a kill). */
   readonly logFile?: string;
-  /** How long a household may wait for its task, kills included, before the run fails as a lost task (default 120 s). */
+  /** How long a household may be seen without its task before the run fails as a lost task (default 120 s). */
   readonly taskWaitMs?: number;
   /** Called once the stack is up with a clean-up that stops it and removes its data, so a failed or timed-out run leaves nothing behind. */
   readonly onCleanup?: (cleanup: () => Promise<void>) => void;
