@@ -38,7 +38,6 @@ async function run(killInFlight: boolean): Promise<Outcome> {
     const acknowledgedAt: number[] = [];
     let next = 0;
     let writing = true;
-    let killedAt = Number.POSITIVE_INFINITY;
     const write = async () => {
       while (writing) {
         const id = `w${next++}`;
@@ -71,7 +70,7 @@ async function run(killInFlight: boolean): Promise<Outcome> {
       await Promise.all(writers);
       await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
     }
-    killedAt = acknowledged.length;
+    const killedAt = acknowledged.length;
     const killTime = performance.now();
     if (first.pid !== undefined) process.kill(first.pid, 'SIGKILL');
     writing = false;

@@ -112,7 +112,6 @@ function capacityOf(call: DynamoCall): { wru: number; rru: number; items: number
       return { wru: 0, rru: 2 * items * fourKb(call.responseBytes / items), items };
     }
     case 'GetItem':
-      return { wru: 0, rru: fourKb(call.responseBytes) * (parsed.ConsistentRead === true ? 1 : 0.5), items: 1 };
     case 'Query':
     case 'Scan':
       return { wru: 0, rru: fourKb(call.responseBytes) * (parsed.ConsistentRead === true ? 1 : 0.5), items: 1 };

@@ -34,10 +34,11 @@ type Started = {
   killOnExit: () => void;
 };
 
-function killGroup(child: ChildProcess): void {
+/** The whole group: npm does not pass a signal on to the script it runs, nor the stack to every child at once. */
+function signalGroup(child: ChildProcess, signal: NodeJS.Signals = 'SIGKILL'): void {
   if (child.pid === undefined) return;
   try {
-    process.kill(-child.pid, 'SIGKILL');
+    process.kill(-child.pid, signal);
   } catch {
     // Already gone.
   }
@@ -59,7 +60,7 @@ async function start(): Promise<Started> {
       ANJU_LOG: 'quiet',
     },
   });
-  const killOnExit = () => killGroup(child);
+  const killOnExit = () => signalGroup(child);
   process.once('exit', killOnExit);
   let output = '';
   child.stderr?.on('data', (chunk: Buffer) => {
@@ -101,16 +102,11 @@ async function stop(started: Started): Promise<void> {
     if (child.exitCode !== null || child.signalCode !== null) resolve();
     else child.once('exit', () => resolve());
   });
-  // The whole group: npm does not pass SIGTERM on to the script it runs.
-  try {
-    process.kill(-(child.pid ?? 0), 'SIGTERM');
-  } catch {
-    // Already gone.
-  }
-  const timer = setTimeout(() => killGroup(child), 20_000);
+  signalGroup(child, 'SIGTERM');
+  const timer = setTimeout(() => signalGroup(child), 20_000);
   await gone;
   clearTimeout(timer);
-  killGroup(child);
+  signalGroup(child);
   process.removeListener('exit', started.killOnExit);
   removeDataDir(started.dataDir);
 }

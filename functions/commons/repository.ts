@@ -460,7 +460,7 @@ export async function putOpenTask(
 ): Promise<boolean> {
   const seenDecisionOfThisStep =
     replacing?.status === 'decided' && replacing.step === task.step ? replacing.taskToken : undefined;
-  const unchanged = {
+  const notOverADecisionOfThisStep = {
     ConditionExpression: `attribute_not_exists(PK) OR #status <> :decided OR step <> :step${seenDecisionOfThisStep ? ' OR taskToken = :seen' : ''}`,
     ExpressionAttributeNames: { '#status': 'status' },
     ExpressionAttributeValues: {
@@ -482,7 +482,7 @@ export async function putOpenTask(
           GSI3PK: queues.county(task.county, task.step).partition,
           GSI3SK: `${task.dueAt}#${task.householdId}`,
         },
-        ...unchanged,
+        ...notOverADecisionOfThisStep,
       }),
     ),
   );

@@ -6,7 +6,7 @@ import { SendTaskSuccessCommand, StartExecutionCommand } from '@aws-sdk/client-s
 import type { Phase } from '../../domain/model';
 import { sfn } from './clients';
 import { env } from './env';
-import type { Decision } from './repository';
+import { type Decision, deleteTaskIfToken } from './repository';
 
 export interface ExecutionInput {
   householdId: string;
@@ -38,6 +38,12 @@ export async function startExecution(name: string, input: ExecutionInput): Promi
 /** The output of a human step: how it ended and the phase the household is now in. */
 export async function sendDecision(taskToken: string, decision: Decision): Promise<void> {
   await sfn.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(decision) }));
+}
+
+/** Hands a stored decision to the execution waiting on `taskToken`, then takes it out of the outbox. */
+export async function deliverDecision(householdId: string, taskToken: string, decision: Decision): Promise<void> {
+  await sendDecision(taskToken, decision);
+  await deleteTaskIfToken(householdId, taskToken);
 }
 
 const DEAD_TOKEN_ERRORS = new Set(['TaskDoesNotExist', 'TaskTimedOut', 'InvalidToken']);

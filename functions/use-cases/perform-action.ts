@@ -23,7 +23,6 @@ import { logger } from '../commons/logger';
 import {
   commitHouseholdChange,
   type Decision,
-  deleteTaskIfToken,
   type GuardedItem,
   getHouseholdFile,
   getProgram,
@@ -31,7 +30,7 @@ import {
   idClaimRelease,
   STALE_VERSION,
 } from '../commons/repository';
-import { isDeadToken, sendDecision } from '../commons/workflow';
+import { deliverDecision, isDeadToken } from '../commons/workflow';
 import { accept, inspect, releaseInstallment, signAgreement, supervise } from './actions/construction';
 import { object, resolveObjection } from './actions/notice';
 import { appraiseSafety, countyApprove, townshipReview, villageAppraisal } from './actions/review';
@@ -169,16 +168,13 @@ async function handOver(
   decision: Decision,
 ): Promise<void> {
   try {
-    await sendDecision(token, decision);
-    await deleteTaskIfToken(householdId, token);
-    return;
+    await deliverDecision(householdId, token, decision);
   } catch (error) {
     if (!isDeadToken(error)) throw error;
     const task = await getTask(householdId);
     const live = task?.status === 'decided' && task.step === step ? task.taskToken : undefined;
     if (!live || live === token) throw error;
-    await sendDecision(live, decision);
-    await deleteTaskIfToken(householdId, live);
+    await deliverDecision(householdId, live, decision);
     logger.info('decision handed to the re-recorded task', { householdId, step });
   }
 }

@@ -15,10 +15,10 @@ import {
   type TaskItem,
 } from '../commons/repository';
 import {
+  deliverDecision,
   firstExecutionName,
   isDeadToken,
   restartExecutionName,
-  sendDecision,
   startExecution,
 } from '../commons/workflow';
 
@@ -41,8 +41,7 @@ async function redeliver(task: TaskItem, now: Date, counts: SweepCounts): Promis
   const { householdId, taskToken, decision } = task;
   if (!taskToken || !decision) return;
   try {
-    await sendDecision(taskToken, decision);
-    await deleteTaskIfToken(householdId, taskToken);
+    await deliverDecision(householdId, taskToken, decision);
     counts.resent++;
     return;
   } catch (error) {
