@@ -6,7 +6,7 @@
  */
 import type { LedgerPayment } from './funding/bank';
 import { fenToYuan } from './funding/money';
-import { CATEGORY_TITLES_ZH } from './labels';
+import { CATEGORY_TITLES_ZH, EVENT_TITLES, titlesIn } from './labels';
 import type { AuditEvent, Household, Inspection, Photo } from './model';
 import { maskIdNumber } from './rules/idNumber';
 
@@ -42,23 +42,7 @@ export function escapeHtml(value: unknown): string {
 
 const MODE_TITLES: Readonly<Record<string, string>> = { rebuild: '拆除重建', repair: '修缮加固' };
 
-const STEP_TITLES: Readonly<Record<string, string>> = {
-  register: '申请登记',
-  'appraise-safety': '危险性鉴定',
-  'village-appraisal': '村民主评议',
-  'township-review': '乡镇审核',
-  'county-approve': '县审批',
-  object: '公示异议',
-  'resolve-objection': '异议复核',
-  'close-notice': '公示结束',
-  'sign-agreement': '签订改造协议',
-  inspect: '节点验收',
-  supervise: '施工巡查',
-  'confirm-photo': '照片核验',
-  'release-installment': '资金拨付',
-  accept: '竣工验收',
-  archive: '归档',
-};
+const STEP_TITLES: Readonly<Record<string, string>> = titlesIn('zh', EVENT_TITLES);
 
 const PHOTO_SECTIONS: readonly { kinds: readonly Photo['kind'][]; title: string }[] = [
   { kinds: ['before'], title: '改造前' },

@@ -4,8 +4,8 @@ import { AnjuApi } from './constructs/api';
 import { DataTables } from './constructs/data';
 import { EvidenceBucket } from './constructs/evidence';
 import { Monitoring } from './constructs/monitoring';
+import { RenovationStateMachine } from './constructs/state-machine';
 import { WebConsole } from './constructs/web-console';
-import { RenovationWorkflow } from './constructs/workflow';
 
 export const STACK_ID = 'AnjuStack';
 
@@ -18,7 +18,7 @@ export interface AnjuStackProps extends StackProps {
 export class AnjuStack extends Stack {
   public readonly data: DataTables;
   public readonly evidence: EvidenceBucket;
-  public readonly workflow: RenovationWorkflow;
+  public readonly renovation: RenovationStateMachine;
   public readonly api: AnjuApi;
   public readonly monitoring: Monitoring;
   public readonly webConsole: WebConsole;
@@ -34,10 +34,10 @@ export class AnjuStack extends Stack {
     // Phones upload photos from the console's origin straight to the evidence bucket.
     this.evidence = new EvidenceBucket(this, 'Evidence', { uploadOrigins: [this.webConsole.url] });
     const resources = { table: this.data.table, bucket: this.evidence.bucket };
-    this.workflow = new RenovationWorkflow(this, 'Workflow', resources);
+    this.renovation = new RenovationStateMachine(this, 'Workflow', resources);
     this.api = new AnjuApi(this, 'Api', {
       ...resources,
-      stateMachineArn: this.workflow.stateMachineArn,
+      stateMachineArn: this.renovation.stateMachineArn,
       consoleUrl: this.webConsole.url,
     });
     const hostedUi = this.api.userPoolDomain;
@@ -53,7 +53,7 @@ export class AnjuStack extends Stack {
       });
     }
     this.monitoring = new Monitoring(this, 'Monitoring', {
-      stateMachine: this.workflow.stateMachine,
+      stateMachine: this.renovation.stateMachine,
       httpApi: this.api.httpApi,
     });
 
@@ -62,6 +62,6 @@ export class AnjuStack extends Stack {
     new CfnOutput(this, 'UserPoolId', { value: this.api.userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: this.api.userPoolClient.userPoolClientId });
     new CfnOutput(this, 'EvidenceBucketName', { value: this.evidence.bucket.bucketName });
-    new CfnOutput(this, 'StateMachineArn', { value: this.workflow.stateMachine.stateMachineArn });
+    new CfnOutput(this, 'StateMachineArn', { value: this.renovation.stateMachine.stateMachineArn });
   }
 }

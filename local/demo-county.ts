@@ -24,7 +24,7 @@ const BATCH = 25;
 
 type Repository = typeof import('../functions/commons/repository');
 type Clients = typeof import('../functions/commons/clients');
-type Workflow = typeof import('../functions/commons/workflow');
+type Workflow = typeof import('../functions/commons/step-functions');
 
 /**
  * The repository as the functions use it, loaded with the environment of a function that holds all
@@ -43,7 +43,7 @@ async function functionModules(assembly: LocalAssembly): Promise<{ repo: Reposit
     const [repo, clients, wf] = await Promise.all([
       import('../functions/commons/repository'),
       import('../functions/commons/clients'),
-      import('../functions/commons/workflow'),
+      import('../functions/commons/step-functions'),
     ]);
     return { repo, clients, wf };
   } finally {

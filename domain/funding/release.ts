@@ -11,7 +11,7 @@ import type { FundingPlan } from './plan';
 
 /** The advance paid once the renovation agreement is signed (开工预拨). */
 export const AGREEMENT_MILESTONE = 'agreement';
-/** Final acceptance (竣工验收); the same name as `ACCEPTANCE_MILESTONE` in `workflows/renovation.ts`. */
+/** Final acceptance (竣工验收); the same name as `ACCEPTANCE_MILESTONE` in `process/renovation.ts`. */
 export const ACCEPTANCE_MILESTONE = 'acceptance';
 
 /** What the household file says about its milestones. */

@@ -24,7 +24,7 @@ import {
   Role,
 } from '../../domain/model';
 import { NoticeList } from '../../domain/public-notice';
-import { stepForAction } from '../../workflows/renovation';
+import { stepForAction } from '../../process/renovation';
 import { BatchQuery, FundsReportQuery } from '../use-cases/funds';
 import { HouseholdExportQuery } from '../use-cases/household-export';
 import { ProgressQuery } from '../use-cases/progress-report';

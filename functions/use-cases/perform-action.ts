@@ -18,7 +18,7 @@ import type { Action, Actor, Household } from '../../domain/model';
 import { canActInJurisdiction } from '../../domain/rules/access';
 import { sealEvent } from '../../domain/rules/audit';
 import { hashIdNumber } from '../../domain/rules/idNumber';
-import { phasesOfAction, rolesOfAction, stepForAction, stepOf, transition } from '../../workflows/renovation';
+import { phasesOfAction, rolesOfAction, stepForAction, stepOf, transition } from '../../process/renovation';
 import { logger } from '../commons/logger';
 import {
   commitHouseholdChange,
@@ -30,7 +30,7 @@ import {
   idClaimRelease,
   STALE_VERSION,
 } from '../commons/repository';
-import { deliverDecision, isDeadToken } from '../commons/workflow';
+import { deliverDecision, isDeadToken } from '../commons/step-functions';
 import { accept, inspect, releaseInstallment, signAgreement, supervise } from './actions/construction';
 import { object, resolveObjection } from './actions/notice';
 import { appraiseSafety, countyApprove, townshipReview, villageAppraisal } from './actions/review';

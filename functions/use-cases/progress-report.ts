@@ -26,7 +26,7 @@ import {
   progressFigures,
   spotCheckCoverage,
 } from '../../domain/rules/progress';
-import { ACCEPTANCE_MILESTONE, RENOVATION } from '../../workflows/renovation';
+import { ACCEPTANCE_MILESTONE, RENOVATION } from '../../process/renovation';
 import { getProgram, getProgressCounters, latestProgramOfCounty, overdueTaskTownships } from '../commons/repository';
 
 export const ProgressQuery = z.strictObject({

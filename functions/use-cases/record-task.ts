@@ -13,7 +13,7 @@ import { WORKFLOW_ERROR_NAMES, WorkflowError } from '../../domain/errors';
 import { Phase } from '../../domain/model';
 import { taskJurisdiction } from '../../domain/rules/access';
 import { addWorkingDays } from '../../domain/rules/calendar';
-import { deadlineDays, humanStepOf } from '../../workflows/renovation';
+import { deadlineDays, humanStepOf } from '../../process/renovation';
 import { logger } from '../commons/logger';
 import {
   type Decision,
@@ -23,7 +23,7 @@ import {
   getTask,
   putOpenTask,
 } from '../commons/repository';
-import { sendDecision } from '../commons/workflow';
+import { sendDecision } from '../commons/step-functions';
 
 export const RecordTaskInput = z.object({
   taskToken: z.string().min(1),

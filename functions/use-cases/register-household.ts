@@ -19,7 +19,7 @@ import { newHousehold } from '../../domain/rules/household';
 import { hashIdNumber, maskIdNumber } from '../../domain/rules/idNumber';
 import { logger } from '../commons/logger';
 import { commitRegistration, deleteStartingTask, getProgram } from '../commons/repository';
-import { firstExecutionName, startExecution } from '../commons/workflow';
+import { firstExecutionName, startExecution } from '../commons/step-functions';
 
 /** Roles that may file an application: civil affairs, or construction staff who found the household. */
 const REGISTERING_ROLES = ['civil-affairs', 'construction'] as const;

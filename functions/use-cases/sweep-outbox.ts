@@ -5,7 +5,7 @@
  * 3. a household whose first execution was not confirmed started within ten seconds is started
  *    again (same name, so a start that did happen is not duplicated).
  */
-import { isTerminal } from '../../workflows/renovation';
+import { isTerminal } from '../../process/renovation';
 import { logger } from '../commons/logger';
 import {
   deleteStartingTask,
@@ -20,7 +20,7 @@ import {
   isDeadToken,
   restartExecutionName,
   startExecution,
-} from '../commons/workflow';
+} from '../commons/step-functions';
 
 export const OUTBOX_GRACE_MS = 60_000;
 /**

@@ -12,7 +12,7 @@ import { z } from 'zod';
 import { ConflictError, WORKFLOW_ERROR_NAMES, WorkflowError } from '../../domain/errors';
 import type { Household, Phase } from '../../domain/model';
 import { sealEvent } from '../../domain/rules/audit';
-import { transition } from '../../workflows/renovation';
+import { transition } from '../../process/renovation';
 import { writeLedgerCard, writeLedgerCardHtml } from '../commons/evidence';
 import { logger } from '../commons/logger';
 import { commitHouseholdChange, getHouseholdFile, getProgram, type HouseholdFile } from '../commons/repository';

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { ForbiddenError, parseOrThrow } from '../../domain/errors';
 import { type Actor, Phase, TownshipCode } from '../../domain/model';
 import { isCountyLevel } from '../../domain/rules/access';
-import { type HumanStep, RENOVATION } from '../../workflows/renovation';
+import { type HumanStep, RENOVATION } from '../../process/renovation';
 import { listOpenTasks, type QueueRef, queues } from '../commons/repository';
 import { OUTSIDE_COUNTY, townshipInCounty } from './read-households';
 import { type TaskView, taskView } from './views';

@@ -1,8 +1,8 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { ROLES } from '../../domain/model';
-import { entryStateOf } from '../../workflows/builder';
-import { ACTIVE_PHASES, RENOVATION } from '../../workflows/renovation';
+import { entryStateOf } from '../../process/asl-builder';
+import { ACTIVE_PHASES, RENOVATION } from '../../process/renovation';
 import { resourcesOf, synthesize } from './synth';
 
 // One in-process synthesis for every assertion: loading aws-cdk-lib dominates the cost.

@@ -1,5 +1,5 @@
 import { ACTIONS, type Action, type Role } from '../../../domain/model';
-import { phasesOfAction, rolesOfAction, stepForAction } from '../../../workflows/renovation';
+import { phasesOfAction, rolesOfAction, stepForAction } from '../../../process/renovation';
 import type { HouseholdFile } from '../api/types';
 
 /**

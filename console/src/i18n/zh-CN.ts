@@ -1,5 +1,5 @@
 /** Chinese (default) texts of the console. Keys mirror `en.ts`; domain words follow docs/domain.md. */
-import { CATEGORY_TITLES_ZH, PHASE_TITLES_ZH, ROLE_TITLES_ZH } from '../../../domain/labels';
+import { CATEGORY_TITLES_ZH, EVENT_TITLES, PHASE_TITLES_ZH, ROLE_TITLES_ZH, titlesIn } from '../../../domain/labels';
 
 export const zhCN = {
   app: { title: '安居 · 农村危房改造', console: '工作台' },
@@ -115,23 +115,7 @@ export const zhCN = {
     capturedAt: '拍摄时间',
     rejection: '未通过原因',
     pendingFor: '待{{role}}办理',
-    events: {
-      register: '登记申请',
-      'appraise-safety': '安全鉴定',
-      'village-appraisal': '村民主评议',
-      'township-review': '乡镇审核',
-      'county-approve': '县级审批',
-      object: '提出异议',
-      'resolve-objection': '处理异议',
-      'sign-agreement': '签订协议',
-      inspect: '施工验收',
-      'release-installment': '资金拨付',
-      accept: '竣工验收',
-      supervise: '巡查记录',
-      'open-notice': '公示开始',
-      'close-notice': '公示结束',
-      archive: '归档',
-    },
+    events: titlesIn('zh', EVENT_TITLES),
   },
   flags: {
     'duplicate-image': '与其他照片完全相同',
@@ -144,17 +128,7 @@ export const zhCN = {
   },
   payments: { released: '已拨付待复核', paid: '已到账', failed: '支付失败', approved: '已复核' },
   actions: {
-    'appraise-safety': '安全鉴定',
-    'village-appraisal': '村民主评议',
-    'township-review': '乡镇审核',
-    'county-approve': '县级审批',
-    object: '提出异议',
-    'resolve-objection': '处理异议',
-    'sign-agreement': '签订改造协议',
-    inspect: '施工验收',
-    'release-installment': '拨付资金',
-    accept: '竣工验收',
-    supervise: '巡查记录',
+    ...titlesIn('zh', EVENT_TITLES),
     submit: '提交',
     done: '已提交',
   },

@@ -7,7 +7,7 @@ import { ConflictError, ValidationError } from '../../../domain/errors';
 import { buildFundingPlan, canRelease, passedMilestonesOf } from '../../../domain/funding';
 import { type Inspection, type Payment, PHASES, type Photo } from '../../../domain/model';
 import { type EvidenceFlag, photoEvidenceProblems, stageTimingFlags } from '../../../domain/rules/evidence';
-import { ACCEPTANCE_MILESTONE } from '../../../workflows/renovation';
+import { ACCEPTANCE_MILESTONE } from '../../../process/renovation';
 import { inspectionItem, paymentItem, putOnce } from '../../commons/repository';
 import type { ActionContext, ActionEffect, ActionRule } from './types';
 

@@ -4,7 +4,7 @@ import { buildFundingPlan } from '../../../domain/funding/plan';
 import { Household, PHASES } from '../../../domain/model';
 import { verifyChain } from '../../../domain/rules/audit';
 import { isValidIdNumber } from '../../../domain/rules/idNumber';
-import { transition } from '../../../workflows/renovation';
+import { transition } from '../../../process/renovation';
 
 const NOW = new Date('2026-11-30T08:00:00.000Z');
 const seeded = demoCountyHouseholds(NOW);

@@ -14,7 +14,7 @@ import { handler as actionsHandler } from '../../../functions/api/actions';
 import { handler as fundsHandler } from '../../../functions/api/funds';
 import { handler as householdsHandler } from '../../../functions/api/households';
 import { handler as tasksHandler } from '../../../functions/api/tasks';
-import { rolesOfAction, stepForAction } from '../../../workflows/renovation';
+import { rolesOfAction, stepForAction } from '../../../process/renovation';
 import { apiEvent, context, reply } from '../functions/support/api';
 import { HOUSEHOLD_ID, NOW } from '../functions/support/fixtures';
 import { ddbMock, sfnMock, withMocksAtFixedTime } from '../functions/support/mocks';

@@ -11,7 +11,7 @@ import { ddbMock, givenFile, sfnMock } from '../../functions/support/mocks';
 
 export type Level = 'township' | 'county';
 
-/** Who owns each action (workflows/renovation.ts, docs/api.md). */
+/** Who owns each action (process/renovation.ts, docs/api.md). */
 export const OWNERS: Readonly<Record<Action, { roles: readonly Role[]; level: Level }>> = {
   'appraise-safety': { roles: ['construction'], level: 'township' },
   'village-appraisal': { roles: ['civil-affairs'], level: 'township' },

@@ -6,8 +6,8 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { buildDefinition, SUBSTITUTIONS } from '../../workflows/builder';
-import { RENOVATION } from '../../workflows/renovation';
+import { buildDefinition, SUBSTITUTIONS } from '../../process/asl-builder';
+import { RENOVATION } from '../../process/renovation';
 import { AnjuFunction, logicalIdOf } from './anju-function';
 
 /**
@@ -17,17 +17,17 @@ import { AnjuFunction, logicalIdOf } from './anju-function';
  */
 export const STATE_MACHINE_NAME = 'RenovationWorkflow';
 
-export interface RenovationWorkflowProps {
+export interface RenovationStateMachineProps {
   readonly table: ITable;
   readonly bucket: IBucket;
 }
 
 /**
  * The renovation workflow: one Standard execution per household, built from the declarative
- * description in `workflows/`; the callback-task and system-task functions it invokes; and the
+ * description in `process/`; the callback-task and system-task functions it invokes; and the
  * outbox sweeper that re-sends stored but unacknowledged decisions every minute.
  */
-export class RenovationWorkflow extends Construct {
+export class RenovationStateMachine extends Construct {
   public readonly stateMachine: StateMachine;
   /** Known before the state machine exists: functions the definition invokes can hold it without a cycle. */
   public readonly stateMachineArn: string;
@@ -37,7 +37,7 @@ export class RenovationWorkflow extends Construct {
   public readonly sweepSchedule: Rule;
   public readonly logGroup: LogGroup;
 
-  constructor(scope: Construct, id: string, props: RenovationWorkflowProps) {
+  constructor(scope: Construct, id: string, props: RenovationStateMachineProps) {
     super(scope, id);
     this.stateMachineArn = Stack.of(this).formatArn({
       service: 'states',
@@ -47,14 +47,14 @@ export class RenovationWorkflow extends Construct {
     });
 
     this.recordTaskFn = new AnjuFunction(this, 'RecordTaskFn', {
-      entry: 'workflow/record-task',
+      entry: 'state-machine/record-task',
       description: 'Callback task: records the pending human step with its task token',
     })
       .bindTable(props.table, 'RW')
       .bindBucket(props.bucket, 'NONE')
       .bindStateMachine(this.stateMachineArn, []);
     this.systemTaskFn = new AnjuFunction(this, 'SystemTaskFn', {
-      entry: 'workflow/system-task',
+      entry: 'state-machine/system-task',
       description: 'System steps: open and close the public notice, archive the household file',
     })
       .bindTable(props.table, 'RW')
@@ -62,7 +62,7 @@ export class RenovationWorkflow extends Construct {
       .bindBucket(props.bucket, 'RW')
       .bindStateMachine(this.stateMachineArn, []);
     this.outboxSweeperFn = new AnjuFunction(this, 'OutboxSweeperFn', {
-      entry: 'workflow/outbox-sweeper',
+      entry: 'schedules/outbox-sweeper',
       description: 'Re-sends stored but unacknowledged decisions (transactional outbox)',
       timeout: Duration.seconds(60),
     })

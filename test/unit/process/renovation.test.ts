@@ -11,7 +11,7 @@ import {
   stepForAction,
   transition,
   UnknownTransitionError,
-} from '../../../workflows/renovation';
+} from '../../../process/renovation';
 
 const FOUR_INSTALLMENTS = {
   installments: [

@@ -6,15 +6,16 @@
  *
  * Each non-terminal phase is one step. A human step names the action that completes it, the role
  * that owns it, the level of jurisdiction that role must hold, the evidence it needs, and where
- * each outcome leads. A system step is run by the workflow itself. `builder.ts` turns this list
+ * each outcome leads. A system step is run by the workflow itself. `asl-builder.ts` turns this list
  * into the Step Functions definition; handlers compute `next` with the helpers at the end of this
  * file, so the API and the state machine cannot disagree about where a decision leads.
  */
+import { EVENT_TITLES, PHASE_TITLES, type Title } from '../domain/labels';
 import type { Action, Phase, PhotoKind, ProgramConfig, Role } from '../domain/model';
 import { PHASES, TERMINAL_PHASES } from '../domain/model';
 
 export type Level = 'township' | 'county';
-export type Title = { readonly zh: string; readonly en: string };
+export type { Title };
 export type EvidenceRequirement = {
   readonly kind: (typeof PhotoKind.options)[number];
   readonly minPhotos: number;
@@ -106,7 +107,7 @@ export const RENOVATION: ProcessDescription = {
       kind: 'human',
       phase: 'safety-appraisal',
       state: 'SafetyAppraisal',
-      title: { zh: '危险性鉴定', en: 'Safety appraisal' },
+      title: PHASE_TITLES['safety-appraisal'],
       action: 'appraise-safety',
       role: 'construction',
       level: 'township',
@@ -119,7 +120,7 @@ export const RENOVATION: ProcessDescription = {
       kind: 'human',
       phase: 'village-appraisal',
       state: 'VillageAppraisal',
-      title: { zh: '村民主评议', en: 'Village democratic appraisal' },
+      title: PHASE_TITLES['village-appraisal'],
       action: 'village-appraisal',
       role: 'civil-affairs',
       level: 'township',
@@ -130,7 +131,7 @@ export const RENOVATION: ProcessDescription = {
       kind: 'human',
       phase: 'township-review',
       state: 'TownshipReview',
-      title: { zh: '乡镇审核', en: 'Township review' },
+      title: PHASE_TITLES['township-review'],
       action: 'township-review',
       role: 'construction',
       level: 'township',
@@ -141,7 +142,7 @@ export const RENOVATION: ProcessDescription = {
       kind: 'human',
       phase: 'county-approval',
       state: 'CountyApproval',
-      title: { zh: '县审批', en: 'County approval' },
+      title: PHASE_TITLES['county-approval'],
       action: 'county-approve',
       role: 'construction',
       level: 'county',
@@ -151,20 +152,18 @@ export const RENOVATION: ProcessDescription = {
     {
       kind: 'notice',
       phase: 'public-notice',
-      title: { zh: '公示', en: 'Public notice' },
+      title: PHASE_TITLES['public-notice'],
       open: { state: 'OpenNotice', task: 'open-notice' },
       wait: { state: 'NoticePeriod' },
       close: { state: 'CloseNotice', task: 'close-notice' },
-      sideActions: [
-        { action: 'object', title: { zh: '异议', en: 'Objection' }, role: 'civil-affairs', level: 'township' },
-      ],
+      sideActions: [{ action: 'object', title: EVENT_TITLES.object, role: 'civil-affairs', level: 'township' }],
       outcomes: { 'no-objection': 'agreement', objections: 'objection-review' },
     },
     {
       kind: 'human',
       phase: 'objection-review',
       state: 'ObjectionReview',
-      title: { zh: '异议复核', en: 'Objection review' },
+      title: PHASE_TITLES['objection-review'],
       action: 'resolve-objection',
       role: 'civil-affairs',
       level: 'county',
@@ -176,7 +175,7 @@ export const RENOVATION: ProcessDescription = {
       kind: 'human',
       phase: 'agreement',
       state: 'Agreement',
-      title: { zh: '签订改造协议', en: 'Renovation agreement' },
+      title: PHASE_TITLES.agreement,
       action: 'sign-agreement',
       role: 'construction',
       level: 'township',
@@ -189,7 +188,7 @@ export const RENOVATION: ProcessDescription = {
       kind: 'human',
       phase: 'installment-release',
       state: 'InstallmentRelease',
-      title: { zh: '资金拨付', en: 'Installment release' },
+      title: PHASE_TITLES['installment-release'],
       action: 'release-installment',
       role: 'finance',
       level: 'county',
@@ -205,7 +204,7 @@ export const RENOVATION: ProcessDescription = {
       kind: 'human',
       phase: 'milestone-inspection',
       state: 'MilestoneInspection',
-      title: { zh: '节点验收', en: 'Milestone inspection' },
+      title: PHASE_TITLES['milestone-inspection'],
       action: 'inspect',
       role: 'inspector',
       level: 'township',
@@ -218,7 +217,7 @@ export const RENOVATION: ProcessDescription = {
       kind: 'human',
       phase: 'final-acceptance',
       state: 'FinalAcceptance',
-      title: { zh: '竣工验收', en: 'Final acceptance' },
+      title: PHASE_TITLES['final-acceptance'],
       action: 'accept',
       role: 'inspector',
       level: 'township',
@@ -236,7 +235,7 @@ export const RENOVATION: ProcessDescription = {
     {
       kind: 'archive',
       phase: 'archiving',
-      title: { zh: '一户一档归档', en: 'Archive the household file' },
+      title: PHASE_TITLES.archiving,
       state: 'Archive',
       task: 'archive',
       next: 'archived',

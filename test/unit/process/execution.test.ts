@@ -7,8 +7,8 @@ import { StateMachine } from 'aws-local-stepfunctions';
 import { describe, expect, it } from 'vitest';
 import { WORKFLOW_ERROR_NAMES, WorkflowError } from '../../../domain/errors';
 import type { Phase } from '../../../domain/model';
-import { buildDefinitionJson } from '../../../workflows/builder';
-import { RENOVATION, transition } from '../../../workflows/renovation';
+import { buildDefinitionJson } from '../../../process/asl-builder';
+import { RENOVATION, transition } from '../../../process/renovation';
 
 const PLAN = {
   installments: [

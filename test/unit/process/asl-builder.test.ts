@@ -14,8 +14,8 @@ import {
   type JsonPathChoiceRule,
   LAMBDA_SERVICE_ERRORS,
   type TaskState,
-} from '../../../workflows/builder';
-import { ACTIVE_PHASES, outcomesOf, RENOVATION, transition } from '../../../workflows/renovation';
+} from '../../../process/asl-builder';
+import { ACTIVE_PHASES, outcomesOf, RENOVATION, transition } from '../../../process/renovation';
 
 const definition = buildDefinition();
 
