@@ -218,8 +218,17 @@ export const AcceptBody = z
     /** Photos after renovation (改造后), including the head of household in front of the house. */
     photoIds: PhotoIds.min(1),
     rectification: Rectification.optional(),
+    /** The day the family moved in, when they already live there at the acceptance (竣工入住). */
+    movedInOn: IsoDate.optional(),
   })
   .superRefine(requireRectificationWhenFailed);
+
+/** The family moved into the accepted house (入住): recorded after the acceptance, also on an archived file. */
+export const MoveInBody = z.strictObject({
+  version: Version,
+  movedInOn: IsoDate,
+  notes: ShortText.optional(),
+});
 
 /** The stages of a rebuild a half-monthly supervision visit (半月巡查) reports on. */
 export const SUPERVISION_STAGES = [
