@@ -11,3 +11,5 @@ export * from './rules/household';
 export * from './rules/idNumber';
 export * from './rules/installments';
 export * from './rules/subsidy';
+export * from './rules/grades';
+export * from './rules/works';

@@ -441,6 +441,8 @@ function townshipOf(program: ProgramConfig, text: string) {
 interface RowCheck {
   application: Record<string, unknown>;
   problems: ImportError[];
+  /** Columns left unread because of another column's problem (the village of an unknown township). */
+  unread: ImportColumn[];
 }
 
 /** Turns the cells of one row into an application, reporting each cell that cannot be read. */
@@ -655,6 +657,7 @@ function readRow(row: Record<string, string>, line: number, program: ProgramConf
   }
 
   return {
+    unread: townshipText !== undefined && township === undefined ? [IMPORT_COLUMNS.village] : [],
     application: {
       programId: program.programId,
       head: { name, idNumber, ...(phone === undefined ? {} : { phone }) },
@@ -720,8 +723,8 @@ export function parseHouseholdRows(
 
   rows.forEach((row, index) => {
     const line = lineOf(index);
-    const { application, problems } = readRow(row, line, program);
-    const reported = new Set(problems.map((p) => p.field));
+    const { application, problems, unread } = readRow(row, line, program);
+    const reported = new Set<string>([...problems.map((p) => p.field), ...unread]);
     let parsed: HouseholdApplication | undefined;
     const schemaCheck = HouseholdApplication.safeParse(application);
     try {
