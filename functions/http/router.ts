@@ -92,8 +92,11 @@ function bodySchemaOf(spec: RouteSpec, params: Record<string, unknown>): z.ZodTy
 
 function readBody(spec: RouteSpec, params: Record<string, unknown>, event: ApiEvent) {
   const schema = bodySchemaOf(spec, params);
-  // A route that takes no body ignores one (clients send `{}` with a bare POST).
-  if (!schema) return { sent: undefined, body: undefined };
+  if (!schema) {
+    // A route that takes no body ignores a JSON one (clients send `{}` with a bare POST); all bodies are JSON.
+    jsonBody(event);
+    return { sent: undefined, body: undefined };
+  }
   const sent = 'body' in spec && spec.body?.contentType !== 'application/json' ? textBody(event) : jsonBody(event);
   return { sent, body: parseOrThrow(schema, sent) };
 }
