@@ -25,6 +25,7 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { API_FUNCTION_IDS, type ApiFunctionId, isPublic, routesOf } from '../../contract/routes';
 import { ROLES } from '../../domain/model';
 import { AnjuFunction, type DataAccess, type WorkflowAccess } from './anju-function';
 import { SharpLayer } from './sharp-layer';
@@ -32,147 +33,103 @@ import { SharpLayer } from './sharp-layer';
 export const API_LOGICAL_ID = 'Api';
 export const USER_POOL_LOGICAL_ID = 'UserPool';
 
-type Route = { readonly method: HttpMethod; readonly path: string; readonly public?: true };
-
 export type ApiFunctionSpec = {
-  /** Logical id of the function (docs/design.md, "Functions"). */
-  readonly id: string;
   /** Handler module under `functions/`. */
   readonly entry: string;
   readonly description: string;
   readonly table: DataAccess;
   readonly bucket: DataAccess;
   readonly workflow: readonly WorkflowAccess[];
-  readonly routes: readonly Route[];
   /** Makes image previews with sharp (from the sharp layer, on x86_64), with room for a 15 MB photo. */
   readonly images?: true;
 };
 
-/** The API functions and their routes: one row per row of the function table of docs/design.md. */
-export const API_FUNCTIONS: readonly ApiFunctionSpec[] = [
-  {
-    id: 'HealthFn',
+/**
+ * The API functions by logical id (docs/design.md, "Functions"): what each may touch. Which routes
+ * each serves comes from the contract (contract/routes.ts); a function the contract names without
+ * a spec here is a type error.
+ */
+export const API_FUNCTIONS: { readonly [F in ApiFunctionId]: ApiFunctionSpec } = {
+  HealthFn: {
     entry: 'api/health',
     description: 'GET /health: pings the table, the bucket and the state machine',
     table: 'RO',
     bucket: 'RO',
     workflow: ['describe'],
-    routes: [{ method: HttpMethod.GET, path: '/health', public: true }],
   },
-  {
-    id: 'OpenApiFn',
+  OpenApiFn: {
     entry: 'api/openapi',
-    description: 'GET /openapi.json: the API description generated from the zod schemas',
+    description: 'GET /openapi.json: the API description generated from the contract',
     table: 'NONE',
     bucket: 'NONE',
     workflow: [],
-    routes: [{ method: HttpMethod.GET, path: '/openapi.json', public: true }],
   },
-  {
-    id: 'MeFn',
+  MeFn: {
     entry: 'api/me',
     description: "GET /me: the caller's roles and jurisdiction",
     table: 'NONE',
     bucket: 'NONE',
     workflow: [],
-    routes: [{ method: HttpMethod.GET, path: '/me' }],
   },
-  {
-    id: 'ProgramsFn',
+  ProgramsFn: {
     entry: 'api/programs',
     description: 'Program configuration: quota, townships, subsidy tiers, installments',
     table: 'RW',
     bucket: 'NONE',
     workflow: [],
-    routes: [
-      { method: HttpMethod.PUT, path: '/programs/{programId}' },
-      { method: HttpMethod.GET, path: '/programs/{programId}' },
-      { method: HttpMethod.POST, path: '/programs/{programId}/progress-counters/rebuild' },
-    ],
   },
-  {
-    id: 'HouseholdsFn',
+  HouseholdsFn: {
     entry: 'api/households',
     description:
       'Register applications (starts the execution), list households, read a household file and its ledger card',
     table: 'RW',
     bucket: 'RO',
     workflow: ['start'],
-    routes: [
-      { method: HttpMethod.POST, path: '/households' },
-      { method: HttpMethod.GET, path: '/households' },
-      { method: HttpMethod.GET, path: '/households/{id}' },
-      { method: HttpMethod.GET, path: '/households/{id}/ledger-card' },
-    ],
   },
-  {
-    id: 'TasksFn',
+  TasksFn: {
     entry: 'api/tasks',
     description: "The caller's work queue",
     table: 'RO',
     bucket: 'NONE',
     workflow: [],
-    routes: [{ method: HttpMethod.GET, path: '/tasks' }],
   },
-  {
-    id: 'ActionsFn',
+  ActionsFn: {
     entry: 'api/actions',
     description: 'Human steps: store the decision in one transaction, then answer the callback task',
     table: 'RW',
     bucket: 'RO',
     workflow: ['respond'],
-    routes: [{ method: HttpMethod.POST, path: '/households/{id}/actions/{action}' }],
   },
-  {
-    id: 'FundsFn',
+  FundsFn: {
     entry: 'api/funds',
     description: 'Payments: second-user approval, bank batch file and results, retries; the funds report',
     table: 'RW',
     bucket: 'NONE',
     workflow: [],
-    routes: [
-      { method: HttpMethod.POST, path: '/payments/{householdId}/{installment}/approve' },
-      { method: HttpMethod.POST, path: '/payments/{householdId}/{installment}/retry' },
-      { method: HttpMethod.GET, path: '/payments/batch' },
-      { method: HttpMethod.POST, path: '/payments/results' },
-      { method: HttpMethod.GET, path: '/reports/funds' },
-    ],
   },
-  {
-    id: 'PhotosFn',
+  PhotosFn: {
     entry: 'api/photos',
     description: 'Photo evidence: presigned uploads to a key the server chooses, then verification and EXIF facts',
     table: 'RW',
     bucket: 'RW',
     workflow: [],
-    routes: [
-      { method: HttpMethod.POST, path: '/households/{id}/photos' },
-      { method: HttpMethod.POST, path: '/households/{id}/photos/{photoId}/confirm' },
-    ],
     images: true,
   },
-  {
-    id: 'ReportsFn',
+  ReportsFn: {
     entry: 'api/reports',
     description: 'Progress report from running counters and the masked household list (JSON or Excel)',
     table: 'RO',
     bucket: 'NONE',
     workflow: [],
-    routes: [
-      { method: HttpMethod.GET, path: '/reports/progress' },
-      { method: HttpMethod.GET, path: '/reports/households' },
-    ],
   },
-  {
-    id: 'NoticesFn',
+  NoticesFn: {
     entry: 'api/notices',
     description: 'Public notice list of a county, township or village: names shown, ID numbers masked',
     table: 'RO',
     bucket: 'NONE',
     workflow: [],
-    routes: [{ method: HttpMethod.GET, path: '/notices' }],
   },
-];
+};
 
 export interface AnjuApiProps {
   readonly table: ITable;
@@ -198,7 +155,7 @@ export interface AnjuApiProps {
 /**
  * The staff API: an HTTP API whose routes need a Cognito JWT (all but /health and /openapi.json),
  * the user pool with one group per role and the county/township attributes that carry a user's
- * jurisdiction, and one function per row of API_FUNCTIONS.
+ * jurisdiction, and one function per row of API_FUNCTIONS, on the routes the contract gives it.
  */
 export class AnjuApi extends Construct {
   public readonly httpApi: HttpApi;
@@ -314,8 +271,11 @@ export class AnjuApi extends Construct {
 
     const publicRoutes = new HttpNoneAuthorizer();
     const functions: Record<string, AnjuFunction> = {};
-    if (API_FUNCTIONS.some((spec) => spec.images)) this.sharpLayer = new SharpLayer(this, 'SharpLayer');
-    for (const spec of API_FUNCTIONS) {
+    const specs = API_FUNCTION_IDS.map((id) => ({ id, ...API_FUNCTIONS[id], routes: routesOf(id) }));
+    const idle = specs.find((spec) => spec.routes.length === 0);
+    if (idle) throw new Error(`${idle.id} serves no route of the contract (contract/routes.ts)`);
+    if (specs.some((spec) => spec.images)) this.sharpLayer = new SharpLayer(this, 'SharpLayer');
+    for (const spec of specs) {
       const images =
         spec.images && this.sharpLayer
           ? { sharpLayer: this.sharpLayer, memorySize: 1024, timeout: Duration.seconds(20) }
@@ -327,9 +287,15 @@ export class AnjuApi extends Construct {
       functions[spec.id] = fn;
       const integration = new HttpLambdaIntegration(`${spec.id}Integration`, fn);
       for (const route of spec.routes) {
-        const authorizer: IHttpRouteAuthorizer = route.public ? publicRoutes : this.authorizer;
-        const added = this.httpApi.addRoutes({ path: route.path, methods: [route.method], integration, authorizer });
-        if (!route.public) continue;
+        const open = isPublic(route.spec);
+        const authorizer: IHttpRouteAuthorizer = open ? publicRoutes : this.authorizer;
+        const added = this.httpApi.addRoutes({
+          path: route.path,
+          methods: [HttpMethod[route.method]],
+          integration,
+          authorizer,
+        });
+        if (!open) continue;
         for (const publicRoute of added) {
           Validations.of(publicRoute).acknowledge({
             id: 'AwsSolutions-APIG4',

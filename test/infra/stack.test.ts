@@ -1,5 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
+import { CONTRACT_ROUTES, isPublic } from '../../contract/routes';
 import { ROLES } from '../../domain/model';
 import { entryStateOf } from '../../process/asl-builder';
 import { ACTIVE_PHASES, RENOVATION } from '../../process/renovation';
@@ -278,31 +279,10 @@ describe('the functions', () => {
   });
 });
 
-/** Route key -> [authorization type, function behind it]. */
-const EXPECTED_ROUTES: Record<string, ['NONE' | 'JWT', string]> = {
-  'GET /health': ['NONE', 'HealthFn'],
-  'GET /openapi.json': ['NONE', 'OpenApiFn'],
-  'GET /me': ['JWT', 'MeFn'],
-  'PUT /programs/{programId}': ['JWT', 'ProgramsFn'],
-  'GET /programs/{programId}': ['JWT', 'ProgramsFn'],
-  'POST /programs/{programId}/progress-counters/rebuild': ['JWT', 'ProgramsFn'],
-  'POST /households': ['JWT', 'HouseholdsFn'],
-  'GET /households': ['JWT', 'HouseholdsFn'],
-  'GET /households/{id}': ['JWT', 'HouseholdsFn'],
-  'GET /households/{id}/ledger-card': ['JWT', 'HouseholdsFn'],
-  'GET /tasks': ['JWT', 'TasksFn'],
-  'POST /households/{id}/actions/{action}': ['JWT', 'ActionsFn'],
-  'POST /payments/{householdId}/{installment}/approve': ['JWT', 'FundsFn'],
-  'POST /payments/{householdId}/{installment}/retry': ['JWT', 'FundsFn'],
-  'GET /payments/batch': ['JWT', 'FundsFn'],
-  'POST /payments/results': ['JWT', 'FundsFn'],
-  'GET /reports/funds': ['JWT', 'FundsFn'],
-  'POST /households/{id}/photos': ['JWT', 'PhotosFn'],
-  'POST /households/{id}/photos/{photoId}/confirm': ['JWT', 'PhotosFn'],
-  'GET /reports/progress': ['JWT', 'ReportsFn'],
-  'GET /notices': ['JWT', 'NoticesFn'],
-  'GET /reports/households': ['JWT', 'ReportsFn'],
-};
+/** Route key -> [authorization type, function behind it], as the contract states them. */
+const EXPECTED_ROUTES: Record<string, ['NONE' | 'JWT', string]> = Object.fromEntries(
+  CONTRACT_ROUTES.map((route) => [route.key, [isPublic(route.spec) ? 'NONE' : 'JWT', route.spec.fn]]),
+);
 
 function routes() {
   const integrations = resourcesOf(template, 'AWS::ApiGatewayV2::Integration');
@@ -321,7 +301,7 @@ function routes() {
 }
 
 describe('the HTTP API', () => {
-  it('has exactly the routes of the function table, each on its function', () => {
+  it('has exactly the routes of the contract, each on its function, public only where the contract says', () => {
     const actual = routes();
     expect(actual.map((r) => r.key).sort()).toEqual(Object.keys(EXPECTED_ROUTES).sort());
     for (const route of actual) {

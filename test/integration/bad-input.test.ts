@@ -1,5 +1,5 @@
 /**
- * Hostile input against every route of the API construct on the local stack (not mocks): mutated,
+ * Hostile input against every route of the contract on the local stack (not mocks): mutated,
  * garbage, oversized and wrong-typed bodies, odd content types, hostile path parameters, query
  * strings and headers, forged and tampered tokens. Whatever arrives: no 5xx, no stack trace, and the
  * household, its audit trail, its task and the money are exactly as before. A made-up or replayed
@@ -13,8 +13,8 @@ import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CONTRACT_ROUTES, isPublic } from '../../contract/routes';
 import { demoApplication, demoProgram, demoUsers, exampleActionBody } from '../../domain/demo';
-import { API_FUNCTIONS } from '../../infra/constructs/api';
 import {
   type ActingUsers,
   api,
@@ -124,7 +124,7 @@ beforeAll(async () => {
   householdId = created.body.householdId;
   await drive(stack.url, users, householdId, 'township-review');
   await waitForTask(stack.url, users.townshipConstruction.token, householdId, 'township-review');
-  routes = API_FUNCTIONS.flatMap((fn) => fn.routes.map((route) => concrete(route.method, route.path)));
+  routes = CONTRACT_ROUTES.map((route) => concrete(route.method, route.path));
   snapshotBefore = await snapshot();
 }, 240_000);
 
@@ -228,8 +228,8 @@ async function forgedTokens(real: string): Promise<string[]> {
 // ---------------------------------------------------------------- the properties
 
 describe('hostile input on the local stack', () => {
-  it('covers every route of the API construct', () => {
-    const templates = API_FUNCTIONS.flatMap((fn) => fn.routes.map((route) => `${route.method} ${route.path}`));
+  it('covers every route of the contract', () => {
+    const templates = CONTRACT_ROUTES.map((route) => route.key);
     expect(routes.map((route) => `${route.method} ${route.template}`).sort()).toEqual(templates.sort());
   });
 
@@ -284,8 +284,8 @@ describe('hostile input on the local stack', () => {
 
   it('refuses forged, tampered, expired and missing tokens with 401 on every non-public route', async () => {
     const forged = await forgedTokens(users.townshipConstruction.token);
-    const publicRoutes = new Set(
-      API_FUNCTIONS.flatMap((fn) => fn.routes.filter((r) => r.public).map((r) => `${r.method} ${r.path}`)),
+    const publicRoutes = new Set<string>(
+      CONTRACT_ROUTES.filter((route) => isPublic(route.spec)).map((route) => route.key),
     );
     for (const route of routes.filter((r) => !publicRoutes.has(`${r.method} ${r.template}`))) {
       for (const authorization of [...forged.map((t) => `Bearer ${t}`), 'Basic YWRtaW46YWRtaW4=', 'Bearer', '']) {

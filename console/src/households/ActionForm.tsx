@@ -5,7 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { ActionBodies } from '../../../domain/actions';
 import type { Action } from '../../../domain/model';
 import { ApiError, postJson } from '../api/client';
-import type { HouseholdFile, PhotoView } from '../api/types';
+import type { HouseholdFile, RecordedPhoto } from '../api/types';
 import { clearErrorsOf, errorSentence, showFieldErrors, validateWith } from '../common/errors';
 import { PhotoUploader } from '../inspector/PhotoUploader';
 import { ACTION_FIELDS, type FieldSpec } from './actionSpecs';
@@ -66,7 +66,7 @@ export function ActionForm({
   action: Action;
   file: HouseholdFile;
   onDone: (updated: HouseholdFile) => void;
-  onPhoto: (photo: PhotoView) => void;
+  onPhoto: (photo: RecordedPhoto) => void;
 }) {
   const { t, i18n } = useTranslation();
   const { message } = App.useApp();

@@ -2,7 +2,7 @@ import { CameraOutlined } from '@ant-design/icons';
 import { Button, Progress, Select, Space, Typography } from 'antd';
 import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { PhotoKind, PhotoView } from '../api/types';
+import type { PhotoKind, RecordedPhoto } from '../api/types';
 import { errorSentence } from '../common/errors';
 import { type UploadState, uploadPhoto } from './upload';
 
@@ -31,7 +31,7 @@ export function PhotoUploader({
   householdId: string;
   step: string;
   kinds: readonly PhotoKind[];
-  onUploaded: (photo: PhotoView) => void;
+  onUploaded: (photo: RecordedPhoto) => void;
 }) {
   const { t, i18n } = useTranslation();
   const input = useRef<HTMLInputElement>(null);

@@ -5,14 +5,14 @@
  */
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { ApiError, postJson } from '../api/client';
-import type { PhotoKind, PhotoUpload, PhotoView } from '../api/types';
+import type { PhotoKind, PhotoUpload, RecordedPhoto } from '../api/types';
 
 export type UploadState =
   | { stage: 'hashing' }
   | { stage: 'uploading'; percent: number }
   | { stage: 'retrying'; attempt: number; seconds: number }
   | { stage: 'confirming' }
-  | { stage: 'done'; photo: PhotoView }
+  | { stage: 'done'; photo: RecordedPhoto }
   | { stage: 'failed'; error: unknown };
 
 export const MAX_ATTEMPTS = 5;
@@ -93,7 +93,7 @@ export async function uploadPhoto(
   kind: PhotoKind,
   file: File,
   report: (state: UploadState) => void,
-): Promise<PhotoView> {
+): Promise<RecordedPhoto> {
   try {
     report({ stage: 'hashing' });
     const sha256 = await sha256Hex(file);
@@ -107,7 +107,7 @@ export async function uploadPhoto(
     });
     await putWithRetry(requested.upload, file, report);
     report({ stage: 'confirming' });
-    const photo = await postJson<PhotoView>(`${base}/${encodeURIComponent(requested.photoId)}/confirm`);
+    const photo = await postJson<RecordedPhoto>(`${base}/${encodeURIComponent(requested.photoId)}/confirm`);
     report({ stage: 'done', photo });
     return photo;
   } catch (error) {

@@ -12,7 +12,7 @@ import { handler as me } from '../../../functions/api/me';
 import { handler as openapi } from '../../../functions/api/openapi';
 import { handler as programs } from '../../../functions/api/programs';
 import { handler as tasks } from '../../../functions/api/tasks';
-import { groupsOf } from '../../../functions/commons/auth';
+import { groupsOf } from '../../../functions/http/caller';
 import { apiEvent, context, reply } from './support/api';
 import { NOW, openTaskItem } from './support/fixtures';
 import { ddbMock, namedError, resetMocks, s3Mock, sfnMock } from './support/mocks';

@@ -14,7 +14,7 @@ import { handler as actionsHandler } from '../../../functions/api/actions';
 import { handler as householdsHandler } from '../../../functions/api/households';
 import { handler as photosHandler } from '../../../functions/api/photos';
 import { handler as programsHandler } from '../../../functions/api/programs';
-import type { ApiEvent, ApiResponse } from '../../../functions/commons/http';
+import type { ApiEvent, ApiResponse } from '../../../functions/http/responses';
 import { apiEvent, context } from '../functions/support/api';
 import { HOUSEHOLD_ID, NOW } from '../functions/support/fixtures';
 import { ddbMock, resetMocks } from '../functions/support/mocks';

@@ -5,7 +5,7 @@
  */
 import { UnauthorizedError } from '../../domain/errors';
 import { Actor, ROLES, type Role } from '../../domain/model';
-import type { ApiEvent } from './http';
+import type { ApiEvent } from './responses';
 
 type ClaimValue = string | number | boolean | string[] | undefined;
 
