@@ -14,10 +14,10 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { GetExecutionHistoryCommand, ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
-import type { FunctionSpec } from '../local/assembly';
-import { startLocalStack } from '../local/main';
-import { ensureSynthesized } from '../test/integration/harness';
-import { DemoStaff, householdDriver } from '../test/integration/household-driver';
+import { DemoStaff, householdDriver } from '../tools/api-client/household-driver';
+import type { FunctionSpec } from '../twin/assembly/assembly';
+import { startLocalStack } from '../twin/main';
+import { ensureSynthesized } from '../twin/stack-process';
 import { fmt, intFlags, pool, summarize, table } from './common';
 import { ensureCeilingTable, measurePuts } from './dynamo-puts';
 
@@ -51,7 +51,7 @@ const invocationLabel = new AsyncLocalStorage<string>();
 let counting = false;
 let dynamoPort = '';
 
-// The SDK in each bundle (and in local/) captures `http.request` at its first request: wrap it before the stack starts.
+// The SDK in each bundle (and in twin/) captures `http.request` at its first request: wrap it before the stack starts.
 const originalRequest = http.request;
 const countingRequest = ((...args: Parameters<typeof http.request>): ClientRequest => {
   const request = (originalRequest as (...a: unknown[]) => ClientRequest).apply(http, args);

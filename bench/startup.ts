@@ -8,7 +8,7 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { demoApplication } from '../domain/demo';
+import { demoApplication } from '../contract/examples';
 import {
   api,
   ensureLocalBuilt,
@@ -16,7 +16,7 @@ import {
   makeDataDir,
   removeDataDir,
   usersForApplication,
-} from '../test/integration/harness';
+} from '../twin/stack-process';
 import { fmt, intFlags, pool, summarize, table, treeRssMiB } from './common';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');

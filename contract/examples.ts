@@ -1,23 +1,15 @@
 /**
- * The seeded demo program used by local mode, tests and the OpenAPI examples: one county with
- * four townships, a 600-household quota (as in seed 004), tiered subsidies for every priority
- * category, and the four-installment plan the seed county used. Names and codes are realistic
- * but the households are invented.
+ * Example data of the API contract, valid against its schemas: the demo program (one county with
+ * four townships, a 600-household quota as in seed 004, tiered subsidies for every priority
+ * category, the four-installment plan the seed county used), applications to it and a body for
+ * each action. The OpenAPI document shows them; every start of the local twin seeds the program;
+ * tests and benchmarks register the applications. Names and codes are realistic but the households
+ * are invented. Browser-safe: nothing here imports `node:`.
  */
-import { z } from 'zod';
-import type { ActionBody } from './actions';
-import {
-  type Action,
-  type Actor,
-  CountyCode,
-  type HouseholdApplication,
-  type Phase,
-  ProgramConfig,
-  Role,
-  TownshipCode,
-} from './model';
-import { PRIORITY_CATEGORIES, type PriorityCategory } from './rules/eligibility';
-import { idCheckChar } from './rules/idNumber';
+import type { ActionBody } from '../domain/actions';
+import { type Action, type HouseholdApplication, type Phase, ProgramConfig } from '../domain/model';
+import { PRIORITY_CATEGORIES, type PriorityCategory } from '../domain/rules/eligibility';
+import { idCheckChar } from '../domain/rules/idCheck';
 
 const COUNTY = { code: '522327', name: '册亨县' };
 
@@ -117,83 +109,6 @@ export const demoProgram: ProgramConfig = ProgramConfig.parse({
     { source: 'integrated', percent: 10 },
   ],
 });
-
-// ---------------------------------------------------------------- users
-
-export const DemoUser = z.object({
-  username: z.string().regex(/^[a-z]+(\.[a-z]+)*$/),
-  displayName: z.string().min(1),
-  roles: z.array(Role).min(1),
-  county: CountyCode,
-  township: TownshipCode.optional(),
-});
-export type DemoUser = z.infer<typeof DemoUser>;
-
-const countyUsers: DemoUser[] = [
-  { username: 'wang.minzheng', displayName: '王芳（县民政局）', roles: ['civil-affairs'], county: COUNTY.code },
-  { username: 'li.zhujian', displayName: '李军（县住建局）', roles: ['construction'], county: COUNTY.code },
-  { username: 'zhao.zhijian', displayName: '赵刚（县质监站）', roles: ['inspector'], county: COUNTY.code },
-  { username: 'chen.caizheng', displayName: '陈静（县财政局）', roles: ['finance'], county: COUNTY.code },
-  // A second finance user: one prepares a release (经办), another approves it (复核).
-  { username: 'qian.caizheng', displayName: '钱伟（县财政局）', roles: ['finance'], county: COUNTY.code },
-  { username: 'liu.shenji', displayName: '刘洋（县审计局）', roles: ['auditor'], county: COUNTY.code },
-  { username: 'sun.guanli', displayName: '孙磊（系统管理员）', roles: ['admin'], county: COUNTY.code },
-];
-
-/** Per township: civil-affairs, construction and inspector staff (username surname, display name). */
-const TOWNSHIP_STAFF: [string, string][][] = [
-  [
-    ['zhang', '张敏'],
-    ['he', '何勇'],
-    ['luo', '罗斌'],
-  ],
-  [
-    ['huang', '黄丽'],
-    ['wu', '吴强'],
-    ['xu', '徐涛'],
-  ],
-  [
-    ['yang', '杨梅'],
-    ['ma', '马超'],
-    ['hu', '胡亮'],
-  ],
-  [
-    ['zhou', '周琴'],
-    ['lin', '林峰'],
-    ['guo', '郭伟'],
-  ],
-];
-const TOWNSHIP_ROLES = [
-  { role: 'civil-affairs', suffix: 'minzheng', office: '民政办' },
-  { role: 'construction', suffix: 'zhujian', office: '村镇建设站' },
-  { role: 'inspector', suffix: 'zhijian', office: '质检员' },
-] as const;
-
-const townshipUsers: DemoUser[] = demoProgram.townships.flatMap((township, t) =>
-  TOWNSHIP_ROLES.map(({ role, suffix, office }, r) => {
-    const [surname, name] = TOWNSHIP_STAFF[t]?.[r] ?? [`staff${t}`, '工作人员'];
-    return {
-      username: `${surname}.${suffix}`,
-      displayName: `${name}（${township.name}${office}）`,
-      roles: [role],
-      county: COUNTY.code,
-      township: township.code,
-    };
-  }),
-);
-
-export const demoUsers: readonly DemoUser[] = z.array(DemoUser).parse([...countyUsers, ...townshipUsers]);
-
-export function demoUser(username: string): DemoUser {
-  const user = demoUsers.find((u) => u.username === username);
-  if (!user) throw new RangeError(`no demo user ${username}`);
-  return user;
-}
-
-/** The Actor a demo user's token stands for. */
-export function actorOf(user: DemoUser): Actor {
-  return { username: user.username, roles: user.roles, county: user.county, township: user.township };
-}
 
 // ---------------------------------------------------------------- applications
 

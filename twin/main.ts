@@ -7,7 +7,7 @@
  *    with their data under the data folder; create the template's tables.
  * 4. Load the functions in-process with their resolved environments.
  * 5. Serve the template's routes; seed the demo program through the API itself when missing (and,
- *    with `--demo` or ANJU_DEMO=1, the 600-household demo county: local/demo-county.ts).
+ *    with `--demo` or ANJU_DEMO=1, the 600-household demo county: tools/demo/county-loader.ts).
  * 6. Recover unfinished executions; run scheduled functions (the outbox sweeper) as EventBridge would.
  * 7. Print the URL, the demo users, the start-to-ready time and `ANJU_READY url=...`.
  */
@@ -16,8 +16,9 @@ import { accessSync, constants, mkdirSync, rmSync, writeFileSync } from 'node:fs
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { demoProgram, demoUsers } from '../domain/demo';
-import { createApiHandler, listen, PortInUseError, placeholderPage, type RunningServer } from './api';
+import { demoProgram } from '../contract/examples';
+import { loadDemoCounty } from '../tools/demo/county-loader';
+import { demoUsers } from '../tools/demo/users';
 import {
   ensureAssembly,
   LOCAL_ACCOUNT,
@@ -26,16 +27,16 @@ import {
   readAssembly,
   type ScheduleSpec,
   STACK_NAME,
-} from './assembly';
+} from './assembly/assembly';
 import { ConfigError, type LocalConfig, loadConfig } from './config';
-import { consoleSite } from './console';
-import { loadDemoCounty } from './demo-county';
-import { ensureTables, type LocalDynamo, startDynamo, tablesFromTemplate } from './dynamodb';
-import { createIdentityProvider, type DevUser, type IdentityProvider } from './identity';
-import { commonLambdaEnvironment, type LambdaRuntime, loadFunctions } from './lambda';
-import { freePort } from './ports';
-import { bucketsFromTemplate, type LocalS3, startS3 } from './s3';
-import { startStepFunctions } from './stepfunctions';
+import { freePort } from './net/ports';
+import { createApiHandler, listen, PortInUseError, placeholderPage, type RunningServer } from './services/api-gateway';
+import { consoleSite } from './services/console';
+import { ensureTables, type LocalDynamo, startDynamo, tablesFromTemplate } from './services/dynamodb';
+import { createIdentityProvider, type DevUser, type IdentityProvider } from './services/identity';
+import { commonLambdaEnvironment, type LambdaRuntime, loadFunctions } from './services/lambda';
+import { bucketsFromTemplate, type LocalS3, startS3 } from './services/s3/s3';
+import { startStepFunctions } from './services/stepfunctions/stepfunctions';
 
 export type LocalStackOptions = Partial<LocalConfig> & {
   /** The repository root (where `cdk.out/` and `node_modules/` are). */
@@ -336,7 +337,7 @@ function describeStartFailure(error: unknown): string {
   return `Anju could not start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`;
 }
 
-/** `npm start`: starts the stack, prints the banner, stops cleanly on Ctrl-C or SIGTERM (entry: `local/start.ts`). */
+/** `npm start`: starts the stack, prints the banner, stops cleanly on Ctrl-C or SIGTERM (entry: `twin/start.ts`). */
 export async function runFromCommandLine(): Promise<void> {
   let stack: LocalStack;
   try {

@@ -10,10 +10,11 @@ import { appendFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { demoProgram, demoUsers, exampleActionBody } from '../../domain/demo';
-import type { Action, AuditEvent, Household, HouseholdApplication, Phase, Role } from '../../domain/model';
-import { ensureAssembly } from '../../local/assembly';
-import { buildBundle, LOCAL_BUNDLE } from '../../scripts/build-local.mjs';
+import { demoProgram, exampleActionBody } from '../contract/examples';
+import type { Action, AuditEvent, Household, HouseholdApplication, Phase, Role } from '../domain/model';
+import { buildBundle, LOCAL_BUNDLE } from '../scripts/build-local.mjs';
+import { demoUsers } from '../tools/demo/users';
+import { ensureAssembly } from './assembly/assembly';
 
 /** The nearest folder above this file with a package.json: this file also runs bundled, from `.build/`. */
 function projectRoot(): string {

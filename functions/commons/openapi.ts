@@ -5,8 +5,8 @@
  */
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
+import { demoApplication, demoProgram, exampleActionBody } from '../../contract/examples';
 import { ActionBodies } from '../../domain/actions';
-import { demoApplication, demoProgram, exampleActionBody } from '../../domain/demo';
 import { LedgerPayment } from '../../domain/funding/bank';
 import {
   ACTIONS,

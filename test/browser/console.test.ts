@@ -12,11 +12,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoIdNumber, demoProgram } from '../../domain/demo';
+import { demoIdNumber, demoProgram } from '../../contract/examples';
 import { buildFundingPlan } from '../../domain/funding/plan';
 import { maskIdNumber } from '../../domain/rules/idNumber';
 import { spotCheckCoverage } from '../../domain/rules/progress';
-import { jpegWithExif } from '../fixtures/exif-jpeg';
+import { jpegWithExif } from '../../tools/demo/exif-jpeg';
 import {
   api,
   eventually,
@@ -27,7 +27,7 @@ import {
   removeDataDir,
   startStack,
   waitForTask,
-} from '../integration/harness';
+} from '../../twin/stack-process';
 import {
   type ConsolePage,
   chooseOption,
@@ -47,7 +47,7 @@ const VILLAGE = TOWNSHIP?.villages[0];
 const HEAD = '韦德才';
 const ID_NUMBER = demoIdNumber(777);
 
-// The demo staff of 者楼镇 and of the county (domain/demo.ts).
+// The demo staff of 者楼镇 and of the county (tools/demo/users.ts).
 const CIVIL_AFFAIRS = 'zhang.minzheng';
 const CONSTRUCTION = 'he.zhujian';
 const INSPECTOR = 'luo.zhijian';

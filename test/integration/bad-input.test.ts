@@ -13,8 +13,9 @@ import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoApplication, demoProgram, demoUsers, exampleActionBody } from '../../domain/demo';
+import { demoApplication, demoProgram, exampleActionBody } from '../../contract/examples';
 import { API_FUNCTIONS } from '../../infra/constructs/api';
+import { demoUsers } from '../../tools/demo/users';
 import {
   type ActingUsers,
   api,
@@ -26,7 +27,7 @@ import {
   startStack,
   usersForApplication,
   waitForTask,
-} from './harness';
+} from '../../twin/stack-process';
 
 /** Runs per property and route: bounded so the whole file stays around a minute. */
 const RUNS = 12;

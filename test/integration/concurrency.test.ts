@@ -5,7 +5,7 @@
  * chain and its task show the winner's decision only.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoApplication, exampleActionBody } from '../../domain/demo';
+import { demoApplication, exampleActionBody } from '../../contract/examples';
 import { verifyChain } from '../../domain/rules/audit';
 import {
   type ActingUsers,
@@ -20,7 +20,7 @@ import {
   startStack,
   usersForApplication,
   waitForTask,
-} from './harness';
+} from '../../twin/stack-process';
 
 const application = demoApplication(41);
 

@@ -5,9 +5,9 @@
  */
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoApplication, demoProgram, exampleActionBody } from '../../domain/demo';
+import { demoApplication, demoProgram, exampleActionBody } from '../../contract/examples';
 import { maskIdNumber } from '../../domain/rules/idNumber';
-import { sha256Hex } from '../fixtures/exif-jpeg';
+import { sha256Hex } from '../../tools/demo/exif-jpeg';
 import {
   type ActingUsers,
   api,
@@ -17,7 +17,7 @@ import {
   removeDataDir,
   startStack,
   usersForApplication,
-} from './harness';
+} from '../../twin/stack-process';
 
 type NoticeItem = Record<string, unknown> & { householdId: string };
 type Upload = { photoId: string; upload: { url: string; method: string; headers: Record<string, string> } };

@@ -3,7 +3,7 @@
  * is `npm run test:soak`. Repeat a failing run with `ANJU_SOAK_SEED=<the printed seed>`.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { problemsOf, runCrashSoak } from './crash-soak';
+import { problemsOf, runCrashSoak } from '../support/crash-soak';
 
 const seed = Number(process.env.ANJU_SOAK_SEED ?? Math.floor(Math.random() * 2 ** 31));
 let cleanup: (() => Promise<void>) | undefined;

@@ -4,9 +4,9 @@
  * equal a recount, and a second start finds it in place and loads nothing.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exampleActionBody } from '../../domain/demo';
-import { demoCountyProgram } from '../../domain/demo-county';
+import { exampleActionBody } from '../../contract/examples';
 import type { ProgressReport } from '../../domain/rules/progress';
+import { demoCountyProgram } from '../../tools/demo/county';
 import {
   api,
   type HouseholdView,
@@ -17,7 +17,7 @@ import {
   removeDataDir,
   startStack,
   waitForTask,
-} from './harness';
+} from '../../twin/stack-process';
 
 const COUNT = 40;
 const DEMO = { ANJU_DEMO: '1', ANJU_DEMO_HOUSEHOLDS: String(COUNT) };

@@ -4,10 +4,10 @@
  * approval, the bank batch file, the simulated bank's answer, and the funds report to the cent.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoApplication, demoProgram } from '../../domain/demo';
+import { demoApplication, demoProgram } from '../../contract/examples';
 import { buildFundingPlan, parseCsv } from '../../domain/funding';
 import { maskBankAccount, maskIdNumber } from '../../domain/rules/idNumber';
-import { simulateBank } from '../../local/bank-simulator';
+import { simulateBank } from '../../tools/bank-simulator/bank-simulator';
 import {
   type ActingUsers,
   api,
@@ -19,7 +19,7 @@ import {
   startStack,
   usersForApplication,
   waitForTask,
-} from './harness';
+} from '../../twin/stack-process';
 
 const COUNTY = demoProgram.county.code;
 const application = demoApplication(23);

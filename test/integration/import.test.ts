@@ -11,12 +11,20 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoApplication, demoIdNumber, demoProgram } from '../../domain/demo';
+import { demoApplication, demoIdNumber, demoProgram } from '../../contract/examples';
 import { csvLine } from '../../domain/funding/csv';
 import { IMPORT_COLUMNS } from '../../domain/import';
 import type { Household } from '../../domain/model';
 import type { ProgressReport } from '../../domain/rules/progress';
-import { api, drive, login, type RunningStack, removeDataDir, startStack, usersForApplication } from './harness';
+import {
+  api,
+  drive,
+  login,
+  type RunningStack,
+  removeDataDir,
+  startStack,
+  usersForApplication,
+} from '../../twin/stack-process';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const BIN = path.join(ROOT, 'node_modules', '.bin');
@@ -71,7 +79,7 @@ afterAll(async () => {
 type Summary = { rows: number; registered: number; existing: number; failed: number; invalidLines: number[] };
 
 async function importFile(file: string): Promise<{ code: number; stdout: string; summary: Summary }> {
-  const args = ['local/import-cli.ts', file, '--program', demoProgram.programId, '--url', stack.url, '--user', CLERK];
+  const args = ['tools/import/cli.ts', file, '--program', demoProgram.programId, '--url', stack.url, '--user', CLERK];
   const env = { ...process.env, PATH: `${BIN}${path.delimiter}${process.env.PATH ?? ''}` };
   let code = 0;
   let stdout = '';

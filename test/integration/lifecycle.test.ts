@@ -5,10 +5,11 @@
  * photos are confirmed, and a funds report that adds up to the approved subsidy to the cent.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoApplication, demoProgram, demoUsers, exampleActionBody } from '../../domain/demo';
+import { demoApplication, demoProgram, exampleActionBody } from '../../contract/examples';
 import type { Phase } from '../../domain/model';
 import { verifyChain } from '../../domain/rules/audit';
-import { jpegWithExif, sha256Hex } from '../fixtures/exif-jpeg';
+import { jpegWithExif, sha256Hex } from '../../tools/demo/exif-jpeg';
+import { demoUsers } from '../../tools/demo/users';
 import {
   type ActingUsers,
   api,
@@ -22,7 +23,7 @@ import {
   startStack,
   usersForApplication,
   waitForTask,
-} from './harness';
+} from '../../twin/stack-process';
 
 type Upload = { photoId: string; upload: { url: string; method: string; headers: Record<string, string> } };
 type LedgerView = { installment: number; amount: number; status: string };

@@ -16,8 +16,8 @@ import {
   StopExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { Engine } from '../../local/sfn/engine';
-import { type LocalStepFunctions, startStepFunctions } from '../../local/stepfunctions';
+import { Engine } from '../../twin/services/stepfunctions/sfn/engine';
+import { type LocalStepFunctions, startStepFunctions } from '../../twin/services/stepfunctions/stepfunctions';
 
 const REGION = 'us-east-1';
 const ACCOUNT = '000000000000';

@@ -5,11 +5,11 @@
  */
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoApplication, demoUsers } from '../../domain/demo';
+import { demoApplication } from '../../contract/examples';
 import type { HouseholdApplication } from '../../domain/model';
 import { verifyChain } from '../../domain/rules/audit';
-import { jpegWithExif, sha256Hex } from '../fixtures/exif-jpeg';
-import { sidewaysPhoto } from '../fixtures/large-photo';
+import { jpegWithExif, sha256Hex } from '../../tools/demo/exif-jpeg';
+import { demoUsers } from '../../tools/demo/users';
 import {
   type ActingUsers,
   api,
@@ -20,7 +20,8 @@ import {
   removeDataDir,
   startStack,
   usersForApplication,
-} from './harness';
+} from '../../twin/stack-process';
+import { sidewaysPhoto } from '../fixtures/large-photo';
 
 type Upload = { photoId: string; upload: { url: string; method: string; headers: Record<string, string> } };
 type PhotoAnswer = {

@@ -4,7 +4,7 @@
  * every household, audit event and pending step where it was, and the workflow carries on.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { demoApplication } from '../../domain/demo';
+import { demoApplication } from '../../contract/examples';
 import {
   api,
   drive,
@@ -16,7 +16,7 @@ import {
   startStack,
   usersForApplication,
   waitForTask,
-} from './harness';
+} from '../../twin/stack-process';
 
 const running: RunningStack[] = [];
 const dataDirs: string[] = [];

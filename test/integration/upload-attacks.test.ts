@@ -6,8 +6,9 @@
  * the household's photos stay as they were. (An expired presigned request: local-s3.test.ts.)
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoApplication, demoUsers } from '../../domain/demo';
-import { jpegWithExif, sha256Hex } from '../fixtures/exif-jpeg';
+import { demoApplication } from '../../contract/examples';
+import { jpegWithExif, sha256Hex } from '../../tools/demo/exif-jpeg';
+import { demoUsers } from '../../tools/demo/users';
 import {
   api,
   householdFile,
@@ -16,7 +17,7 @@ import {
   removeDataDir,
   startStack,
   usersForApplication,
-} from './harness';
+} from '../../twin/stack-process';
 
 type Upload = { photoId: string; upload: { url: string; method: string; headers: Record<string, string> } };
 type ErrorAnswer = { error: string; message: { zh: string; en: string }; fields?: { path: string }[] };

@@ -4,8 +4,9 @@
  * township review, county approval with spot check, public notice (fast waits), agreement.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoApplication, demoProgram, demoUsers } from '../../domain/demo';
+import { demoApplication, demoProgram } from '../../contract/examples';
 import type { AuditEvent, Phase } from '../../domain/model';
+import { demoUsers } from '../../tools/demo/users';
 import {
   type ActingUsers,
   api,
@@ -19,7 +20,7 @@ import {
   startStack,
   usersForApplication,
   waitForTask,
-} from './harness';
+} from '../../twin/stack-process';
 
 let stack: RunningStack;
 let users: ActingUsers;

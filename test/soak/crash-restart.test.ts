@@ -7,7 +7,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { problemsOf, runCrashSoak } from '../integration/crash-soak';
+import { problemsOf, runCrashSoak } from '../support/crash-soak';
 
 const seed = Number(process.env.ANJU_SOAK_SEED ?? Math.floor(Math.random() * 2 ** 31));
 const households = Number(process.env.ANJU_SOAK_HOUSEHOLDS ?? 200);

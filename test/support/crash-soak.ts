@@ -6,12 +6,13 @@
  */
 
 import { pool } from '../../bench/common';
-import { demoApplication, demoProgram, demoUsers } from '../../domain/demo';
+import { demoApplication, demoProgram } from '../../contract/examples';
 import { verifyChain } from '../../domain/rules/audit';
 import { splitInstallments } from '../../domain/rules/installments';
 import { lookupSubsidy } from '../../domain/rules/subsidy';
-import { login, makeDataDir, type RunningStack, removeDataDir, startStack } from './harness';
-import { DemoStaff, type HouseholdFileView, householdDriver } from './household-driver';
+import { DemoStaff, type HouseholdFileView, householdDriver } from '../../tools/api-client/household-driver';
+import { demoUsers } from '../../tools/demo/users';
+import { login, makeDataDir, type RunningStack, removeDataDir, startStack } from '../../twin/stack-process';
 
 export type SoakOptions = {
   readonly households: number;

@@ -10,10 +10,11 @@
  * applied before a crash (and is then refused as stale) is simply observed on the next read.
  */
 import { randomUUID } from 'node:crypto';
-import { demoApplication, demoProgram, demoUsers, exampleActionBody } from '../../domain/demo';
+import { demoApplication, demoProgram, exampleActionBody } from '../../contract/examples';
 import type { Phase } from '../../domain/model';
-import { jpegWithExif, sha256Hex } from '../fixtures/exif-jpeg';
-import { type HouseholdView, login } from './harness';
+import { type HouseholdView, login } from '../../twin/stack-process';
+import { jpegWithExif, sha256Hex } from '../demo/exif-jpeg';
+import { demoUsers } from '../demo/users';
 
 export type DriverHooks = {
   /** Wraps every API call that acts (not the polling reads), e.g. to time it. */

@@ -4,7 +4,7 @@
  * It pays every line unless told to fail some, which is how the failure and retry paths are exercised
  * without a bank. A real bank adapter would replace it, behind the same two file formats.
  */
-import { BATCH_CSV_HEADER, csvLine, parseCsv, RESULT_CSV_COLUMNS } from '../domain/funding';
+import { BATCH_CSV_HEADER, csvLine, parseCsv, RESULT_CSV_COLUMNS } from '../../domain/funding';
 
 export interface BankSimulation {
   /** Fail every n-th payment of the batch (1-based: 2 fails the 2nd, 4th, ...). */

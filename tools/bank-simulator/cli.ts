@@ -1,5 +1,5 @@
 /**
- * `npx tsx local/bank-cli.ts <batch.csv> [--fail-every N]`: prints the simulated bank's result file
+ * `npx tsx tools/bank-simulator/cli.ts <batch.csv> [--fail-every N]`: prints the simulated bank's result file
  * for a batch file downloaded from `GET /payments/batch`, ready for `POST /payments/results`.
  */
 import { readFileSync } from 'node:fs';
@@ -12,7 +12,7 @@ const { values, positionals } = parseArgs({
 });
 const batchPath = positionals[0];
 if (batchPath === undefined) {
-  process.stderr.write('usage: tsx local/bank-cli.ts <batch.csv> [--fail-every N]\n');
+  process.stderr.write('usage: tsx tools/bank-simulator/cli.ts <batch.csv> [--fail-every N]\n');
   process.exit(2);
 }
 const failEvery = values['fail-every'] === undefined ? undefined : Number(values['fail-every']);

@@ -1,5 +1,5 @@
 /**
- * Loads the demo county (domain/demo-county.ts: 16 townships, 600 households at mixed phases)
+ * Loads the demo county (tools/demo/county.ts: 16 townships, 600 households at mixed phases)
  * into the running local stack, for `npm start -- --demo` / `ANJU_DEMO=1`:
  * 1. the program through the API, as an admin would;
  * 2. per household, its history through the functions' own repository: events, inspections,
@@ -13,18 +13,18 @@
  * small demo flow are uploaded through the API), and no objection is ever resolved.
  */
 import { BatchWriteCommand, DeleteCommand } from '@aws-sdk/lib-dynamodb';
-import { demoCountyHouseholds, demoCountyProgram, type SeededHousehold } from '../domain/demo-county';
-import { ConflictError } from '../domain/errors';
-import { hashIdNumber } from '../domain/rules/idNumber';
-import type { LocalAssembly } from './assembly';
-import type { DevUser, IdentityProvider } from './identity';
+import { ConflictError } from '../../domain/errors';
+import { hashIdNumber } from '../../domain/rules/idNumber';
+import type { LocalAssembly } from '../../twin/assembly/assembly';
+import type { DevUser, IdentityProvider } from '../../twin/services/identity';
+import { demoCountyHouseholds, demoCountyProgram, type SeededHousehold } from './county';
 
 const AT_ONCE = 12;
 const BATCH = 25;
 
-type Repository = typeof import('../functions/commons/repository');
-type Clients = typeof import('../functions/commons/clients');
-type Workflow = typeof import('../functions/commons/step-functions');
+type Repository = typeof import('../../functions/commons/repository');
+type Clients = typeof import('../../functions/commons/clients');
+type Workflow = typeof import('../../functions/commons/step-functions');
 
 /**
  * The repository as the functions use it, loaded with the environment of a function that holds all
@@ -41,9 +41,9 @@ async function functionModules(assembly: LocalAssembly): Promise<{ repo: Reposit
   }
   try {
     const [repo, clients, wf] = await Promise.all([
-      import('../functions/commons/repository'),
-      import('../functions/commons/clients'),
-      import('../functions/commons/step-functions'),
+      import('../../functions/commons/repository'),
+      import('../../functions/commons/clients'),
+      import('../../functions/commons/step-functions'),
     ]);
     return { repo, clients, wf };
   } finally {

@@ -1,7 +1,7 @@
 /**
  * The demo at the scale of seed 004: one county (册亨县), 16 townships, 600 households at mixed
- * phases, loaded by `npm start -- --demo` (local/demo-county.ts writes it). Its program
- * `ceheng-2026` sits beside the small `ceheng-2025` of domain/demo.ts, which the tests use: the
+ * phases, loaded by `npm start -- --demo` (tools/demo/county-loader.ts writes it). Its program
+ * `ceheng-2026` sits beside the small `ceheng-2025` of contract/examples.ts, which the tests use: the
  * first four townships and their staff are the same, twelve more are added.
  *
  * Each household is built as its history: registration, then every step it passed, with the
@@ -12,8 +12,8 @@
  */
 import { createHash } from 'node:crypto';
 import type { z } from 'zod';
-import { demoApplication, demoProgram, demoUsers } from './demo';
-import { buildFundingPlan } from './funding/plan';
+import { demoApplication, demoProgram } from '../../contract/examples';
+import { buildFundingPlan } from '../../domain/funding/plan';
 import {
   type AuditEvent,
   type Household,
@@ -22,10 +22,11 @@ import {
   ProgramConfig,
   type Role,
   type Township,
-} from './model';
-import { sealEvent } from './rules/audit';
-import { householdSize, rebuildAreaLimits } from './rules/floorArea';
-import { approveSubsidy, newHousehold } from './rules/household';
+} from '../../domain/model';
+import { sealEvent } from '../../domain/rules/audit';
+import { householdSize, rebuildAreaLimits } from '../../domain/rules/floorArea';
+import { approveSubsidy, newHousehold } from '../../domain/rules/household';
+import { demoUsers } from './users';
 
 export const DEMO_COUNTY_HOUSEHOLDS = 600;
 

@@ -1,5 +1,5 @@
 /**
- * `npx tsx local/import-cli.ts FILE.xlsx|FILE.csv --program P --url http://127.0.0.1:3000 --user U`
+ * `npx tsx tools/import/cli.ts FILE.xlsx|FILE.csv --program P --url http://127.0.0.1:3000 --user U`
  * (or `npm run import -- ...`): checks every row of a county's application sheet, reports each bad
  * row, registers the good ones through the API with a progress bar, and prints a summary. Exit
  * code 0 when every row is registered or already was, 1 otherwise.
@@ -7,7 +7,7 @@
 
 import cliProgress from 'cli-progress';
 import { Command } from 'commander';
-import { importHouseholds } from './import-households';
+import { importHouseholds } from './households';
 
 const cli = new Command()
   .name('import')

@@ -7,8 +7,8 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
-import type { Bilingual } from '../domain/errors';
-import { parseCsv } from '../domain/funding/csv';
+import type { Bilingual } from '../../domain/errors';
+import { parseCsv } from '../../domain/funding/csv';
 
 export interface ImportFile {
   rows: Record<string, string>[];

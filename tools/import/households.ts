@@ -9,10 +9,10 @@
  * 4. sum up: registered, already registered, refused by the API, bad rows.
  */
 import { createHash } from 'node:crypto';
-import type { Bilingual } from '../domain/errors';
-import { type ImportError, parseHouseholdRows } from '../domain/import';
-import { type HouseholdApplication, ProgramConfig } from '../domain/model';
-import { readImportFile } from './import-file';
+import type { Bilingual } from '../../domain/errors';
+import { type ImportError, parseHouseholdRows } from '../../domain/import';
+import { type HouseholdApplication, ProgramConfig } from '../../domain/model';
+import { readImportFile } from './file';
 
 export interface ImportOptions {
   file: string;

@@ -17,7 +17,7 @@ export const LOCAL_REGION = 'us-east-1';
 export const LOCAL_ACCOUNT = '000000000000';
 export const STACK_NAME = 'AnjuStack';
 /** Folders whose changes make the synthesized assembly stale. */
-export const SOURCE_FOLDERS = ['infra', 'functions', 'process', 'domain'] as const;
+export const SOURCE_FOLDERS = ['infra', 'functions', 'contract', 'process', 'domain'] as const;
 
 export type CfnResource = {
   readonly Type: string;

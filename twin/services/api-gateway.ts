@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import http, { type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
-import { LOCAL_ACCOUNT, type RouteSpec } from './assembly';
+import { LOCAL_ACCOUNT, type RouteSpec } from '../assembly/assembly';
 import type { StaticSite } from './console';
 import { claimsAsApiGatewayStrings, type DevUser, type IdentityProvider, scopesOf } from './identity';
 import type { LambdaRuntime } from './lambda';
@@ -28,7 +28,7 @@ export type ApiServerOptions = {
   readonly logError?: ErrorLogger;
   readonly bodyLimitBytes?: number;
   /**
-   * The console's static files (local/console.ts), asked only for GET and HEAD requests that no API
+   * The console's static files (console.ts), asked only for GET and HEAD requests that no API
    * route matched. @default a placeholder page at `/` listing the demo users
    */
   readonly site?: StaticSite;

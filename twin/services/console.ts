@@ -6,7 +6,7 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { HttpAnswer } from './api';
+import type { HttpAnswer } from './api-gateway';
 
 /** Answers a console request, or `undefined` when the path is not the console's. */
 export type StaticSite = (method: string, path: string) => Promise<HttpAnswer | undefined>;

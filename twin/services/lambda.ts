@@ -13,7 +13,7 @@
 import { randomUUID } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
-import { type FunctionSpec, functionNameOf, LOCAL_ACCOUNT, LOCAL_REGION } from './assembly';
+import { type FunctionSpec, functionNameOf, LOCAL_ACCOUNT, LOCAL_REGION } from '../assembly/assembly';
 
 export type LocalEndpoints = { readonly dynamodb: string; readonly s3: string; readonly sfn: string };
 

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { demoApplication, demoIdNumber, demoProgram, demoUsers } from '../../../domain/demo';
+import { demoApplication, demoIdNumber, demoProgram } from '../../../contract/examples';
 import { ValidationError } from '../../../domain/errors';
 import { type Household, ProgramConfig, ROLES } from '../../../domain/model';
 import { PRIORITY_CATEGORIES } from '../../../domain/rules/eligibility';
 import { approveSubsidy, findVillage, newHousehold } from '../../../domain/rules/household';
 import { isValidIdNumber } from '../../../domain/rules/idNumber';
 import { missingTiers } from '../../../domain/rules/subsidy';
+import { demoUsers } from '../../../tools/demo/users';
 
 const NOW = '2025-03-03T02:00:00.000Z';
 

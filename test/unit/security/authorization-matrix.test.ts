@@ -8,7 +8,7 @@ import '../functions/support/env';
 import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it, test } from 'vitest';
-import { exampleActionBody } from '../../../domain/demo';
+import { exampleActionBody } from '../../../contract/examples';
 import { ACTIONS, type Action, ROLES, type Role } from '../../../domain/model';
 import { handler as actionsHandler } from '../../../functions/api/actions';
 import { handler as fundsHandler } from '../../../functions/api/funds';

@@ -9,7 +9,7 @@ import '../functions/support/env';
 import { DeleteCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { beforeEach, describe, expect, it, test } from 'vitest';
-import { demoApplication, demoProgram } from '../../../domain/demo';
+import { demoApplication, demoProgram } from '../../../contract/examples';
 import { ROLES } from '../../../domain/model';
 import { handler as fundsHandler } from '../../../functions/api/funds';
 import { handler as householdsHandler } from '../../../functions/api/households';

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../../local/config';
+import { ConfigError, loadConfig } from '../../../twin/config';
 
 describe('loadConfig', () => {
   it('has the documented defaults', () => {

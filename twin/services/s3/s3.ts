@@ -12,7 +12,7 @@ import {
 } from 'node:http';
 import { join, resolve } from 'node:path';
 import S3rver from 's3rver';
-import { type CfnTemplate, type CorsRule, isRecord, resourcesOfType, stringList } from './cfn-types';
+import { type CfnTemplate, type CorsRule, isRecord, resourcesOfType, stringList } from '../../assembly/cfn-types';
 import { PRESIGN_QUERY_PARAMS, verifySigV4 } from './sigv4';
 
 /**

@@ -1,4 +1,4 @@
-// s3rver 3.7.1 ships no types: only the part of its API that local/s3.ts uses.
+// s3rver 3.7.1 ships no types: only the part of its API that s3.ts uses.
 declare module 's3rver' {
   import type { Server } from 'node:http';
   import type { AddressInfo } from 'node:net';

@@ -9,7 +9,7 @@
 import './sfn/polyfill';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { LOOPBACK } from './ports';
+import { LOOPBACK } from '../../net/ports';
 import { Engine, type ExecutionSummary, type StateMachineInput } from './sfn/engine';
 import { SfnApiError } from './sfn/errors';
 

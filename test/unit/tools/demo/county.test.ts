@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { demoCountyHouseholds, demoCountyProgram } from '../../../domain/demo-county';
-import { buildFundingPlan } from '../../../domain/funding/plan';
-import { Household, PHASES } from '../../../domain/model';
-import { verifyChain } from '../../../domain/rules/audit';
-import { isValidIdNumber } from '../../../domain/rules/idNumber';
-import { transition } from '../../../process/renovation';
+import { buildFundingPlan } from '../../../../domain/funding/plan';
+import { Household, PHASES } from '../../../../domain/model';
+import { verifyChain } from '../../../../domain/rules/audit';
+import { isValidIdNumber } from '../../../../domain/rules/idNumber';
+import { transition } from '../../../../process/renovation';
+import { demoCountyHouseholds, demoCountyProgram } from '../../../../tools/demo/county';
 
 const NOW = new Date('2026-11-30T08:00:00.000Z');
 const seeded = demoCountyHouseholds(NOW);

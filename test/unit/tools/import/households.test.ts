@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { demoIdNumber, demoProgram } from '../../../domain/demo';
-import { IMPORT_COLUMNS, parseHouseholdRows } from '../../../domain/import';
-import { ProgramConfig } from '../../../domain/model';
-import { idCheckChar } from '../../../domain/rules/idNumber';
+import { demoIdNumber, demoProgram } from '../../../../contract/examples';
+import { IMPORT_COLUMNS, parseHouseholdRows } from '../../../../domain/import';
+import { ProgramConfig } from '../../../../domain/model';
+import { idCheckChar } from '../../../../domain/rules/idCheck';
 
 const C = IMPORT_COLUMNS;
 

@@ -9,7 +9,7 @@ import {
   functionNameOf,
   IntrinsicResolver,
   isNodeRuntime,
-} from '../../../local/assembly';
+} from '../../../../twin/assembly/assembly';
 
 // A small hand-written template in the shape CDK synthesizes: intrinsics in environment
 // variables, a state machine with DefinitionSubstitutions, HTTP API routes behind a JWT authorizer.

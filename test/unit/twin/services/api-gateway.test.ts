@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RouteSpec } from '../../../../twin/assembly/assembly';
 import {
   answerFromResult,
   apiGatewayTime,
@@ -9,9 +10,8 @@ import {
   compileRoutes,
   matchRoute,
   startApiServer,
-} from '../../../local/api';
-import type { RouteSpec } from '../../../local/assembly';
-import { createIdentityProvider } from '../../../local/identity';
+} from '../../../../twin/services/api-gateway';
+import { createIdentityProvider } from '../../../../twin/services/identity';
 
 const route = (routeKey: string, functionName: string, authorizationType: 'JWT' | 'NONE' = 'JWT'): RouteSpec => {
   const [method = 'ANY', routePath = '$default'] = routeKey.split(' ');

@@ -2,10 +2,10 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApiServer } from '../../../local/api';
-import type { RouteSpec } from '../../../local/assembly';
-import { assetFile, consoleSite, contentTypeOf } from '../../../local/console';
-import { createIdentityProvider } from '../../../local/identity';
+import type { RouteSpec } from '../../../../twin/assembly/assembly';
+import { startApiServer } from '../../../../twin/services/api-gateway';
+import { assetFile, consoleSite, contentTypeOf } from '../../../../twin/services/console';
+import { createIdentityProvider } from '../../../../twin/services/identity';
 
 const route = (routeKey: string, functionName: string): RouteSpec => {
   const [method = 'ANY', routePath = '$default'] = routeKey.split(' ');

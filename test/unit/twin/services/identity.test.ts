@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { decodeJwt, SignJWT } from 'jose';
 import { afterAll, describe, expect, it } from 'vitest';
-import { claimsAsApiGatewayStrings, createIdentityProvider, subjectOf } from '../../../local/identity';
+import { claimsAsApiGatewayStrings, createIdentityProvider, subjectOf } from '../../../../twin/services/identity';
 
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'anju-identity-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));

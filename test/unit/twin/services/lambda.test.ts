@@ -2,8 +2,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { FunctionSpec } from '../../../local/assembly';
-import { FunctionNotFoundError, FunctionTimeoutError, loadFunctions } from '../../../local/lambda';
+import type { FunctionSpec } from '../../../../twin/assembly/assembly';
+import { FunctionNotFoundError, FunctionTimeoutError, loadFunctions } from '../../../../twin/services/lambda';
 
 const outdir = mkdtempSync(path.join(os.tmpdir(), 'anju-lambda-'));
 afterAll(() => rmSync(outdir, { recursive: true, force: true }));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { CfnTemplate } from '../../../local/cfn-types';
-import { bucketsFromTemplate } from '../../../local/s3';
+import type { CfnTemplate } from '../../../../../twin/assembly/cfn-types';
+import { bucketsFromTemplate } from '../../../../../twin/services/s3/s3';
 
 const consoleUrl = { 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': ['ConsoleDistribution022D3262', 'DomainName'] }]] };
 
