@@ -1,20 +1,18 @@
 /**
- * Starts the local stack for integration tests as a child process (`node .build/local-start.mjs`,
- * built by `scripts/build-local.mjs`), the way `npm start` runs it, so a test can SIGKILL it and
- * start it again on the same data folder.
+ * The twin as a child process, the way `npm start` runs it (`node .build/twin-start.mjs`, built by
+ * `scripts/build-local.mjs`), for integration tests and benchmarks: started on free ports and a data
+ * folder of its own, stopped, or killed with SIGKILL and started again on the same data folder.
  * The child is a process group leader: killing the group takes DynamoDB Local's JVM with it,
  * as a crash of the machine would.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { appendFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { demoProgram, exampleActionBody } from '../contract/examples';
-import type { Action, AuditEvent, Household, HouseholdApplication, Phase, Role } from '../domain/model';
 import { buildBundle, LOCAL_BUNDLE } from '../scripts/build-local.mjs';
-import { demoUsers } from '../tools/demo/users';
 import { ensureAssembly } from './assembly/assembly';
+import { processGroup } from './process-group';
 
 /** The nearest folder above this file with a package.json: this file also runs bundled, from `.build/`. */
 function projectRoot(): string {
@@ -39,6 +37,8 @@ export type RunningStack = {
   /** The local services' endpoints, as the stack printed them. */
   readonly endpoints: { readonly dynamodb: string; readonly s3: string; readonly sfn: string };
   readonly dataDir: string;
+  /** The process id of the group leader (the stack's Node process, or npm with `viaNpmStart`). */
+  readonly pid: number;
   /** Everything the process printed so far (for failure messages). */
   output(): string;
   /** Sends a signal to the whole process group and waits until the main process is gone. */
@@ -52,6 +52,8 @@ export type RunningStack = {
   crash(): Promise<void>;
   /** Stops cleanly (SIGTERM), killing the group if it does not exit in time. */
   stop(): Promise<void>;
+  /** Stops cleanly and removes the data folder: the end of a stack that will not be started again. */
+  discard(): Promise<void>;
 };
 
 export type StartOptions = {
@@ -61,25 +63,27 @@ export type StartOptions = {
   readonly env?: Record<string, string>;
   /** Appends everything the process prints to this file as well (the soak keeps every start's log in one file). */
   readonly logFile?: string;
+  /** Starts it as a newcomer does, with `npm start --silent` and its checks (the start-up benchmark). */
+  readonly viaNpmStart?: boolean;
 };
 
 let synthesized: Promise<boolean> | undefined;
 let built: Promise<string> | undefined;
 
-/** Synthesizes `cdk.out/` once per test file when it is stale, before any child starts. */
+/** Synthesizes `cdk.out/` once per process when it is stale, before any child starts. */
 export function ensureSynthesized(): Promise<boolean> {
   synthesized ??= ensureAssembly(ROOT);
   return synthesized;
 }
 
-/** Bundles the local stack once per test file when a source changed, before any child starts. */
+/** Bundles the twin once per process when a source changed, before any child starts. */
 export function ensureLocalBuilt(): Promise<string> {
   built ??= buildBundle();
   return built;
 }
 
 /** The command `npm start` ends with: the bundled stack on the project's Node, source maps on for stack traces. */
-export const LOCAL_STACK_COMMAND = {
+const LOCAL_STACK_COMMAND = {
   file: path.join(BIN, 'node'),
   args: ['--enable-source-maps', LOCAL_BUNDLE],
 } as const;
@@ -93,37 +97,13 @@ export function removeDataDir(dataDir: string): void {
   rmSync(dataDir, { recursive: true, force: true });
 }
 
-function exited(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => child.once('exit', () => resolve()));
-}
-
-/** Resolves once no process of the child's group is left (the JVM dies a moment after its signal). */
-async function waitUntilGroupGone(child: ChildProcess): Promise<void> {
-  if (child.pid === undefined) return;
-  for (let i = 0; i < 100; i += 1) {
-    try {
-      process.kill(-child.pid, 0);
-    } catch {
-      return;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
-  if (child.pid === undefined) return;
-  try {
-    process.kill(-child.pid, signal);
-  } catch {
-    // The group is already gone.
-  }
-}
-
 export async function startStack(options: StartOptions = {}): Promise<RunningStack> {
   await Promise.all([ensureSynthesized(), ensureLocalBuilt()]);
   const dataDir = options.dataDir ?? makeDataDir();
-  const child = spawn(LOCAL_STACK_COMMAND.file, [...LOCAL_STACK_COMMAND.args], {
+  const [file, args] = options.viaNpmStart
+    ? ['npm', ['start', '--silent']]
+    : [LOCAL_STACK_COMMAND.file, [...LOCAL_STACK_COMMAND.args]];
+  const child = spawn(file, args, {
     cwd: ROOT,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -145,14 +125,14 @@ export async function startStack(options: StartOptions = {}): Promise<RunningSta
   };
   child.stdout?.on('data', append);
   child.stderr?.on('data', append);
-  const gone = exited(child);
+  const group = processGroup(child);
   // A test that fails before stop() must not leave the stack running after the test process ends.
-  const killOnExit = () => signalGroup(child, 'SIGKILL');
+  const killOnExit = () => group.signal('SIGKILL');
   process.once('exit', killOnExit);
 
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => {
-      signalGroup(child, 'SIGKILL');
+      group.signal('SIGKILL');
       reject(new Error(`the stack was not ready within ${READY_TIMEOUT_MS} ms; its output:\n${output}`));
     }, READY_TIMEOUT_MS);
     const onData = () => {
@@ -164,235 +144,44 @@ export async function startStack(options: StartOptions = {}): Promise<RunningSta
       }
     };
     child.stdout?.on('data', onData);
-    void gone.then(() => {
+    void group.leaderGone.then(() => {
       clearTimeout(timer);
       reject(new Error(`the stack exited before it was ready (code ${child.exitCode}); its output:\n${output}`));
     });
   });
 
   const endpoint = (name: string) => new RegExp(`ANJU_ENDPOINTS .*\\b${name}=(\\S+)`).exec(output)?.[1] ?? '';
+  const stop = async () => {
+    // npm passes no signal on to the script it runs: the whole group is told.
+    if (options.viaNpmStart) group.signal('SIGTERM');
+    else child.kill('SIGTERM');
+    await group.stopWithin(STOP_TIMEOUT_MS);
+    process.removeListener('exit', killOnExit);
+  };
   return {
     url,
     endpoints: { dynamodb: endpoint('dynamodb'), s3: endpoint('s3'), sfn: endpoint('sfn') },
     dataDir,
+    pid: child.pid ?? 0,
     output: () => output,
     async kill(signal) {
-      signalGroup(child, signal);
-      await gone;
+      group.signal(signal);
+      await group.leaderGone;
       if (signal === 'SIGKILL') process.removeListener('exit', killOnExit);
     },
     async crash() {
       child.kill('SIGKILL');
-      await gone;
+      await group.leaderGone;
       // Writes DynamoDB Local received before the Node process died finish their commit.
       await new Promise((resolve) => setTimeout(resolve, DATABASE_SETTLE_MS));
-      signalGroup(child, 'SIGKILL');
-      await waitUntilGroupGone(child);
+      group.signal('SIGKILL');
+      await group.allGone();
       process.removeListener('exit', killOnExit);
     },
-    async stop() {
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => signalGroup(child, 'SIGKILL'), STOP_TIMEOUT_MS);
-      await gone;
-      clearTimeout(timer);
-      // Anything left in the group (it should be nothing) goes too.
-      signalGroup(child, 'SIGKILL');
-      process.removeListener('exit', killOnExit);
+    stop,
+    async discard() {
+      await stop();
+      removeDataDir(dataDir);
     },
   };
-}
-
-export async function login(url: string, username: string): Promise<string> {
-  const response = await fetch(`${url}/auth/dev-login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username }),
-  });
-  if (!response.ok) throw new Error(`login of ${username} answered ${response.status}`);
-  const { token } = (await response.json()) as { token: string };
-  return token;
-}
-
-export type ApiAnswer<T = unknown> = { status: number; body: T; headers: Headers };
-
-/** A small JSON client for one user. */
-export function api(url: string, token?: string) {
-  async function call<T = unknown>(
-    method: string,
-    route: string,
-    body?: unknown,
-    headers: Record<string, string> = {},
-  ): Promise<ApiAnswer<T>> {
-    const response = await fetch(`${url}${route}`, {
-      method,
-      headers: {
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        ...headers,
-      },
-      ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
-    });
-    const text = await response.text();
-    let parsed: unknown = text;
-    try {
-      parsed = text === '' ? undefined : JSON.parse(text);
-    } catch {
-      // Not JSON: keep the text.
-    }
-    return { status: response.status, body: parsed as T, headers: response.headers };
-  }
-  return {
-    get: <T = unknown>(route: string) => call<T>('GET', route),
-    post: <T = unknown>(route: string, body?: unknown, headers?: Record<string, string>) =>
-      call<T>('POST', route, body, headers),
-    put: <T = unknown>(route: string, body?: unknown) => call<T>('PUT', route, body),
-  };
-}
-
-/** Polls `probe` until it returns a value other than undefined, or throws after `timeoutMs`. */
-export async function eventually<T>(
-  probe: () => Promise<T | undefined>,
-  timeoutMs = 30_000,
-  what = 'a condition',
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
-
-// ---------------------------------------------------------------- driving a household through the API
-
-export type ActingUser = { readonly username: string; readonly token: string };
-export type ActingUsers = {
-  readonly townshipCivilAffairs: ActingUser;
-  readonly townshipConstruction: ActingUser;
-  readonly countyConstruction: ActingUser;
-};
-
-export type HouseholdView = {
-  householdId: string;
-  phase: Phase;
-  version: number;
-  household: Household;
-  task: { step: Phase; role?: string; status: string } | null;
-  timeline: AuditEvent[];
-};
-
-/** The demo staff who act on an application: civil affairs and construction of its township, county construction. */
-export async function usersForApplication(url: string, application: HouseholdApplication): Promise<ActingUsers> {
-  const township = demoProgram.townships.find((t) => t.villages.some((v) => v.code === application.villageCode));
-  const pick = async (role: Role, townshipCode: string | undefined): Promise<ActingUser> => {
-    const user = demoUsers.find((u) => u.roles.includes(role) && u.township === townshipCode);
-    if (!user) throw new Error(`no demo ${role} user for ${townshipCode ?? 'the county'}`);
-    return { username: user.username, token: await login(url, user.username) };
-  };
-  return {
-    townshipCivilAffairs: await pick('civil-affairs', township?.code),
-    townshipConstruction: await pick('construction', township?.code),
-    countyConstruction: await pick('construction', undefined),
-  };
-}
-
-export async function householdFile(url: string, token: string, householdId: string): Promise<HouseholdView> {
-  const answer = await api(url, token).get<HouseholdView>(`/households/${householdId}`);
-  if (answer.status !== 200) throw new Error(`GET /households/${householdId} answered ${answer.status}`);
-  return answer.body;
-}
-
-/** Waits until the household's pending step shows in the user's work queue (`GET /tasks`). */
-export function waitForTask(url: string, token: string, householdId: string, step: Phase, timeoutMs = 30_000) {
-  return eventually(
-    async () => {
-      const answer = await api(url, token).get<{ items: { householdId: string; step: Phase }[] }>(
-        `/tasks?step=${step}`,
-      );
-      if (answer.status !== 200)
-        throw new Error(`GET /tasks answered ${answer.status}: ${JSON.stringify(answer.body)}`);
-      return answer.body.items.find((task) => task.householdId === householdId && task.step === step);
-    },
-    timeoutMs,
-    `the ${step} task of ${householdId} in the queue`,
-  );
-}
-
-type PlannedStep = { readonly action: Action; readonly by: keyof ActingUsers; body(version: number): unknown };
-
-/** Who acts on each human step of the approval half, with a valid body. */
-const PLAN: Partial<Record<Phase, PlannedStep>> = {
-  'safety-appraisal': {
-    action: 'appraise-safety',
-    by: 'townshipConstruction',
-    // Without photo ids: photos need an upload, which these tests do not exercise.
-    body: (version) => ({ version, grade: 'D', technician: '罗建国', appraisedOn: '2025-03-10', findings: '整体危险' }),
-  },
-  'village-appraisal': {
-    action: 'village-appraisal',
-    by: 'townshipCivilAffairs',
-    body: (v) => exampleActionBody('village-appraisal', v),
-  },
-  'township-review': {
-    action: 'township-review',
-    by: 'townshipConstruction',
-    body: (v) => exampleActionBody('township-review', v),
-  },
-  'county-approval': {
-    action: 'county-approve',
-    by: 'countyConstruction',
-    body: (v) => exampleActionBody('county-approve', v),
-  },
-  agreement: {
-    action: 'sign-agreement',
-    by: 'townshipConstruction',
-    body: (v) => exampleActionBody('sign-agreement', v),
-  },
-};
-
-/**
- * Acts on each step in turn, each by its owner after its task showed in that owner's queue,
- * until the household reaches `stopAt` (or, for `agreement-signed`, until the agreement is signed).
- * The public notice passes by itself (fast waits). Returns who acted on which phase, in order.
- */
-export async function drive(
-  url: string,
-  users: ActingUsers,
-  householdId: string,
-  stopAt: Phase | 'agreement-signed',
-): Promise<{ username: string; phase: Phase }[]> {
-  const actors: { username: string; phase: Phase }[] = [];
-  for (;;) {
-    const file = await householdFile(url, users.townshipConstruction.token, householdId);
-    if (file.phase === stopAt) return actors;
-    if (file.phase === 'public-notice') {
-      await eventually(
-        async () => {
-          const now = await householdFile(url, users.townshipConstruction.token, householdId);
-          return now.phase === 'public-notice' ? undefined : now.phase;
-        },
-        60_000,
-        `the end of the public notice of ${householdId}`,
-      );
-      continue;
-    }
-    const step = PLAN[file.phase];
-    if (!step) {
-      if (stopAt === 'agreement-signed' && actors.length > 0) return actors;
-      throw new Error(`no planned step for phase ${file.phase} of ${householdId}`);
-    }
-    const user = users[step.by];
-    await waitForTask(url, user.token, householdId, file.phase);
-    const current = await householdFile(url, user.token, householdId);
-    const answer = await api(url, user.token).post<HouseholdView>(
-      `/households/${householdId}/actions/${step.action}`,
-      step.body(current.version),
-    );
-    if (answer.status !== 200) {
-      throw new Error(`${step.action} by ${user.username} answered ${answer.status}: ${JSON.stringify(answer.body)}`);
-    }
-    actors.push({ username: user.username, phase: file.phase });
-    if (stopAt === 'agreement-signed' && file.phase === 'agreement') return actors;
-  }
 }

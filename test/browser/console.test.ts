@@ -16,18 +16,10 @@ import { demoIdNumber, demoProgram } from '../../contract/examples';
 import { buildFundingPlan } from '../../domain/funding/plan';
 import { maskIdNumber } from '../../domain/rules/idNumber';
 import { spotCheckCoverage } from '../../domain/rules/progress';
-import { jpegWithExif } from '../../tools/demo/exif-jpeg';
-import {
-  api,
-  eventually,
-  type HouseholdView,
-  householdFile,
-  login,
-  type RunningStack,
-  removeDataDir,
-  startStack,
-  waitForTask,
-} from '../../twin/stack-process';
+import { api, eventually, login } from '../../tools/api-client/client';
+import { type HouseholdView, householdFile, waitForTask } from '../../tools/api-client/household-driver';
+import { jpegWithExif, recentExifTime } from '../../tools/demo/exif-jpeg';
+import { type RunningStack, startStack } from '../../twin/stack-process';
 import {
   type ConsolePage,
   chooseOption,
@@ -109,8 +101,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  await stack?.stop();
-  if (stack) removeDataDir(stack.dataDir);
+  await stack?.discard();
 });
 
 describe('the staff console', () => {
@@ -346,9 +337,8 @@ describe('the staff console', () => {
         await route.continue();
       },
     );
-    const now = new Date(Date.now() - 3_600_000 + 8 * 3_600_000).toISOString();
     const photo = jpegWithExif({
-      dateTimeOriginal: `${now.slice(0, 10).replaceAll('-', ':')} ${now.slice(11, 19)}`,
+      dateTimeOriginal: recentExifTime(),
       gps: VILLAGE?.location ?? { lat: 0, lon: 0 },
       label: `console ${householdId}`,
     });

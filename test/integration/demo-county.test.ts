@@ -6,18 +6,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exampleActionBody } from '../../contract/examples';
 import type { ProgressReport } from '../../domain/rules/progress';
+import { api, login } from '../../tools/api-client/client';
+import { type HouseholdView, householdFile, waitForTask } from '../../tools/api-client/household-driver';
 import { demoCountyProgram } from '../../tools/demo/county';
-import {
-  api,
-  type HouseholdView,
-  householdFile,
-  login,
-  makeDataDir,
-  type RunningStack,
-  removeDataDir,
-  startStack,
-  waitForTask,
-} from '../../twin/stack-process';
+import { makeDataDir, type RunningStack, removeDataDir, startStack } from '../../twin/stack-process';
 
 const COUNT = 40;
 const DEMO = { ANJU_DEMO: '1', ANJU_DEMO_HOUSEHOLDS: String(COUNT) };

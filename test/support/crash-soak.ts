@@ -10,9 +10,11 @@ import { demoApplication, demoProgram } from '../../contract/examples';
 import { verifyChain } from '../../domain/rules/audit';
 import { splitInstallments } from '../../domain/rules/installments';
 import { lookupSubsidy } from '../../domain/rules/subsidy';
-import { DemoStaff, type HouseholdFileView, householdDriver } from '../../tools/api-client/household-driver';
+import { login } from '../../tools/api-client/client';
+import { type HouseholdFileView, householdDriver } from '../../tools/api-client/household-driver';
+import { DemoStaff } from '../../tools/api-client/staff';
 import { demoUsers } from '../../tools/demo/users';
-import { login, makeDataDir, type RunningStack, removeDataDir, startStack } from '../../twin/stack-process';
+import { makeDataDir, type RunningStack, removeDataDir, startStack } from '../../twin/stack-process';
 
 export type SoakOptions = {
   readonly households: number;

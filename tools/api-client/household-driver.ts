@@ -1,8 +1,11 @@
 /**
- * One household from registration to archive through the HTTP API, as the staff's clients would
- * drive it: each step by its owner once its task is pending, photos uploaded through their
- * presigned URLs. Shared by the lifecycle benchmark (one stack, no faults) and the crash-restart
- * soak (a stack killed at random), so both exercise the same path.
+ * Households driven through the HTTP API, as the staff's clients would drive them: each step by its
+ * owner once its task is pending, with a valid body, photos uploaded through their presigned URLs.
+ *
+ * `driveTo` takes a registered household through the approval half to a given phase (the
+ * integration tests); `householdDriver` takes a demo household from registration to archive (the
+ * lifecycle benchmark on one stack without faults, and the crash-restart soak on a stack killed at
+ * random, so both exercise the same path).
  *
  * With `resilient`, every write carries an `Idempotency-Key` and is retried with the same key while
  * the stack is unreachable or still finishing an interrupted request, as a phone on a weak network
@@ -10,11 +13,128 @@
  * applied before a crash (and is then refused as stale) is simply observed on the next read.
  */
 import { randomUUID } from 'node:crypto';
-import { demoApplication, demoProgram, exampleActionBody } from '../../contract/examples';
-import type { Phase } from '../../domain/model';
-import { type HouseholdView, login } from '../../twin/stack-process';
-import { jpegWithExif, sha256Hex } from '../demo/exif-jpeg';
-import { demoUsers } from '../demo/users';
+import { demoApplication, exampleActionBody } from '../../contract/examples';
+import type { Action, AuditEvent, Household, HouseholdApplication, Phase } from '../../domain/model';
+import { jpegWithExif, recentExifTime, sha256Hex } from '../demo/exif-jpeg';
+import { api, eventually } from './client';
+import type { DemoStaff, Staff } from './staff';
+
+export type HouseholdView = {
+  householdId: string;
+  phase: Phase;
+  version: number;
+  household: Household;
+  task: { step: Phase; role?: string; status: string } | null;
+  timeline: AuditEvent[];
+};
+
+export async function householdFile(url: string, token: string, householdId: string): Promise<HouseholdView> {
+  const answer = await api(url, token).get<HouseholdView>(`/households/${householdId}`);
+  if (answer.status !== 200) throw new Error(`GET /households/${householdId} answered ${answer.status}`);
+  return answer.body;
+}
+
+/** Registers `application` as its township's civil-affairs staff; answers the new household's id. */
+export async function registerHousehold(url: string, staff: Staff, application: HouseholdApplication): Promise<string> {
+  const created = await api(url, staff.civil.token).post<{ householdId: string }>('/households', application);
+  if (created.status !== 201)
+    throw new Error(`registration answered ${created.status}: ${JSON.stringify(created.body)}`);
+  return created.body.householdId;
+}
+
+/** Waits until the household's pending step shows in the user's work queue (`GET /tasks`). */
+export function waitForTask(url: string, token: string, householdId: string, step: Phase, timeoutMs = 30_000) {
+  return eventually(
+    async () => {
+      const answer = await api(url, token).get<{ items: { householdId: string; step: Phase }[] }>(
+        `/tasks?step=${step}`,
+      );
+      if (answer.status !== 200)
+        throw new Error(`GET /tasks answered ${answer.status}: ${JSON.stringify(answer.body)}`);
+      return answer.body.items.find((task) => task.householdId === householdId && task.step === step);
+    },
+    timeoutMs,
+    `the ${step} task of ${householdId} in the queue`,
+  );
+}
+
+type PlannedStep = { readonly action: Action; readonly by: keyof Staff; body(version: number): unknown };
+
+/** Who acts on each human step of the approval half, with a valid body. */
+const APPROVAL_STEPS: Partial<Record<Phase, PlannedStep>> = {
+  'safety-appraisal': {
+    action: 'appraise-safety',
+    by: 'construction',
+    // Without photo ids: a photo needs an upload, which the approval half does without.
+    body: (version) => ({ version, grade: 'D', technician: '罗建国', appraisedOn: '2025-03-10', findings: '整体危险' }),
+  },
+  'village-appraisal': {
+    action: 'village-appraisal',
+    by: 'civil',
+    body: (v) => exampleActionBody('village-appraisal', v),
+  },
+  'township-review': {
+    action: 'township-review',
+    by: 'construction',
+    body: (v) => exampleActionBody('township-review', v),
+  },
+  'county-approval': {
+    action: 'county-approve',
+    by: 'county',
+    body: (v) => exampleActionBody('county-approve', v),
+  },
+  agreement: {
+    action: 'sign-agreement',
+    by: 'construction',
+    body: (v) => exampleActionBody('sign-agreement', v),
+  },
+};
+
+/**
+ * Acts on each step in turn, each by its owner after its task showed in that owner's queue,
+ * until the household reaches `stopAt` (or, for `agreement-signed`, until the agreement is signed).
+ * The public notice passes by itself (fast waits). Returns who acted on which phase, in order.
+ */
+export async function driveTo(
+  url: string,
+  staff: Staff,
+  householdId: string,
+  stopAt: Phase | 'agreement-signed',
+): Promise<{ username: string; phase: Phase }[]> {
+  const actors: { username: string; phase: Phase }[] = [];
+  for (;;) {
+    const file = await householdFile(url, staff.construction.token, householdId);
+    if (file.phase === stopAt) return actors;
+    if (file.phase === 'public-notice') {
+      await eventually(
+        async () => {
+          const now = await householdFile(url, staff.construction.token, householdId);
+          return now.phase === 'public-notice' ? undefined : now.phase;
+        },
+        60_000,
+        `the end of the public notice of ${householdId}`,
+      );
+      continue;
+    }
+    const step = APPROVAL_STEPS[file.phase];
+    if (!step) {
+      if (stopAt === 'agreement-signed' && actors.length > 0) return actors;
+      throw new Error(`no planned step for phase ${file.phase} of ${householdId}`);
+    }
+    const user = staff[step.by];
+    await waitForTask(url, user.token, householdId, file.phase);
+    const current = await householdFile(url, user.token, householdId);
+    const answer = await api(url, user.token).post<HouseholdView>(
+      `/households/${householdId}/actions/${step.action}`,
+      step.body(current.version),
+    );
+    if (answer.status !== 200) {
+      throw new Error(`${step.action} by ${user.username} answered ${answer.status}: ${JSON.stringify(answer.body)}`);
+    }
+    actors.push({ username: user.username, phase: file.phase });
+    if (stopAt === 'agreement-signed' && file.phase === 'agreement') return actors;
+  }
+}
 
 export type DriverHooks = {
   /** Wraps every API call that acts (not the polling reads), e.g. to time it. */
@@ -53,40 +173,6 @@ type Upload = { photoId: string; upload: { url: string; method: string; headers:
 type Answer<T> = { status: number; body: T; retried: boolean };
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** EXIF time an hour ago, as a camera in Beijing writes it (no offset tag). */
-export function recentExifTime(): string {
-  const local = new Date(Date.now() - 3600_000 + 8 * 3600_000).toISOString();
-  return `${local.slice(0, 10).replaceAll('-', ':')} ${local.slice(11, 19)}`;
-}
-
-/** The demo staff of every role a household needs; tokens survive restarts (the signing key is on disk). */
-export type Staff = { civil: string; construction: string; inspector: string; county: string; finance: string };
-
-export class DemoStaff {
-  private readonly byTownship = new Map<string, Promise<Staff>>();
-  constructor(private readonly url: () => string) {}
-
-  for(villageCode: string): Promise<Staff> {
-    const township = demoProgram.townships.find((t) => t.villages.some((v) => v.code === villageCode))?.code;
-    const known = this.byTownship.get(township ?? '');
-    if (known) return known;
-    const pick = (role: string, inTownship: string | undefined) => {
-      const user = demoUsers.find((u) => u.roles.some((r) => r === role) && u.township === inTownship);
-      if (!user) throw new Error(`no demo ${role} user in ${inTownship ?? 'the county'}`);
-      return login(this.url(), user.username);
-    };
-    const staff = (async () => ({
-      civil: await pick('civil-affairs', township),
-      construction: await pick('construction', township),
-      inspector: await pick('inspector', township),
-      county: await pick('construction', undefined),
-      finance: await login(this.url(), 'chen.caizheng'),
-    }))();
-    this.byTownship.set(township ?? '', staff);
-    return staff;
-  }
-}
 
 /** True when the stack could not answer this request: it is down, starting, or finishing an interrupted one. */
 function isOutage(status: number, body: unknown): boolean {
@@ -210,11 +296,11 @@ export function householdDriver(options: DriverOptions) {
    */
   async function drive(staffOf: DemoStaff, index: number, toArchive = true): Promise<string> {
     const staff = await staffOf.for(demoApplication(index).villageCode);
-    const id = await register(staff.civil, index);
+    const id = await register(staff.civil.token, index);
     hooks.onRegistered?.(index, id);
     let waiting: { phase: Phase; since: number } | undefined;
     for (;;) {
-      const file = await read(staff.construction, id);
+      const file = await read(staff.construction.token, id);
       if (file.phase === 'archived') return id;
       if (!toArchive && ['installment-release', 'milestone-inspection', 'final-acceptance'].includes(file.phase)) {
         return id;
@@ -240,38 +326,25 @@ export function householdDriver(options: DriverOptions) {
         const route = `/households/${id}/actions/${action}`;
         expectDone(action, route, await act(action, token, route, body));
       };
+      const planned = APPROVAL_STEPS[file.phase];
+      if (planned) {
+        await step(planned.action, staff[planned.by].token, planned.body(v));
+        continue;
+      }
       switch (file.phase) {
-        case 'safety-appraisal':
-          await step('appraise-safety', staff.construction, {
-            version: v,
-            grade: 'D',
-            technician: '罗建国',
-            appraisedOn: '2025-03-10',
-            findings: '整体危险',
-          });
-          break;
-        case 'village-appraisal':
-          await step('village-appraisal', staff.civil, exampleActionBody('village-appraisal', v));
-          break;
-        case 'township-review':
-          await step('township-review', staff.construction, exampleActionBody('township-review', v));
-          break;
-        case 'county-approval':
-          await step('county-approve', staff.county, exampleActionBody('county-approve', v));
-          break;
-        case 'agreement':
-          await step('sign-agreement', staff.construction, exampleActionBody('sign-agreement', v));
-          break;
         case 'installment-release':
-          await step('release-installment', staff.finance, { version: v, installment: file.payments?.length ?? 0 });
+          await step('release-installment', staff.finance.token, {
+            version: v,
+            installment: file.payments?.length ?? 0,
+          });
           break;
         case 'milestone-inspection': {
           // Which milestone comes next follows from the passed inspections on file, so a retry after a crash agrees.
           const passed = file.timeline.filter((event) => event.type === 'inspect').length;
-          const photoId = await photo(staff.inspector, id, index, 'milestone-inspection', 'during');
-          const current = await read(staff.inspector, id);
+          const photoId = await photo(staff.inspector.token, id, index, 'milestone-inspection', 'during');
+          const current = await read(staff.inspector.token, id);
           if (current.phase !== 'milestone-inspection') break;
-          await step('inspect', staff.inspector, {
+          await step('inspect', staff.inspector.token, {
             version: current.version,
             milestone: passed === 0 ? 'foundation' : 'main-structure',
             date: new Date().toISOString().slice(0, 10),
@@ -283,12 +356,12 @@ export function householdDriver(options: DriverOptions) {
         }
         case 'final-acceptance': {
           const photoIds = [
-            await photo(staff.inspector, id, index, 'final-acceptance', 'after'),
-            await photo(staff.inspector, id, index, 'final-acceptance', 'after-with-head'),
+            await photo(staff.inspector.token, id, index, 'final-acceptance', 'after'),
+            await photo(staff.inspector.token, id, index, 'final-acceptance', 'after-with-head'),
           ];
-          const current = await read(staff.inspector, id);
+          const current = await read(staff.inspector.token, id);
           if (current.phase !== 'final-acceptance') break;
-          await step('accept', staff.inspector, { ...exampleActionBody('accept', current.version), photoIds });
+          await step('accept', staff.inspector.token, { ...exampleActionBody('accept', current.version), photoIds });
           break;
         }
         default:
