@@ -30,6 +30,7 @@ import {
 } from './assembly/assembly';
 import { ConfigError, type LocalConfig, loadConfig } from './config';
 import { freePort } from './net/ports';
+import { restartAtParkedStep } from './recovery';
 import { createApiHandler, listen, PortInUseError, placeholderPage, type RunningServer } from './services/api-gateway';
 import { consoleSite } from './services/console';
 import { ensureTables, type LocalDynamo, startDynamo, tablesFromTemplate } from './services/dynamodb';
@@ -234,6 +235,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       invokeLambda: (functionName: string, payload: unknown) => lambdas.invoke(functionName, payload),
       fastWaits: config.fastWaits,
       log: info,
+      recoveryInput: restartAtParkedStep,
     });
     stoppers.push(() => sfn.stop());
 

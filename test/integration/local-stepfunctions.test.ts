@@ -17,6 +17,7 @@ import {
 } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { eventually } from '../../tools/api-client/client';
+import { restartAtParkedStep } from '../../twin/recovery';
 import { Engine } from '../../twin/services/stepfunctions/sfn/engine';
 import { type LocalStepFunctions, startStepFunctions } from '../../twin/services/stepfunctions/stepfunctions';
 
@@ -149,6 +150,7 @@ function start(
     stateMachines: [{ arn: MACHINE_ARN, name: MACHINE_NAME, definition }],
     invokeLambda: lambdas.invoke,
     fastWaits,
+    recoveryInput: restartAtParkedStep,
   }).then((service) => Object.assign(service, { lambdas }));
 }
 

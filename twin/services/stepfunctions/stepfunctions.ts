@@ -10,7 +10,7 @@ import './sfn/polyfill';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { LOOPBACK } from '../../net/ports';
-import { Engine, type ExecutionSummary, type StateMachineInput } from './sfn/engine';
+import { Engine, type ExecutionSummary, type RecoveryInput, type StateMachineInput } from './sfn/engine';
 import { SfnApiError } from './sfn/errors';
 
 export interface LocalStepFunctions {
@@ -36,6 +36,8 @@ export interface StepFunctionsOptions {
   /** Every Wait state lasts 1 second (ANJU_FAST_WAITS=1). */
   fastWaits: boolean;
   log?: (line: string) => void;
+  /** How `recover()` restarts an execution a previous process left running (see `Engine`). */
+  recoveryInput?: RecoveryInput;
 }
 
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -186,6 +188,7 @@ export async function startStepFunctions(opts: StepFunctionsOptions): Promise<Lo
     invokeLambda: opts.invokeLambda,
     fastWaits: opts.fastWaits,
     log,
+    recoveryInput: opts.recoveryInput,
   });
   const handlers = operations(engine);
 

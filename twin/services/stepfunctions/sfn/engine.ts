@@ -26,6 +26,12 @@ export interface StateMachineInput {
   definition: object | string;
 }
 
+/**
+ * The input of the execution that `recover()` starts in place of one a previous process left running: from the
+ * original input and the last callback task it was parked on (its state name and its payload, the token taken out).
+ */
+export type RecoveryInput = (original: Json, lastParked: { state: string; payload: unknown } | undefined) => Json;
+
 export interface EngineOptions {
   dataDir: string;
   region: string;
@@ -34,6 +40,8 @@ export interface EngineOptions {
   invokeLambda: (functionName: string, payload: unknown) => Promise<unknown>;
   fastWaits: boolean;
   log: (line: string) => void;
+  /** @default the original input: the execution starts again from its first state */
+  recoveryInput?: RecoveryInput;
 }
 
 export interface MachineEntry {
@@ -607,7 +615,7 @@ export class Engine {
 
   /**
    * Starts every execution journaled as running by a previous process again, as a new execution named
-   * `<name>-r<n>` whose `phase` is the step of its last parked callback task, and closes the old one as ABORTED.
+   * `<name>-r<n>` with the input `recoveryInput` makes of it, and closes the old one as ABORTED.
    */
   recover(): number {
     let restarted = 0;
@@ -618,11 +626,10 @@ export class Engine {
         this.closeJournaled(pending, { status: 'ABORTED', cause: 'its state machine no longer exists' });
         continue;
       }
-      let input = JSON.parse(pending.start.input) as Json;
-      const payload = pending.lastPark?.payload;
-      if (isRecord(input) && isRecord(payload) && typeof payload.step === 'string') {
-        input = { ...input, phase: payload.step };
-      }
+      const original = JSON.parse(pending.start.input) as Json;
+      const { lastPark } = pending;
+      const parked = lastPark ? { state: lastPark.state, payload: lastPark.payload } : undefined;
+      const input = this.options.recoveryInput?.(original, parked) ?? original;
       const name = this.recoveryName(machine, pending.start.name);
       const next = this.launch(machine, this.executionArn(machine, name), name, JSON.stringify(input), input);
       this.closeJournaled(pending, {

@@ -1,7 +1,7 @@
 /**
  * The append-only journal of the local Step Functions service (`journal.jsonl`, one complete JSON record per line).
  * It is what survives a restart: which executions were running, their input, and the last callback task each one
- * was parked on, so that `recover()` can start them again at the right phase. Tokens are never written: a restart
+ * was parked on, so that `recover()` can start them again where they were. Tokens are never written: a restart
  * always mints new ones.
  */
 import fs from 'node:fs';
