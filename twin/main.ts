@@ -11,32 +11,26 @@
  * 6. Recover unfinished executions; run scheduled functions (the outbox sweeper) as EventBridge would.
  * 7. Print the URL, the demo users, the start-to-ready time and `ANJU_READY url=...`.
  */
-import { randomUUID } from 'node:crypto';
-import { accessSync, constants, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { demoProgram } from '../contract/examples';
 import { loadDemoCounty } from '../tools/demo/county-loader';
 import { demoUsers } from '../tools/demo/users';
-import {
-  ensureAssembly,
-  LOCAL_ACCOUNT,
-  LOCAL_REGION,
-  type LocalAssembly,
-  readAssembly,
-  type ScheduleSpec,
-  STACK_NAME,
-} from './assembly/assembly';
+import { ensureAssembly, type LocalAssembly, readAssembly } from './assembly/assembly';
+import { LOCAL_ACCOUNT, LOCAL_REGION, STACK_NAME } from './assembly/local-names';
 import { ConfigError, type LocalConfig, loadConfig } from './config';
+import { assertWritableFolder } from './data-folder';
+import { listen, PortInUseError, type RunningServer } from './net/http';
 import { freePort } from './net/ports';
 import { restartAtParkedStep } from './recovery';
-import { createApiHandler, listen, PortInUseError, placeholderPage, type RunningServer } from './services/api-gateway';
+import { createApiHandler, placeholderPage } from './services/api-gateway';
 import { consoleSite } from './services/console';
 import { ensureTables, type LocalDynamo, startDynamo, tablesFromTemplate } from './services/dynamodb';
 import { createIdentityProvider, type DevUser, type IdentityProvider } from './services/identity';
 import { commonLambdaEnvironment, type LambdaRuntime, loadFunctions } from './services/lambda';
 import { bucketsFromTemplate, type LocalS3, startS3 } from './services/s3/s3';
+import { startSchedules } from './services/scheduler';
 import { startStepFunctions } from './services/stepfunctions/stepfunctions';
 
 export type LocalStackOptions = Partial<LocalConfig> & {
@@ -68,22 +62,6 @@ export class StartError extends Error {
 }
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-/** With ANJU_FAST_WAITS=1, how often a scheduled function runs at most (its rate otherwise). */
-const FAST_SCHEDULE_MS = 5_000;
-
-function ensureWritableFolder(dataDir: string): void {
-  try {
-    mkdirSync(dataDir, { recursive: true });
-    accessSync(dataDir, constants.W_OK);
-    const probe = path.join(dataDir, `.write-probe-${process.pid}`);
-    writeFileSync(probe, '');
-    rmSync(probe);
-  } catch {
-    throw new StartError(
-      `Anju cannot write to its data folder ${dataDir}: fix its permissions or start with ANJU_DATA_DIR=<another folder> npm start.`,
-    );
-  }
-}
 
 /** Functions that a route, a state machine or a schedule can reach; CDK's own helpers are left out. */
 function reachableFunctions(assembly: LocalAssembly): Set<string> {
@@ -94,21 +72,6 @@ function reachableFunctions(assembly: LocalAssembly): Set<string> {
     if (assembly.stateMachines.some((machine) => machine.definition.includes(fn.arn))) names.add(fn.name);
   }
   return names;
-}
-
-function scheduledEvent(schedule: ScheduleSpec): unknown {
-  if (schedule.input !== undefined) return schedule.input;
-  return {
-    version: '0',
-    id: randomUUID(),
-    'detail-type': 'Scheduled Event',
-    source: 'aws.events',
-    account: LOCAL_ACCOUNT,
-    time: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
-    region: LOCAL_REGION,
-    resources: [`arn:aws:events:${LOCAL_REGION}:${LOCAL_ACCOUNT}:rule/${schedule.logicalId}`],
-    detail: {},
-  };
 }
 
 /** Creates the demo program through the API (as an admin would) unless it is already there. */
@@ -143,7 +106,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     }
   };
 
-  ensureWritableFolder(config.dataDir);
+  try {
+    assertWritableFolder(config.dataDir, 'data folder');
+  } catch {
+    throw new StartError(
+      `Anju cannot write to its data folder ${config.dataDir}: fix its permissions or start with ANJU_DATA_DIR=<another folder> npm start.`,
+    );
+  }
 
   // The port first: a newcomer with another program on 3000 learns it before anything slow starts.
   let handler: (request: IncomingMessage, response: ServerResponse) => void = (_request, response) => {
@@ -274,16 +243,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       lap('demo county');
     }
 
-    for (const schedule of assembly.schedules) {
-      // Fast waits compress time for schedules too: the outbox sweeper then catches up within seconds.
-      const everyMs = config.fastWaits ? Math.min(schedule.everyMs, FAST_SCHEDULE_MS) : schedule.everyMs;
-      const timer = setInterval(() => {
-        lambdas
-          .invoke(schedule.functionName, scheduledEvent(schedule))
-          .catch((error: unknown) => print(`scheduled ${schedule.functionName} failed: ${String(error)}`));
-      }, everyMs);
-      stoppers.push(async () => clearInterval(timer));
-    }
+    const stopSchedules = startSchedules({
+      schedules: assembly.schedules,
+      lambdas,
+      fastWaits: config.fastWaits,
+      log: print,
+    });
+    stoppers.push(async () => stopSchedules());
 
     const readyMs = Math.round(performance.now() - startedAt - synthMs);
     return {

@@ -1,7 +1,7 @@
 /**
- * The few parts of a synthesized CloudFormation template that the local runtime reads.
+ * The few parts of a synthesized CloudFormation template that the twin reads.
  * Property values stay `unknown` where a template may hold an intrinsic function ({ Ref }, { Fn::GetAtt }, ...):
- * readers pick out the literal values they understand and ignore the rest.
+ * readers resolve them (intrinsics.ts) or pick out the literal values they understand and ignore the rest.
  */
 
 export interface CfnResource {
@@ -9,12 +9,19 @@ export interface CfnResource {
   Properties?: Record<string, unknown>;
   DependsOn?: string | string[];
   Metadata?: Record<string, unknown>;
+  Condition?: string;
 }
 
 export interface CfnTemplate {
   Resources?: Record<string, CfnResource>;
   Outputs?: Record<string, unknown>;
-  Parameters?: Record<string, unknown>;
+  Parameters?: Record<string, { Default?: unknown }>;
+  Conditions?: Record<string, unknown>;
+}
+
+/** A template the twin cannot read or resolve; its message names the resource or property. */
+export class AssemblyError extends Error {
+  override readonly name = 'AssemblyError';
 }
 
 /** One rule of an `AWS::S3::Bucket` `CorsConfiguration.CorsRules`, as CloudFormation spells it. */
@@ -25,10 +32,6 @@ export interface CorsRule {
   ExposedHeaders?: string[];
   MaxAge?: number;
   Id?: string;
-}
-
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** The literal strings of a template list; intrinsic functions are dropped. */

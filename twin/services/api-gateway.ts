@@ -5,9 +5,12 @@
  * and maps its result back as API Gateway would. Plus the local-only login routes.
  */
 import { randomUUID } from 'node:crypto';
-import http, { type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
-import { LOCAL_ACCOUNT, type RouteSpec } from '../assembly/assembly';
+import type { RouteSpec } from '../assembly/assembly';
+import { LOCAL_ACCOUNT } from '../assembly/local-names';
+import { isRecord } from '../json';
+import { BodyTooLargeError, listen, type RunningServer, readBody } from '../net/http';
 import type { StaticSite } from './console';
 import { claimsAsApiGatewayStrings, type DevUser, type IdentityProvider, scopesOf } from './identity';
 import type { LambdaRuntime } from './lambda';
@@ -213,7 +216,7 @@ const json = (status: number, value: unknown): HttpAnswer => ({
 /** Maps a handler's result the way API Gateway does for payload format 2.0. */
 export function answerFromResult(result: unknown): HttpAnswer {
   const structured =
-    result !== null && typeof result === 'object' && !Array.isArray(result) && 'statusCode' in result
+    isRecord(result) && 'statusCode' in result
       ? (result as {
           statusCode: unknown;
           headers?: unknown;
@@ -250,31 +253,6 @@ export function answerFromResult(result: unknown): HttpAnswer {
 }
 
 // ---------------------------------------------------------------- the server
-
-class PayloadTooLargeError extends Error {
-  override readonly name = 'PayloadTooLargeError';
-}
-
-function readBody(request: IncomingMessage, limit: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const declared = Number(request.headers['content-length'] ?? 0);
-    if (declared > limit) {
-      reject(new PayloadTooLargeError());
-      request.resume();
-      return;
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let tooLarge = false;
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) tooLarge = true;
-      else if (!tooLarge) chunks.push(chunk);
-    });
-    request.once('end', () => (tooLarge ? reject(new PayloadTooLargeError()) : resolve(Buffer.concat(chunks))));
-    request.once('error', reject);
-  });
-}
 
 function send(response: ServerResponse, answer: HttpAnswer): void {
   if (response.headersSent) return;
@@ -384,7 +362,7 @@ export function createApiHandler(
     try {
       body = await readBody(request, limit);
     } catch (error) {
-      if (error instanceof PayloadTooLargeError) return json(413, { message: 'Request Entity Too Large' });
+      if (error instanceof BodyTooLargeError) return json(413, { message: 'Request Entity Too Large' });
       throw error;
     }
     const local = await localRoute(method, path, body);
@@ -437,41 +415,7 @@ export function createApiHandler(
   };
 }
 
-export class PortInUseError extends Error {
-  override readonly name = 'PortInUseError';
-}
-
-export type RunningServer = { server: http.Server; port: number; close(): Promise<void> };
-
 /** Starts the API; resolves with the bound port. A taken port rejects with `PortInUseError`. */
 export function startApiServer(options: ApiServerOptions, port: number, host = '127.0.0.1'): Promise<RunningServer> {
   return listen(createApiHandler(options), port, host);
-}
-
-/** Serves a request listener on the loopback interface; `port` 0 picks a free one. */
-export function listen(
-  listener: (request: IncomingMessage, response: ServerResponse) => void,
-  port: number,
-  host = '127.0.0.1',
-): Promise<RunningServer> {
-  const server = http.createServer(listener);
-  server.keepAliveTimeout = 5000;
-  return new Promise((resolve, reject) => {
-    server.once('error', (error: NodeJS.ErrnoException) => {
-      reject(error.code === 'EADDRINUSE' ? new PortInUseError(`port ${port} is in use`) : error);
-    });
-    server.listen(port, host, () => {
-      const address = server.address();
-      const bound = typeof address === 'object' && address ? address.port : port;
-      resolve({
-        server,
-        port: bound,
-        close: () =>
-          new Promise<void>((done) => {
-            server.close(() => done());
-            server.closeAllConnections();
-          }),
-      });
-    });
-  });
 }

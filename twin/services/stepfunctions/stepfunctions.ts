@@ -7,8 +7,9 @@
  * Lambdas; callers outside the machine cannot reach it.
  */
 import './sfn/polyfill';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type http from 'node:http';
+import { isRecord } from '../../json';
+import { BodyTooLargeError, listen, readBody } from '../../net/http';
 import { LOOPBACK } from '../../net/ports';
 import { Engine, type ExecutionSummary, type RecoveryInput, type StateMachineInput } from './sfn/engine';
 import { SfnApiError } from './sfn/errors';
@@ -150,24 +151,6 @@ function operations(engine: Engine): Record<string, (request: Request) => unknow
   };
 }
 
-function readBody(request: http.IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(new SfnApiError('ValidationException', 'request body too large'));
-        request.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    request.on('error', reject);
-  });
-}
-
 function send(response: http.ServerResponse, status: number, body: unknown, errorType?: string): void {
   const payload = JSON.stringify(body);
   response.writeHead(status, {
@@ -192,24 +175,29 @@ export async function startStepFunctions(opts: StepFunctionsOptions): Promise<Lo
   });
   const handlers = operations(engine);
 
-  const server = http.createServer((request, response) => {
+  const server = await listen((request, response) => {
     void (async () => {
       try {
         const target = request.headers['x-amz-target'];
         const operation = typeof target === 'string' ? target.replace(/^AWSStepFunctions\./, '') : '';
         const handler = request.method === 'POST' ? handlers[operation] : undefined;
         if (!handler) throw new SfnApiError('UnknownOperationException', `unknown operation: ${String(target)}`);
-        const body = await readBody(request);
+        let body: string;
+        try {
+          body = (await readBody(request, MAX_BODY_BYTES)).toString('utf8');
+        } catch (error) {
+          if (error instanceof BodyTooLargeError)
+            throw new SfnApiError('ValidationException', 'request body too large');
+          throw error;
+        }
         let parsed: unknown;
         try {
           parsed = body.trim() === '' ? {} : JSON.parse(body);
         } catch {
           throw new SfnApiError('ValidationException', 'request body is not valid JSON');
         }
-        if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-          throw new SfnApiError('ValidationException', 'request body must be a JSON object');
-        }
-        send(response, 200, handler(parsed as Request));
+        if (!isRecord(parsed)) throw new SfnApiError('ValidationException', 'request body must be a JSON object');
+        send(response, 200, handler(parsed));
       } catch (error) {
         if (error instanceof SfnApiError) {
           send(response, 400, { __type: `com.amazonaws.sfn#${error.code}`, message: error.message }, error.code);
@@ -219,18 +207,8 @@ export async function startStepFunctions(opts: StepFunctionsOptions): Promise<Lo
         send(response, 500, { __type: 'com.amazonaws.sfn#InternalFailure', message: 'internal failure' });
       }
     })();
-  });
-  // The SDK keeps connections alive; without this, close() would wait for idle sockets to time out.
-  server.keepAliveTimeout = 5_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? 0, LOOPBACK, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
-  const endpoint = `http://${LOOPBACK}:${port}`;
+  }, opts.port ?? 0);
+  const endpoint = `http://${LOOPBACK}:${server.port}`;
   log(`[sfn] Step Functions on ${endpoint} (${opts.stateMachines.length} state machine(s))`);
 
   let stopped = false;
@@ -240,10 +218,7 @@ export async function startStepFunctions(opts: StepFunctionsOptions): Promise<Lo
       if (stopped) return;
       stopped = true;
       engine.stop();
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
+      await server.close();
     },
     async recover() {
       return engine.recover();

@@ -3,13 +3,10 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  assemblyFromTemplate,
-  type CfnTemplate,
-  functionNameOf,
-  IntrinsicResolver,
-  isNodeRuntime,
-} from '../../../../twin/assembly/assembly';
+import { assemblyFromTemplate, isNodeRuntime } from '../../../../twin/assembly/assembly';
+import type { CfnTemplate } from '../../../../twin/assembly/cfn-types';
+import { IntrinsicResolver } from '../../../../twin/assembly/intrinsics';
+import { functionNameOf } from '../../../../twin/assembly/local-names';
 
 // A small hand-written template in the shape CDK synthesizes: intrinsics in environment
 // variables, a state machine with DefinitionSubstitutions, HTTP API routes behind a JWT authorizer.

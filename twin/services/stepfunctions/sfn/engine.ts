@@ -7,6 +7,7 @@
 import './polyfill';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { type RunOptions, StateMachine } from 'aws-local-stepfunctions';
+import { isRecord } from '../../../json';
 import { SfnApiError } from './errors';
 import { type ExecutionStatus, Journal, type JournaledExecution, type StartRecord } from './journal';
 import { Lru } from './lru';
@@ -124,10 +125,6 @@ function lambdaError(thrown: unknown): Error {
 
 function toJson(value: unknown): Json {
   return value === undefined ? null : (JSON.parse(JSON.stringify(value)) as Json);
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** Finds the first string in `value` that is one of `tokens`. */

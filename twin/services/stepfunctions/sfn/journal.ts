@@ -6,6 +6,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { isRecord } from '../../../json';
 
 export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
 
@@ -43,8 +44,8 @@ export interface JournalContents {
 }
 
 function isJournalRecord(value: unknown): value is JournalRecord {
-  if (typeof value !== 'object' || value === null) return false;
-  const record = value as Record<string, unknown>;
+  if (!isRecord(value)) return false;
+  const record = value;
   if (record.t === 'start') return typeof record.arn === 'string' && typeof record.input === 'string';
   if (record.t === 'park' || record.t === 'end') return typeof record.executionArn === 'string';
   return false;

@@ -9,6 +9,7 @@
  *   long) and shortens every Wait to 1 s with fast waits.
  */
 import type { StateMachineDefinition } from 'aws-local-stepfunctions';
+import { isRecord } from '../../../json';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -50,10 +51,6 @@ export interface PreparedDefinition {
 }
 
 type MutableState = Record<string, unknown>;
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 const INVOKE = /^arn:[\w-]+:states:::lambda:invoke$/;
 const INVOKE_CALLBACK = /^arn:[\w-]+:states:::lambda:invoke\.waitForTaskToken$/;
