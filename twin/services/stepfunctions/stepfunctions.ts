@@ -57,7 +57,8 @@ function text(request: Request, field: string, required = false): string | undef
 
 const epochSeconds = (ms: number): number => ms / 1000;
 
-function describe(summary: ExecutionSummary): Record<string, unknown> {
+/** An execution as ListExecutions lists it. */
+function listed(summary: ExecutionSummary): Record<string, unknown> {
   return {
     executionArn: summary.executionArn,
     stateMachineArn: summary.stateMachineArn,
@@ -65,6 +66,13 @@ function describe(summary: ExecutionSummary): Record<string, unknown> {
     status: summary.status,
     startDate: epochSeconds(summary.startDate),
     ...(summary.stopDate === undefined ? {} : { stopDate: epochSeconds(summary.stopDate) }),
+  };
+}
+
+/** An execution as DescribeExecution answers it. */
+function describe(summary: ExecutionSummary): Record<string, unknown> {
+  return {
+    ...listed(summary),
     input: summary.input,
     inputDetails: { included: true },
     ...(summary.output === undefined ? {} : { output: summary.output, outputDetails: { included: true } }),
@@ -126,15 +134,7 @@ function operations(engine: Engine): Record<string, (request: Request) => unknow
         .listExecutions(text(request, 'stateMachineArn', true))
         .filter((summary) => filter === undefined || summary.status === filter);
       const { items, nextToken } = page(all, request);
-      const executions = items.map((summary) => ({
-        executionArn: summary.executionArn,
-        stateMachineArn: summary.stateMachineArn,
-        name: summary.name,
-        status: summary.status,
-        startDate: epochSeconds(summary.startDate),
-        ...(summary.stopDate === undefined ? {} : { stopDate: epochSeconds(summary.stopDate) }),
-      }));
-      return { executions, ...(nextToken === undefined ? {} : { nextToken }) };
+      return { executions: items.map(listed), ...(nextToken === undefined ? {} : { nextToken }) };
     },
     DescribeStateMachine: (request) => {
       const machine = engine.machine(text(request, 'stateMachineArn', true));
