@@ -16,6 +16,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { demoProgram } from '../contract/examples';
 import { loadDemoCounty } from '../tools/demo/county-loader';
+import { seedProgram } from '../tools/demo/seed-program';
 import { demoUsers } from '../tools/demo/users';
 import { ensureAssembly, type LocalAssembly, readAssembly } from './assembly/assembly';
 import { LOCAL_ACCOUNT, LOCAL_REGION, STACK_NAME } from './assembly/local-names';
@@ -27,7 +28,7 @@ import { restartAtParkedStep } from './recovery';
 import { createApiHandler, placeholderPage } from './services/api-gateway';
 import { consoleSite } from './services/console';
 import { ensureTables, type LocalDynamo, startDynamo, tablesFromTemplate } from './services/dynamodb';
-import { createIdentityProvider, type DevUser, type IdentityProvider } from './services/identity';
+import { createIdentityProvider, type IdentityProvider } from './services/identity';
 import { commonLambdaEnvironment, type LambdaRuntime, loadFunctions } from './services/lambda';
 import { bucketsFromTemplate, type LocalS3, startS3 } from './services/s3/s3';
 import { startSchedules } from './services/scheduler';
@@ -72,24 +73,6 @@ function reachableFunctions(assembly: LocalAssembly): Set<string> {
     if (assembly.stateMachines.some((machine) => machine.definition.includes(fn.arn))) names.add(fn.name);
   }
   return names;
-}
-
-/** Creates the demo program through the API (as an admin would) unless it is already there. */
-async function seedDemoProgram(url: string, identity: IdentityProvider, users: readonly DevUser[]): Promise<string> {
-  const admin = users.find((user) => user.roles.includes('admin'));
-  if (!admin) return 'no admin demo user: the demo program was not seeded';
-  const headers = { authorization: `Bearer ${await identity.issue(admin)}`, 'content-type': 'application/json' };
-  const programUrl = `${url}/programs/${encodeURIComponent(demoProgram.programId)}`;
-  const existing = await fetch(programUrl, { headers });
-  if (existing.status === 200) return `demo program ${demoProgram.programId} is in place`;
-  if (existing.status !== 404) {
-    throw new Error(`checking the demo program answered ${existing.status}: ${(await existing.text()).slice(0, 300)}`);
-  }
-  const created = await fetch(programUrl, { method: 'PUT', headers, body: JSON.stringify(demoProgram) });
-  if (!created.ok) {
-    throw new Error(`seeding the demo program answered ${created.status}: ${(await created.text()).slice(0, 300)}`);
-  }
-  return `demo program ${demoProgram.programId} seeded`;
 }
 
 /** Starts the whole local stack in this process; `stop()` ends every part it started. */
@@ -233,13 +216,17 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         ),
     });
 
-    info(await seedDemoProgram(url, identity, demoUsers));
+    const admin = demoUsers.find((user) => user.roles.includes('admin'));
+    if (!admin) throw new Error('the demo users have no admin to seed the demo program with');
+    const adminToken = await identity.issue(admin);
+    const seeded = (await seedProgram(url, adminToken, demoProgram)) === 'seeded';
+    info(`demo program ${demoProgram.programId} ${seeded ? 'seeded' : 'is in place'}`);
     const recovered = await sfn.recover();
     if (recovered > 0) info(`recovered ${recovered} unfinished execution(s)`);
     lap('seed and recovery');
     if (config.demoHouseholds > 0) {
       // After recovery: a second start finds the households in place and starts nothing twice.
-      info(await loadDemoCounty({ url, identity, users: demoUsers, assembly, count: config.demoHouseholds }));
+      info(await loadDemoCounty({ url, adminToken, assembly, count: config.demoHouseholds }));
       lap('demo county');
     }
 

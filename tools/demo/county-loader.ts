@@ -16,8 +16,9 @@ import { BatchWriteCommand, DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { ConflictError } from '../../domain/errors';
 import { hashIdNumber } from '../../domain/rules/idNumber';
 import type { LocalAssembly } from '../../twin/assembly/assembly';
-import type { DevUser, IdentityProvider } from '../../twin/services/identity';
+import { withEnvironment } from '../../twin/services/lambda';
 import { demoCountyHouseholds, demoCountyProgram, type SeededHousehold } from './county';
+import { seedProgram } from './seed-program';
 
 const AT_ONCE = 12;
 const BATCH = 25;
@@ -34,33 +35,14 @@ type Workflow = typeof import('../../functions/commons/step-functions');
 async function functionModules(assembly: LocalAssembly): Promise<{ repo: Repository; clients: Clients; wf: Workflow }> {
   const spec = assembly.functions.find((fn) => fn.logicalId.includes('HouseholdsFn'));
   if (!spec) throw new Error('the assembly has no HouseholdsFn to take the table and state machine names from');
-  const previous = new Map<string, string | undefined>();
-  for (const [key, value] of Object.entries(spec.environment)) {
-    previous.set(key, process.env[key]);
-    process.env[key] = value;
-  }
-  try {
+  return withEnvironment(spec.environment, async () => {
     const [repo, clients, wf] = await Promise.all([
       import('../../functions/commons/repository'),
       import('../../functions/commons/clients'),
       import('../../functions/commons/step-functions'),
     ]);
     return { repo, clients, wf };
-  } finally {
-    for (const [key, value] of previous) {
-      if (value === undefined) delete process.env[key];
-      else process.env[key] = value;
-    }
-  }
-}
-
-async function putProgram(url: string, token: string): Promise<void> {
-  const programUrl = `${url}/programs/${demoCountyProgram.programId}`;
-  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
-  const existing = await fetch(programUrl, { headers });
-  if (existing.status === 200) return;
-  const created = await fetch(programUrl, { method: 'PUT', headers, body: JSON.stringify(demoCountyProgram) });
-  if (!created.ok) throw new Error(`the demo county program answered ${created.status}: ${await created.text()}`);
+  });
 }
 
 async function batchWrite(clients: Clients, table: string, items: Record<string, unknown>[]): Promise<void> {
@@ -117,16 +99,14 @@ async function loadOne(seeded: SeededHousehold, m: Awaited<ReturnType<typeof fun
 /** Loads `count` households of the demo county; answers a line for the start-up banner. */
 export async function loadDemoCounty(options: {
   url: string;
-  identity: IdentityProvider;
-  users: readonly DevUser[];
+  /** A token of an admin, who puts the program. */
+  adminToken: string;
   assembly: LocalAssembly;
   count: number;
   now?: Date;
 }): Promise<string> {
   const started = performance.now();
-  const admin = options.users.find((user) => user.roles.includes('admin'));
-  if (!admin) return 'no admin demo user: the demo county was not loaded';
-  await putProgram(options.url, await options.identity.issue(admin));
+  await seedProgram(options.url, options.adminToken, demoCountyProgram);
   const modules = await functionModules(options.assembly);
   const table = tableName(options.assembly);
   const households = demoCountyHouseholds(options.now ?? new Date(), options.count);

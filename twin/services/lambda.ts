@@ -63,7 +63,7 @@ export function commonLambdaEnvironment(endpoints: LocalEndpoints): Record<strin
 }
 
 /** Replaces `process.env` entries for the duration of `body`, then puts the previous values back. */
-async function withEnvironment<T>(variables: Record<string, string>, body: () => Promise<T>): Promise<T> {
+export async function withEnvironment<T>(variables: Record<string, string>, body: () => Promise<T>): Promise<T> {
   const previous = new Map<string, string | undefined>();
   for (const [key, value] of Object.entries(variables)) {
     previous.set(key, process.env[key]);
