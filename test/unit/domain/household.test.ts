@@ -1,12 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { demoApplication, demoIdNumber, demoProgram } from '../../../contract/examples';
+import { demoApplication, demoProgram } from '../../../contract/examples';
 import { ValidationError } from '../../../domain/errors';
-import { type Household, ProgramConfig, ROLES } from '../../../domain/model';
-import { PRIORITY_CATEGORIES } from '../../../domain/rules/eligibility';
+import type { Household } from '../../../domain/model';
 import { approveSubsidy, findVillage, newHousehold } from '../../../domain/rules/household';
-import { isValidIdNumber } from '../../../domain/rules/idNumber';
-import { missingTiers } from '../../../domain/rules/subsidy';
-import { demoUsers } from '../../../tools/demo/users';
 
 const NOW = '2025-03-03T02:00:00.000Z';
 
@@ -101,51 +97,5 @@ describe('approveSubsidy', () => {
     ]);
     const untiered = { ...demoProgram, subsidyTiers: demoProgram.subsidyTiers.filter((t) => t.mode !== 'repair') };
     expect(() => approveSubsidy(appraised(0, 'C'), untiered, 'repair')).toThrow(ValidationError);
-  });
-});
-
-describe('the demo program', () => {
-  it('is a valid program with a 600 quota split over four townships of 9-digit codes', () => {
-    expect(ProgramConfig.safeParse(demoProgram).success).toBe(true);
-    expect(demoProgram.quota).toBe(600);
-    expect(demoProgram.townships).toHaveLength(4);
-    expect(demoProgram.townships.reduce((s, t) => s + t.quota, 0)).toBe(600);
-    for (const township of demoProgram.townships) {
-      expect(township.code.startsWith(demoProgram.county.code)).toBe(true);
-      expect(township.villages.length).toBeGreaterThanOrEqual(2);
-      for (const village of township.villages) expect(village.code.startsWith(township.code)).toBe(true);
-    }
-    expect(missingTiers(demoProgram)).toEqual([]);
-    expect(demoProgram.installments.map((i) => i.percent)).toEqual([30, 30, 20, 20]);
-    expect(demoProgram.spotCheckRatio).toBe(0.5);
-  });
-
-  it('has a county user for every role and three staff per township, with unique ASCII usernames', () => {
-    const usernames = demoUsers.map((u) => u.username);
-    expect(new Set(usernames).size).toBe(usernames.length);
-    for (const role of ROLES) {
-      expect(
-        demoUsers.some((u) => u.township === undefined && u.roles.includes(role)),
-        role,
-      ).toBe(true);
-    }
-    for (const township of demoProgram.townships) {
-      const staff = demoUsers.filter((u) => u.township === township.code).flatMap((u) => u.roles);
-      expect(staff.sort()).toEqual(['civil-affairs', 'construction', 'inspector']);
-    }
-    expect(usernames).toContain('zhang.minzheng');
-  });
-
-  it('generates distinct, valid applications covering every priority category', () => {
-    const applications = Array.from({ length: 200 }, (_, n) => demoApplication(n));
-    const ids = applications.map((a) => a.head.idNumber);
-    expect(new Set(ids).size).toBe(ids.length);
-    for (const [n, application] of applications.entries()) {
-      expect(isValidIdNumber(application.head.idNumber), application.head.idNumber).toBe(true);
-      expect(() => newHousehold(application, demoProgram, { householdId: `hh-${n}`, now: NOW })).not.toThrow();
-    }
-    expect(new Set(applications.map((a) => a.category))).toEqual(new Set(PRIORITY_CATEGORIES));
-    expect(isValidIdNumber(demoIdNumber(19_999_999))).toBe(true);
-    expect(demoIdNumber(19_999_999)).not.toBe(demoIdNumber(18_999_999));
   });
 });
