@@ -5,6 +5,7 @@
  * `npm run test:soak` (200 households, 10 kills); the checks are the same.
  */
 
+import { expect } from 'vitest';
 import { pool } from '../../bench/common';
 import { demoApplication, demoProgram } from '../../contract/examples';
 import { verifyChain } from '../../domain/rules/audit';
@@ -260,4 +261,17 @@ export function problemsOf(index: number, file: HouseholdFileView, reference: Ho
     problems.push(`${id} file differs from the no-crash reference:\n  got  ${shape(file)}\n  want ${shape(reference)}`);
   }
   return problems;
+}
+
+/** What both tiers assert of a soak: every household ended as a run without crashes would, nothing open, every yuan released once. */
+export function expectEndedAsWithoutCrashes(run: SoakResult, kills: number): void {
+  expect(run.kills).toBe(kills);
+  expect(run.reference.phase).toBe('archived');
+  expect(run.households.flatMap(({ index, file }) => problemsOf(index, file, run.reference))).toEqual([]);
+  expect(run.openTasks).toEqual([]);
+  const approved = [run.reference, ...run.households.map((h) => h.file)].reduce(
+    (sum, file) => sum + (file.household.approvedSubsidy ?? 0),
+    0,
+  );
+  expect(run.fundsReport.total.released).toBe(approved);
 }
