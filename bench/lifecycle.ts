@@ -142,7 +142,7 @@ async function timed<T>(label: string, work: () => Promise<T>): Promise<T> {
 
 let staffing: DemoStaff | undefined;
 
-/** Registration to archive by the shared driver (test/integration/household-driver.ts), timed per action. */
+/** Registration to archive by the shared driver (tools/api-client/household-driver.ts), timed per action. */
 function household(url: string, index: number): Promise<string> {
   staffing ??= new DemoStaff(() => url);
   const driver = householdDriver({
