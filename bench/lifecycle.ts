@@ -14,10 +14,11 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { GetExecutionHistoryCommand, ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
-import type { FunctionSpec } from '../local/assembly';
-import { startLocalStack } from '../local/main';
-import { ensureSynthesized } from '../test/integration/harness';
-import { DemoStaff, householdDriver } from '../test/integration/household-driver';
+import { householdDriver } from '../tools/api-client/household-driver';
+import { DemoStaff } from '../tools/api-client/staff';
+import type { FunctionSpec } from '../twin/assembly/assembly';
+import { startLocalStack } from '../twin/main';
+import { ensureSynthesized } from '../twin/stack-process';
 import { fmt, intFlags, pool, summarize, table } from './common';
 import { ensureCeilingTable, measurePuts } from './dynamo-puts';
 
@@ -51,7 +52,7 @@ const invocationLabel = new AsyncLocalStorage<string>();
 let counting = false;
 let dynamoPort = '';
 
-// The SDK in each bundle (and in local/) captures `http.request` at its first request: wrap it before the stack starts.
+// The SDK in each bundle (and in twin/) captures `http.request` at its first request: wrap it before the stack starts.
 const originalRequest = http.request;
 const countingRequest = ((...args: Parameters<typeof http.request>): ClientRequest => {
   const request = (originalRequest as (...a: unknown[]) => ClientRequest).apply(http, args);
@@ -141,7 +142,7 @@ async function timed<T>(label: string, work: () => Promise<T>): Promise<T> {
 
 let staffing: DemoStaff | undefined;
 
-/** Registration to archive by the shared driver (test/integration/household-driver.ts), timed per action. */
+/** Registration to archive by the shared driver (tools/api-client/household-driver.ts), timed per action. */
 function household(url: string, index: number): Promise<string> {
   staffing ??= new DemoStaff(() => url);
   const driver = householdDriver({

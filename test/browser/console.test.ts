@@ -12,22 +12,14 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoIdNumber, demoProgram } from '../../domain/demo';
+import { demoIdNumber, demoProgram } from '../../contract/examples';
 import { buildFundingPlan } from '../../domain/funding/plan';
 import { maskIdNumber } from '../../domain/rules/idNumber';
 import { spotCheckCoverage } from '../../domain/rules/progress';
-import { jpegWithExif } from '../fixtures/exif-jpeg';
-import {
-  api,
-  eventually,
-  type HouseholdView,
-  householdFile,
-  login,
-  type RunningStack,
-  removeDataDir,
-  startStack,
-  waitForTask,
-} from '../integration/harness';
+import { api, eventually, login } from '../../tools/api-client/client';
+import { type HouseholdView, householdFile, waitForTask } from '../../tools/api-client/household-driver';
+import { jpegWithExif, recentExifTime } from '../../tools/demo/exif-jpeg';
+import { type RunningStack, startStack } from '../../twin/stack-process';
 import {
   type ConsolePage,
   chooseOption,
@@ -47,7 +39,7 @@ const VILLAGE = TOWNSHIP?.villages[0];
 const HEAD = '韦德才';
 const ID_NUMBER = demoIdNumber(777);
 
-// The demo staff of 者楼镇 and of the county (domain/demo.ts).
+// The demo staff of 者楼镇 and of the county (tools/demo/users.ts).
 const CIVIL_AFFAIRS = 'zhang.minzheng';
 const CONSTRUCTION = 'he.zhujian';
 const INSPECTOR = 'luo.zhijian';
@@ -109,8 +101,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  await stack?.stop();
-  if (stack) removeDataDir(stack.dataDir);
+  await stack?.discard();
 });
 
 describe('the staff console', () => {
@@ -346,9 +337,8 @@ describe('the staff console', () => {
         await route.continue();
       },
     );
-    const now = new Date(Date.now() - 3_600_000 + 8 * 3_600_000).toISOString();
     const photo = jpegWithExif({
-      dateTimeOriginal: `${now.slice(0, 10).replaceAll('-', ':')} ${now.slice(11, 19)}`,
+      dateTimeOriginal: recentExifTime(),
       gps: VILLAGE?.location ?? { lat: 0, lon: 0 },
       label: `console ${householdId}`,
     });

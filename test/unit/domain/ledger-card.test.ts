@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { demoApplication, demoProgram } from '../../../domain/demo';
+import { demoApplication, demoProgram } from '../../../contract/examples';
 import { escapeHtml, type LedgerCardInput, renderLedgerCard } from '../../../domain/ledger-card';
 import type { AuditEvent, Household } from '../../../domain/model';
 import { GENESIS_HASH, sealEvent } from '../../../domain/rules/audit';

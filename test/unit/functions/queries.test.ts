@@ -5,7 +5,7 @@ import { DescribeStateMachineCommand } from '@aws-sdk/client-sfn';
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { demoApplication, demoProgram } from '../../../domain/demo';
+import { demoApplication, demoProgram } from '../../../contract/examples';
 import { ACTIONS } from '../../../domain/model';
 import { handler as health } from '../../../functions/api/health';
 import { handler as me } from '../../../functions/api/me';

@@ -3,8 +3,8 @@ import { GetCommand, QueryCommand, type QueryCommandInput, ScanCommand } from '@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import ExcelJS from 'exceljs';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { demoApplication, demoProgram } from '../../../contract/examples';
 import type { HouseholdExportPage } from '../../../contract/views';
-import { demoApplication, demoProgram } from '../../../domain/demo';
 import type { Household } from '../../../domain/model';
 import { newHousehold } from '../../../domain/rules/household';
 import { addCells, type ProgressCells, type ProgressReport, progressCells } from '../../../domain/rules/progress';

@@ -3,7 +3,7 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { SendTaskSuccessCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { demoProgram } from '../../../domain/demo';
+import { demoProgram } from '../../../contract/examples';
 import { WORKFLOW_ERROR_NAMES } from '../../../domain/errors';
 import { addWorkingDays } from '../../../domain/rules/calendar';
 import { handler as sweeper } from '../../../functions/schedules/outbox-sweeper';

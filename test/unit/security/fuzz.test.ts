@@ -8,7 +8,7 @@ import { DeleteCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { demoApplication, demoProgram, exampleActionBody } from '../../../domain/demo';
+import { demoApplication, demoProgram, exampleActionBody } from '../../../contract/examples';
 import { ACTIONS, ROLES, type Role } from '../../../domain/model';
 import { handler as actionsHandler } from '../../../functions/api/actions';
 import { handler as householdsHandler } from '../../../functions/api/households';
