@@ -7,7 +7,8 @@
  *
  * Local names: a table is named by its logical id, a bucket by its lowercased logical id, a
  * function by its logical id (ARN `arn:aws:lambda:us-east-1:000000000000:function:<id>`), a state
- * machine's ARN is `arn:aws:states:us-east-1:000000000000:stateMachine:<id>`.
+ * machine's ARN is `arn:aws:states:us-east-1:000000000000:stateMachine:<name>`, its name being its
+ * `StateMachineName` (else its logical id).
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -153,7 +154,7 @@ export class IntrinsicResolver {
       case 'AWS::S3::Bucket':
         return bucketName(name);
       case 'AWS::StepFunctions::StateMachine':
-        return stateMachineArn(name);
+        return stateMachineArn(this.stateMachineNameOf(name));
       case 'AWS::Cognito::UserPool':
         return `${LOCAL_REGION}_${name}`;
       case 'AWS::SQS::Queue':
@@ -185,9 +186,9 @@ export class IntrinsicResolver {
       case 'AWS::Lambda::Function.Arn':
         return functionArn(logicalId);
       case 'AWS::StepFunctions::StateMachine.Arn':
-        return stateMachineArn(logicalId);
+        return stateMachineArn(this.stateMachineNameOf(logicalId));
       case 'AWS::StepFunctions::StateMachine.Name':
-        return logicalId;
+        return this.stateMachineNameOf(logicalId);
       case 'AWS::IAM::Role.Arn':
         return `arn:aws:iam::${LOCAL_ACCOUNT}:role/${logicalId}`;
       case 'AWS::Cognito::UserPool.Arn':
@@ -210,6 +211,12 @@ export class IntrinsicResolver {
         }
         return `${logicalId}.${attribute}`;
     }
+  }
+
+  /** A state machine is named by its `StateMachineName` when the template sets one, as on AWS. */
+  stateMachineNameOf(logicalId: string): string {
+    const name = this.template.Resources[logicalId]?.Properties?.StateMachineName;
+    return name === undefined ? logicalId : this.resolveString(name, `${logicalId}.StateMachineName`);
   }
 
   private resolveValue(value: unknown): unknown {
@@ -457,7 +464,8 @@ function stateMachinesOf(template: CfnTemplate, resolver: IntrinsicResolver): St
     for (const [key, value] of Object.entries(substitutions)) {
       definition = definition.split(`\${${key}}`).join(typeof value === 'string' ? value : JSON.stringify(value));
     }
-    return { logicalId, name: logicalId, arn: stateMachineArn(logicalId), definition };
+    const name = resolver.stateMachineNameOf(logicalId);
+    return { logicalId, name, arn: stateMachineArn(name), definition };
   });
 }
 
