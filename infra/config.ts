@@ -138,9 +138,18 @@ export function readDeploymentConfig(node: Node): DeploymentConfig {
     logRetention: logRetentionDays as RetentionDays,
     apiRateLimit: integer(setting('apiRateLimit'), 'apiRateLimit', DEFAULTS.apiRateLimit),
     apiBurstLimit: integer(setting('apiBurstLimit'), 'apiBurstLimit', DEFAULTS.apiBurstLimit),
-    archiveToGlacierDays: integer(setting('archiveToGlacierDays'), 'archiveToGlacierDays', DEFAULTS.archiveToGlacierDays, 0),
+    archiveToGlacierDays: integer(
+      setting('archiveToGlacierDays'),
+      'archiveToGlacierDays',
+      DEFAULTS.archiveToGlacierDays,
+      0,
+    ),
     ...(objectLockDays === undefined || objectLockDays === 0 ? {} : { objectLockDays }),
-    backupRetentionYears: integer(setting('backupRetentionYears'), 'backupRetentionYears', DEFAULTS.backupRetentionYears),
+    backupRetentionYears: integer(
+      setting('backupRetentionYears'),
+      'backupRetentionYears',
+      DEFAULTS.backupRetentionYears,
+    ),
     ...(consoleDomain === undefined ? {} : { consoleDomain }),
     ...(consoleCertificate === undefined ? {} : { consoleCertificate }),
   };

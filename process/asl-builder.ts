@@ -87,18 +87,29 @@ export type BuildOptions = {
   /** FunctionName of the system tasks; a definition substitution by default. */
   readonly systemTaskFunction?: string;
   /**
-   * Partition of the task resources (`arn:<partition>:states:::lambda:invoke`): the stack passes
-   * the `${Partition}` substitution, so one definition serves `aws` and `aws-cn`.
+   * Partition of the task resources (`arn:<partition>:states:::lambda:invoke`).
    * @default DEFAULT_PARTITION, for a definition run outside CloudFormation (tests, the local engine)
    */
   readonly partition?: string;
+  /**
+   * The task resources themselves, instead of building them from `partition`: the stack passes
+   * definition substitutions here, so one definition text serves `aws` and `aws-cn`.
+   */
+  readonly taskResources?: { readonly invoke: string; readonly callback: string };
 };
 
 /**
  * Names of the definition substitutions (CDK `definitionSubstitutions`): the two function ARNs and
- * the partition the task resources live in.
+ * the two task resources, whose ARNs name the partition (`arn:aws:` or `arn:aws-cn:`). A whole
+ * Resource is substituted rather than its partition alone, so the definition stays a literal JSON
+ * text that cfn-lint still validates.
  */
-export const SUBSTITUTIONS = { recordTask: 'RecordTaskFn', systemTask: 'SystemTaskFn', partition: 'Partition' } as const;
+export const SUBSTITUTIONS = {
+  recordTask: 'RecordTaskFn',
+  systemTask: 'SystemTaskFn',
+  invokeResource: 'LambdaInvoke',
+  callbackResource: 'LambdaInvokeWaitForTaskToken',
+} as const;
 
 /** `${Name}`: how a definition substitution is written inside the ASL. */
 export function placeholder(name: string): string {
@@ -218,13 +229,18 @@ function decisionChoice(
   };
 }
 
-type Functions = { readonly recordTask: string; readonly systemTask: string; readonly partition: string };
+type Functions = {
+  readonly recordTask: string;
+  readonly systemTask: string;
+  readonly invokeResource: string;
+  readonly callbackResource: string;
+};
 
 function systemTask(task: string, functions: Functions, resultPath: string, next: string, comment: string): TaskState {
   return {
     Type: 'Task',
     Comment: comment,
-    Resource: lambdaInvokeResource(functions.partition, false),
+    Resource: functions.invokeResource,
     Parameters: { FunctionName: functions.systemTask, Payload: { task, 'householdId.$': '$.householdId' } },
     ResultSelector: { 'result.$': '$.Payload' },
     ResultPath: resultPath,
@@ -239,7 +255,7 @@ function humanStepStates(step: HumanStep, functions: Functions, description: Pro
   const task: TaskState = {
     Type: 'Task',
     Comment: `${step.title.zh} ${step.title.en}: waits for ${step.role} (${step.level}) to ${step.action}`,
-    Resource: lambdaInvokeResource(functions.partition, true),
+    Resource: functions.callbackResource,
     Parameters: {
       FunctionName: functions.recordTask,
       Payload: { 'taskToken.$': '$$.Task.Token', 'householdId.$': '$.householdId', step: step.phase },
@@ -284,7 +300,8 @@ export function buildDefinition(description: ProcessDescription = RENOVATION, op
   const functions: Functions = {
     recordTask: opts.recordTaskFunction ?? placeholder(SUBSTITUTIONS.recordTask),
     systemTask: opts.systemTaskFunction ?? placeholder(SUBSTITUTIONS.systemTask),
-    partition: opts.partition ?? DEFAULT_PARTITION,
+    invokeResource: opts.taskResources?.invoke ?? lambdaInvokeResource(opts.partition ?? DEFAULT_PARTITION, false),
+    callbackResource: opts.taskResources?.callback ?? lambdaInvokeResource(opts.partition ?? DEFAULT_PARTITION, true),
   };
 
   const route: ChoiceState = {

@@ -6,7 +6,7 @@ import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { buildDefinition, placeholder, SUBSTITUTIONS } from '../../process/asl-builder';
+import { buildDefinition, lambdaInvokeResource, placeholder, SUBSTITUTIONS } from '../../process/asl-builder';
 import { RENOVATION } from '../../process/renovation';
 import { AnjuFunction, type FunctionDefaults, logicalIdOf } from './anju-function';
 
@@ -92,9 +92,15 @@ export class RenovationStateMachine extends Construct {
       retention: props.logRetention,
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    // The task resources name their partition through a substitution: `arn:aws:` in global
+    // The task resources are substitutions that name the stack's partition: `arn:aws:` in global
     // regions, `arn:aws-cn:` in China, from the same definition text.
-    const definition = buildDefinition(RENOVATION, { partition: placeholder(SUBSTITUTIONS.partition) });
+    const definition = buildDefinition(RENOVATION, {
+      taskResources: {
+        invoke: placeholder(SUBSTITUTIONS.invokeResource),
+        callback: placeholder(SUBSTITUTIONS.callbackResource),
+      },
+    });
+    const partition = Stack.of(this).partition;
     this.stateMachine = new StateMachine(this, 'StateMachine', {
       stateMachineName: this.stateMachineName,
       stateMachineType: StateMachineType.STANDARD,
@@ -103,7 +109,8 @@ export class RenovationStateMachine extends Construct {
       definitionSubstitutions: {
         [SUBSTITUTIONS.recordTask]: this.recordTaskFn.functionArn,
         [SUBSTITUTIONS.systemTask]: this.systemTaskFn.functionArn,
-        [SUBSTITUTIONS.partition]: Stack.of(this).partition,
+        [SUBSTITUTIONS.invokeResource]: lambdaInvokeResource(partition, false),
+        [SUBSTITUTIONS.callbackResource]: lambdaInvokeResource(partition, true),
       },
       tracingEnabled: true,
       // Execution data would copy decisions (and the personal data in them) into the logs.

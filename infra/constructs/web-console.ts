@@ -157,7 +157,8 @@ export class WebConsole extends Construct {
     });
     distribution.acknowledge({
       id: 'AwsSolutions-CFR2',
-      reason: 'The distribution serves static files only; the API behind the JWT authorizer is rate limited on its stage.',
+      reason:
+        'The distribution serves static files only; the API behind the JWT authorizer is rate limited on its stage.',
     });
     distribution.acknowledge({
       id: 'AwsSolutions-CFR3',
