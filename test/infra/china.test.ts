@@ -78,7 +78,7 @@ describe('the China variant (aws-cn)', () => {
   it('tells every function that identity comes from OpenID Connect', () => {
     for (const fn of Object.values(resourcesOf(template, 'AWS::Lambda::Function'))) {
       if (!String(fn.Properties?.Runtime).startsWith('nodejs')) continue;
-      const variables = (fn.Properties?.Environment as { Variables: Record<string, unknown> }).Variables;
+      const variables = (fn.Properties?.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables;
       expect(variables).toMatchObject({ IDENTITY_MODE: 'oidc', POWERTOOLS_SERVICE_NAME: 'anju-prod' });
     }
   });
