@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type CfnElement, Stack, Validations } from 'aws-cdk-lib';
+import { type CfnElement, Stack, Token, Validations } from 'aws-cdk-lib';
 import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import {
   AllowedMethods,
@@ -164,7 +164,13 @@ export class WebConsole extends Construct {
       id: 'AwsSolutions-CFR3',
       reason: 'Access logs of public static files are not needed; API calls are logged by the HTTP API stage.',
     });
-    if (props.domainName === undefined) {
+    if (china && props.domainName !== undefined) {
+      distribution.acknowledge({
+        id: 'AwsSolutions-CFR4',
+        reason:
+          'The IAM server certificate of the console domain is set with TLSv1.2_2021 by a property override, which cdk-nag does not read.',
+      });
+    } else if (props.domainName === undefined) {
       distribution.acknowledge({
         id: 'AwsSolutions-CFR4',
         reason:
@@ -197,6 +203,9 @@ export class WebConsole extends Construct {
     });
     // CDK's deployment function (a singleton at stack level): acknowledged where it lives.
     const deployer = this.deployment.handlerRole.node.scope;
+    // cdk-nag prints the staging bucket with the stack's region, or `<AWS::Region>` when it has none.
+    const stackRegion = Stack.of(this).region;
+    const region = Token.isUnresolved(stackRegion) ? '<AWS::Region>' : stackRegion;
     if (deployer) {
       const validations = Validations.of(deployer);
       validations.acknowledge({
@@ -215,7 +224,7 @@ export class WebConsole extends Construct {
         'Action::s3:List*',
         'Action::s3:DeleteObject*',
         'Action::s3:Abort*',
-        'Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-<AWS::Region>/*',
+        `Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-${region}/*`,
         `Resource::<${Stack.of(this).getLogicalId(this.bucket.node.defaultChild as CfnElement)}.Arn>/*`,
         'Resource::*',
       ]) {
