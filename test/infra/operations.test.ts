@@ -162,11 +162,10 @@ describe('logs', () => {
 });
 
 describe('evidence lifecycle', () => {
-  const rules = (t: typeof template) =>
-    (
-      Object.values(resourcesOf(t, 'AWS::S3::Bucket')).find((b) => b.Properties?.LifecycleConfiguration)?.Properties
-        ?.LifecycleConfiguration as { Rules: Record<string, unknown>[] }
-    ).Rules;
+  const rules = (t: typeof template) => {
+    const bucket = resourcesOf(t, 'AWS::S3::Bucket').EvidenceBucket;
+    return (bucket?.Properties?.LifecycleConfiguration as { Rules: Record<string, unknown>[] } | undefined)?.Rules;
+  };
 
   it("moves an archived household's photos (tagged by the archive step) to Glacier Instant Retrieval", () => {
     expect(rules(template)).toContainEqual(
