@@ -28,8 +28,17 @@ const ACCOUNT_WIDE_NAMES: Record<string, (properties: Record<string, unknown>) =
   'AWS::Backup::BackupPlan': (p) => (p.BackupPlan as { BackupPlanName?: string }).BackupPlanName,
 };
 
+/** One synthesis per context in this file: each costs seconds. */
+const synthesized = new Map<string, ReturnType<typeof synthesize>>();
+function synthOnce(context: Record<string, unknown>): ReturnType<typeof synthesize> {
+  const key = JSON.stringify(context);
+  const found = synthesized.get(key) ?? synthesize(context);
+  synthesized.set(key, found);
+  return found;
+}
+
 function physicalNames(context: Record<string, unknown>): string[] {
-  const { template } = synthesize(context);
+  const { template } = synthOnce(context);
   const resources = Object.values(template.toJSON().Resources as Record<string, { Type: string; Properties?: object }>);
   return resources.flatMap((resource) => {
     const name = ACCOUNT_WIDE_NAMES[resource.Type]?.((resource.Properties ?? {}) as Record<string, unknown>);
@@ -50,15 +59,15 @@ describe('stages', () => {
   });
 
   it('keep the stack id (and so cdk.out/AnjuStack.template.json) whatever the stage', () => {
-    const { stack } = synthesize({ stage: 'prod' });
+    const { stack } = synthOnce({ stage: 'prod' });
     expect(stack.artifactId).toBe('AnjuStack');
     expect(stack.templateFile).toBe('AnjuStack.template.json');
     expect(stack.stackName).toBe('anju-prod');
   });
 
   it('synthesize an environment-agnostic template by default, and a regional one with -c region', () => {
-    expect(synthesize({}).stack.region).toEqual(expect.stringContaining('${Token'));
-    const { stack, template } = synthesize({ region: 'eu-central-1' });
+    expect(synthOnce({}).stack.region).toEqual(expect.stringContaining('${Token'));
+    const { stack, template } = synthOnce({ region: 'eu-central-1' });
     expect(stack.region).toBe('eu-central-1');
     expect(Object.keys(resourcesOf(template, 'AWS::Cognito::UserPool'))).toEqual(['UserPool']);
   });
