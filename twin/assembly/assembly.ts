@@ -183,7 +183,8 @@ function stateMachinesOf(template: CfnTemplate, resolver: IntrinsicResolver): St
     for (const [key, value] of Object.entries(substitutions)) {
       definition = definition.split(`\${${key}}`).join(typeof value === 'string' ? value : JSON.stringify(value));
     }
-    return { logicalId, name: logicalId, arn: stateMachineArn(logicalId), definition };
+    const name = resolver.stateMachineNameOf(logicalId);
+    return { logicalId, name, arn: stateMachineArn(name), definition };
   });
 }
 

@@ -56,7 +56,7 @@ export class IntrinsicResolver {
       case 'AWS::S3::Bucket':
         return bucketName(name);
       case 'AWS::StepFunctions::StateMachine':
-        return stateMachineArn(name);
+        return stateMachineArn(this.stateMachineNameOf(name));
       case 'AWS::Cognito::UserPool':
         return `${LOCAL_REGION}_${name}`;
       case 'AWS::SQS::Queue':
@@ -88,9 +88,9 @@ export class IntrinsicResolver {
       case 'AWS::Lambda::Function.Arn':
         return functionArn(logicalId);
       case 'AWS::StepFunctions::StateMachine.Arn':
-        return stateMachineArn(logicalId);
+        return stateMachineArn(this.stateMachineNameOf(logicalId));
       case 'AWS::StepFunctions::StateMachine.Name':
-        return logicalId;
+        return this.stateMachineNameOf(logicalId);
       case 'AWS::IAM::Role.Arn':
         return `arn:aws:iam::${LOCAL_ACCOUNT}:role/${logicalId}`;
       case 'AWS::Cognito::UserPool.Arn':
@@ -113,6 +113,12 @@ export class IntrinsicResolver {
         }
         return `${logicalId}.${attribute}`;
     }
+  }
+
+  /** A state machine is named by its `StateMachineName` when the template sets one, as on AWS. */
+  stateMachineNameOf(logicalId: string): string {
+    const name = this.template.Resources?.[logicalId]?.Properties?.StateMachineName;
+    return name === undefined ? logicalId : this.resolveString(name, `${logicalId}.StateMachineName`);
   }
 
   private resolveValue(value: unknown): unknown {

@@ -2,7 +2,8 @@
  * The names the twin gives the template's resources, in one account of one region: a table is named by
  * its logical id, a bucket by its lowercased logical id, a function by its logical id (ARN
  * `arn:aws:lambda:us-east-1:000000000000:function:<id>`), a state machine's ARN is
- * `arn:aws:states:us-east-1:000000000000:stateMachine:<id>`.
+ * `arn:aws:states:us-east-1:000000000000:stateMachine:<name>`, its name being its
+ * `StateMachineName` (else its logical id).
  */
 
 export const LOCAL_REGION = 'us-east-1';

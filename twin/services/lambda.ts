@@ -59,6 +59,8 @@ export function commonLambdaEnvironment(endpoints: LocalEndpoints): Record<strin
     AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
     AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
     AWS_NODEJS_CONNECTION_REUSE_ENABLED: '1',
+    // No CloudWatch here: Powertools Metrics would print an embedded-metric line per sweep.
+    POWERTOOLS_METRICS_DISABLED: 'true',
   };
 }
 

@@ -168,6 +168,24 @@ describe('IntrinsicResolver', () => {
     expect(resolver.resolve({ A: 'x', B: { Ref: 'AWS::NoValue' } })).toEqual({ A: 'x' });
   });
 
+  it('names a state machine by its StateMachineName, as AWS does, so a stage-named ARN reaches it', () => {
+    const named: CfnTemplate = {
+      Resources: {
+        RenovationWorkflow: {
+          Type: 'AWS::StepFunctions::StateMachine',
+          Properties: { StateMachineName: 'anju-dev-RenovationWorkflow', DefinitionString: '{}' },
+        },
+      },
+    };
+    const arn = 'arn:aws:states:us-east-1:000000000000:stateMachine:anju-dev-RenovationWorkflow';
+    const namedResolver = new IntrinsicResolver(named);
+    expect(namedResolver.resolve({ Ref: 'RenovationWorkflow' })).toBe(arn);
+    expect(namedResolver.resolve({ 'Fn::GetAtt': ['RenovationWorkflow', 'Name'] })).toBe('anju-dev-RenovationWorkflow');
+    expect(assemblyFromTemplate(outdir, named).stateMachines).toMatchObject([
+      { logicalId: 'RenovationWorkflow', name: 'anju-dev-RenovationWorkflow', arn },
+    ]);
+  });
+
   it('refuses a Ref to a resource the template does not define', () => {
     expect(() => resolver.resolve({ Ref: 'Nowhere' })).toThrow(/Nowhere/);
   });
