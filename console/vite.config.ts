@@ -28,5 +28,16 @@ export default defineConfig({
   base: './',
   plugins: [react()],
   server: { proxy: Object.fromEntries(API_PATHS.map((prefix) => [prefix, API])) },
-  build: { outDir: path.join(here, 'dist'), emptyOutDir: true, chunkSizeWarningLimit: 4096 },
+  build: {
+    outDir: path.join(here, 'dist'),
+    emptyOutDir: true,
+    chunkSizeWarningLimit: 4096,
+    rolldownOptions: {
+      output: {
+        // Shared code is split by the set of screens that use it, so the first screen does not
+        // download components only later screens need (tabs, tables, statistics...).
+        codeSplitting: { groups: [{ name: 'shared', entriesAware: true }] },
+      },
+    },
+  },
 });

@@ -10,6 +10,8 @@ export type { Household, Phase, Role, SpotCheckCoverage, StatusCounts };
 
 export interface Me {
   username: string;
+  /** The person's name, when the API gives it. */
+  displayName?: string;
   roles: Role[];
   county?: string;
   township?: string;
@@ -30,6 +32,10 @@ export interface TaskView {
   dueAt?: string;
   createdAt: string;
   overdue: boolean;
+  /** Second round (issue 16): the household by name in the queue; the console fetches it while absent. */
+  headName?: string;
+  villageCode?: string;
+  programId?: string;
 }
 
 export interface PhotoView extends Photo {
@@ -48,6 +54,11 @@ export interface PaymentView {
   releasedAt: string;
   approvedBy?: string;
   approvedAt?: string;
+  /** Second round (`GET /payments?status=awaiting-approval`): the household by name, the installment's label. */
+  headName?: string;
+  villageCode?: string;
+  programId?: string;
+  label?: string;
 }
 
 export interface HouseholdFile {
