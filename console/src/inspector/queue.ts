@@ -97,14 +97,20 @@ export class UploadQueue {
   private items: QueuedPhoto[] = [];
   private readonly listeners = new Set<Listener>();
   private wake = new AbortController();
-  private running = false;
+  private running: Promise<void> | undefined;
   private loaded: Promise<void> | undefined;
 
   constructor(
     private readonly store: QueueStore,
     private readonly api: UploadApi,
     private readonly clock: Clock,
+    /** Work as soon as something is added (the page); off where a test drives the steps. */
+    private readonly autoRun = true,
   ) {}
+
+  private kick(): void {
+    if (this.autoRun) void this.run();
+  }
 
   subscribe(listener: Listener): () => void {
     this.listeners.add(listener);
@@ -129,7 +135,7 @@ export class UploadQueue {
         (a, b) => a.createdAt - b.createdAt,
       );
       this.emit();
-      void this.run();
+      this.kick();
     });
     return this.loaded;
   }
@@ -159,7 +165,7 @@ export class UploadQueue {
     this.items = [...this.items, ...added];
     this.emit();
     this.poke();
-    void this.run();
+    this.kick();
   }
 
   /** The person asked: try the waiting or refused photo now. */
@@ -172,7 +178,7 @@ export class UploadQueue {
       nextAttemptAt: this.clock.now(),
     }));
     this.poke();
-    void this.run();
+    this.kick();
   }
 
   /** The network came back: every waiting photo goes now. */
@@ -182,7 +188,7 @@ export class UploadQueue {
       item.stage === 'confirmed' || item.stage === 'failed' ? item : { ...item, nextAttemptAt: now },
     );
     this.poke();
-    void this.run();
+    this.kick();
   }
 
   async remove(id: string): Promise<void> {
@@ -213,24 +219,25 @@ export class UploadQueue {
   }
 
   /** Works until nothing is pending; one photo at a time (a weak network does better with one). */
-  async run(): Promise<void> {
-    if (this.running) return;
-    this.running = true;
-    try {
-      for (;;) {
-        const pending = this.pending();
-        if (pending.length === 0) return;
-        const now = this.clock.now();
-        const due = pending.find((item) => item.nextAttemptAt <= now);
-        if (!due) {
-          const next = Math.min(...pending.map((item) => item.nextAttemptAt));
-          await this.clock.sleep(next - now, this.wake.signal);
-          continue;
-        }
-        await this.step(due);
+  run(): Promise<void> {
+    this.running ??= this.work().finally(() => {
+      this.running = undefined;
+    });
+    return this.running;
+  }
+
+  private async work(): Promise<void> {
+    for (;;) {
+      const pending = this.pending();
+      if (pending.length === 0) return;
+      const now = this.clock.now();
+      const due = pending.find((item) => item.nextAttemptAt <= now);
+      if (!due) {
+        const next = Math.min(...pending.map((item) => item.nextAttemptAt));
+        await this.clock.sleep(next - now, this.wake.signal);
+        continue;
       }
-    } finally {
-      this.running = false;
+      await this.step(due);
     }
   }
 
