@@ -37,10 +37,15 @@ export function sentenceOfIssue(issue: z.core.$ZodIssue, label: string, t: Words
   const own = bilingualParams(issue);
   if (own) return own[language];
   const special = FORMAT_SENTENCES[lastSegment(issue.path)];
+  const input = 'input' in issue ? issue.input : undefined;
+  const missing = input === undefined || input === null || input === '';
+  // Nothing entered: ask for it, whatever the schema would have checked next.
+  if (missing && (issue.code === 'invalid_value' || issue.code === 'invalid_type')) {
+    const typed = issue.code === 'invalid_type' && issue.expected === 'string';
+    return t(typed ? 'errors.required' : 'errors.requiredChoice', { label });
+  }
   switch (issue.code) {
     case 'invalid_type': {
-      const missing = !('input' in issue) || issue.input === undefined || issue.input === null || issue.input === '';
-      if (missing) return t(issue.expected === 'string' ? 'errors.required' : 'errors.requiredChoice', { label });
       if (special) return t(special);
       if (issue.expected === 'int') return t('errors.integer', { label });
       if (issue.expected === 'number') return t('errors.number', { label });

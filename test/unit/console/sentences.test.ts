@@ -106,3 +106,12 @@ describe('field errors as sentences', () => {
     expect(sentenceOfFieldMessage(rule, 'category', '对象类别', zh, 'zh')).toBe(rule.zh);
   });
 });
+
+describe('a choice left empty', () => {
+  it('asks to choose, not to choose "from the list"', () => {
+    expect(sentences(z.object({ category: z.enum(['a-b', 'c-d']) }), {}, '对象类别')).toEqual(['请选择对象类别']);
+    expect(sentences(z.object({ category: z.enum(['a-b', 'c-d']) }), {}, 'Category', 'en')).toEqual([
+      'Choose Category',
+    ]);
+  });
+});
