@@ -125,6 +125,35 @@ function fieldLabel(fields: readonly FieldSpec[], path: string, words: Words): s
   return words.t(`fields.${path.split('.').pop() ?? path}`, { defaultValue: words.t('fields.note') });
 }
 
+/**
+ * The photos a step cites, as a named group of checkboxes. The form item's `aria-required` is not
+ * passed on: a group cannot carry it (axe `aria-allowed-attr`); the label says it is required.
+ */
+function PhotoChoices({
+  value,
+  onChange,
+  options,
+  testId,
+  label,
+}: {
+  value?: string[];
+  onChange?: (value: string[]) => void;
+  options: { value: string; label: string }[];
+  testId: string;
+  label: string;
+}) {
+  return (
+    <Checkbox.Group
+      role="group"
+      aria-label={label}
+      value={value ?? []}
+      onChange={(checked) => onChange?.(checked.map(String))}
+      options={options}
+      data-testid={testId}
+    />
+  );
+}
+
 /** The form of one action on one household, checked with the API's own schema before it is sent. */
 export function ActionForm({
   action,
@@ -279,8 +308,9 @@ export function ActionForm({
           (p) => p.status === 'confirmed' && p.step === file.phase && kinds.includes(p.kind),
         );
         return (
-          <Checkbox.Group
-            data-testid={testId}
+          <PhotoChoices
+            testId={testId}
+            label={t(`fields.${field.label}`)}
             options={photos.map((p) => ({
               value: p.photoId,
               label: `${t(`photoKinds.${p.kind}`)} · ${p.capturedAt ? words.time(p.capturedAt) : words.time(undefined)}`,
