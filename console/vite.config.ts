@@ -53,7 +53,7 @@ export default defineConfig({
       workbox: {
         globPatterns: ['**/*.{js,css,html,png,webmanifest}'],
         // The dashboard (ECharts) is for the office PC: not worth a phone's bandwidth to keep offline.
-        globIgnores: ['assets/Dashboard-*.js', 'assets/shared~Dashboard-*.js'],
+        globIgnores: ['assets/Dashboard-*.js', 'assets/vendor~Dashboard-*.js'],
         navigateFallback: 'index.html',
         navigateFallbackDenylist: [new RegExp(`^(${API_PATHS.join('|')})`)],
         maximumFileSizeToCacheInBytes: 3_000_000,
@@ -87,7 +87,7 @@ export default defineConfig({
       output: {
         // Shared code is split by the set of screens that use it, so the first screen does not
         // download components only later screens need (tabs, tables, statistics...).
-        codeSplitting: { groups: [{ name: 'shared', entriesAware: true }] },
+        codeSplitting: { groups: [{ name: 'vendor', test: /node_modules/, entriesAware: true }] },
       },
     },
   },
