@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { ConflictError, IdempotencyMismatchError, ValidationError } from '../../domain/errors';
 import type { Actor } from '../../domain/model';
 import { canonicalJson } from '../../domain/rules/audit';
-import type { ApiReply } from './http';
+import type { ApiReply } from '../http/responses';
 import { claimIdempotencyKey, completeIdempotencyKey, getIdempotencyRecord, releaseIdempotencyKey } from './repository';
 
 export const IDEMPOTENCY_HEADER = 'Idempotency-Key';

@@ -9,6 +9,8 @@
  */
 import ExcelJS from 'exceljs';
 import { z } from 'zod';
+import { BatchQuery, CountyQuery, FundsReportQuery } from '../../contract/requests';
+import type { FundsReport, ImportedResults } from '../../contract/views';
 import { type Bilingual, ConflictError, ForbiddenError, NotFoundError, parseOrThrow } from '../../domain/errors';
 import {
   type AppliedResults,
@@ -23,7 +25,6 @@ import {
   FUNDING_SOURCE_LABELS,
   FUNDING_SOURCES,
   type FundingPlan,
-  type FundingSource,
   type IgnoredResult,
   type LedgerPayment,
   type MoneyLine,
@@ -31,7 +32,7 @@ import {
   reconcile,
   retryPayment,
 } from '../../domain/funding';
-import { type Actor, CountyCode, type Household, type ProgramConfig } from '../../domain/model';
+import type { Actor, Household, ProgramConfig } from '../../domain/model';
 import { canActInJurisdiction } from '../../domain/rules/access';
 import { logger } from '../commons/logger';
 import {
@@ -61,10 +62,6 @@ export const PaymentPath = z.object({
   householdId: z.string().min(1).max(80),
   installment: z.coerce.number().int().min(0).max(9),
 });
-
-const CountyQuery = z.object({ county: CountyCode });
-export const BatchQuery = CountyQuery.extend({ date: z.iso.date().optional() });
-export const FundsReportQuery = CountyQuery.extend({ format: z.enum(['json', 'csv', 'xlsx']).default('json') });
 
 /** County finance staff of `county`, as for the release itself. */
 function assertFinanceOf(actor: Actor, county: string): void {
@@ -157,12 +154,6 @@ export async function paymentBatch(actor: Actor, rawQuery: unknown): Promise<Bat
   return { filename: `batch-${county}-${date ?? 'all'}.csv`, csv, count: due.length };
 }
 
-export interface ImportedResults {
-  paid: number;
-  failed: number;
-  ignored: IgnoredResult[];
-}
-
 /** `{householdId}-{nn}` as written by the release; undefined for anything else. */
 function paymentKeyOf(reference: string): { householdId: string; installment: number } | undefined {
   const match = /^(.+)-(\d{2})$/.exec(reference);
@@ -229,23 +220,6 @@ export async function importBankResults(actor: Actor, rawQuery: unknown, text: s
 }
 
 // ---------------------------------------------------------------- funds report
-
-export interface FundsLine extends MoneyLine {
-  /** The approved subsidies (资金计划). */
-  planned: number;
-}
-
-export interface FundsReport {
-  county: string;
-  generatedAt: string;
-  /** Households with an approved subsidy (rejected ones excluded). */
-  households: number;
-  total: FundsLine;
-  bySource: ({ source: FundingSource; label: Bilingual } & FundsLine)[];
-  byTownship: ({ township: string; name: string; households: number } & FundsLine)[];
-  byInstallment: ReturnType<typeof reconcile>['byInstallment'];
-  mismatches: ReturnType<typeof reconcile>['mismatches'];
-}
 
 interface FundedHousehold {
   household: Household;
@@ -314,7 +288,7 @@ function plannedBySource(plans: readonly FundingPlan[]): BySource {
   return planned;
 }
 
-function fundsLine(funded: readonly FundedHousehold[]): FundsLine {
+function fundsLine(funded: readonly FundedHousehold[]): FundsReport['total'] {
   const { total } = reconcile(
     funded.map((f) => f.plan),
     funded.flatMap((f) => f.payments),

@@ -6,25 +6,18 @@
  * 3. answer a page of masked rows as JSON (with a cursor), or every row as an Excel workbook.
  */
 import ExcelJS from 'exceljs';
-import { z } from 'zod';
+import { HouseholdExportQuery } from '../../contract/requests';
+import type { HouseholdExportPage, HouseholdExportRow } from '../../contract/views';
 import { ForbiddenError, parseOrThrow, ValidationError } from '../../domain/errors';
 import { fenToYuan } from '../../domain/funding/money';
 import { CATEGORY_TITLES_ZH, PHASE_TITLES_ZH } from '../../domain/labels';
-import { type Actor, type Category, CountyCode, type Household, TownshipCode } from '../../domain/model';
+import type { Actor, Household } from '../../domain/model';
 import { canRead, canReadCountyReports } from '../../domain/rules/access';
 import { maskBankAccount, maskIdNumber } from '../../domain/rules/idNumber';
 import { progressStatus, renovatedAreaM2 } from '../../domain/rules/progress';
 import { getProgram, listHouseholds } from '../commons/repository';
 import type { Workbook } from './progress-report';
 import { OUTSIDE_COUNTY, townshipInCounty } from './read-households';
-
-export const HouseholdExportQuery = z.strictObject({
-  county: CountyCode,
-  township: TownshipCode.optional(),
-  format: z.enum(['json', 'xlsx']).default('json'),
-  cursor: z.string().max(2000).optional(),
-  limit: z.coerce.number().int().min(1).max(1000).default(500),
-});
 
 /** A workbook is built in memory: beyond this many rows ask for one township at a time. */
 export const MAX_EXPORT_ROWS = 20_000;
@@ -39,28 +32,6 @@ const STATUS_LABELS = {
   archived: '已归档',
   rejected: '未通过',
 } as const;
-
-/** One household as exported: no full ID number, bank account or phone number ever leaves. */
-export interface HouseholdExportRow {
-  householdId: string;
-  township: string;
-  villageCode: string;
-  village: string;
-  headName: string;
-  idNumber: string;
-  persons: number;
-  category: Category;
-  phase: Household['phase'];
-  status: keyof typeof STATUS_LABELS;
-  mode?: Household['mode'];
-  site: Household['site'];
-  houseAreaM2: number;
-  renovatedAreaM2?: number;
-  approvedSubsidyYuan?: string;
-  installmentsReleased: number;
-  bankAccount?: string;
-  createdAt: string;
-}
 
 function rowOf(h: Household, villages: ReadonlyMap<string, string>, plan: { installments: { milestone: string }[] }) {
   const row: HouseholdExportRow = {
@@ -94,13 +65,6 @@ function assertMayExport(actor: Actor, county: string, township: string | undefi
   if (township === undefined) throw new ForbiddenError(OUTSIDE_COUNTY);
   const access = canRead(actor, { county, township });
   if (!access.ok) throw access.error;
-}
-
-export interface HouseholdExportPage {
-  county: string;
-  township?: string;
-  items: HouseholdExportRow[];
-  cursor?: string;
 }
 
 async function context(households: readonly Household[]) {

@@ -27,17 +27,10 @@ import { createHash, randomUUID } from 'node:crypto';
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import exifr from 'exifr';
-import { z } from 'zod';
-import { type Bilingual, ConflictError, ForbiddenError, NotFoundError, parseOrThrow } from '../../domain/errors';
-import {
-  type Actor,
-  type Household,
-  Phase,
-  type Photo,
-  PhotoKind,
-  type Role,
-  TERMINAL_PHASES,
-} from '../../domain/model';
+import { PhotoRequestBody } from '../../contract/requests';
+import type { PhotoUpload, PhotoView } from '../../contract/views';
+import { ConflictError, ForbiddenError, NotFoundError, parseOrThrow } from '../../domain/errors';
+import { type Actor, type Household, type Photo, type Role, TERMINAL_PHASES } from '../../domain/model';
 import { canActInJurisdiction } from '../../domain/rules/access';
 import { sealEvent } from '../../domain/rules/audit';
 import {
@@ -45,8 +38,6 @@ import {
   evidenceFlags,
   exifCaptureTime,
   type LatLon,
-  MAX_PHOTO_BYTES,
-  PHOTO_CONTENT_TYPES,
   sniffImageType,
 } from '../../domain/rules/evidence';
 import { s3 } from '../commons/clients';
@@ -86,38 +77,6 @@ const maxDistanceM = (() => {
  * body into the URL and S3 would refuse the real photo. Same endpoint settings as the shared client.
  */
 const presigner = new S3Client({ forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED' });
-
-const TOO_LARGE: Bilingual = {
-  zh: `照片不能超过 ${MAX_PHOTO_BYTES / 1024 / 1024} MB`,
-  en: `A photo may be at most ${MAX_PHOTO_BYTES / 1024 / 1024} MB`,
-};
-
-export const PhotoRequestBody = z.strictObject({
-  /** The step the photo documents, e.g. `milestone-inspection`; part of the object key. */
-  step: Phase,
-  kind: PhotoKind,
-  contentType: z.enum(PHOTO_CONTENT_TYPES, {
-    error: `须为图片类型 / must be one of ${PHOTO_CONTENT_TYPES.join(', ')}`,
-  }),
-  size: z
-    .number()
-    .int()
-    .positive()
-    .max(MAX_PHOTO_BYTES, { error: `${TOO_LARGE.zh} / ${TOO_LARGE.en}` }),
-  sha256: z
-    .string()
-    .regex(/^[0-9a-fA-F]{64}$/, 'SHA-256 须为 64 位十六进制 / SHA-256 is 64 hexadecimal digits')
-    .transform((hex) => hex.toLowerCase()),
-});
-export type PhotoRequestBody = z.infer<typeof PhotoRequestBody>;
-
-export interface PhotoUpload {
-  photoId: string;
-  upload: { url: string; method: 'PUT'; headers: Record<string, string>; expiresAt: string };
-}
-
-/** The photo as the API shows it (no storage details). */
-export type PhotoView = Photo & { confirmedAt?: string | undefined };
 
 function view(photo: StoredPhoto): PhotoView {
   const { objectKey: _key, requestedBy: _by, versionId: _version, confirmedBy: _confirmer, ...shown } = photo;

@@ -2,6 +2,7 @@
  * Program configuration (quota, townships and villages, subsidy tiers, installment plan,
  * deadlines): admins of the county write it; anyone with a role in the county reads it.
  */
+import type { RebuildAnswer } from '../../contract/views';
 import { ForbiddenError, NotFoundError, parseOrThrow, ValidationError } from '../../domain/errors';
 import { type Actor, ProgramConfig } from '../../domain/model';
 import { canRead } from '../../domain/rules/access';
@@ -49,12 +50,6 @@ export async function writeProgram(actor: Actor, programId: string, body: unknow
   }
   await putProgram(config, actor.username, now.toISOString());
   return config;
-}
-
-export interface RebuildAnswer {
-  programId: string;
-  /** Households counted per township. */
-  townships: { township: string; registered: number }[];
 }
 
 /**

@@ -10,10 +10,10 @@
  * 4. answer JSON, or the same table as an Excel workbook.
  */
 import ExcelJS from 'exceljs';
-import { z } from 'zod';
+import { ProgressQuery } from '../../contract/requests';
 import { NotFoundError, parseOrThrow } from '../../domain/errors';
 import { PHASE_TITLES_ZH, ROLE_TITLES_ZH } from '../../domain/labels';
-import { type Actor, CountyCode, PHASES, type ProgramConfig, type Role } from '../../domain/model';
+import { type Actor, PHASES, type ProgramConfig, type Role } from '../../domain/model';
 import { canReadCountyReports } from '../../domain/rules/access';
 import {
   addCells,
@@ -28,16 +28,6 @@ import {
 } from '../../domain/rules/progress';
 import { ACCEPTANCE_MILESTONE, RENOVATION } from '../../process/renovation';
 import { getProgram, getProgressCounters, latestProgramOfCounty, overdueTaskTownships } from '../commons/repository';
-
-export const ProgressQuery = z.strictObject({
-  county: CountyCode,
-  /** Absent: the county's most recent program. */
-  program: z
-    .string()
-    .regex(/^[a-z0-9-]{3,40}$/)
-    .optional(),
-  format: z.enum(['json', 'xlsx']).default('json'),
-});
 
 const HUMAN_STEPS = RENOVATION.steps.flatMap((step) => (step.kind === 'human' ? [step] : []));
 

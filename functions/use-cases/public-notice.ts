@@ -8,26 +8,13 @@
  *    from the program;
  * 4. answer the lines with personal data masked, in board order.
  */
-import { z } from 'zod';
+import { NoticeQuery } from '../../contract/requests';
 import { parseOrThrow, ValidationError } from '../../domain/errors';
-import {
-  type Actor,
-  CountyCode,
-  type Household,
-  type ProgramConfig,
-  TownshipCode,
-  VillageCode,
-} from '../../domain/model';
+import type { Actor, Household, ProgramConfig } from '../../domain/model';
 import { NOTICED_PHASES, type NoticeList, noticeEntry, sortNotice } from '../../domain/public-notice';
 import { countObjections } from '../commons/household-counts';
 import { getProgram, listHouseholds } from '../commons/repository';
 import { readScope } from './read-households';
-
-export const NoticeQuery = z.strictObject({
-  county: CountyCode.optional(),
-  township: TownshipCode.optional(),
-  village: VillageCode.optional(),
-});
 
 const PAGE = 100;
 const AT_ONCE = 8;

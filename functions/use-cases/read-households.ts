@@ -5,13 +5,14 @@
  * - the printable ledger card of an archived household, rendered from the stored file with photo
  *   links presigned for this answer (the copy archived in S3 links the photos by key instead).
  */
-import { z } from 'zod';
+import { HouseholdListQuery } from '../../contract/requests';
+import type { HouseholdFileView, HouseholdPage } from '../../contract/views';
 import { ForbiddenError, NotFoundError, parseOrThrow } from '../../domain/errors';
-import { type Actor, CountyCode, type Household, Phase, TownshipCode } from '../../domain/model';
+import type { Actor } from '../../domain/model';
 import { canRead, isCountyLevel } from '../../domain/rules/access';
 import { renderLedgerCardNow } from '../commons/evidence';
-import { getHouseholdFile, getProgram, listHouseholds, type Page } from '../commons/repository';
-import { type HouseholdFileView, householdFileViewWithLinks } from './views';
+import { getHouseholdFile, getProgram, listHouseholds } from '../commons/repository';
+import { householdFileViewWithLinks } from './views';
 
 export async function readHousehold(
   actor: Actor,
@@ -40,14 +41,6 @@ export async function readLedgerCard(actor: Actor, householdId: string, now: Dat
   const program = await getProgram(file.household.programId);
   return renderLedgerCardNow(file, now, program?.name);
 }
-
-export const HouseholdListQuery = z.strictObject({
-  county: CountyCode.optional(),
-  township: TownshipCode.optional(),
-  phase: Phase.optional(),
-  cursor: z.string().max(2000).optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(25),
-});
 
 export const OUTSIDE_COUNTY = { zh: '不在您所属的县', en: 'Outside your county' };
 
@@ -80,7 +73,7 @@ export function readScope(
   return { county, township: asked.township };
 }
 
-export async function listHouseholdsFor(actor: Actor, rawQuery: unknown): Promise<Page<Household>> {
+export async function listHouseholdsFor(actor: Actor, rawQuery: unknown): Promise<HouseholdPage> {
   const query = parseOrThrow(HouseholdListQuery, rawQuery);
   const { county, township } = readScope(actor, query);
   return listHouseholds({ county, township, phase: query.phase }, query.cursor, query.limit);

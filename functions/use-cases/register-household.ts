@@ -10,8 +10,9 @@
  *    sweeper starts it.
  */
 import { randomUUID } from 'node:crypto';
+import type { Registered } from '../../contract/views';
 import { ForbiddenError, parseOrThrow, ValidationError } from '../../domain/errors';
-import { type Actor, HouseholdApplication, type Phase } from '../../domain/model';
+import { type Actor, HouseholdApplication } from '../../domain/model';
 import { canActInJurisdiction } from '../../domain/rules/access';
 import { sealEvent } from '../../domain/rules/audit';
 import { isPriorityCategory } from '../../domain/rules/eligibility';
@@ -23,12 +24,6 @@ import { firstExecutionName, startExecution } from '../commons/step-functions';
 
 /** Roles that may file an application: civil affairs, or construction staff who found the household. */
 const REGISTERING_ROLES = ['civil-affairs', 'construction'] as const;
-
-export interface Registered {
-  householdId: string;
-  phase: Phase;
-  version: number;
-}
 
 export async function registerHousehold(actor: Actor, body: unknown, now: Date = new Date()): Promise<Registered> {
   const application = parseOrThrow(HouseholdApplication, body);

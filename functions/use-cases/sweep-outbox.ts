@@ -35,6 +35,13 @@ export interface SweepCounts {
   restarted: number;
   started: number;
   failed: number;
+  /** Age of the oldest entry the sweep found, in seconds (0 when none): the outbox alarm watches it. */
+  oldestAgeSeconds: number;
+}
+
+function oldestAgeSeconds(entries: readonly TaskItem[], now: Date): number {
+  const times = entries.map((task) => Date.parse(task.decidedAt ?? task.createdAt)).filter(Number.isFinite);
+  return times.length === 0 ? 0 : Math.max(0, Math.round((now.getTime() - Math.min(...times)) / 1000));
 }
 
 async function redeliver(task: TaskItem, now: Date, counts: SweepCounts): Promise<void> {
@@ -67,9 +74,15 @@ async function restart(task: TaskItem, counts: SweepCounts): Promise<void> {
 }
 
 export async function sweepOutbox(now: Date = new Date()): Promise<SweepCounts> {
-  const counts: SweepCounts = { resent: 0, restarted: 0, started: 0, failed: 0 };
   const decidedBefore = new Date(now.getTime() - OUTBOX_GRACE_MS).toISOString();
   const entries = await listOutbox(new Date(now.getTime() - STARTING_GRACE_MS).toISOString());
+  const counts: SweepCounts = {
+    resent: 0,
+    restarted: 0,
+    started: 0,
+    failed: 0,
+    oldestAgeSeconds: oldestAgeSeconds(entries, now),
+  };
   for (const task of entries) {
     try {
       if (task.status === 'decided' && (task.decidedAt ?? '') < decidedBefore) await redeliver(task, now, counts);

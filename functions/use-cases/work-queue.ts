@@ -2,31 +2,21 @@
  * The caller's work queue (`GET /tasks`): the pending human steps its roles own, in its township
  * (township staff) or county (county staff), earliest due first so overdue work comes first.
  */
-import { z } from 'zod';
+import { TaskQuery } from '../../contract/requests';
+import type { TaskPage } from '../../contract/views';
 import { ForbiddenError, parseOrThrow } from '../../domain/errors';
-import { type Actor, Phase, TownshipCode } from '../../domain/model';
+import type { Actor } from '../../domain/model';
 import { isCountyLevel } from '../../domain/rules/access';
 import { type HumanStep, RENOVATION } from '../../process/renovation';
 import { listOpenTasks, type QueueRef, queues } from '../commons/repository';
 import { OUTSIDE_COUNTY, townshipInCounty } from './read-households';
-import { type TaskView, taskView } from './views';
-
-export const TaskQuery = z.strictObject({
-  township: TownshipCode.optional(),
-  step: Phase.optional(),
-  cursor: z.string().max(4000).optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(50),
-});
+import { taskView } from './views';
 
 function ownedSteps(actor: Actor): HumanStep[] {
   return RENOVATION.steps.filter((step): step is HumanStep => step.kind === 'human' && actor.roles.includes(step.role));
 }
 
-export async function workQueue(
-  actor: Actor,
-  rawQuery: unknown,
-  now: Date = new Date(),
-): Promise<{ items: TaskView[]; cursor?: string }> {
+export async function workQueue(actor: Actor, rawQuery: unknown, now: Date = new Date()): Promise<TaskPage> {
   const query = parseOrThrow(TaskQuery, rawQuery);
   const county = actor.county;
   if (county === undefined) throw new ForbiddenError(OUTSIDE_COUNTY);

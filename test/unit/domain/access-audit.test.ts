@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { actorOf, demoProgram, demoUser } from '../../../domain/demo';
+import { demoProgram } from '../../../contract/examples';
 import { ForbiddenError } from '../../../domain/errors';
 import type { Actor, AuditEvent } from '../../../domain/model';
 import { canActInJurisdiction, canRead, taskJurisdiction } from '../../../domain/rules/access';
 import { canonicalJson, chainEvent, GENESIS_HASH, sealEvent, verifyChain } from '../../../domain/rules/audit';
+import { actorOf, demoUser } from '../../../tools/demo/users';
 
 const [zhelou, yata] = demoProgram.townships;
 if (!zhelou || !yata) throw new Error('the demo program has at least two townships');

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { demoProgram } from '../../../domain/demo';
+import { demoProgram } from '../../../contract/examples';
 import { ValidationError } from '../../../domain/errors';
 import { addWorkingDays, dueAtFor, isOverdue } from '../../../domain/rules/calendar';
 import { idClaimKey } from '../../../domain/rules/duplicate';

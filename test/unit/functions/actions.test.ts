@@ -9,7 +9,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { demoProgram, exampleActionBody } from '../../../domain/demo';
+import { demoProgram, exampleActionBody } from '../../../contract/examples';
 import { AuditEvent, type Household } from '../../../domain/model';
 import { GENESIS_HASH, verifyChain } from '../../../domain/rules/audit';
 import { hashIdNumber } from '../../../domain/rules/idNumber';

@@ -1,7 +1,7 @@
 import './support/env';
 import { describe, expect, it } from 'vitest';
 import { ConflictError } from '../../../domain/errors';
-import { errorReply } from '../../../functions/commons/http';
+import { errorReply } from '../../../functions/http/errors';
 
 function named(name: string): Error {
   const error = new Error('[AbortError]: The operation was aborted.');

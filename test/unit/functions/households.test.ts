@@ -2,7 +2,7 @@ import './support/env';
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { DeleteCommand, GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { demoApplication, demoProgram } from '../../../domain/demo';
+import { demoApplication, demoProgram } from '../../../contract/examples';
 import { hashIdNumber } from '../../../domain/rules/idNumber';
 import { handler } from '../../../functions/api/households';
 import { apiEvent, context, reply } from './support/api';

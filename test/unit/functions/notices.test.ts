@@ -1,7 +1,7 @@
 import './support/env';
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { demoProgram } from '../../../domain/demo';
+import { demoProgram } from '../../../contract/examples';
 import type { Household } from '../../../domain/model';
 import { NOTICED_PHASES, noticeEntry } from '../../../domain/public-notice';
 import { handler as notices } from '../../../functions/api/notices';

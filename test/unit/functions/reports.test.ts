@@ -3,12 +3,12 @@ import { GetCommand, QueryCommand, type QueryCommandInput, ScanCommand } from '@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import ExcelJS from 'exceljs';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { demoApplication, demoProgram } from '../../../domain/demo';
+import { demoApplication, demoProgram } from '../../../contract/examples';
+import type { HouseholdExportPage } from '../../../contract/views';
 import type { Household } from '../../../domain/model';
 import { newHousehold } from '../../../domain/rules/household';
 import { addCells, type ProgressCells, type ProgressReport, progressCells } from '../../../domain/rules/progress';
 import { handler } from '../../../functions/api/reports';
-import type { HouseholdExportPage } from '../../../functions/use-cases/household-export';
 import { apiEvent, context, reply } from './support/api';
 import { programItem } from './support/fixtures';
 import { ddbMock, resetMocks } from './support/mocks';

@@ -2,7 +2,7 @@ import './support/env';
 import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import { DeleteCommand, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { demoProgram, exampleActionBody } from '../../../domain/demo';
+import { demoProgram, exampleActionBody } from '../../../contract/examples';
 import { AuditEvent, type Household } from '../../../domain/model';
 import { GENESIS_HASH, verifyChain } from '../../../domain/rules/audit';
 import { handler } from '../../../functions/api/actions';

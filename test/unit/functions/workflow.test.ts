@@ -1,9 +1,10 @@
 import './support/env';
+import { Metrics } from '@aws-lambda-powertools/metrics';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { SendTaskSuccessCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { demoProgram } from '../../../domain/demo';
+import { demoProgram } from '../../../contract/examples';
 import { WORKFLOW_ERROR_NAMES } from '../../../domain/errors';
 import { addWorkingDays } from '../../../domain/rules/calendar';
 import { handler as sweeper } from '../../../functions/schedules/outbox-sweeper';
@@ -339,7 +340,8 @@ describe('OutboxSweeperFn', () => {
     });
     expect(sentOutputs()).toEqual([{ token: TOKEN, output: { outcome: 'approve', next: 'county-approval' } }]);
     expect(ddbMock.commandCalls(DeleteCommand)).toHaveLength(1);
-    expect(counts).toEqual({ resent: 1, restarted: 0, started: 0, failed: 0 });
+    // The decision was stored an hour before the sweep: the age the outbox alarm watches.
+    expect(counts).toEqual({ resent: 1, restarted: 0, started: 0, failed: 0, oldestAgeSeconds: 3600 });
   });
 
   it('starts a new execution at the household phase when the token is dead', async () => {
@@ -379,7 +381,17 @@ describe('OutboxSweeperFn', () => {
     expect(sfnMock.commandCalls(StartExecutionCommand).map((call) => call.args[0].input.name)).toEqual([
       `${HOUSEHOLD_ID}-0`,
     ]);
-    expect(counts).toEqual({ resent: 0, restarted: 0, started: 1, failed: 0 });
+    expect(counts).toEqual({ resent: 0, restarted: 0, started: 1, failed: 0, oldestAgeSeconds: 30 });
+  });
+
+  it('publishes the age of the oldest entry as the OutboxOldestAgeSeconds metric, zero included', async () => {
+    const addMetric = vi.spyOn(Metrics.prototype, 'addMetric');
+    ddbMock.on(QueryCommand, { IndexName: 'GSI2' }).resolves({ Items: [] });
+
+    await sweeper({}, context);
+
+    expect(addMetric).toHaveBeenCalledWith('OutboxOldestAgeSeconds', 'Seconds', 0);
+    addMetric.mockRestore();
   });
 
   it('counts an entry it could not deliver and keeps it for the next sweep', async () => {

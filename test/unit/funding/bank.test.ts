@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { demoApplication } from '../../../domain/demo';
+import { demoApplication } from '../../../contract/examples';
 import { ConflictError, ValidationError } from '../../../domain/errors';
 import {
   applyBankResults,

@@ -8,13 +8,13 @@ import { DeleteCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { demoApplication, demoProgram, exampleActionBody } from '../../../domain/demo';
+import { demoApplication, demoProgram, exampleActionBody } from '../../../contract/examples';
 import { ACTIONS, ROLES, type Role } from '../../../domain/model';
 import { handler as actionsHandler } from '../../../functions/api/actions';
 import { handler as householdsHandler } from '../../../functions/api/households';
 import { handler as photosHandler } from '../../../functions/api/photos';
 import { handler as programsHandler } from '../../../functions/api/programs';
-import type { ApiEvent, ApiResponse } from '../../../functions/commons/http';
+import type { ApiEvent, ApiResponse } from '../../../functions/http/responses';
 import { apiEvent, context } from '../functions/support/api';
 import { HOUSEHOLD_ID, NOW } from '../functions/support/fixtures';
 import { ddbMock, resetMocks } from '../functions/support/mocks';
