@@ -5,7 +5,7 @@
  */
 import type { Bilingual } from '../errors';
 import { CATEGORIES, type Category, type Grade, type Mode, type ProgramConfig } from '../model';
-import { eligibleGradesOf, GRADE_TITLES, type GradeSchemeOf, isEligibleGrade } from './grades';
+import { eligibleGradesOf, GRADE_NAMES, type GradeSchemeOf, isEligibleGrade } from './grades';
 
 export type PriorityCategory = Exclude<Category, 'other'>;
 export const PRIORITY_CATEGORIES: readonly PriorityCategory[] = CATEGORIES.filter(
@@ -55,8 +55,8 @@ export function checkEligibility(
   } else if (!isEligibleGrade(program, input.grade)) {
     const eligible = eligibleGradesOf(program);
     reasons.push({
-      zh: `鉴定等级为${GRADE_TITLES[input.grade].zh}，本项目只有${eligible.map((g) => GRADE_TITLES[g].zh).join('、')}可以改造`,
-      en: `The house is ${GRADE_TITLES[input.grade].en}; the program renovates only ${eligible.map((g) => GRADE_TITLES[g].en).join(', ')}`,
+      zh: `鉴定等级为${GRADE_NAMES[input.grade].zh}，本项目只有${eligible.map((g) => GRADE_NAMES[g].zh).join('、')}可以改造`,
+      en: `The house is ${GRADE_NAMES[input.grade].en}; the program renovates only ${eligible.map((g) => GRADE_NAMES[g].en).join(', ')}`,
     });
   }
   if (!isCoveredCategory(program, input.category)) reasons.push(NOT_COVERED);

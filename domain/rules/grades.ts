@@ -18,7 +18,7 @@ import {
 export type GradeSchemeOf = Partial<Pick<ProgramConfig, 'gradeScheme' | 'gradeRules'>>;
 
 /** The names of grades as a county writes them (English in the middle of a sentence). */
-export const GRADE_TITLES: Readonly<Record<Grade, Bilingual>> = {
+export const GRADE_NAMES: Readonly<Record<Grade, Bilingual>> = {
   A: { zh: 'A级', en: 'grade A' },
   B: { zh: 'B级', en: 'grade B' },
   C: { zh: 'C级', en: 'grade C' },
@@ -26,14 +26,6 @@ export const GRADE_TITLES: Readonly<Record<Grade, Bilingual>> = {
   'level-1': { zh: '一级危房', en: 'a first-grade dangerous house' },
   'level-2': { zh: '二级危房', en: 'a second-grade dangerous house' },
   'level-3': { zh: '三级危房', en: 'a third-grade dangerous house' },
-};
-
-/** What each grade means, for messages: C 局部危险, D 整体危险. */
-const GRADE_MEANINGS: Partial<Record<Grade, Bilingual>> = {
-  A: { zh: '安全', en: 'safe' },
-  B: { zh: '基本安全', en: 'basically safe' },
-  C: { zh: '局部危险', en: 'partially dangerous' },
-  D: { zh: '整体危险', en: 'entirely dangerous' },
 };
 
 export function schemeOf(program: GradeSchemeOf): GradeScheme {
@@ -68,19 +60,13 @@ export function usualModeOf(program: GradeSchemeOf, grade: Grade): Mode | undefi
   return gradeRuleOf(program, grade).mode;
 }
 
-export function gradeTitle(grade: Grade): Bilingual {
-  const meaning = GRADE_MEANINGS[grade];
-  const title = GRADE_TITLES[grade];
-  return meaning ? { zh: `${title.zh}（${meaning.zh}）`, en: `${title.en} (${meaning.en})` } : title;
-}
-
 /** Why a grade cannot be given in this program (it belongs to the other scheme), or undefined. */
 export function gradeOutsideScheme(program: GradeSchemeOf, grade: Grade): Bilingual | undefined {
   const grades = gradesOf(program);
   if (grades.includes(grade)) return undefined;
   return {
-    zh: `本项目的鉴定等级为${grades.map((g) => GRADE_TITLES[g].zh).join('、')}，不能评定为${GRADE_TITLES[grade].zh}`,
-    en: `The program grades houses ${grades.map((g) => GRADE_TITLES[g].en).join(', ')}; ${GRADE_TITLES[grade].en} is not one of them`,
+    zh: `本项目的鉴定等级为${grades.map((g) => GRADE_NAMES[g].zh).join('、')}，不能评定为${GRADE_NAMES[grade].zh}`,
+    en: `The program grades houses ${grades.map((g) => GRADE_NAMES[g].en).join(', ')}; ${GRADE_NAMES[grade].en} is not one of them`,
   };
 }
 

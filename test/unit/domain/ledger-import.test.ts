@@ -7,7 +7,7 @@ import {
   parseYuan,
   tableRows,
 } from '../../../domain/import/households';
-import { idCheckChar } from '../../../domain/rules/idNumber';
+import { idCheckChar } from '../../../domain/rules/idCheck';
 import { seedProgram } from './support/seed-county';
 
 function id(n: number): string {

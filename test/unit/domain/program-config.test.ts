@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { demoProgram } from '../../../domain/demo';
+import { demoProgram } from '../../../contract/examples';
 import { parseOrThrow, ValidationError } from '../../../domain/errors';
 import { buildFundingPlan } from '../../../domain/funding/plan';
 import { ProgramConfig } from '../../../domain/model';
@@ -213,7 +213,9 @@ describe('named centralized sites', () => {
     expect(pathsOf(application)).toEqual(['siteId']);
     expect(pathsOf({ ...application, siteId: 'zhelou' })).toEqual([]);
     expect(pathsOf({ ...application, siteId: 'nowhere' })).toEqual(['siteId']);
-    expect(pathsOf({ ...application, siteId: 'zhelou', villageCode: first.villages[1]?.code ?? '' })).toEqual(['siteId']);
+    expect(pathsOf({ ...application, siteId: 'zhelou', villageCode: first.villages[1]?.code ?? '' })).toEqual([
+      'siteId',
+    ]);
     expect(pathsOf({ ...application, site: 'dispersed', siteId: 'zhelou' })).toEqual(['siteId']);
   });
 });

@@ -11,7 +11,7 @@
  * report reads nothing else.
  */
 import { type Household, ProgramConfig } from '../../../../domain/model';
-import { idCheckChar } from '../../../../domain/rules/idNumber';
+import { idCheckChar } from '../../../../domain/rules/idCheck';
 import type { WorksStatus } from '../../../../domain/rules/works';
 
 export const AS_OF = '2008-12-30';
