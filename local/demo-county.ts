@@ -84,7 +84,7 @@ async function loadOne(seeded: SeededHousehold, m: Awaited<ReturnType<typeof fun
   if (await m.repo.getHouseholdRecord(household.householdId)) return 'existing';
   const executionName = m.wf.firstExecutionName(household.householdId);
   const history: Record<string, unknown>[] = [
-    ...events.slice(1).map((event) => m.repo.eventPut(event).item.Put?.Item ?? {}),
+    ...events.slice(1).map((event) => m.repo.eventItem(event)),
     ...seeded.inspections.map(({ inspection, milestoneIndex }) => m.repo.inspectionItem(inspection, milestoneIndex)),
     ...seeded.payments.map((payment) => m.repo.paymentItem(payment)),
     ...seeded.objections.map((objection) => m.repo.objectionItem(objection)),

@@ -23,11 +23,10 @@ import { logger } from '../commons/logger';
 import {
   commitHouseholdChange,
   type Decision,
-  type GuardedItem,
   getHouseholdFile,
   getProgram,
   getTask,
-  idClaimRelease,
+  type RecordWrite,
   STALE_VERSION,
 } from '../commons/repository';
 import { deliverDecision, isDeadToken } from '../commons/step-functions';
@@ -106,11 +105,11 @@ export async function performAction<A extends Action>(
       })
     : household.phase;
 
-  const extra: GuardedItem[] = [...(effect.extra ?? [])];
+  const records: RecordWrite[] = [...(effect.records ?? [])];
   if (next === 'rejected') {
     changed.rejection = { reason: effect.rejectionReason ?? effect.outcome ?? 'rejected', by: actor.username, at };
     // A rejected household may apply again, so its head's ID number is free for a new claim.
-    extra.push(idClaimRelease(hashIdNumber(household.head.idNumber), householdId));
+    records.push({ kind: 'id-claim-released', idHash: hashIdNumber(household.head.idNumber) });
   }
   const version = household.version + 1;
   const event = sealEvent(
@@ -135,7 +134,7 @@ export async function performAction<A extends Action>(
     previous: household,
     event,
     decision: decision ? { step: step.phase, decision, decidedAt: at, decidedBy: actor.username } : undefined,
-    extra,
+    records,
   });
   logger.info('action stored', { householdId, action, from: household.phase, to: next, version });
 

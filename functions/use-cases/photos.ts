@@ -56,7 +56,6 @@ import { logger } from '../commons/logger';
 import { makePreview, type Preview } from '../commons/previews';
 import {
   commitHouseholdChange,
-  confirmedPhotoPut,
   getHouseholdRecord,
   getPhoto,
   type HouseholdRecord,
@@ -412,7 +411,7 @@ export async function confirmPhoto(
         // The household as read: the progress counters need no second read (a confirmation moves none).
         previous: household,
         event,
-        extra: [confirmedPhotoPut(confirmed)],
+        records: [{ kind: 'photo-confirmed', photo: confirmed }],
       });
       logger.info('photo confirmed', { householdId, photoId, flags, version });
       return view(confirmed);

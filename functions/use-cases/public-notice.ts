@@ -19,8 +19,7 @@ import {
   VillageCode,
 } from '../../domain/model';
 import { NOTICED_PHASES, type NoticeList, noticeEntry, sortNotice } from '../../domain/public-notice';
-import { countObjections } from '../commons/household-counts';
-import { getProgram, listHouseholds } from '../commons/repository';
+import { countObjections, getProgram, listHouseholds } from '../commons/repository';
 import { readScope } from './read-households';
 
 export const NoticeQuery = z.strictObject({
