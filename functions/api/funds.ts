@@ -11,6 +11,8 @@ import middy from '@middy/core';
 import { NotFoundError, ValidationError } from '../../domain/errors';
 import { actorOf } from '../commons/auth';
 import { type ApiEvent, type ApiResponse, httpErrorMapper, toResponse, xlsxResponse } from '../commons/http';
+import { lambdaEntry } from '../config/handler';
+import type { Dependencies } from '../use-cases/dependencies';
 import {
   approvePreparedPayment,
   type BatchFile,
@@ -59,29 +61,34 @@ function paymentPath(event: ApiEvent) {
   };
 }
 
-async function route(event: ApiEvent): Promise<ApiResponse> {
+async function route(deps: Dependencies, event: ApiEvent): Promise<ApiResponse> {
   const actor = actorOf(event);
   const method = event.requestContext.http.method;
   const path = event.rawPath;
   const query = queryParameters(event);
   if (method === 'POST' && path.endsWith('/approve')) {
-    return toResponse({ status: 200, body: await approvePreparedPayment(actor, paymentPath(event)) });
+    return toResponse({ status: 200, body: await approvePreparedPayment(deps, actor, paymentPath(event)) });
   }
   if (method === 'POST' && path.endsWith('/retry')) {
-    return toResponse({ status: 200, body: await retryFailedPayment(actor, paymentPath(event)) });
+    return toResponse({ status: 200, body: await retryFailedPayment(deps, actor, paymentPath(event)) });
   }
   if (method === 'GET' && path.endsWith('/payments/batch')) {
-    return csvResponse(await paymentBatch(actor, query));
+    return csvResponse(await paymentBatch(deps, actor, query));
   }
   if (method === 'POST' && path.endsWith('/payments/results')) {
-    return toResponse({ status: 200, body: await importBankResults(actor, query, rawBody(event)) });
+    return toResponse({ status: 200, body: await importBankResults(deps, actor, query, rawBody(event)) });
   }
   if (method === 'GET' && path.endsWith('/reports/funds')) {
-    const answer = await fundsReportFor(actor, query);
+    const answer = await fundsReportFor(deps, actor, query);
     if (answer.kind === 'xlsx') return xlsxResponse(answer.workbook);
     return answer.kind === 'csv' ? csvResponse(answer.file) : toResponse({ status: 200, body: answer.report });
   }
   throw new NotFoundError({ zh: '请求的资源不存在', en: 'No such resource' });
 }
 
-export const handler = middy<ApiEvent, ApiResponse>().use(httpErrorMapper()).handler(route);
+export const handlerWith = (deps: Dependencies) =>
+  middy<ApiEvent, ApiResponse>()
+    .use(httpErrorMapper())
+    .handler((event) => route(deps, event));
+
+export const handler = lambdaEntry(handlerWith);

@@ -1,5 +1,6 @@
 /** `GET /me`: the caller's user name, roles and jurisdiction. */
 import { actorOf } from '../commons/auth';
 import { apiHandler } from '../commons/http';
+import { withLambdaContext } from '../config/handler';
 
-export const handler = apiHandler(async ({ event }) => ({ status: 200, body: actorOf(event) }));
+export const handler = withLambdaContext(apiHandler(async ({ event }) => ({ status: 200, body: actorOf(event) })));

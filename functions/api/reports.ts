@@ -8,23 +8,30 @@ import middy from '@middy/core';
 import { NotFoundError } from '../../domain/errors';
 import { actorOf } from '../commons/auth';
 import { type ApiEvent, type ApiResponse, httpErrorMapper, toResponse, xlsxResponse } from '../commons/http';
+import { lambdaEntry } from '../config/handler';
+import type { Dependencies } from '../use-cases/dependencies';
 import { householdExportFor } from '../use-cases/household-export';
 import { progressReportFor } from '../use-cases/progress-report';
 import { queryParameters } from './params';
 
-async function route(event: ApiEvent): Promise<ApiResponse> {
+async function route(deps: Dependencies, event: ApiEvent): Promise<ApiResponse> {
   const actor = actorOf(event);
   const method = event.requestContext.http.method;
   const path = event.rawPath;
   if (method === 'GET' && path.endsWith('/reports/progress')) {
-    const answer = await progressReportFor(actor, queryParameters(event));
+    const answer = await progressReportFor(deps, actor, queryParameters(event));
     return answer.kind === 'json' ? toResponse({ status: 200, body: answer.report }) : xlsxResponse(answer.workbook);
   }
   if (method === 'GET' && path.endsWith('/reports/households')) {
-    const answer = await householdExportFor(actor, queryParameters(event));
+    const answer = await householdExportFor(deps, actor, queryParameters(event));
     return answer.kind === 'json' ? toResponse({ status: 200, body: answer.page }) : xlsxResponse(answer.workbook);
   }
   throw new NotFoundError({ zh: '请求的资源不存在', en: 'No such resource' });
 }
 
-export const handler = middy<ApiEvent, ApiResponse>().use(httpErrorMapper()).handler(route);
+export const handlerWith = (deps: Dependencies) =>
+  middy<ApiEvent, ApiResponse>()
+    .use(httpErrorMapper())
+    .handler((event) => route(deps, event));
+
+export const handler = lambdaEntry(handlerWith);

@@ -14,7 +14,7 @@ import {
   ValidationError,
   validationErrorFromZod,
 } from '../../domain/errors';
-import { logger } from './logger';
+import { logger } from '../config/logger';
 
 export type ApiEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
 export type ApiResponse = APIGatewayProxyStructuredResultV2;

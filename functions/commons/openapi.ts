@@ -25,12 +25,12 @@ import {
 } from '../../domain/model';
 import { NoticeList } from '../../domain/public-notice';
 import { stepForAction } from '../../process/renovation';
+import { Objection } from '../store';
 import { BatchQuery, FundsReportQuery } from '../use-cases/funds';
 import { HouseholdExportQuery } from '../use-cases/household-export';
 import { ProgressQuery } from '../use-cases/progress-report';
 import { HouseholdListQuery } from '../use-cases/read-households';
 import { TaskQuery } from '../use-cases/work-queue';
-import { Objection } from './repository';
 
 const Bilingual = z.object({ zh: z.string(), en: z.string() });
 const ErrorBody = z

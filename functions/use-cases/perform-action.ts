@@ -19,21 +19,13 @@ import { canActInJurisdiction } from '../../domain/rules/access';
 import { sealEvent } from '../../domain/rules/audit';
 import { hashIdNumber } from '../../domain/rules/idNumber';
 import { phasesOfAction, rolesOfAction, stepForAction, stepOf, transition } from '../../process/renovation';
-import { logger } from '../commons/logger';
-import {
-  commitHouseholdChange,
-  type Decision,
-  getHouseholdFile,
-  getProgram,
-  getTask,
-  type RecordWrite,
-  STALE_VERSION,
-} from '../commons/repository';
-import { deliverDecision, isDeadToken } from '../commons/step-functions';
+import { logger } from '../config/logger';
+import { type RecordWrite, STALE_VERSION } from '../store';
 import { accept, inspect, releaseInstallment, signAgreement, supervise } from './actions/construction';
 import { object, resolveObjection } from './actions/notice';
 import { appraiseSafety, countyApprove, townshipReview, villageAppraisal } from './actions/review';
 import type { ActionRule } from './actions/types';
+import type { Dependencies } from './dependencies';
 import { type HouseholdFileView, householdFileViewWithLinks } from './views';
 
 const RULES: { readonly [A in Action]: ActionRule<A> } = {
@@ -56,6 +48,7 @@ function phaseTitle(phase: string): { zh: string; en: string } {
 }
 
 export async function performAction<A extends Action>(
+  { store, outbox, evidence }: Pick<Dependencies, 'store' | 'outbox' | 'evidence'>,
   actor: Actor,
   householdId: string,
   action: A,
@@ -64,7 +57,7 @@ export async function performAction<A extends Action>(
 ): Promise<HouseholdFileView> {
   const body = parseOrThrow(ActionBodies[action], rawBody) as ActionBody<A>;
 
-  const file = await getHouseholdFile(householdId);
+  const file = await store.households.file(householdId);
   if (!file) {
     throw new NotFoundError({ zh: `农户 ${householdId} 不存在`, en: `There is no household ${householdId}` });
   }
@@ -91,7 +84,7 @@ export async function performAction<A extends Action>(
     });
   }
 
-  const program = await getProgram(household.programId);
+  const program = await store.programs.get(household.programId);
   if (!program) throw new Error(`program ${household.programId} of household ${householdId} is missing`);
 
   const at = now.toISOString();
@@ -128,7 +121,7 @@ export async function performAction<A extends Action>(
   );
   const decision = effect.outcome ? { outcome: effect.outcome, next } : undefined;
   const updated: Household = { ...changed, phase: next, version, updatedAt: at };
-  await commitHouseholdChange({
+  await store.households.commit({
     record: { household: updated, lastHash: event.hash },
     expectedVersion: household.version,
     previous: household,
@@ -139,41 +132,8 @@ export async function performAction<A extends Action>(
   logger.info('action stored', { householdId, action, from: household.phase, to: next, version });
 
   const token = file.task?.taskToken;
-  if (decision && token) {
-    try {
-      await handOver(householdId, step.phase, token, decision);
-    } catch (error) {
-      logger.warn('decision stored but not acknowledged; the outbox sweeper will re-send it', {
-        householdId,
-        error: error instanceof Error ? error.name : String(error),
-      });
-    }
-  }
+  if (decision && token) await outbox.handOver(householdId, step.phase, token, decision);
 
-  const fresh = await getHouseholdFile(householdId);
-  return householdFileViewWithLinks(fresh ?? { ...file, household: updated, lastHash: event.hash }, now);
-}
-
-/**
- * Hands the stored decision to the execution waiting for it. The token read with the file is dead when
- * the workflow recorded the step's task again between that read and the commit (an execution restarted
- * after a crash does): the decided TASK item then holds the live token, so the decision goes there now
- * instead of waiting a minute or two for the outbox sweeper.
- */
-async function handOver(
-  householdId: string,
-  step: Household['phase'],
-  token: string,
-  decision: Decision,
-): Promise<void> {
-  try {
-    await deliverDecision(householdId, token, decision);
-  } catch (error) {
-    if (!isDeadToken(error)) throw error;
-    const task = await getTask(householdId);
-    const live = task?.status === 'decided' && task.step === step ? task.taskToken : undefined;
-    if (!live || live === token) throw error;
-    await deliverDecision(householdId, live, decision);
-    logger.info('decision handed to the re-recorded task', { householdId, step });
-  }
+  const fresh = await store.households.file(householdId);
+  return householdFileViewWithLinks(evidence, fresh ?? { ...file, household: updated, lastHash: event.hash }, now);
 }

@@ -9,25 +9,31 @@ import { z } from 'zod';
 import { ForbiddenError, NotFoundError, parseOrThrow } from '../../domain/errors';
 import { type Actor, CountyCode, type Household, Phase, TownshipCode } from '../../domain/model';
 import { canRead, isCountyLevel } from '../../domain/rules/access';
-import { renderLedgerCardNow } from '../commons/evidence';
-import { getHouseholdFile, getProgram, listHouseholds, type Page } from '../commons/repository';
+import type { Page } from '../store';
+import type { Dependencies } from './dependencies';
 import { type HouseholdFileView, householdFileViewWithLinks } from './views';
 
 export async function readHousehold(
+  { store, evidence }: Pick<Dependencies, 'store' | 'evidence'>,
   actor: Actor,
   householdId: string,
   now: Date = new Date(),
 ): Promise<HouseholdFileView> {
-  const file = await getHouseholdFile(householdId);
+  const file = await store.households.file(householdId);
   if (!file) throw new NotFoundError({ zh: `农户 ${householdId} 不存在`, en: `There is no household ${householdId}` });
   const access = canRead(actor, file.household);
   if (!access.ok) throw access.error;
-  return householdFileViewWithLinks(file, now);
+  return householdFileViewWithLinks(evidence, file, now);
 }
 
 /** The printable ledger card of an archived household; not found before it is archived. */
-export async function readLedgerCard(actor: Actor, householdId: string, now: Date = new Date()): Promise<string> {
-  const file = await getHouseholdFile(householdId);
+export async function readLedgerCard(
+  { store, evidence }: Pick<Dependencies, 'store' | 'evidence'>,
+  actor: Actor,
+  householdId: string,
+  now: Date = new Date(),
+): Promise<string> {
+  const file = await store.households.file(householdId);
   if (!file) throw new NotFoundError({ zh: `农户 ${householdId} 不存在`, en: `There is no household ${householdId}` });
   const access = canRead(actor, file.household);
   if (!access.ok) throw access.error;
@@ -37,8 +43,8 @@ export async function readLedgerCard(actor: Actor, householdId: string, now: Dat
       en: 'The household is not archived yet; its ledger card is written at archive',
     });
   }
-  const program = await getProgram(file.household.programId);
-  return renderLedgerCardNow(file, now, program?.name);
+  const program = await store.programs.get(file.household.programId);
+  return evidence.renderLedgerCard(file, now, program?.name);
 }
 
 export const HouseholdListQuery = z.strictObject({
@@ -80,8 +86,12 @@ export function readScope(
   return { county, township: asked.township };
 }
 
-export async function listHouseholdsFor(actor: Actor, rawQuery: unknown): Promise<Page<Household>> {
+export async function listHouseholdsFor(
+  { store }: Pick<Dependencies, 'store'>,
+  actor: Actor,
+  rawQuery: unknown,
+): Promise<Page<Household>> {
   const query = parseOrThrow(HouseholdListQuery, rawQuery);
   const { county, township } = readScope(actor, query);
-  return listHouseholds({ county, township, phase: query.phase }, query.cursor, query.limit);
+  return store.households.list({ county, township, phase: query.phase }, query.cursor, query.limit);
 }

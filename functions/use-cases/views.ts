@@ -3,14 +3,14 @@
  * could complete a step without any of the checks.
  */
 import { isOverdue } from '../../domain/rules/calendar';
-import { type PhotoLinks, photoLinks } from '../commons/evidence';
-import type { HouseholdFile, TaskItem } from '../commons/repository';
+import type { Evidence, PhotoLinks } from '../evidence';
+import type { HouseholdFile, Task } from '../store';
 
 export interface TaskView {
   householdId: string;
-  step: TaskItem['step'];
-  status: TaskItem['status'];
-  role?: TaskItem['role'];
+  step: Task['step'];
+  status: Task['status'];
+  role?: Task['role'];
   jurisdiction?: string;
   county: string;
   township: string;
@@ -19,7 +19,7 @@ export interface TaskView {
   overdue: boolean;
 }
 
-export function taskView(task: TaskItem, now: Date): TaskView {
+export function taskView(task: Task, now: Date): TaskView {
   return {
     householdId: task.householdId,
     step: task.step,
@@ -80,6 +80,10 @@ export function householdFileView(file: HouseholdFile, now: Date, links: Readonl
 export type HouseholdFileView = ReturnType<typeof householdFileView>;
 
 /** The view with fresh photo links. */
-export async function householdFileViewWithLinks(file: HouseholdFile, now: Date): Promise<HouseholdFileView> {
-  return householdFileView(file, now, await photoLinks(file.photos));
+export async function householdFileViewWithLinks(
+  evidence: Pick<Evidence, 'photoLinks'>,
+  file: HouseholdFile,
+  now: Date,
+): Promise<HouseholdFileView> {
+  return householdFileView(file, now, await evidence.photoLinks(file.photos));
 }

@@ -7,7 +7,8 @@ import { ForbiddenError, parseOrThrow } from '../../domain/errors';
 import { type Actor, Phase, TownshipCode } from '../../domain/model';
 import { isCountyLevel } from '../../domain/rules/access';
 import { type HumanStep, RENOVATION } from '../../process/renovation';
-import { listOpenTasks, type WorkQueue } from '../commons/repository';
+import type { WorkQueue } from '../store';
+import type { Dependencies } from './dependencies';
 import { OUTSIDE_COUNTY, townshipInCounty } from './read-households';
 import { type TaskView, taskView } from './views';
 
@@ -23,6 +24,7 @@ function ownedSteps(actor: Actor): HumanStep[] {
 }
 
 export async function workQueue(
+  { store }: Pick<Dependencies, 'store'>,
   actor: Actor,
   rawQuery: unknown,
   now: Date = new Date(),
@@ -53,6 +55,6 @@ export async function workQueue(
     }
   }
   if (queues.length === 0) return { items: [] };
-  const page = await listOpenTasks(queues, query.cursor, query.limit);
+  const page = await store.tasks.openInQueues(queues, query.cursor, query.limit);
   return { items: page.items.map((task) => taskView(task, now)), cursor: page.cursor };
 }

@@ -3,7 +3,7 @@
  * county resolves each objection, and an upheld one sends the file back to the township review.
  */
 import { ConflictError, ValidationError } from '../../../domain/errors';
-import type { Objection } from '../../commons/repository';
+import type { Objection } from '../../store';
 import type { ActionRule } from './types';
 
 /** Records an objection during the notice; the notice keeps running (no decision of the step). */

@@ -1,6 +1,6 @@
 import type { ActionBody } from '../../../domain/actions';
 import type { Action, Actor, Household, ProgramConfig } from '../../../domain/model';
-import type { HouseholdFile, RecordWrite } from '../../commons/repository';
+import type { HouseholdFile, RecordWrite } from '../../store';
 
 /** Everything a rule needs to decide an action; it reads, it does not write. */
 export interface ActionContext<A extends Action> {

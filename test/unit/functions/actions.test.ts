@@ -1,4 +1,3 @@
-import './support/env';
 import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import {
   DeleteCommand,
@@ -14,11 +13,14 @@ import { AuditEvent, type Household } from '../../../domain/model';
 import { GENESIS_HASH, verifyChain } from '../../../domain/rules/audit';
 import { hashIdNumber } from '../../../domain/rules/idNumber';
 import { splitInstallments } from '../../../domain/rules/installments';
-import { handler } from '../../../functions/api/actions';
-import { bodyHash } from '../../../functions/commons/idempotency';
+import { handlerWith } from '../../../functions/api/actions';
+import { bodyHash } from '../../../functions/use-cases/idempotent';
 import { apiEvent, context, reply } from './support/api';
+import { testDependencies } from './support/dependencies';
 import { HOUSEHOLD_ID, household, householdItem, NOW, openTaskItem, programItem, TOKEN } from './support/fixtures';
 import { ddbMock, givenFile, namedError, sfnMock, transactionCanceled, withMocksAtFixedTime } from './support/mocks';
+
+const handler = handlerWith(testDependencies());
 
 type TransactItem = {
   Put?: {

@@ -1,7 +1,9 @@
-import './support/env';
 import { describe, expect, it } from 'vitest';
 import { ConflictError } from '../../../domain/errors';
 import { errorReply } from '../../../functions/commons/http';
+import { quietLogs } from './support/dependencies';
+
+quietLogs();
 
 function named(name: string): Error {
   const error = new Error('[AbortError]: The operation was aborted.');

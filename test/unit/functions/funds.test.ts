@@ -1,4 +1,3 @@
-import './support/env';
 import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import { DeleteCommand, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
@@ -6,12 +5,16 @@ import { describe, expect, it } from 'vitest';
 import { demoProgram, exampleActionBody } from '../../../domain/demo';
 import { buildFundingPlan, parseBankResultCsv } from '../../../domain/funding';
 import type { Household } from '../../../domain/model';
-import { handler as actions } from '../../../functions/api/actions';
-import { handler } from '../../../functions/api/funds';
+import { handlerWith as actionsWith } from '../../../functions/api/actions';
+import { handlerWith } from '../../../functions/api/funds';
 import { simulateBank } from '../../../local/bank-simulator';
 import { apiEvent, context, reply } from './support/api';
+import { testDependencies } from './support/dependencies';
 import { HOUSEHOLD_ID, household, householdItem, NOW, openTaskItem, programItem } from './support/fixtures';
 import { ddbMock, givenFile, namedError, resetMocks, sfnMock, withMocksAtFixedTime } from './support/mocks';
+
+const actions = actionsWith(testDependencies());
+const handler = handlerWith(testDependencies());
 
 const SUBSIDY = 3_500_000;
 const plan = buildFundingPlan(demoProgram, { householdId: HOUSEHOLD_ID, approvedSubsidy: SUBSIDY });

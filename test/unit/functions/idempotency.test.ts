@@ -1,7 +1,7 @@
-import './support/env';
 import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { IN_PROGRESS_LEASE_SECONDS, idempotent } from '../../../functions/commons/idempotency';
+import { IN_PROGRESS_LEASE_SECONDS, idempotent } from '../../../functions/use-cases/idempotent';
+import { testDependencies } from './support/dependencies';
 import { ddbMock, withMocksAtFixedTime } from './support/mocks';
 
 const NOW = new Date('2026-05-01T08:00:00Z');
@@ -17,7 +17,15 @@ describe('idempotency keys', () => {
     ddbMock.on(UpdateCommand).resolves({});
 
     // Act
-    const reply = await idempotent(actor, 'key-1', { a: 1 }, async () => ({ status: 200, body: { ok: true } }), NOW);
+    const { store } = testDependencies();
+    const reply = await idempotent(
+      store.idempotency,
+      actor,
+      'key-1',
+      { a: 1 },
+      async () => ({ status: 200, body: { ok: true } }),
+      NOW,
+    );
 
     // Assess
     expect(reply.status).toBe(200);

@@ -1,15 +1,15 @@
-import './support/env';
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { demoProgram, exampleActionBody } from '../../../domain/demo';
-import { handler as actionsHandler } from '../../../functions/api/actions';
-import { handler } from '../../../functions/api/photos';
+import { handlerWith as actionsHandlerWith } from '../../../functions/api/actions';
+import { handlerWith } from '../../../functions/api/photos';
 import { jpegWithExif, sha256Hex } from '../../fixtures/exif-jpeg';
 import { sidewaysPhoto } from '../../fixtures/large-photo';
 import { apiEvent, context, reply } from './support/api';
+import { testDependencies } from './support/dependencies';
 import { HOUSEHOLD_ID, household, householdItem, NOW, openTaskItem, programItem } from './support/fixtures';
 import {
   ddbMock,
@@ -20,6 +20,9 @@ import {
   transactionCanceled,
   withMocksAtFixedTime,
 } from './support/mocks';
+
+const actionsHandler = actionsHandlerWith(testDependencies());
+const handler = handlerWith(testDependencies());
 
 const INSPECTOR = 'luo.zhijian';
 const house = household({ phase: 'milestone-inspection', version: 8, grade: 'D', nextInstallment: 1 });

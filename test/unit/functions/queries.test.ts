@@ -1,27 +1,27 @@
-import './support/env';
-import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { HeadBucketCommand } from '@aws-sdk/client-s3';
 import { DescribeStateMachineCommand } from '@aws-sdk/client-sfn';
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { demoApplication, demoProgram } from '../../../domain/demo';
 import { ACTIONS } from '../../../domain/model';
-import { handler as health } from '../../../functions/api/health';
+import { handlerWith as healthWith } from '../../../functions/api/health';
 import { handler as me } from '../../../functions/api/me';
 import { handler as openapi } from '../../../functions/api/openapi';
-import { handler as programs } from '../../../functions/api/programs';
-import { handler as tasks } from '../../../functions/api/tasks';
+import { handlerWith as programsWith } from '../../../functions/api/programs';
+import { handlerWith as tasksWith } from '../../../functions/api/tasks';
 import { groupsOf } from '../../../functions/commons/auth';
 import { apiEvent, context, reply } from './support/api';
+import { testDependencies } from './support/dependencies';
 import { NOW, openTaskItem } from './support/fixtures';
 import { ddbMock, namedError, resetMocks, s3Mock, sfnMock } from './support/mocks';
 
-const dynamodbMock = mockClient(DynamoDBClient);
+const health = healthWith(testDependencies());
+const programs = programsWith(testDependencies());
+const tasks = tasksWith(testDependencies());
 
 beforeEach(() => {
   resetMocks();
-  dynamodbMock.reset();
   vi.useFakeTimers({ toFake: ['Date'] });
   vi.setSystemTime(NOW);
 });
@@ -179,7 +179,7 @@ describe('/programs/{programId}', () => {
 
 describe('GET /health', () => {
   it('answers ok when table, bucket and state machine answer', async () => {
-    dynamodbMock.on(DescribeTableCommand).resolves({});
+    ddbMock.on(DescribeTableCommand).resolves({});
     s3Mock.on(HeadBucketCommand).resolves({});
     sfnMock.on(DescribeStateMachineCommand).resolves({} as never);
 
@@ -189,7 +189,7 @@ describe('GET /health', () => {
   });
 
   it('answers 503 naming the part that failed', async () => {
-    dynamodbMock.on(DescribeTableCommand).resolves({});
+    ddbMock.on(DescribeTableCommand).resolves({});
     s3Mock.on(HeadBucketCommand).rejects(namedError('NotFound'));
     sfnMock.on(DescribeStateMachineCommand).resolves({} as never);
 

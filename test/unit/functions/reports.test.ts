@@ -1,4 +1,3 @@
-import './support/env';
 import { GetCommand, QueryCommand, type QueryCommandInput, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import ExcelJS from 'exceljs';
@@ -7,11 +6,14 @@ import { demoApplication, demoProgram } from '../../../domain/demo';
 import type { Household } from '../../../domain/model';
 import { newHousehold } from '../../../domain/rules/household';
 import { addCells, type ProgressCells, type ProgressReport, progressCells } from '../../../domain/rules/progress';
-import { handler } from '../../../functions/api/reports';
+import { handlerWith } from '../../../functions/api/reports';
 import type { HouseholdExportPage } from '../../../functions/use-cases/household-export';
 import { apiEvent, context, reply } from './support/api';
+import { testDependencies } from './support/dependencies';
 import { programItem } from './support/fixtures';
 import { ddbMock, resetMocks } from './support/mocks';
+
+const handler = handlerWith(testDependencies());
 
 const COUNTY = demoProgram.county.code;
 const ZHELOU = '522327100';

@@ -1,4 +1,3 @@
-import './support/env';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { SendTaskSuccessCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
@@ -6,12 +5,17 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { demoProgram } from '../../../domain/demo';
 import { WORKFLOW_ERROR_NAMES } from '../../../domain/errors';
 import { addWorkingDays } from '../../../domain/rules/calendar';
-import { handler as sweeper } from '../../../functions/schedules/outbox-sweeper';
-import { handler as recordTask } from '../../../functions/state-machine/record-task';
-import { handler as systemTask } from '../../../functions/state-machine/system-task';
+import { handlerWith as sweeperWith } from '../../../functions/schedules/outbox-sweeper';
+import { handlerWith as recordTaskWith } from '../../../functions/state-machine/record-task';
+import { handlerWith as systemTaskWith } from '../../../functions/state-machine/system-task';
 import { context } from './support/api';
+import { testDependencies } from './support/dependencies';
 import { HOUSEHOLD_ID, household, householdItem, NOW, openTaskItem, programItem, TOKEN } from './support/fixtures';
 import { ddbMock, givenFile, namedError, resetMocks, s3Mock, sfnMock, transactionCanceled } from './support/mocks';
+
+const sweeper = sweeperWith(testDependencies());
+const recordTask = recordTaskWith(testDependencies());
+const systemTask = systemTaskWith(testDependencies());
 
 const NEW_TOKEN = 'token-new';
 

@@ -3,7 +3,6 @@
  * without documentation, or documented with the wrong success status, fails here; every example
  * action body is valid for its action.
  */
-import '../functions/support/env';
 import { describe, expect, it } from 'vitest';
 import { ActionBodies } from '../../../domain/actions';
 import { ACTIONS, HouseholdApplication, ProgramConfig } from '../../../domain/model';

@@ -1,13 +1,12 @@
 /**
  * `Idempotency-Key`: the same key with the same body returns the first answer and acts once; the
- * same key with another body is a 422. Records live at `IDEM#{username}#{key}` for a day.
+ * same key with another body is a 422. The records (store/idempotency.ts) live for a day.
  */
 import { createHash } from 'node:crypto';
 import { ConflictError, IdempotencyMismatchError, ValidationError } from '../../domain/errors';
 import type { Actor } from '../../domain/model';
 import { canonicalJson } from '../../domain/rules/audit';
-import type { ApiReply } from './http';
-import { claimIdempotencyKey, completeIdempotencyKey, getIdempotencyRecord, releaseIdempotencyKey } from './repository';
+import type { IdempotencyStore } from '../store';
 
 export const IDEMPOTENCY_HEADER = 'Idempotency-Key';
 const TTL_SECONDS = 24 * 60 * 60;
@@ -17,6 +16,13 @@ const TTL_SECONDS = 24 * 60 * 60;
  * refused as "still being processed" for a day.
  */
 export const IN_PROGRESS_LEASE_SECONDS = 30;
+
+/** The answer kept for a key: an API reply (functions/commons/http.ts `ApiReply`). */
+export interface Reply {
+  readonly status: number;
+  readonly body: unknown;
+  readonly headers?: Readonly<Record<string, string>>;
+}
 
 /** Keys are sorted first, so two bodies that differ only in key order are the same request. */
 export function bodyHash(body: unknown): string {
@@ -30,12 +36,13 @@ export function bodyHash(body: unknown): string {
  * client may retry it; a successful answer is replayed for the key's lifetime.
  */
 export async function idempotent(
+  records: IdempotencyStore,
   actor: Actor,
   key: string | undefined,
   body: unknown,
-  act: () => Promise<ApiReply>,
+  act: () => Promise<Reply>,
   now: Date = new Date(),
-): Promise<ApiReply> {
+): Promise<Reply> {
   if (key === undefined) return act();
   if (!/^[\w.:-]{1,128}$/.test(key)) {
     throw ValidationError.field(IDEMPOTENCY_HEADER, {
@@ -45,14 +52,14 @@ export async function idempotent(
   }
   const hash = bodyHash(body);
   const nowSeconds = Math.floor(now.getTime() / 1000);
-  const claimed = await claimIdempotencyKey(
+  const claimed = await records.claim(
     actor.username,
     key,
     { bodyHash: hash, status: 'in-progress', expiresAt: nowSeconds + IN_PROGRESS_LEASE_SECONDS },
     nowSeconds,
   );
   if (!claimed) {
-    const existing = await getIdempotencyRecord(actor.username, key);
+    const existing = await records.get(actor.username, key);
     if (existing && existing.bodyHash !== hash) throw new IdempotencyMismatchError();
     if (existing?.status === 'completed' && existing.response) {
       return {
@@ -66,18 +73,13 @@ export async function idempotent(
       en: 'A request with this Idempotency-Key is still being processed; retry shortly',
     });
   }
-  let reply: ApiReply;
+  let reply: Reply;
   try {
     reply = await act();
   } catch (error) {
-    await releaseIdempotencyKey(actor.username, key);
+    await records.release(actor.username, key);
     throw error;
   }
-  await completeIdempotencyKey(
-    actor.username,
-    key,
-    { status: reply.status, body: reply.body },
-    nowSeconds + TTL_SECONDS,
-  );
+  await records.complete(actor.username, key, { status: reply.status, body: reply.body }, nowSeconds + TTL_SECONDS);
   return reply;
 }
