@@ -3,16 +3,14 @@
  * what the server verified as part of a household change (households.ts), and found by content hash.
  */
 import type { Photo } from '../../domain/model';
-import { householdRecordOf, keys, photoHashPartition, photoItem, storedPhotoOf } from './items';
-import type { HouseholdRecord, StoredPhoto } from './records';
+import { keys, photoHashPartition, photoItem, storedPhotoOf } from './items';
+import type { StoredPhoto } from './records';
 import { ABSENT, type Table } from './table';
 
 export interface PhotoStore {
   /** Records a requested photo; the id is new, so an existing item means a bug, not a retry. */
   putRequested(photo: StoredPhoto & { status: 'requested' }): Promise<void>;
   get(householdId: string, photoId: string): Promise<StoredPhoto | undefined>;
-  /** The household and one of its photos in one request (they share the partition). */
-  withHousehold(householdId: string, photoId: string): Promise<{ record?: HouseholdRecord; photo?: StoredPhoto }>;
   /** Confirmed photos with this SHA-256, any household. */
   withHash(sha256: string): Promise<Pick<Photo, 'householdId' | 'photoId' | 'step'>[]>;
 }
@@ -26,16 +24,6 @@ export function dynamoPhotoStore(table: Table): PhotoStore {
     async get(householdId, photoId) {
       const item = await table.get(keys.photo(householdId, photoId));
       return item ? storedPhotoOf(item) : undefined;
-    },
-
-    async withHousehold(householdId, photoId) {
-      const items = await table.getMany([keys.household(householdId), keys.photo(householdId, photoId)]);
-      const householdFound = items.find((item) => item.SK === 'HH');
-      const photoFound = items.find((item) => item.SK !== 'HH');
-      return {
-        ...(householdFound ? { record: householdRecordOf(householdFound) } : {}),
-        ...(photoFound ? { photo: storedPhotoOf(photoFound) } : {}),
-      };
     },
 
     async withHash(sha256) {

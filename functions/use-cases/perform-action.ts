@@ -10,7 +10,8 @@
  * 7. store the change, its audit event (hash-chained) and the task's decision in one
  *    transaction, so nothing is half done;
  * 8. hand the decision to the waiting workflow; if that fails the decision waits in the outbox
- *    and the sweeper hands it over later: the change is stored either way.
+ *    and the sweeper hands it over later: the change is stored either way;
+ * 9. answer the file as the change left it (what was read plus what was written), without reading it again.
  */
 import { ActionBodies, type ActionBody } from '../../domain/actions';
 import { ConflictError, NotFoundError, parseOrThrow } from '../../domain/errors';
@@ -20,7 +21,7 @@ import { sealEvent } from '../../domain/rules/audit';
 import { hashIdNumber } from '../../domain/rules/idNumber';
 import { phasesOfAction, rolesOfAction, stepForAction, stepOf, transition } from '../../process/renovation';
 import { logger } from '../config/logger';
-import { type RecordWrite, STALE_VERSION } from '../store';
+import { fileAfter, type HouseholdChange, type RecordWrite, STALE_VERSION } from '../store';
 import { accept, inspect, releaseInstallment, signAgreement, supervise } from './actions/construction';
 import { object, resolveObjection } from './actions/notice';
 import { appraiseSafety, countyApprove, townshipReview, villageAppraisal } from './actions/review';
@@ -121,19 +122,19 @@ export async function performAction<A extends Action>(
   );
   const decision = effect.outcome ? { outcome: effect.outcome, next } : undefined;
   const updated: Household = { ...changed, phase: next, version, updatedAt: at };
-  await store.households.commit({
+  const change: HouseholdChange = {
     record: { household: updated, lastHash: event.hash },
     expectedVersion: household.version,
     previous: household,
     event,
     decision: decision ? { step: step.phase, decision, decidedAt: at, decidedBy: actor.username } : undefined,
     records,
-  });
+  };
+  await store.households.commit(change);
   logger.info('action stored', { householdId, action, from: household.phase, to: next, version });
 
   const token = file.task?.taskToken;
   if (decision && token) await outbox.handOver(householdId, step.phase, token, decision);
 
-  const fresh = await store.households.file(householdId);
-  return householdFileViewWithLinks(evidence, fresh ?? { ...file, household: updated, lastHash: event.hash }, now);
+  return householdFileViewWithLinks(evidence, fileAfter(file, change), now);
 }

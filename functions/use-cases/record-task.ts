@@ -56,12 +56,12 @@ async function recordOnce(
   input: RecordTaskInput,
   now: Date,
 ): Promise<RecordTaskResult | undefined> {
-  const record = await store.households.record(input.householdId);
+  // One request: the household and its task share the partition.
+  const { record, task } = await store.households.recordAndTask(input.householdId);
   if (!record) {
     throw new WorkflowError(WORKFLOW_ERROR_NAMES.HouseholdNotFound, `household ${input.householdId} does not exist`);
   }
   const { household } = record;
-  const task = await store.tasks.get(input.householdId);
 
   // The decision of this step is stored but its acknowledgement was lost: hand it over again.
   // When the step loops onto itself (a failed inspection), only a retry with the same token can

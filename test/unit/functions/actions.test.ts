@@ -144,6 +144,21 @@ describe('POST /households/{id}/actions/{action}', () => {
     expect(fileReads.every((input) => input.ConsistentRead === true)).toBe(true);
   });
 
+  it('answers the file as the change left it, reading the household once', async () => {
+    given(atTownshipReview(), openTaskItem('township-review'));
+
+    const result = await act('township-review', townshipReview(), 'he.zhujian');
+
+    expect(result.status).toBe(200);
+    const fileReads = ddbMock
+      .commandCalls(QueryCommand)
+      .filter((call) => call.args[0].input.KeyConditionExpression === 'PK = :pk');
+    expect(fileReads).toHaveLength(1);
+    const written = transactItems()[1]?.Put?.Item as Record<string, unknown>;
+    expect(result.body).toMatchObject({ phase: 'county-approval', version: 4, task: null });
+    expect(result.body.timeline).toEqual([expect.objectContaining({ seq: 4, hash: written.hash })]);
+  });
+
   it('never shows the task token in the answer', async () => {
     given(atTownshipReview(), openTaskItem('township-review'));
 

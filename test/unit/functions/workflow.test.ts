@@ -1,6 +1,13 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { SendTaskSuccessCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { demoProgram } from '../../../domain/demo';
 import { WORKFLOW_ERROR_NAMES } from '../../../domain/errors';
@@ -19,9 +26,15 @@ const systemTask = systemTaskWith(testDependencies());
 
 const NEW_TOKEN = 'token-new';
 
+/** RecordTaskFn reads the household and its task in one BatchGetItem. */
+function batchOf(...items: (Record<string, unknown> | undefined)[]) {
+  return { Responses: { 'anju-test': items.filter((item) => item !== undefined) } };
+}
+
 function givenHousehold(h = household(), task?: Record<string, unknown>) {
   ddbMock.on(GetCommand, { Key: { PK: `HH#${HOUSEHOLD_ID}`, SK: 'HH' } }).resolves({ Item: householdItem(h) });
   ddbMock.on(GetCommand, { Key: { PK: `HH#${HOUSEHOLD_ID}`, SK: 'TASK' } }).resolves({ Item: task });
+  ddbMock.on(BatchGetCommand).resolves(batchOf(householdItem(h), task));
   ddbMock
     .on(GetCommand, { Key: { PK: `PROGRAM#${demoProgram.programId}`, SK: 'CONFIG' } })
     .resolves({ Item: programItem() });
@@ -67,6 +80,25 @@ describe('RecordTaskFn', () => {
       GSI3PK: 'QC#522327#township-review',
     });
     expect(sfnMock.commandCalls(SendTaskSuccessCommand)).toHaveLength(0);
+  });
+
+  it('reads the household and its task in one request', async () => {
+    givenHousehold(household({ phase: 'township-review', version: 3 }));
+
+    await recordTask({ taskToken: NEW_TOKEN, householdId: HOUSEHOLD_ID, step: 'township-review' }, context);
+
+    const reads = ddbMock.commandCalls(BatchGetCommand).map((call) => call.args[0].input.RequestItems?.['anju-test']);
+    expect(reads).toEqual([
+      {
+        Keys: [
+          { PK: `HH#${HOUSEHOLD_ID}`, SK: 'HH' },
+          { PK: `HH#${HOUSEHOLD_ID}`, SK: 'TASK' },
+        ],
+        ConsistentRead: true,
+      },
+    ]);
+    const pointReads = ddbMock.commandCalls(GetCommand).map((call) => call.args[0].input.Key?.SK);
+    expect(pointReads).toEqual(['CONFIG']);
   });
 
   it('answers resync at once when the household has left the step', async () => {
@@ -131,13 +163,9 @@ describe('RecordTaskFn', () => {
       decision: { outcome: 'approve', next: 'county-approval' },
     });
     ddbMock
-      .on(GetCommand, { Key: { PK: `HH#${HOUSEHOLD_ID}`, SK: 'HH' } })
-      .resolvesOnce({ Item: householdItem(household({ phase: 'township-review', version: 3 })) })
-      .resolves({ Item: householdItem(household({ phase: 'county-approval', version: 4 })) });
-    ddbMock
-      .on(GetCommand, { Key: { PK: `HH#${HOUSEHOLD_ID}`, SK: 'TASK' } })
-      .resolvesOnce({ Item: open })
-      .resolves({ Item: decided });
+      .on(BatchGetCommand)
+      .resolvesOnce(batchOf(householdItem(household({ phase: 'township-review', version: 3 })), open))
+      .resolves(batchOf(householdItem(household({ phase: 'county-approval', version: 4 })), decided));
     ddbMock
       .on(GetCommand, { Key: { PK: `PROGRAM#${demoProgram.programId}`, SK: 'CONFIG' } })
       .resolves({ Item: programItem() });
@@ -156,6 +184,7 @@ describe('RecordTaskFn', () => {
 
   it('throws the shared HouseholdNotFound error for an unknown household', async () => {
     ddbMock.on(GetCommand).resolves({});
+    ddbMock.on(BatchGetCommand).resolves(batchOf());
 
     await expect(
       recordTask({ taskToken: NEW_TOKEN, householdId: 'nope', step: 'township-review' }, context),

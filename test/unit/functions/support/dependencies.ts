@@ -29,5 +29,6 @@ export function testDependencies(config: Partial<Config> = {}): Dependencies {
     region: 'cn-north-1',
     credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
   });
-  return createDependencies({ ...TEST_CONFIG, ...config }, clients);
+  // Each test answers the program read as it likes: nothing is remembered between calls.
+  return createDependencies({ ...TEST_CONFIG, ...config }, clients, { programsFreshForMs: 0 });
 }
