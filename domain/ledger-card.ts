@@ -5,9 +5,10 @@
  * and no full ID number is ever written (the page is printed and filed, and passed around).
  */
 import type { LedgerPayment } from './funding/bank';
-import { fenToYuan } from './funding/money';
+import { yuanText } from './funding/money';
 import { CATEGORY_TITLES_ZH, EVENT_TITLES, titlesIn } from './labels';
 import type { AuditEvent, Household, Inspection, Photo } from './model';
+import { chinaDateTime } from './rules/calendar';
 import { maskIdNumber } from './rules/idNumber';
 
 export interface LedgerCardPhoto extends Pick<Photo, 'photoId' | 'kind' | 'step' | 'flags'> {
@@ -50,17 +51,6 @@ const PHOTO_SECTIONS: readonly { kinds: readonly Photo['kind'][]; title: string 
   { kinds: ['after', 'after-with-head'], title: '改造后' },
 ];
 
-/** `2025-06-02T02:15:00.000Z` -> `2025-06-02 10:15` in China time, the time people signed at. */
-function chinaTime(iso: string): string {
-  const ms = Date.parse(iso);
-  if (Number.isNaN(ms)) return iso;
-  return new Date(ms + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
-}
-
-function yuan(fen: unknown): string {
-  return typeof fen === 'number' && Number.isInteger(fen) && fen >= 0 ? `${fenToYuan(fen)} 元` : '—';
-}
-
 function text(value: unknown): string {
   return value === undefined || value === null || value === '' ? '—' : escapeHtml(value);
 }
@@ -82,7 +72,7 @@ function eventsTable(events: readonly AuditEvent[]): string {
         `<tr data-seq="${event.seq}"><td>${event.seq}</td><td>${escapeHtml(STEP_TITLES[event.type] ?? event.type)}` +
         `<br><small>${escapeHtml(event.type)}</small></td><td>${text(outcomeOf(event))}</td>` +
         `<td>${escapeHtml(event.actor)}<br><small>${escapeHtml(event.role)}</small></td>` +
-        `<td>${escapeHtml(chinaTime(event.at))}</td><td class="hash">${escapeHtml(event.hash.slice(0, 12))}</td></tr>`,
+        `<td>${escapeHtml(chinaDateTime(event.at))}</td><td class="hash">${escapeHtml(event.hash.slice(0, 12))}</td></tr>`,
     )
     .join('');
   return (
@@ -113,7 +103,8 @@ function paymentsTable(payments: LedgerCardInput['payments']): string {
   const rows = [...payments]
     .sort((a, b) => a.installment - b.installment)
     .map(
-      (p) => `<tr><td>第 ${p.installment + 1} 期</td><td>${yuan(p.amount)}</td><td>${escapeHtml(p.status)}</td></tr>`,
+      (p) =>
+        `<tr><td>第 ${p.installment + 1} 期</td><td>${yuanText(p.amount)}</td><td>${escapeHtml(p.status)}</td></tr>`,
     )
     .join('');
   return `<table class="grid"><thead><tr><th>期次</th><th>金额</th><th>状态</th></tr></thead><tbody>${rows}</tbody></table>`;
@@ -122,7 +113,7 @@ function paymentsTable(payments: LedgerCardInput['payments']): string {
 function photoFigure(photo: LedgerCardPhoto): string {
   const caption = [
     photo.kind === 'after-with-head' ? '户主在房前' : '',
-    photo.capturedAt ? chinaTime(photo.capturedAt) : '',
+    photo.capturedAt ? chinaDateTime(photo.capturedAt) : '',
   ]
     .filter(Boolean)
     .join(' ');
@@ -186,9 +177,9 @@ export function renderLedgerCard(input: LedgerCardInput): string {
     row('原房屋', `${escapeHtml(household.house.structure)}，${escapeHtml(household.house.areaM2)} 平方米`),
     row('危险等级', household.grade ? `${escapeHtml(household.grade)} 级` : '—'),
     row('改造方式', text(household.mode ? MODE_TITLES[household.mode] : undefined)),
-    row('核定补助', yuan(household.approvedSubsidy)),
-    row('自筹资金', yuan(agreement.ownFunds)),
-    row('银行贷款', yuan(agreement.bankLoan)),
+    row('核定补助', yuanText(household.approvedSubsidy)),
+    row('自筹资金', yuanText(agreement.ownFunds)),
+    row('银行贷款', yuanText(agreement.bankLoan)),
     row('协议签订', text(agreement.signedOn)),
     row('计划开工 / 竣工', `${text(agreement.plannedStart)} / ${text(agreement.plannedFinish)}`),
     row('竣工验收', text(accepted?.date)),
@@ -214,7 +205,7 @@ ${paymentsTable(input.payments)}
 ${eventsTable(input.events)}
 <h2>五、改造前、中、后照片</h2>
 ${photoSections(input.photos)}
-<footer>生成时间 ${escapeHtml(chinaTime(input.generatedAt))}；审计链末端校验值 ${escapeHtml(input.events.length > 0 ? ([...input.events].sort((a, b) => a.seq - b.seq).at(-1)?.hash ?? '') : '')}</footer>
+<footer>生成时间 ${escapeHtml(chinaDateTime(input.generatedAt))}；审计链末端校验值 ${escapeHtml(input.events.length > 0 ? ([...input.events].sort((a, b) => a.seq - b.seq).at(-1)?.hash ?? '') : '')}</footer>
 </body>
 </html>
 `;

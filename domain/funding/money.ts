@@ -33,6 +33,17 @@ export function fenToYuan(fen: number): string {
   return `${Math.floor(fen / 100)}.${String(fen % 100).padStart(2, '0')}`;
 }
 
+/** An amount for a person to read: `123456` fen -> `'1234.56 元'`; anything that is not an amount of fen -> `—`. */
+export function yuanText(fen: unknown): string {
+  return typeof fen === 'number' && Number.isSafeInteger(fen) && fen >= 0 ? `${fenToYuan(fen)} 元` : '—';
+}
+
+/** An amount as a number of yuan for a spreadsheet cell (formatted there with two decimals, never summed here). */
+export function yuanAmount(fen: number): number {
+  assertFen(fen, 'amount');
+  return fen / 100;
+}
+
 export function sum(amounts: readonly number[]): number {
   return amounts.reduce((total, a) => total + a, 0);
 }

@@ -8,8 +8,27 @@
 import type { Phase, ProgramConfig } from '../model';
 
 const DAY_MS = 86_400_000;
+/** China Standard Time: UTC+8 all year (no daylight saving). */
+export const CHINA_OFFSET = '+08:00';
 const CHINA_OFFSET_MS = 8 * 3_600_000;
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** The calendar day in China of an instant, `YYYY-MM-DD`: the business day (a bank batch, a signature). */
+export function chinaDay(at: Date): string {
+  return new Date(at.getTime() + CHINA_OFFSET_MS).toISOString().slice(0, 10);
+}
+
+/** `2025-06-02T02:15:00.000Z` -> `2025-06-02 10:15`: the time in China, as people there read it; an invalid time as it is. */
+export function chinaDateTime(iso: string): string {
+  const ms = Date.parse(iso);
+  if (Number.isNaN(ms)) return iso;
+  return new Date(ms + CHINA_OFFSET_MS).toISOString().slice(0, 16).replace('T', ' ');
+}
+
+/** The first instant of the China calendar day `YYYY-MM-DD`, in epoch milliseconds. */
+export function startOfChinaDay(date: string): number {
+  return Date.parse(`${date}T00:00:00${CHINA_OFFSET}`);
+}
 
 /** Used when a program configuration names no deadline for a step. */
 export const DEFAULT_DEADLINE_WORKING_DAYS = 10;

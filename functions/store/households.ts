@@ -4,7 +4,7 @@
  * `starting` task) and every later change (household, event, task decision and the records it writes) as one
  * transaction with the progress counters.
  */
-import { type Bilingual, ConflictError, ValidationError } from '../../domain/errors';
+import { type Bilingual, ValidationError } from '../../domain/errors';
 import { type AuditEvent, type Household, type Inspection, type Payment, type Phase, Photo } from '../../domain/model';
 import {
   eventItem,
@@ -42,16 +42,17 @@ export type RecordWrite =
   /** The head's ID number is free again (a rejected household may apply again). */
   | { kind: 'id-claim-released'; idHash: string };
 
+/** One action or system step on a household (domain/rules/audit.ts `auditedChange` makes `after` and `event`). */
 export interface HouseholdChange {
-  /** The household after the change: `version` is `expectedVersion + 1`, `lastHash` is the new event's hash. */
-  record: HouseholdRecord;
-  expectedVersion: number;
+  /** The household as read: the write is conditioned on its version, the progress counters move by the difference. */
+  before: Household;
+  /** The household after the change, at the next version. */
+  after: Household;
+  /** The change's audit event; its hash becomes the household's `lastHash`. */
   event: AuditEvent;
   /** The decision of the open task of `step`; absent for side actions and system steps. */
   decision?: { step: Phase; decision: Decision; decidedAt: string; decidedBy: string };
   records?: readonly RecordWrite[];
-  /** The household as read at `expectedVersion`, for the progress counters; read here when absent. */
-  previous?: Household;
 }
 
 export interface Registration {
@@ -162,8 +163,8 @@ function recordWrite(table: Table, householdId: string, write: RecordWrite): Gua
 export function fileAfter(file: HouseholdFile, change: HouseholdChange): HouseholdFile {
   const after: HouseholdFile = {
     ...file,
-    household: change.record.household,
-    lastHash: change.record.lastHash,
+    household: change.after,
+    lastHash: change.event.hash,
     events: [...file.events, change.event],
     photos: [...file.photos],
     payments: [...file.payments],
@@ -191,18 +192,6 @@ export function fileAfter(file: HouseholdFile, change: HouseholdChange): Househo
 }
 
 export function dynamoHouseholdStore(table: Table): HouseholdStore {
-  const record = async (householdId: string) => {
-    const item = await table.get(keys.household(householdId));
-    return item ? householdRecordOf(item) : undefined;
-  };
-
-  /** The household as it is at `version`; a ConflictError when it moved on (the transaction would fail anyway). */
-  const householdAtVersion = async (householdId: string, version: number): Promise<Household> => {
-    const found = await record(householdId);
-    if (!found || found.household.version !== version) throw new ConflictError(STALE_VERSION);
-    return found.household;
-  };
-
   return {
     async file(householdId) {
       // Strongly consistent: actions decide on what it holds (a photo confirmed a moment ago, the open task).
@@ -215,7 +204,7 @@ export function dynamoHouseholdStore(table: Table): HouseholdStore {
       );
     },
 
-    record,
+    record: (householdId) => table.find(keys.household(householdId), householdRecordOf),
 
     async recordAndTask(householdId) {
       const items = await table.getMany([keys.household(householdId), keys.task(householdId)]);
@@ -289,11 +278,15 @@ export function dynamoHouseholdStore(table: Table): HouseholdStore {
     },
 
     async commit(change) {
-      const householdId = change.record.household.householdId;
+      const { before, after, event } = change;
+      const householdId = after.householdId;
+      if (after.householdId !== before.householdId || after.version !== before.version + 1) {
+        throw new Error(`a change of household ${householdId} moves it from version ${before.version} to the next`);
+      }
       const items: GuardedWrite[] = [
-        table.putWrite(householdItem(change.record), STALE_VERSION, {
+        table.putWrite(householdItem({ household: after, lastHash: event.hash }), STALE_VERSION, {
           ConditionExpression: 'version = :expected',
-          ExpressionAttributeValues: { ':expected': change.expectedVersion },
+          ExpressionAttributeValues: { ':expected': before.version },
         }),
         table.putWrite(eventItem(change.event), STALE_VERSION, ABSENT),
       ];
@@ -326,11 +319,7 @@ export function dynamoHouseholdStore(table: Table): HouseholdStore {
       }
       items.push(...(change.records ?? []).map((write) => recordWrite(table, householdId, write)));
       // Last, so the household, event and task keep their places in the transaction.
-      const counters = progressCountersUpdate(
-        table,
-        change.previous ?? (await householdAtVersion(householdId, change.expectedVersion)),
-        change.record.household,
-      );
+      const counters = progressCountersUpdate(table, before, after);
       if (counters) items.push(counters);
       await table.transact(items);
     },

@@ -21,10 +21,7 @@ export interface IdempotencyStore {
 
 export function dynamoIdempotencyStore(table: Table): IdempotencyStore {
   return {
-    async get(username, key) {
-      const item = await table.get(keys.idempotency(username, key));
-      return item ? idempotencyRecordOf(item) : undefined;
-    },
+    get: (username, key) => table.find(keys.idempotency(username, key), idempotencyRecordOf),
 
     claim(username, key, record, nowSeconds) {
       return table.applied(

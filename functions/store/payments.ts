@@ -41,10 +41,7 @@ const NO_LONGER_FAILED: Bilingual = {
 
 export function dynamoPaymentStore(table: Table): PaymentStore {
   return {
-    async get(householdId, installment) {
-      const item = await table.get(keys.payment(householdId, installment));
-      return item ? storedPaymentOf(item) : undefined;
-    },
+    get: (householdId, installment) => table.find(keys.payment(householdId, installment), storedPaymentOf),
 
     async ofHousehold(householdId) {
       const items = await table.queryAll({

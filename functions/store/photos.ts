@@ -21,10 +21,7 @@ export function dynamoPhotoStore(table: Table): PhotoStore {
       await table.put({ Item: photoItem(photo), ...ABSENT });
     },
 
-    async get(householdId, photoId) {
-      const item = await table.get(keys.photo(householdId, photoId));
-      return item ? storedPhotoOf(item) : undefined;
-    },
+    get: (householdId, photoId) => table.find(keys.photo(householdId, photoId), storedPhotoOf),
 
     async withHash(sha256) {
       const items = await table.queryAll({

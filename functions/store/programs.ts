@@ -14,10 +14,8 @@ export interface ProgramStore {
 
 export function dynamoProgramStore(table: Table): ProgramStore {
   return {
-    async get(programId) {
-      const item = await table.get(keys.program(programId), false);
-      return item ? programOf(item) : undefined;
-    },
+    // Eventually consistent: a program changes a few times a year.
+    get: (programId) => table.find(keys.program(programId), programOf, false),
 
     async put(config, updatedBy, at) {
       await table.put({ Item: programItem(config, updatedBy, at) });

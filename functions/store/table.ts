@@ -66,6 +66,12 @@ export class Table {
     return Item;
   }
 
+  /** One item read as its record, or undefined. */
+  async find<T>(key: Key, recordOf: (item: Item) => T, consistent = true): Promise<T | undefined> {
+    const item = await this.get(key, consistent);
+    return item ? recordOf(item) : undefined;
+  }
+
   /** Several items in one BatchGetItem (strongly consistent), in no particular order; keys DynamoDB left unprocessed are asked again. */
   async getMany(wanted: readonly Key[]): Promise<Item[]> {
     const found: Item[] = [];

@@ -40,10 +40,7 @@ const QueueCursor = z.record(z.string(), z.union([StartKey, z.literal('done')]))
 
 export function dynamoTaskStore(table: Table): TaskStore {
   return {
-    async get(householdId) {
-      const item = await table.get(keys.task(householdId));
-      return item ? taskOf(item) : undefined;
-    },
+    get: (householdId) => table.find(keys.task(householdId), taskOf),
 
     putOpen(task, replacing) {
       const seenDecisionOfThisStep =

@@ -31,23 +31,21 @@ import {
   reconcile,
   retryPayment,
 } from '../../domain/funding';
+import { yuanAmount } from '../../domain/funding/money';
 import { type Actor, CountyCode, type Household, type ProgramConfig } from '../../domain/model';
 import { canActInJurisdiction } from '../../domain/rules/access';
+import { chinaDay } from '../../domain/rules/calendar';
 import { logger } from '../config/logger';
 import type { Store, StoredPayment } from '../store';
 import type { Dependencies } from './dependencies';
 import { OUTSIDE_COUNTY, readsCountyWide } from './read-households';
 
-const CHINA_OFFSET_MS = 8 * 3_600_000;
-
-/** The business day (China Standard Time) of an instant, `YYYY-MM-DD`: the bank's batch day. */
-export function chinaDay(now: Date): string {
-  return new Date(now.getTime() + CHINA_OFFSET_MS).toISOString().slice(0, 10);
-}
-
 const FINANCE_STEP = { role: 'finance', level: 'county' } as const;
 
 type Needs = Pick<Dependencies, 'store'>;
+
+/** An operation of county finance staff on one ledger entry (`/payments/{householdId}/{installment}/...`). */
+type PaymentOperation = (deps: Needs, actor: Actor, rawPath: unknown, now?: Date) => Promise<LedgerPayment>;
 
 export const PaymentPath = z.object({
   householdId: z.string().min(1).max(80),
@@ -97,12 +95,7 @@ async function loadPaymentAsFinance(
  * 4. store the approval with a condition that repeats 2 and 3, so a racing second approval is a 409;
  *    the payment then waits for the bank in the county's list of payments due.
  */
-export async function approvePreparedPayment(
-  { store }: Needs,
-  actor: Actor,
-  rawPath: unknown,
-  now = new Date(),
-): Promise<LedgerPayment> {
+export const approvePreparedPayment: PaymentOperation = async ({ store }, actor, rawPath, now = new Date()) => {
   const { household, stored } = await loadPaymentAsFinance(store, actor, rawPath);
   const { payment } = stored;
   if (payment.approvedBy !== undefined || payment.status !== 'released') {
@@ -123,20 +116,15 @@ export async function approvePreparedPayment(
   await store.payments.approve(payment, household.county, actor.username, at, chinaDay(now));
   logger.info('payment approved', { householdId: payment.householdId, installment: payment.installment });
   return approved;
-}
+};
 
 /** Sends a failed payment to the bank again under its reference (only a failed one; 409 otherwise). */
-export async function retryFailedPayment(
-  { store }: Needs,
-  actor: Actor,
-  rawPath: unknown,
-  now = new Date(),
-): Promise<LedgerPayment> {
+export const retryFailedPayment: PaymentOperation = async ({ store }, actor, rawPath, now = new Date()) => {
   const { household, stored } = await loadPaymentAsFinance(store, actor, rawPath);
   const retried = retryPayment(stored.payment);
   await store.payments.retry(retried, household.county, chinaDay(now));
   return retried;
-}
+};
 
 export interface BatchFile {
   filename: string;
@@ -399,7 +387,7 @@ export async function fundsWorkbook(report: FundsReport): Promise<{ filename: st
   const workbook = new ExcelJS.Workbook();
   workbook.created = new Date(report.generatedAt);
   const money = ['已拨付(元)', '已到账(元)', '待银行回盘(元)', '支付失败(元)'];
-  const yuan = (line: MoneyLine) => [line.released, line.paid, line.pending, line.failed].map((fen) => fen / 100);
+  const yuan = (line: MoneyLine) => [line.released, line.paid, line.pending, line.failed].map(yuanAmount);
   const sheet = (name: string, title: string, header: string[]) => {
     const ws = workbook.addWorksheet(name);
     ws.addRow([title, `生成时间 ${report.generatedAt}`]);
@@ -409,14 +397,14 @@ export async function fundsWorkbook(report: FundsReport): Promise<{ filename: st
     return ws;
   };
   const bySource = sheet('资金来源', `${report.county} 资金报表（按来源）`, ['资金来源', '计划(元)', ...money]);
-  for (const line of report.bySource) bySource.addRow([line.label.zh, line.planned / 100, ...yuan(line)]);
-  bySource.addRow(['合计', report.total.planned / 100, ...yuan(report.total)]).font = { bold: true };
+  for (const line of report.bySource) bySource.addRow([line.label.zh, yuanAmount(line.planned), ...yuan(line)]);
+  bySource.addRow(['合计', yuanAmount(report.total.planned), ...yuan(report.total)]).font = { bold: true };
   const byTownship = sheet('乡镇', `${report.county} 资金报表（按乡镇）`, ['乡镇', '户数', '计划(元)', ...money]);
   byTownship.getColumn(2).numFmt = '0';
   for (const line of report.byTownship) {
-    byTownship.addRow([line.name, line.households, line.planned / 100, ...yuan(line)]);
+    byTownship.addRow([line.name, line.households, yuanAmount(line.planned), ...yuan(line)]);
   }
-  byTownship.addRow(['合计', report.households, report.total.planned / 100, ...yuan(report.total)]).font = {
+  byTownship.addRow(['合计', report.households, yuanAmount(report.total.planned), ...yuan(report.total)]).font = {
     bold: true,
   };
   const byInstallment = sheet('分期', `${report.county} 资金报表（按拨付期次）`, ['期次', ...money]);

@@ -17,7 +17,7 @@ import { ActionBodies, type ActionBody } from '../../domain/actions';
 import { ConflictError, NotFoundError, parseOrThrow } from '../../domain/errors';
 import type { Action, Actor, Household } from '../../domain/model';
 import { canActInJurisdiction } from '../../domain/rules/access';
-import { sealEvent } from '../../domain/rules/audit';
+import { auditedChange } from '../../domain/rules/audit';
 import { hashIdNumber } from '../../domain/rules/idNumber';
 import { phasesOfAction, rolesOfAction, stepForAction, stepOf, transition } from '../../process/renovation';
 import { logger } from '../config/logger';
@@ -91,47 +91,39 @@ export async function performAction<A extends Action>(
   const at = now.toISOString();
   const rule = RULES[action] as ActionRule<A>;
   const effect = rule({ actor, file, program, body, now: at });
-  const changed: Household = { ...household, ...effect.changes };
+  const changes: Partial<Household> = { ...effect.changes };
   const next = effect.outcome
     ? transition(household.phase, effect.outcome, {
         installments: program.installments,
-        nextInstallment: changed.nextInstallment,
+        nextInstallment: changes.nextInstallment ?? household.nextInstallment,
       })
     : household.phase;
 
   const records: RecordWrite[] = [...(effect.records ?? [])];
   if (next === 'rejected') {
-    changed.rejection = { reason: effect.rejectionReason ?? effect.outcome ?? 'rejected', by: actor.username, at };
+    changes.rejection = { reason: effect.rejectionReason ?? effect.outcome ?? 'rejected', by: actor.username, at };
     // A rejected household may apply again, so its head's ID number is free for a new claim.
     records.push({ kind: 'id-claim-released', idHash: hashIdNumber(household.head.idNumber) });
   }
-  const version = household.version + 1;
-  const event = sealEvent(
-    { hash: file.lastHash },
-    {
-      householdId,
-      seq: version,
-      at,
-      actor: actor.username,
-      role,
-      type: action,
-      fromPhase: household.phase,
-      toPhase: next,
-      details: { ...effect.details, ...(effect.outcome ? { outcome: effect.outcome } : {}) },
-    },
-  );
+  const { after, event } = auditedChange(file, {
+    at,
+    actor: actor.username,
+    role,
+    type: action,
+    toPhase: next,
+    changes,
+    details: { ...effect.details, ...(effect.outcome ? { outcome: effect.outcome } : {}) },
+  });
   const decision = effect.outcome ? { outcome: effect.outcome, next } : undefined;
-  const updated: Household = { ...changed, phase: next, version, updatedAt: at };
   const change: HouseholdChange = {
-    record: { household: updated, lastHash: event.hash },
-    expectedVersion: household.version,
-    previous: household,
+    before: household,
+    after,
     event,
     decision: decision ? { step: step.phase, decision, decidedAt: at, decidedBy: actor.username } : undefined,
     records,
   };
   await store.households.commit(change);
-  logger.info('action stored', { householdId, action, from: household.phase, to: next, version });
+  logger.info('action stored', { householdId, action, from: household.phase, to: next, version: after.version });
 
   const token = file.task?.taskToken;
   if (decision && token) await outbox.handOver(householdId, step.phase, token, decision);

@@ -37,7 +37,7 @@ import {
   TERMINAL_PHASES,
 } from '../../domain/model';
 import { canActInJurisdiction } from '../../domain/rules/access';
-import { sealEvent } from '../../domain/rules/audit';
+import { auditedChange } from '../../domain/rules/audit';
 import {
   evidenceFlags,
   exifCaptureTime,
@@ -283,38 +283,28 @@ export async function confirmPhoto(
       versionId,
       preview,
     };
-    const version = household.version + 1;
-    const event = sealEvent(
-      { hash: record.lastHash },
-      {
-        householdId,
-        seq: version,
-        at,
-        actor: actor.username,
-        role,
-        type: 'confirm-photo',
-        fromPhase: household.phase,
-        toPhase: household.phase,
-        details: {
-          photoId,
-          step: photo.step,
-          kind: photo.kind,
-          sha256: photo.sha256,
-          flags,
-          ...(exif.capturedAt ? { capturedAt: exif.capturedAt } : {}),
-        },
+    const { after, event } = auditedChange(record, {
+      at,
+      actor: actor.username,
+      role,
+      type: 'confirm-photo',
+      details: {
+        photoId,
+        step: photo.step,
+        kind: photo.kind,
+        sha256: photo.sha256,
+        flags,
+        ...(exif.capturedAt ? { capturedAt: exif.capturedAt } : {}),
       },
-    );
+    });
     try {
       await store.households.commit({
-        record: { household: { ...household, version, updatedAt: at }, lastHash: event.hash },
-        expectedVersion: household.version,
-        // The household as read: the progress counters need no second read (a confirmation moves none).
-        previous: household,
+        before: household,
+        after,
         event,
         records: [{ kind: 'photo-confirmed', photo: confirmed }],
       });
-      logger.info('photo confirmed', { householdId, photoId, flags, version });
+      logger.info('photo confirmed', { householdId, photoId, flags, version: after.version });
       return view(confirmed);
     } catch (error) {
       if (!(error instanceof ConflictError)) throw error;

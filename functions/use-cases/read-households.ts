@@ -9,34 +9,33 @@ import { z } from 'zod';
 import { ForbiddenError, NotFoundError, parseOrThrow } from '../../domain/errors';
 import { type Actor, CountyCode, type Household, Phase, TownshipCode } from '../../domain/model';
 import { canRead, isCountyLevel } from '../../domain/rules/access';
-import type { Page } from '../store';
+import type { HouseholdFile, Page, Store } from '../store';
 import type { Dependencies } from './dependencies';
 import { type HouseholdFileView, householdFileViewWithLinks } from './views';
 
+type Reads = Pick<Dependencies, 'store' | 'evidence'>;
+
+/** The file, for a caller who may read it. */
+async function readableFile(store: Store, actor: Actor, householdId: string): Promise<HouseholdFile> {
+  const file = await store.households.file(householdId);
+  if (!file) throw new NotFoundError({ zh: `农户 ${householdId} 不存在`, en: `There is no household ${householdId}` });
+  const access = canRead(actor, file.household);
+  if (!access.ok) throw access.error;
+  return file;
+}
+
 export async function readHousehold(
-  { store, evidence }: Pick<Dependencies, 'store' | 'evidence'>,
+  { store, evidence }: Reads,
   actor: Actor,
   householdId: string,
   now: Date = new Date(),
 ): Promise<HouseholdFileView> {
-  const file = await store.households.file(householdId);
-  if (!file) throw new NotFoundError({ zh: `农户 ${householdId} 不存在`, en: `There is no household ${householdId}` });
-  const access = canRead(actor, file.household);
-  if (!access.ok) throw access.error;
-  return householdFileViewWithLinks(evidence, file, now);
+  return householdFileViewWithLinks(evidence, await readableFile(store, actor, householdId), now);
 }
 
 /** The printable ledger card of an archived household; not found before it is archived. */
-export async function readLedgerCard(
-  { store, evidence }: Pick<Dependencies, 'store' | 'evidence'>,
-  actor: Actor,
-  householdId: string,
-  now: Date = new Date(),
-): Promise<string> {
-  const file = await store.households.file(householdId);
-  if (!file) throw new NotFoundError({ zh: `农户 ${householdId} 不存在`, en: `There is no household ${householdId}` });
-  const access = canRead(actor, file.household);
-  if (!access.ok) throw access.error;
+export async function readLedgerCard({ store, evidence }: Reads, actor: Actor, householdId: string, now = new Date()) {
+  const file = await readableFile(store, actor, householdId);
   if (file.household.phase !== 'archived') {
     throw new NotFoundError({
       zh: '该户尚未归档，台帐卡在归档时生成',

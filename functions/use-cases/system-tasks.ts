@@ -10,8 +10,8 @@
  */
 import { z } from 'zod';
 import { ConflictError, WORKFLOW_ERROR_NAMES, WorkflowError } from '../../domain/errors';
-import type { Household, Phase } from '../../domain/model';
-import { sealEvent } from '../../domain/rules/audit';
+import type { Phase } from '../../domain/model';
+import { auditedChange } from '../../domain/rules/audit';
 import { transition } from '../../process/renovation';
 import { logger } from '../config/logger';
 import type { HouseholdFile } from '../store';
@@ -41,31 +41,16 @@ async function moveBySystem(
   details: Record<string, unknown>,
   now: Date,
 ) {
-  const { household } = file;
-  const next = transition(household.phase, outcome);
-  const at = now.toISOString();
-  const version = household.version + 1;
-  const event = sealEvent(
-    { hash: file.lastHash },
-    {
-      householdId: household.householdId,
-      seq: version,
-      at,
-      actor: 'system',
-      role: 'system',
-      type,
-      fromPhase: household.phase,
-      toPhase: next,
-      details: { ...details, outcome },
-    },
-  );
-  const updated: Household = { ...household, phase: next, version, updatedAt: at };
-  await store.households.commit({
-    record: { household: updated, lastHash: event.hash },
-    expectedVersion: household.version,
-    previous: household,
-    event,
+  const next = transition(file.household.phase, outcome);
+  const { after, event } = auditedChange(file, {
+    at: now.toISOString(),
+    actor: 'system',
+    role: 'system',
+    type,
+    toPhase: next,
+    details: { ...details, outcome },
   });
+  await store.households.commit({ before: file.household, after, event });
   return next;
 }
 
