@@ -1,13 +1,13 @@
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { demoProgram } from '../../../domain/demo';
-import type { Household } from '../../../domain/model';
-import { NOTICED_PHASES, noticeEntry } from '../../../domain/public-notice';
-import { handlerWith as noticesWith } from '../../../functions/api/notices';
-import { apiEvent, context, reply } from './support/api';
-import { testDependencies } from './support/dependencies';
-import { household, householdItem, NOW, programItem } from './support/fixtures';
-import { ddbMock, withMocksAtFixedTime } from './support/mocks';
+import { demoProgram } from '../../../../domain/demo';
+import type { Household } from '../../../../domain/model';
+import { NOTICED_PHASES, noticeEntry } from '../../../../domain/public-notice';
+import { handlerWith as noticesWith } from '../../../../functions/api/notices';
+import { apiEvent, context, reply } from '../support/api';
+import { testDependencies } from '../support/dependencies';
+import { household, householdItem, NOW, programItem } from '../support/fixtures';
+import { ddbMock, withMocksAtFixedTime } from '../support/mocks';
 
 const notices = noticesWith(testDependencies());
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ConflictError } from '../../../domain/errors';
-import { errorReply } from '../../../functions/commons/http';
-import { quietLogs } from './support/dependencies';
+import { ConflictError } from '../../../../domain/errors';
+import { errorReply } from '../../../../functions/commons/http';
+import { quietLogs } from '../support/dependencies';
 
 quietLogs();
 

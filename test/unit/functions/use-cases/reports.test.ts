@@ -2,16 +2,16 @@ import { GetCommand, QueryCommand, type QueryCommandInput, ScanCommand } from '@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import ExcelJS from 'exceljs';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { demoApplication, demoProgram } from '../../../domain/demo';
-import type { Household } from '../../../domain/model';
-import { newHousehold } from '../../../domain/rules/household';
-import { addCells, type ProgressCells, type ProgressReport, progressCells } from '../../../domain/rules/progress';
-import { handlerWith } from '../../../functions/api/reports';
-import type { HouseholdExportPage } from '../../../functions/use-cases/household-export';
-import { apiEvent, context, reply } from './support/api';
-import { testDependencies } from './support/dependencies';
-import { programItem } from './support/fixtures';
-import { ddbMock, resetMocks } from './support/mocks';
+import { demoApplication, demoProgram } from '../../../../domain/demo';
+import type { Household } from '../../../../domain/model';
+import { newHousehold } from '../../../../domain/rules/household';
+import { addCells, type ProgressCells, type ProgressReport, progressCells } from '../../../../domain/rules/progress';
+import { handlerWith } from '../../../../functions/api/reports';
+import type { HouseholdExportPage } from '../../../../functions/use-cases/household-export';
+import { apiEvent, context, reply } from '../support/api';
+import { testDependencies } from '../support/dependencies';
+import { programItem } from '../support/fixtures';
+import { ddbMock, resetMocks } from '../support/mocks';
 
 const handler = handlerWith(testDependencies());
 

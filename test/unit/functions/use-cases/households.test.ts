@@ -1,13 +1,13 @@
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { DeleteCommand, GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { demoApplication, demoProgram } from '../../../domain/demo';
-import { hashIdNumber } from '../../../domain/rules/idNumber';
-import { handlerWith } from '../../../functions/api/households';
-import { apiEvent, context, reply } from './support/api';
-import { testDependencies } from './support/dependencies';
-import { HOUSEHOLD_ID, household, householdItem, openTaskItem } from './support/fixtures';
-import { ddbMock, givenFile, namedError, resetMocks, sfnMock, transactionCanceled } from './support/mocks';
+import { demoApplication, demoProgram } from '../../../../domain/demo';
+import { hashIdNumber } from '../../../../domain/rules/idNumber';
+import { handlerWith } from '../../../../functions/api/households';
+import { apiEvent, context, reply } from '../support/api';
+import { testDependencies } from '../support/dependencies';
+import { HOUSEHOLD_ID, household, householdItem, openTaskItem } from '../support/fixtures';
+import { ddbMock, givenFile, namedError, resetMocks, sfnMock, transactionCanceled } from '../support/mocks';
 
 const handler = handlerWith(testDependencies());
 

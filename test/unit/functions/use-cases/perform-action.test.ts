@@ -8,17 +8,17 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { demoProgram, exampleActionBody } from '../../../domain/demo';
-import { AuditEvent, type Household } from '../../../domain/model';
-import { GENESIS_HASH, verifyChain } from '../../../domain/rules/audit';
-import { hashIdNumber } from '../../../domain/rules/idNumber';
-import { splitInstallments } from '../../../domain/rules/installments';
-import { handlerWith } from '../../../functions/api/actions';
-import { bodyHash } from '../../../functions/use-cases/idempotent';
-import { apiEvent, context, reply } from './support/api';
-import { testDependencies } from './support/dependencies';
-import { HOUSEHOLD_ID, household, householdItem, NOW, openTaskItem, programItem, TOKEN } from './support/fixtures';
-import { ddbMock, givenFile, namedError, sfnMock, transactionCanceled, withMocksAtFixedTime } from './support/mocks';
+import { demoProgram, exampleActionBody } from '../../../../domain/demo';
+import { AuditEvent, type Household } from '../../../../domain/model';
+import { GENESIS_HASH, verifyChain } from '../../../../domain/rules/audit';
+import { hashIdNumber } from '../../../../domain/rules/idNumber';
+import { splitInstallments } from '../../../../domain/rules/installments';
+import { handlerWith } from '../../../../functions/api/actions';
+import { bodyHash } from '../../../../functions/use-cases/idempotent';
+import { apiEvent, context, reply } from '../support/api';
+import { testDependencies } from '../support/dependencies';
+import { HOUSEHOLD_ID, household, householdItem, NOW, openTaskItem, programItem, TOKEN } from '../support/fixtures';
+import { ddbMock, givenFile, namedError, sfnMock, transactionCanceled, withMocksAtFixedTime } from '../support/mocks';
 
 const handler = handlerWith(testDependencies());
 

@@ -1,8 +1,8 @@
 import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { IN_PROGRESS_LEASE_SECONDS, idempotent } from '../../../functions/use-cases/idempotent';
-import { testDependencies } from './support/dependencies';
-import { ddbMock, withMocksAtFixedTime } from './support/mocks';
+import { IN_PROGRESS_LEASE_SECONDS, idempotent } from '../../../../functions/use-cases/idempotent';
+import { testDependencies } from '../support/dependencies';
+import { ddbMock, withMocksAtFixedTime } from '../support/mocks';
 
 const NOW = new Date('2026-05-01T08:00:00Z');
 const NOW_SECONDS = NOW.getTime() / 1000;

@@ -1,14 +1,14 @@
 import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import { DeleteCommand, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { demoProgram, exampleActionBody } from '../../../domain/demo';
-import { AuditEvent, type Household } from '../../../domain/model';
-import { GENESIS_HASH, verifyChain } from '../../../domain/rules/audit';
-import { handlerWith } from '../../../functions/api/actions';
-import { apiEvent, context, reply } from './support/api';
-import { testDependencies } from './support/dependencies';
-import { HOUSEHOLD_ID, household, householdItem, NOW, openTaskItem, programItem } from './support/fixtures';
-import { ddbMock, givenFile, resetMocks, sfnMock, withMocksAtFixedTime } from './support/mocks';
+import { demoProgram, exampleActionBody } from '../../../../../domain/demo';
+import { AuditEvent, type Household } from '../../../../../domain/model';
+import { GENESIS_HASH, verifyChain } from '../../../../../domain/rules/audit';
+import { handlerWith } from '../../../../../functions/api/actions';
+import { apiEvent, context, reply } from '../../support/api';
+import { testDependencies } from '../../support/dependencies';
+import { HOUSEHOLD_ID, household, householdItem, NOW, openTaskItem, programItem } from '../../support/fixtures';
+import { ddbMock, givenFile, resetMocks, sfnMock, withMocksAtFixedTime } from '../../support/mocks';
 
 const handler = handlerWith(testDependencies());
 

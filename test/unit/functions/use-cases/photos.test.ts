@@ -3,14 +3,14 @@ import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { demoProgram, exampleActionBody } from '../../../domain/demo';
-import { handlerWith as actionsHandlerWith } from '../../../functions/api/actions';
-import { handlerWith } from '../../../functions/api/photos';
-import { jpegWithExif, sha256Hex } from '../../fixtures/exif-jpeg';
-import { sidewaysPhoto } from '../../fixtures/large-photo';
-import { apiEvent, context, reply } from './support/api';
-import { testDependencies } from './support/dependencies';
-import { HOUSEHOLD_ID, household, householdItem, NOW, openTaskItem, programItem } from './support/fixtures';
+import { demoProgram, exampleActionBody } from '../../../../domain/demo';
+import { handlerWith as actionsHandlerWith } from '../../../../functions/api/actions';
+import { handlerWith } from '../../../../functions/api/photos';
+import { jpegWithExif, sha256Hex } from '../../../fixtures/exif-jpeg';
+import { sidewaysPhoto } from '../../../fixtures/large-photo';
+import { apiEvent, context, reply } from '../support/api';
+import { testDependencies } from '../support/dependencies';
+import { HOUSEHOLD_ID, household, householdItem, NOW, openTaskItem, programItem } from '../support/fixtures';
 import {
   ddbMock,
   givenFile,
@@ -19,7 +19,7 @@ import {
   sfnMock,
   transactionCanceled,
   withMocksAtFixedTime,
-} from './support/mocks';
+} from '../support/mocks';
 
 const actionsHandler = actionsHandlerWith(testDependencies());
 const handler = handlerWith(testDependencies());
