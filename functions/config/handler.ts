@@ -18,11 +18,14 @@ import { logger } from './logger';
 
 export type Handler<E, R> = (event: E, context: Context) => Promise<R>;
 
-export function lambdaEntry<E, R>(build: (dependencies: Dependencies) => Handler<E, R>): Handler<E, R> {
+export function lambdaEntry<E, R>(
+  build: (dependencies: Dependencies) => Handler<E, R>,
+  variables: Readonly<Record<string, string | undefined>> = process.env,
+): Handler<E, R> {
   let built: Handler<E, R> | undefined;
   let failure: unknown;
   try {
-    built = build(createDependencies(readConfig(process.env), createClients()));
+    built = build(createDependencies(readConfig(variables), createClients()));
   } catch (error) {
     failure = error;
   }
