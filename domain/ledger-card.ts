@@ -6,7 +6,7 @@
  */
 import { chinaDate, chinaDateTime } from './china-time';
 import type { LedgerPayment } from './funding/bank';
-import { formatYuan } from './funding/money';
+import { yuanText } from './funding/money';
 import {
   type AreaList,
   CATEGORY_TITLES,
@@ -71,10 +71,6 @@ const PHOTO_SECTIONS: readonly { kinds: readonly Photo['kind'][]; title: string 
   { kinds: ['after', 'after-with-head'], title: PHOTO_KIND_TITLES.after.zh },
 ];
 
-function yuan(fen: unknown): string {
-  return typeof fen === 'number' && Number.isInteger(fen) && fen >= 0 ? `${formatYuan(fen)} 元` : '—';
-}
-
 function flagText(flags: readonly string[]): string {
   return flags.map((flag) => labelOf(FLAG_TITLES, flag, 'zh', UNKNOWN_FLAG.zh)).join('、');
 }
@@ -138,7 +134,7 @@ function paymentsTable(payments: LedgerCardInput['payments']): string {
     .sort((a, b) => a.installment - b.installment)
     .map(
       (p) =>
-        `<tr><td>${installmentTitle(p.installment, 'zh')}</td><td>${yuan(p.amount)}</td>` +
+        `<tr><td>${installmentTitle(p.installment, 'zh')}</td><td>${yuanText(p.amount)}</td>` +
         `<td>${escapeHtml(labelOf(PAYMENT_STATUS_TITLES, p.status === 'released' && p.approvedBy ? 'approved' : p.status, 'zh'))}</td></tr>`,
     )
     .join('');
@@ -221,9 +217,9 @@ export function renderLedgerCard(input: LedgerCardInput): string {
     ),
     row('危险等级', household.grade ? escapeHtml(labelOf(GRADE_TITLES, household.grade, 'zh')) : '—'),
     row('改造方式', text(household.mode ? labelOf(MODE_TITLES, household.mode, 'zh') : undefined)),
-    row('核定补助', yuan(household.approvedSubsidy)),
-    row('自筹资金', yuan(agreement.ownFunds)),
-    row('银行贷款', yuan(agreement.bankLoan)),
+    row('核定补助', yuanText(household.approvedSubsidy)),
+    row('自筹资金', yuanText(agreement.ownFunds)),
+    row('银行贷款', yuanText(agreement.bankLoan)),
     row('协议签订', text(dateOf(agreement.signedOn))),
     row('计划开工 / 竣工', `${text(dateOf(agreement.plannedStart))} / ${text(dateOf(agreement.plannedFinish))}`),
     row('竣工验收', text(dateOf(accepted?.date))),

@@ -50,6 +50,17 @@ export function formatYuanWithUnit(fen: number, language: 'zh' | 'en' = 'zh'): s
   return `${formatYuan(fen)} ${language === 'en' ? 'yuan' : '元'}`;
 }
 
+/** An amount for a person to read: `123456` fen -> `'1,234.56 元'`; anything that is not an amount of fen -> `—`. */
+export function yuanText(fen: unknown): string {
+  return typeof fen === 'number' && Number.isSafeInteger(fen) && fen >= 0 ? formatYuanWithUnit(fen) : '—';
+}
+
+/** An amount as a number of yuan for a spreadsheet cell (formatted there with two decimals, never summed here). */
+export function yuanAmount(fen: number): number {
+  assertFen(fen, 'amount');
+  return fen / 100;
+}
+
 export function sum(amounts: readonly number[]): number {
   return amounts.reduce((total, a) => total + a, 0);
 }

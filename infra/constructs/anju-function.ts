@@ -38,7 +38,7 @@ const REQUIRE_SHIM = "import { createRequire } from 'node:module'; const require
 
 /**
  * `NONE` sets the variable without any grant: every handler module reads its whole configuration
- * at start-up (functions/commons/env.ts), including names it never uses.
+ * at start-up (`readConfig` in functions/config/config.ts), including names it never uses.
  */
 export type DataAccess = 'RO' | 'RW' | 'NONE';
 /**

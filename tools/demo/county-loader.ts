@@ -2,7 +2,7 @@
  * Loads the demo county (tools/demo/county.ts: 16 townships, 600 households at mixed phases)
  * into the running local stack, for `npm start -- --demo` / `ANJU_DEMO=1`:
  * 1. the program through the API, as an admin would;
- * 2. per household, its history through the functions' own repository: events, inspections,
+ * 2. per household, its history through the functions' own store: events, inspections,
  *    payments and objections first, then the registration transaction with the household as it
  *    stands (its progress counters are ADDed there, as for any registration); a household already
  *    there is left alone, so a second start loads nothing;
@@ -15,34 +15,32 @@
 import { BatchWriteCommand, DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { ConflictError } from '../../domain/errors';
 import { hashIdNumber } from '../../domain/rules/idNumber';
+import { type Clients, createClients } from '../../functions/config/clients';
+import { readConfig } from '../../functions/config/config';
+import { createDependencies } from '../../functions/config/dependencies';
+import { firstExecutionName } from '../../functions/outbox';
+import { eventItem, inspectionItem, keys, objectionItem, paymentItem } from '../../functions/store/items';
+import type { Dependencies } from '../../functions/use-cases/dependencies';
 import type { LocalAssembly } from '../../twin/assembly/assembly';
-import { withEnvironment } from '../../twin/services/lambda';
 import { demoCountyHouseholds, demoCountyProgram, type SeededHousehold } from './county';
 import { seedProgram } from './seed-program';
 
 const AT_ONCE = 12;
 const BATCH = 25;
 
-type Repository = typeof import('../../functions/commons/repository');
-type Clients = typeof import('../../functions/commons/clients');
-type Workflow = typeof import('../../functions/commons/step-functions');
+type FunctionParts = Pick<Dependencies, 'store' | 'outbox'> & { clients: Clients };
 
 /**
- * The repository as the functions use it, loaded with the environment of a function that holds all
- * its variables (table, bucket, state machine). The common variables (endpoints, credentials) are
- * already in this process, set when the functions were loaded.
+ * The store and outbox as the functions build them, from the configuration of a function that holds all its
+ * variables (table, bucket, state machine). The common variables (endpoints, credentials) are already in this
+ * process, set when the functions were loaded.
  */
-async function functionModules(assembly: LocalAssembly): Promise<{ repo: Repository; clients: Clients; wf: Workflow }> {
+function functionParts(assembly: LocalAssembly): FunctionParts {
   const spec = assembly.functions.find((fn) => fn.logicalId.includes('HouseholdsFn'));
   if (!spec) throw new Error('the assembly has no HouseholdsFn to take the table and state machine names from');
-  return withEnvironment(spec.environment, async () => {
-    const [repo, clients, wf] = await Promise.all([
-      import('../../functions/commons/repository'),
-      import('../../functions/commons/clients'),
-      import('../../functions/commons/step-functions'),
-    ]);
-    return { repo, clients, wf };
-  });
+  const clients = createClients();
+  const { store, outbox } = createDependencies(readConfig(spec.environment), clients);
+  return { store, outbox, clients };
 }
 
 async function batchWrite(clients: Clients, table: string, items: Record<string, unknown>[]): Promise<void> {
@@ -51,30 +49,30 @@ async function batchWrite(clients: Clients, table: string, items: Record<string,
       [table]: items.slice(i, i + BATCH).map((Item) => ({ PutRequest: { Item } })),
     };
     while (pending && Object.keys(pending).length > 0) {
-      const answer = await clients.ddb.send(new BatchWriteCommand({ RequestItems: pending }));
+      const answer = await clients.documents.send(new BatchWriteCommand({ RequestItems: pending }));
       pending = answer.UnprocessedItems as typeof pending;
     }
   }
 }
 
-async function loadOne(seeded: SeededHousehold, m: Awaited<ReturnType<typeof functionModules>>, table: string) {
+async function loadOne(seeded: SeededHousehold, m: FunctionParts, table: string) {
   const { household, events } = seeded;
   const first = events[0];
   const last = events.at(-1);
   if (!first || !last) throw new Error(`demo household ${household.householdId} has no events`);
   // Loaded before (a second start): one read instead of writing its history again.
-  if (await m.repo.getHouseholdRecord(household.householdId)) return 'existing';
-  const executionName = m.wf.firstExecutionName(household.householdId);
+  if (await m.store.households.record(household.householdId)) return 'existing';
+  const executionName = firstExecutionName(household.householdId);
   const history: Record<string, unknown>[] = [
-    ...events.slice(1).map((event) => m.repo.eventPut(event).item.Put?.Item ?? {}),
-    ...seeded.inspections.map(({ inspection, milestoneIndex }) => m.repo.inspectionItem(inspection, milestoneIndex)),
-    ...seeded.payments.map((payment) => m.repo.paymentItem(payment)),
-    ...seeded.objections.map((objection) => m.repo.objectionItem(objection)),
+    ...events.slice(1).map((event) => eventItem(event)),
+    ...seeded.inspections.map(({ inspection, milestoneIndex }) => inspectionItem(inspection, milestoneIndex)),
+    ...seeded.payments.map((payment) => paymentItem(payment)),
+    ...seeded.objections.map((objection) => objectionItem(objection)),
   ];
   // History first: the registration is the commit point, so a crash in between only repeats work.
   await batchWrite(m.clients, table, history);
   try {
-    await m.repo.commitRegistration({
+    await m.store.households.register({
       record: { household, lastHash: last.hash },
       idHash: hashIdNumber(household.head.idNumber),
       event: first,
@@ -85,14 +83,16 @@ async function loadOne(seeded: SeededHousehold, m: Awaited<ReturnType<typeof fun
     throw error;
   }
   if (household.phase === 'rejected') {
-    await m.clients.ddb.send(
-      new DeleteCommand({ TableName: table, Key: m.repo.keys.idClaim(hashIdNumber(household.head.idNumber)) }),
+    await m.clients.documents.send(
+      new DeleteCommand({ TableName: table, Key: keys.idClaim(hashIdNumber(household.head.idNumber)) }),
     );
   }
   if (household.phase !== 'rejected' && household.phase !== 'archived') {
-    await m.wf.startExecution(executionName, { householdId: household.householdId, phase: household.phase });
+    // A start that fails is left to the outbox sweeper, as for any registration.
+    await m.outbox.startFirst(household.householdId, household.phase);
+  } else {
+    await m.store.tasks.deleteStarting(household.householdId);
   }
-  await m.repo.deleteStartingTask(household.householdId);
   return 'loaded';
 }
 
@@ -107,7 +107,7 @@ export async function loadDemoCounty(options: {
 }): Promise<string> {
   const started = performance.now();
   await seedProgram(options.url, options.adminToken, demoCountyProgram);
-  const modules = await functionModules(options.assembly);
+  const modules = functionParts(options.assembly);
   const table = tableName(options.assembly);
   const households = demoCountyHouseholds(options.now ?? new Date(), options.count);
   let loaded = 0;

@@ -5,7 +5,7 @@
  * environment variables of their template.
  *
  * Constraint: a function's own environment variables are present in `process.env` only while its
- * module loads. Handlers must read them at module load (as `functions/commons/env.ts` does), not
+ * module loads. Handlers must read them at module load (as `lambdaEntry` in `functions/config/handler.ts` does), not
  * during an invocation. The variables common to every function (region, credentials,
  * `AWS_ENDPOINT_URL_*`) stay set for the whole process because the AWS SDK reads them lazily, at
  * the first request.

@@ -1,6 +1,6 @@
 /**
  * Households waiting for each action and callers placed in or out of their jurisdiction, shared by
- * the security tests. Import '../functions/support/env' before this module.
+ * the security tests.
  */
 import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import { DeleteCommand, GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';

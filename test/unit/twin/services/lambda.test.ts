@@ -8,7 +8,7 @@ import { FunctionNotFoundError, FunctionTimeoutError, loadFunctions } from '../.
 const outdir = mkdtempSync(path.join(os.tmpdir(), 'anju-lambda-'));
 afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
-// The bundle reads its configuration at module load, as functions/commons/env.ts does.
+// The bundle reads its configuration at module load, as lambdaEntry (functions/config/handler.ts) does.
 const bundle = `
 const tableAtLoad = process.env.TABLE_NAME;
 const endpointAtLoad = process.env.AWS_ENDPOINT_URL_DYNAMODB;
