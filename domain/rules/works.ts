@@ -14,6 +14,7 @@
  */
 import { ConflictError, ValidationError } from '../errors';
 import type { Household, WorksFacts } from '../model';
+import { chinaDay } from './calendar';
 import { mainStructureMilestoneOf, type PlansOf } from './installments';
 
 export const WORKS_STATUSES = [
@@ -36,13 +37,11 @@ export const WORKS_STATUS_TITLES: Readonly<Record<WorksStatus, { zh: string; en:
   'moved-in': { zh: '竣工入住', en: 'Completed and moved in' },
 };
 
-const CHINA_OFFSET_MS = 8 * 3_600_000;
-
 /** The calendar day in China (UTC+8) of an instant: what a county means by "the 30th". */
 export function chinaDayOf(iso: string): string {
   const ms = Date.parse(iso);
   if (Number.isNaN(ms)) throw new RangeError(`not an ISO timestamp: ${iso}`);
-  return new Date(ms + CHINA_OFFSET_MS).toISOString().slice(0, 10);
+  return chinaDay(new Date(ms));
 }
 
 /** True when the fact happened on or before `asOf` (a day); without `asOf`, when it happened at all. */
