@@ -71,6 +71,7 @@ export const EVENT_TITLES: Readonly<Record<EventType, Title>> = {
   'sign-agreement': PHASE_TITLES.agreement,
   inspect: PHASE_TITLES['milestone-inspection'],
   supervise: { zh: '施工巡查', en: 'Supervision visit' },
+  'move-in': { zh: '入住登记', en: 'Moved in' },
   'confirm-photo': { zh: '照片核验', en: 'Photo verified' },
   'release-installment': PHASE_TITLES['installment-release'],
   accept: PHASE_TITLES['final-acceptance'],

@@ -52,6 +52,7 @@ export const ACTIONS = [
   'release-installment',
   'accept',
   'supervise',
+  'move-in',
 ] as const;
 export const Action = z.enum(ACTIONS);
 export type Action = z.infer<typeof Action>;

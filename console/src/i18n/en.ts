@@ -189,6 +189,8 @@ export const en: Dictionary = {
     stage: 'Stage',
     progressPercent: 'Progress (%)',
     notes: 'Notes',
+    movedInOn: 'Moved in on',
+    moveInNotes: 'Notes on moving in',
     kind: 'Photo type',
     step: 'Step',
     capturedAt: 'Taken',

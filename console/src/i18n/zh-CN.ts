@@ -187,6 +187,8 @@ export const zhCN = {
     stage: '施工阶段',
     progressPercent: '进度（%）',
     notes: '巡查记录',
+    movedInOn: '入住日期',
+    moveInNotes: '入住情况',
     kind: '照片类型',
     step: '环节',
     capturedAt: '拍摄时间',
