@@ -18,6 +18,7 @@
 import { ACCEPTANCE_MILESTONE, AGREEMENT_MILESTONE } from '../funding/release';
 import { GRADES, type Grade, type Household, type Mode, PHASES, type Phase, type Role } from '../model';
 import { installmentPlanOf, type PlansOf } from './installments';
+import type { YearEndFigures } from './report';
 import { chinaDayOf, WORKS_STATUSES, type WorksStatus, worksStatusAsOf } from './works';
 
 /** Counter cells of one household: name -> amount (1 for a count, centi-m² for the floor area, fen for money). */
@@ -93,8 +94,10 @@ function approvedOnOf(h: Pick<Household, 'noticeStartsAt'>): string | undefined 
 
 function approvedAsOf(h: Household, asOf: string | undefined): boolean {
   if (!isApproved(h.phase)) return false;
-  const on = approvedOnOf(h);
-  return asOf === undefined || on === undefined || on <= asOf;
+  if (asOf === undefined) return true;
+  // Approved by then: on its recorded day, else (no day recorded) at least registered by then.
+  const on = approvedOnOf(h) ?? chinaDayOf(h.createdAt);
+  return on <= asOf;
 }
 
 /**
@@ -516,10 +519,21 @@ export interface ProgressReport {
   programId: string;
   programName: string;
   generatedAt: string;
-  /** Milestones of the program's plan that `status.underConstructionByMilestone` names, with labels. */
+  /**
+   * The day (China) the figures describe: registered, approved, rooms, area, money and the works
+   * statuses are as they stood at its end. Phases, installment positions, spot checks and overdue
+   * steps are as they are when the report is generated.
+   */
+  asOf: string;
+  /** Milestones of the program's plans that `status.underConstructionByMilestone` names, with labels. */
   milestones: { milestone: string; label: string }[];
+  /** Every township, or only the one the report is limited to (`yearEnd.township`). */
   townships: ProgressRow[];
   total: ProgressLine;
   /** The county's home visits (入户抽查) of township-reviewed files against the program's ratio. */
   spotCheck: SpotCheckCoverage;
+  /** The seed's year-end figures: centralized sites and dispersed households by mode, each site, money by source. */
+  yearEnd: YearEndFigures;
+  /** The report's paragraph in the seed's words ("……截至12月30日，……"). */
+  text: string;
 }

@@ -15,7 +15,7 @@ import {
   type ProgramFundKind,
   sourceWeightsOf,
 } from '../funding/sources';
-import type { Grade, ProgramConfig } from '../model';
+import type { Grade, ProgramConfig, Township } from '../model';
 import { gradesInWords } from './grades';
 import {
   addCells,
@@ -100,8 +100,16 @@ function splitBySource(amount: number, program: ProgramConfig): Record<FundingSo
   return bySource;
 }
 
-/** The program's money by source, in the order of the standard sources, beside the households' own money. */
-export function fundsFigures(program: ProgramConfig, works: WorksFigures): FundsFigures {
+/**
+ * The program's money by source, in the order of the standard sources, beside the households' own
+ * money. `allocated` states the program's amounts, so it is for the whole county; a township's
+ * share of them is not stated anywhere, so its figures are its households' approved subsidies.
+ */
+export function fundsFigures(
+  program: ProgramConfig,
+  works: WorksFigures,
+  basis: 'allocated' | 'approved' = 'allocated',
+): FundsFigures {
   const approvedBySource = splitBySource(works.approvedSubsidy, program);
   const approvedToHouseholds = {
     ...money(works.approvedSubsidy),
@@ -111,7 +119,7 @@ export function fundsFigures(program: ProgramConfig, works: WorksFigures): Funds
     >,
   };
   const common = { approvedToHouseholds, ownFunds: money(works.ownFunds), bankLoan: money(works.bankLoan) };
-  const funding = program.funding;
+  const funding = basis === 'allocated' ? program.funding : undefined;
   if (funding === undefined) {
     const bySource = FUNDING_SOURCES.filter((s) => approvedBySource[s] > 0).map((source) => ({
       source,
@@ -210,6 +218,8 @@ export function siteLines(program: ProgramConfig, cells: Readonly<ProgressCells>
 export interface YearEndFigures {
   /** The day the figures describe, `YYYY-MM-DD`. */
   asOf: string;
+  /** The one township the figures are limited to; absent: the whole program. */
+  township?: { code: string; name: string };
   quota: number;
   /** Townships the quota was split over (those with a quota). */
   townships: number;
@@ -229,16 +239,27 @@ export function countyCells(program: ProgramConfig, byTownship: ReadonlyMap<stri
   return all;
 }
 
-export function yearEndFigures(program: ProgramConfig, cells: Readonly<ProgressCells>, asOf: string): YearEndFigures {
+/**
+ * The year-end figures of the program from its cells (the county's summed, or one township's with
+ * `township`), as of `asOf`.
+ */
+export function yearEndFigures(
+  program: ProgramConfig,
+  cells: Readonly<ProgressCells>,
+  asOf: string,
+  township?: Township,
+): YearEndFigures {
   const all = worksFigures(cells);
   const dispersed =
     (mode?: string): GroupFilter =>
     (g) =>
       !isCentralizedSite(g.site) && (mode === undefined || g.mode === mode);
+  const sites = siteLines(program, cells);
   return {
     asOf,
-    quota: program.quota,
-    townships: program.townships.filter((t) => t.quota > 0).length,
+    ...(township === undefined ? {} : { township: { code: township.code, name: township.name } }),
+    quota: township?.quota ?? program.quota,
+    townships: township === undefined ? program.townships.filter((t) => t.quota > 0).length : 1,
     all,
     centralized: {
       ...worksFigures(cells, (g) => isCentralizedSite(g.site)),
@@ -247,8 +268,8 @@ export function yearEndFigures(program: ProgramConfig, cells: Readonly<ProgressC
     dispersed: worksFigures(cells, dispersed()),
     dispersedRebuild: worksFigures(cells, dispersed('rebuild')),
     dispersedRepair: worksFigures(cells, dispersed('repair')),
-    sites: siteLines(program, cells),
-    funds: fundsFigures(program, all),
+    sites: township === undefined ? sites : sites.filter((s) => s.township === township.code),
+    funds: fundsFigures(program, all, township === undefined ? 'allocated' : 'approved'),
   };
 }
 
@@ -355,7 +376,8 @@ function fundsSentence(funds: FundsFigures): string | undefined {
         included.length === 0 ? '' : `（含${included.map((f) => `${f.purpose}${wanInWords(f.fen)}万元`).join('、')}）`;
       return `${line.label}${wanInWords(line.total.fen)}万元${of}`;
     });
-  return `整个农村危房改造投入资金${wanInWords(funds.investment.fen)}万元，其中${parts.join('、')}。`;
+  const what = funds.basis === 'allocated' ? '整个农村危房改造投入资金' : '核定补助资金';
+  return `${what}${wanInWords(funds.investment.fen)}万元，其中${parts.join('、')}。`;
 }
 
 /**
@@ -379,8 +401,12 @@ export function reportParagraph(program: Pick<ProgramConfig, 'name' | 'year'>, f
       : f.centralized.households > 0
         ? `，均为集中建房（${f.centralized.sites}个点）`
         : '，均为分散建房';
+  const task =
+    f.township === undefined
+      ? `${program.name}任务为${f.quota}户，分解落实到${f.townships}个乡镇实施，`
+      : `${program.name}${f.township.name}任务为${f.quota}户，`;
   const sentences = [
-    `${program.name}任务为${f.quota}户，分解落实到${f.townships}个乡镇实施，共计${built}${all.households}户${rooms(all)}，建筑面积${areaInWords(all.floorAreaM2)}平方米${split}。`,
+    `${task}共计${built}${all.households}户${rooms(all)}，建筑面积${areaInWords(all.floorAreaM2)}平方米${split}。`,
   ];
   const funds = fundsSentence(f.funds);
   if (funds !== undefined) sentences.push(funds);
