@@ -406,9 +406,17 @@ export const HouseholdExportRow = z.object({
   status: z.enum(PROGRESS_STATUSES),
   mode: Mode.optional(),
   site: Site,
+  /** The named centralized site, when the household builds at one. */
+  siteName: z.string().optional(),
+  grade: Grade.optional(),
   houseAreaM2: z.number(),
   renovatedAreaM2: z.number().optional(),
+  renovatedRooms: z.number().int().optional(),
+  /** Where the approved household's works stand, in the seed's words. */
+  works: z.enum(WORKS_STATUSES).optional(),
   approvedSubsidyYuan: z.string().optional(),
+  ownFundsYuan: z.string().optional(),
+  bankLoanYuan: z.string().optional(),
   installmentsReleased: z.number().int(),
   /** Masked. */
   bankAccount: z.string().optional(),

@@ -112,8 +112,7 @@ function milestonesOf(program: ProgramConfig): { milestone: string; label: strin
     program.installmentsByMode?.rebuild ?? [],
     program.installmentsByMode?.repair ?? [],
   ];
-  const labelOf = (milestone: string) =>
-    plans.flatMap((plan) => plan).find((i) => i.milestone === milestone)?.label ?? milestone;
+  const labelOf = (milestone: string) => plans.flat().find((i) => i.milestone === milestone)?.label ?? milestone;
   return [...inspectedMilestonesOfProgram(program), ACCEPTANCE_MILESTONE].map((milestone) => ({
     milestone,
     label: labelOf(milestone),
