@@ -17,6 +17,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { demoProgram, demoUsers } from '../domain/demo';
+import { startSandboxes } from '../twin/iam/sandbox';
 import { createApiHandler, listen, PortInUseError, placeholderPage, type RunningServer } from './api';
 import {
   ensureAssembly,
@@ -32,7 +33,7 @@ import { consoleSite } from './console';
 import { loadDemoCounty } from './demo-county';
 import { ensureTables, type LocalDynamo, startDynamo, tablesFromTemplate } from './dynamodb';
 import { createIdentityProvider, type DevUser, type IdentityProvider } from './identity';
-import { commonLambdaEnvironment, type LambdaRuntime, loadFunctions } from './lambda';
+import { commonLambdaEnvironment, type LambdaRuntime } from './lambda';
 import { freePort } from './ports';
 import { bucketsFromTemplate, type LocalS3, startS3 } from './s3';
 import { startStepFunctions } from './stepfunctions';
@@ -215,11 +216,16 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     starting = services;
 
     const reachable = reachableFunctions(assembly);
-    const lambdas = await loadFunctions(
+    const lambdas = await startSandboxes(
       assembly.functions.filter((fn) => reachable.has(fn.name)),
-      commonLambdaEnvironment(endpoints),
-      config.log === 'quiet' ? { POWERTOOLS_LOG_LEVEL: 'WARN' } : {},
+      {
+        commonEnvironment: commonLambdaEnvironment(endpoints),
+        extraEnvironment: config.log === 'quiet' ? { POWERTOOLS_LOG_LEVEL: 'WARN' } : {},
+        // A sandbox costs about 40 MB: start each at its function's first invocation (a cold start), as Lambda does.
+        lazy: true,
+      },
     );
+    stoppers.push(() => lambdas.stop());
     lap('functions');
     await services;
     lap('DynamoDB Local and S3');
