@@ -12,14 +12,22 @@
  * 7. Print the URL, the demo users, the start-to-ready time and `ANJU_READY url=...`.
  */
 import { randomUUID } from 'node:crypto';
-import { accessSync, constants, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { demoProgram, demoUsers } from '../domain/demo';
+import { FaultInjector } from '../twin/faults/faults';
+import { twinRoutes } from '../twin/faults/twin-routes';
+import { OPERATOR_CREDENTIALS } from '../twin/iam/credentials';
+import type { DynamoCall } from '../twin/iam/dynamodb-front';
 import { startSandboxes } from '../twin/iam/sandbox';
+import { createTwinIam, type TwinIam } from '../twin/iam/twin-iam';
+import { FAST_EXECUTION_MAX_SECONDS, STANDARD_EXECUTION_MAX_SECONDS } from '../twin/limits/limits';
 import { createApiHandler, listen, PortInUseError, placeholderPage, type RunningServer } from './api';
 import {
+  assemblyFromTemplate,
+  type CfnTemplate,
   ensureAssembly,
   LOCAL_ACCOUNT,
   LOCAL_REGION,
@@ -43,6 +51,8 @@ export type LocalStackOptions = Partial<LocalConfig> & {
   readonly root?: string;
   /** Where human-readable lines go (default: stdout). */
   readonly print?: (line: string) => void;
+  /** Told of every request that reaches DynamoDB, with its caller and invocation (the lifecycle benchmark counts them). */
+  readonly observeDynamo?: (call: DynamoCall) => void;
 };
 
 export type LocalStack = {
@@ -58,6 +68,10 @@ export type LocalStack = {
   readonly synthMs: number;
   /** Where the start-up time went, e.g. `services 4.1 s`. */
   readonly timings: readonly string[];
+  /** IAM from the template: roles, the evaluator and the refusals so far. */
+  readonly iam: TwinIam;
+  /** The faults injected so far (ANJU_FAULTS). */
+  readonly faults: FaultInjector;
   stop(): Promise<void>;
 };
 
@@ -169,7 +183,22 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const synthesized = await ensureAssembly(root);
     const synthMs = synthesized ? Math.round(performance.now() - synthStarted) : 0;
     if (synthesized) info(`synthesized ${STACK_NAME} in ${(synthMs / 1000).toFixed(1)} s`);
-    const assembly = readAssembly(path.join(root, 'cdk.out'), { apiEndpoint: url });
+    const assembly = config.templateFile
+      ? assemblyFromTemplate(
+          path.join(root, 'cdk.out'),
+          JSON.parse(readFileSync(config.templateFile, 'utf8')) as CfnTemplate,
+          { apiEndpoint: url },
+        )
+      : readAssembly(path.join(root, 'cdk.out'), { apiEndpoint: url });
+    if (config.templateFile) info(`running the template ${config.templateFile} (ANJU_TEMPLATE)`);
+    // Every AWS call is checked against the template's policies, as on AWS (twin/iam/), with faults on demand.
+    const faults = new FaultInjector(config.faults);
+    if (faults.enabled)
+      print(
+        `faults on (ANJU_FAULTS): ${config.faults.rules.map((r) => `${r.service}:${r.operation}${r.phase === 'after' ? '@after' : ''}=${r.rate}`).join(', ')}, seed ${config.faults.seed}`,
+      );
+    stoppers.push(async () => print(faults.summary()));
+    const iam = createTwinIam(assembly, { faults, log: print });
 
     const timings: string[] = [];
     let mark = performance.now();
@@ -180,27 +209,40 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     };
     // Ports first, so the endpoints are known before anything starts: the functions load (CPU-bound,
     // in this process) while DynamoDB Local's JVM starts (another process).
-    const [dynamoPort, s3Port, sfnPort] = await Promise.all([freePort(), freePort(), freePort()]);
+    const [dynamoPort, s3Port, sfnPort, dynamoLocalPort] = await Promise.all([
+      freePort(),
+      freePort(),
+      freePort(),
+      freePort(),
+    ]);
     const endpoints = {
       dynamodb: `http://127.0.0.1:${dynamoPort}`,
       s3: `http://127.0.0.1:${s3Port}`,
       sfn: `http://127.0.0.1:${sfnPort}`,
     };
     const services = Promise.all([
-      startDynamo({ dataDir: path.join(config.dataDir, 'dynamodb'), port: dynamoPort, log: print }).then(
+      // DynamoDB Local checks no signature: functions reach it through the IAM front on the published port.
+      startDynamo({ dataDir: path.join(config.dataDir, 'dynamodb'), port: dynamoLocalPort, log: print }).then(
         async (dynamo: LocalDynamo) => {
           stoppers.push(() => dynamo.stop());
           await ensureTables(
             dynamo.endpoint,
             tablesFromTemplate(assembly.template, (logicalId) => logicalId),
           );
+          const front = await iam.startDynamoFront({
+            port: dynamoPort,
+            backend: dynamo.endpoint,
+            ...(options.observeDynamo ? { observe: options.observeDynamo } : {}),
+          });
+          stoppers.push(() => front.stop());
         },
       ),
       startS3({
         dataDir: path.join(config.dataDir, 's3'),
         port: s3Port,
         region: LOCAL_REGION,
-        credentials: { accessKeyId: 'anjulocal', secretAccessKey: 'anjulocalsecret' },
+        credentials: OPERATOR_CREDENTIALS,
+        gate: iam.s3Gate,
         // The console's browser uploads come from the API's own origin (the CloudFront origin on AWS).
         buckets: bucketsFromTemplate(assembly.template, (logicalId) => logicalId.toLowerCase(), [
           url,
@@ -215,12 +257,15 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     services.catch(() => {});
     starting = services;
 
+    // The twin's own tools in this process (the demo county loader) reach the services as the operator.
+    Object.assign(process.env, commonLambdaEnvironment(endpoints));
     const reachable = reachableFunctions(assembly);
     const lambdas = await startSandboxes(
       assembly.functions.filter((fn) => reachable.has(fn.name)),
       {
         commonEnvironment: commonLambdaEnvironment(endpoints),
         extraEnvironment: config.log === 'quiet' ? { POWERTOOLS_LOG_LEVEL: 'WARN' } : {},
+        environmentFor: (spec) => iam.environmentFor(spec),
         // A sandbox costs about 40 MB: start each at its function's first invocation (a cold start), as Lambda does.
         lazy: true,
       },
@@ -236,8 +281,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       region: LOCAL_REGION,
       accountId: LOCAL_ACCOUNT,
       stateMachines: assembly.stateMachines.map(({ arn, name, definition }) => ({ arn, name, definition })),
-      invokeLambda: (functionName: string, payload: unknown) => lambdas.invoke(functionName, payload),
+      invokeLambda: (functionName: string, payload: unknown, stateMachineArn: string) =>
+        iam.invokeAsStateMachine(stateMachineArn, functionName, () => lambdas.invoke(functionName, payload)),
       fastWaits: config.fastWaits,
+      gate: iam.stepFunctionsGate,
+      maxExecutionMs:
+        1000 *
+        (config.executionMaxSeconds ??
+          (config.fastWaits ? FAST_EXECUTION_MAX_SECONDS : STANDARD_EXECUTION_MAX_SECONDS)),
       log: info,
     });
     stoppers.push(() => sfn.stop());
@@ -248,24 +299,27 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       ...(jwtRoute?.authorizer?.issuer ? { issuer: jwtRoute.authorizer.issuer } : {}),
       ...(jwtRoute?.authorizer?.audience[0] ? { audience: jwtRoute.authorizer.audience[0] } : {}),
     });
-    handler = createApiHandler({
-      routes: assembly.routes,
-      lambdas,
-      identity,
-      devUsers: demoUsers,
-      site: consoleSite({
-        distDir: path.join(root, 'console', 'dist'),
-        missingPage: () => placeholderPage(demoUsers),
+    handler = twinRoutes(
+      { faults, iam: iam.authorizer },
+      createApiHandler({
+        routes: assembly.routes,
+        lambdas,
+        identity,
+        devUsers: demoUsers,
+        site: consoleSite({
+          distDir: path.join(root, 'console', 'dist'),
+          missingPage: () => placeholderPage(demoUsers),
+        }),
+        logRequest:
+          config.log === 'quiet'
+            ? undefined
+            : ({ method, path: p, status, ms }) => print(`${method} ${p} ${status} ${ms}ms`),
+        logError: (message, error) =>
+          print(
+            `${message}: ${error instanceof Error ? `${error.name}: ${error.message}\n${error.stack ?? ''}` : String(error)}`,
+          ),
       }),
-      logRequest:
-        config.log === 'quiet'
-          ? undefined
-          : ({ method, path: p, status, ms }) => print(`${method} ${p} ${status} ${ms}ms`),
-      logError: (message, error) =>
-        print(
-          `${message}: ${error instanceof Error ? `${error.name}: ${error.message}\n${error.stack ?? ''}` : String(error)}`,
-        ),
-    });
+    );
 
     info(await seedDemoProgram(url, identity, demoUsers));
     const recovered = await sfn.recover();
@@ -281,6 +335,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       // Fast waits compress time for schedules too: the outbox sweeper then catches up within seconds.
       const everyMs = config.fastWaits ? Math.min(schedule.everyMs, FAST_SCHEDULE_MS) : schedule.everyMs;
       const timer = setInterval(() => {
+        // EventBridge invokes through the function's resource policy (its AWS::Lambda::Permission for the rule).
+        if (!iam.mayScheduleInvoke(schedule.logicalId, schedule.functionName)) return;
         lambdas
           .invoke(schedule.functionName, scheduledEvent(schedule))
           .catch((error: unknown) => print(`scheduled ${schedule.functionName} failed: ${String(error)}`));
@@ -300,6 +356,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       readyMs,
       synthMs,
       timings,
+      iam,
+      faults,
       stop: stopAll,
     };
   } catch (error) {
