@@ -40,6 +40,8 @@ export type RunningStack = {
   readonly dataDir: string;
   /** Everything the process printed so far (for failure messages). */
   output(): string;
+  /** What the twin reports of itself (`GET /local/twin`): faults injected and requests IAM refused so far. */
+  twin(): Promise<TwinReport>;
   /** Sends a signal to the whole process group and waits until the main process is gone. */
   kill(signal: NodeJS.Signals): Promise<void>;
   /**
@@ -49,8 +51,17 @@ export type RunningStack = {
    * of the application's guarantees must not count that loss against them.
    */
   crash(): Promise<void>;
-  /** Stops cleanly (SIGTERM), killing the group if it does not exit in time. */
+  /**
+   * Stops cleanly (SIGTERM), killing the group if it does not exit in time. Then fails if IAM refused any request
+   * while the stack ran (unless started with `allowAccessDenied`): every test run through the harness checks that
+   * the template grants each function what it calls.
+   */
   stop(): Promise<void>;
+};
+
+export type TwinReport = {
+  faults: { total: number; byFault: { fault: string; count: number }[] };
+  accessDenied: { count: number; recent: { caller: string; action: string; resource: string }[] };
 };
 
 export type StartOptions = {
@@ -60,6 +71,10 @@ export type StartOptions = {
   readonly env?: Record<string, string>;
   /** Appends everything the process prints to this file as well (the soak keeps every start's log in one file). */
   readonly logFile?: string;
+  /** A template to run instead of `cdk.out/`'s (ANJU_TEMPLATE), e.g. one with a grant removed (`templateWithout`). */
+  readonly templateFile?: string;
+  /** The test expects IAM to refuse something: `stop()` does not fail on refusals. */
+  readonly allowAccessDenied?: boolean;
 };
 
 let synthesized: Promise<boolean> | undefined;
@@ -133,6 +148,7 @@ export async function startStack(options: StartOptions = {}): Promise<RunningSta
       ANJU_DATA_DIR: dataDir,
       ANJU_FAST_WAITS: options.fastWaits === false ? '0' : '1',
       ANJU_LOG: 'info',
+      ...(options.templateFile ? { ANJU_TEMPLATE: options.templateFile } : {}),
       ...options.env,
     },
   });
@@ -170,11 +186,17 @@ export async function startStack(options: StartOptions = {}): Promise<RunningSta
   });
 
   const endpoint = (name: string) => new RegExp(`ANJU_ENDPOINTS .*\\b${name}=(\\S+)`).exec(output)?.[1] ?? '';
+  const twin = async (): Promise<TwinReport> => {
+    const answer = await fetch(`${url}/local/twin`);
+    if (!answer.ok) throw new Error(`GET /local/twin answered ${answer.status}`);
+    return (await answer.json()) as TwinReport;
+  };
   return {
     url,
     endpoints: { dynamodb: endpoint('dynamodb'), s3: endpoint('s3'), sfn: endpoint('sfn') },
     dataDir,
     output: () => output,
+    twin,
     async kill(signal) {
       signalGroup(child, signal);
       await gone;
@@ -190,6 +212,13 @@ export async function startStack(options: StartOptions = {}): Promise<RunningSta
       process.removeListener('exit', killOnExit);
     },
     async stop() {
+      const denied =
+        options.allowAccessDenied || child.exitCode !== null || child.signalCode !== null
+          ? undefined
+          : await twin().then(
+              (report) => report.accessDenied,
+              () => undefined,
+            );
       child.kill('SIGTERM');
       const timer = setTimeout(() => signalGroup(child, 'SIGKILL'), STOP_TIMEOUT_MS);
       await gone;
@@ -197,6 +226,12 @@ export async function startStack(options: StartOptions = {}): Promise<RunningSta
       // Anything left in the group (it should be nothing) goes too.
       signalGroup(child, 'SIGKILL');
       process.removeListener('exit', killOnExit);
+      if (denied && denied.count > 0) {
+        const lines = denied.recent.map((d) => `  ${d.caller} may not ${d.action} on ${d.resource}`);
+        throw new Error(
+          `IAM refused ${denied.count} request(s) while the stack ran: a grant is missing in infra/ (or twin/iam/requests.ts maps a request wrongly):\n${lines.join('\n')}`,
+        );
+      }
     },
   };
 }
