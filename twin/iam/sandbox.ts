@@ -99,6 +99,8 @@ function sandboxWorkerFile(): string {
 }
 
 type Pending = {
+  /** The worker running the invocation: when it dies, only its own invocations fail. */
+  readonly worker: Worker;
   readonly resolve: (value: unknown) => void;
   readonly reject: (error: Error) => void;
   readonly timer: NodeJS.Timeout;
@@ -148,6 +150,11 @@ class Sandbox implements LocalFunction {
       stderr: false,
     });
     this.worker = worker;
+    const forget = () => {
+      if (this.worker !== worker) return;
+      this.worker = undefined;
+      this.ready = undefined;
+    };
     return new Promise<void>((resolve, reject) => {
       let initialized = false;
       worker.on('message', (message: WorkerMessage) => {
@@ -176,16 +183,15 @@ class Sandbox implements LocalFunction {
                 `Runtime exited: the function used more than ${this.spec.memoryMb} MB`,
               )
             : new SandboxError('Runtime.ExitError', `Runtime exited with error: ${error.name}: ${error.message}`);
+        // The worker is gone (its 'exit' follows): the next invocation starts a new one.
+        forget();
         if (!initialized) reject(failure);
-        this.failAll(failure);
+        this.failAll(failure, worker);
       });
       worker.on('exit', (code) => {
-        if (this.worker === worker) {
-          this.worker = undefined;
-          this.ready = undefined;
-        }
+        forget();
         if (!initialized) reject(new SandboxError('Runtime.ExitError', `Runtime exited during init (code ${code})`));
-        this.failAll(new SandboxError('Runtime.ExitError', `Runtime exited with code ${code}`));
+        this.failAll(new SandboxError('Runtime.ExitError', `Runtime exited with code ${code}`), worker);
       });
     });
   }
@@ -198,8 +204,9 @@ class Sandbox implements LocalFunction {
     with_(pending);
   }
 
-  private failAll(error: Error): void {
+  private failAll(error: Error, worker?: Worker): void {
     for (const [id, pending] of [...this.pending]) {
+      if (worker !== undefined && pending.worker !== worker) continue;
       this.pending.delete(id);
       clearTimeout(pending.timer);
       pending.reject(error);
@@ -220,7 +227,7 @@ class Sandbox implements LocalFunction {
         this.pending.delete(id);
         reject(new FunctionTimeoutError(`Task timed out after ${this.spec.timeoutSeconds.toFixed(2)} seconds`));
       }, timeoutMs);
-      this.pending.set(id, { resolve, reject, timer });
+      this.pending.set(id, { worker, resolve, reject, timer });
       try {
         worker.postMessage({
           type: 'invoke',
