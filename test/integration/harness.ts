@@ -6,7 +6,7 @@
  * as a crash of the machine would.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { appendFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -97,6 +97,43 @@ export const LOCAL_STACK_COMMAND = {
   file: path.join(BIN, 'node'),
   args: ['--enable-source-maps', LOCAL_BUNDLE],
 } as const;
+
+/**
+ * A copy of the synthesized template (synthesized first when stale) in which the role of every function whose
+ * logical id contains `functionId` no longer holds `action`: the action is taken out of each statement of the
+ * role's policies (a statement left with no action goes). Returns the file for `startStack({ templateFile })`;
+ * throws when there was nothing to remove, so a renamed grant cannot make the test pass without a refusal.
+ */
+export async function templateWithout(functionId: string, action: string): Promise<string> {
+  await ensureSynthesized();
+  const template = JSON.parse(readFileSync(path.join(ROOT, 'cdk.out', 'AnjuStack.template.json'), 'utf8')) as {
+    Resources: Record<string, { Type: string; Properties?: Record<string, unknown> }>;
+  };
+  const roleOf = (fn: { Properties?: Record<string, unknown> }) =>
+    (fn.Properties?.Role as { 'Fn::GetAtt'?: [string, string] } | undefined)?.['Fn::GetAtt']?.[0];
+  const roles = new Set(
+    Object.entries(template.Resources)
+      .filter(([id, resource]) => resource.Type === 'AWS::Lambda::Function' && id.includes(functionId))
+      .map(([, resource]) => roleOf(resource)),
+  );
+  let removed = 0;
+  for (const resource of Object.values(template.Resources)) {
+    if (resource.Type !== 'AWS::IAM::Policy') continue;
+    const attached = (resource.Properties?.Roles as { Ref?: string }[] | undefined) ?? [];
+    if (!attached.some((role) => roles.has(role.Ref))) continue;
+    const document = resource.Properties?.PolicyDocument as { Statement: { Action: string | string[] }[] };
+    document.Statement = document.Statement.flatMap((statement) => {
+      const actions = [statement.Action].flat();
+      const kept = actions.filter((each) => each !== action);
+      removed += actions.length - kept.length;
+      return kept.length === 0 ? [] : [{ ...statement, Action: kept }];
+    });
+  }
+  if (removed === 0) throw new Error(`no policy of a function named like ${functionId} grants ${action}`);
+  const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'anju-template-')), 'AnjuStack.template.json');
+  writeFileSync(file, JSON.stringify(template));
+  return file;
+}
 
 /** A fresh temporary data folder; remove it with `removeDataDir`. */
 export function makeDataDir(): string {
