@@ -197,7 +197,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       print(
         `faults on (ANJU_FAULTS): ${config.faults.rules.map((r) => `${r.service}:${r.operation}${r.phase === 'after' ? '@after' : ''}=${r.rate}`).join(', ')}, seed ${config.faults.seed}`,
       );
-    stoppers.push(async () => print(faults.summary()));
+    if (faults.enabled) stoppers.push(async () => print(faults.summary()));
     const iam = createTwinIam(assembly, { faults, log: print });
 
     const timings: string[] = [];
