@@ -68,6 +68,15 @@ export async function authenticate(
         : verification.message;
     return { ok: false, status: json ? 400 : verification.status, code, message };
   }
+  // A client may send the body's hash in x-amz-content-sha256: the signature then covers that header, not the body.
+  if (options.bodySha256 !== undefined && verification.payloadHash !== options.bodySha256) {
+    return {
+      ok: false,
+      status: 400,
+      code: json ? 'InvalidSignatureException' : 'XAmzContentSHA256Mismatch',
+      message: 'The request signature we calculated does not match the signature you provided.',
+    };
+  }
   const known = options.store.lookup(verification.accessKeyId);
   if (!known) return { ok: false, status: 403, code: 'InvalidAccessKeyId', message: 'Unknown access key.' };
   const query = parseQuery(request.rawQuery) ?? {};
