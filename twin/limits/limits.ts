@@ -21,7 +21,8 @@ export function payloadBytes(value: unknown): number {
 
 /** Characters of a local task token: within what the API accepts and as long as the tokens AWS hands out. */
 export const TASK_TOKEN_LENGTH = 1024;
-export const TASK_TOKEN_FORMAT = /^[A-Za-z0-9_-]{1,2048}$/;
+/** What the service takes for a token at all; anything else answers InvalidToken (as before, shorter strings too). */
+export const TASK_TOKEN_FORMAT = /^[A-Za-z0-9_-]{64,2048}$/;
 
 /**
  * A task token for a callback task of `executionArn`. Like an AWS token it names its execution (AWS's is
