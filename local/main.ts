@@ -5,7 +5,7 @@
  * 2. Bind the API port first (a taken port fails at once), answering 503 until ready.
  * 3. Start DynamoDB Local, the S3 server and the Step Functions service on free loopback ports,
  *    with their data under the data folder; create the template's tables.
- * 4. Load the functions in-process with their resolved environments.
+ * 4. Prepare a sandbox per function with its resolved environment and its role's credentials (twin/iam/).
  * 5. Serve the template's routes; seed the demo program through the API itself when missing (and,
  *    with `--demo` or ANJU_DEMO=1, the 600-household demo county: local/demo-county.ts).
  * 6. Recover unfinished executions; run scheduled functions (the outbox sweeper) as EventBridge would.
@@ -191,13 +191,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         )
       : readAssembly(path.join(root, 'cdk.out'), { apiEndpoint: url });
     if (config.templateFile) info(`running the template ${config.templateFile} (ANJU_TEMPLATE)`);
-    // Every AWS call is checked against the template's policies, as on AWS (twin/iam/), with faults on demand.
     const faults = new FaultInjector(config.faults);
-    if (faults.enabled)
-      print(
-        `faults on (ANJU_FAULTS): ${config.faults.rules.map((r) => `${r.service}:${r.operation}${r.phase === 'after' ? '@after' : ''}=${r.rate}`).join(', ')}, seed ${config.faults.seed}`,
-      );
-    if (faults.enabled) stoppers.push(async () => print(faults.summary()));
+    if (faults.enabled) {
+      print(faults.describe());
+      stoppers.push(async () => print(faults.summary()));
+    }
+    // Every AWS call is checked against the template's policies, as on AWS (twin/iam/).
     const iam = createTwinIam(assembly, { faults, log: print });
 
     const timings: string[] = [];
@@ -207,8 +206,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       timings.push(`${what} ${((now - mark) / 1000).toFixed(1)} s`);
       mark = now;
     };
-    // Ports first, so the endpoints are known before anything starts: the functions load (CPU-bound,
-    // in this process) while DynamoDB Local's JVM starts (another process).
+    // Ports first, so the endpoints are known before anything starts: each function's sandbox gets them.
     const [dynamoPort, s3Port, sfnPort, dynamoLocalPort] = await Promise.all([
       freePort(),
       freePort(),

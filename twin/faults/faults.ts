@@ -263,6 +263,14 @@ export class FaultInjector {
     return error;
   }
 
+  /** One line for the start: the rules in force. */
+  describe(): string {
+    const rules = this.plan.rules.map(
+      (rule) => `${rule.service}:${rule.operation}${rule.phase === 'after' ? '@after' : ''}=${rule.rate}`,
+    );
+    return `faults on (ANJU_FAULTS): ${rules.join(', ')}, seed ${this.plan.seed}`;
+  }
+
   /** Faults injected so far, by service, operation and error. */
   injected(): { total: number; byFault: FaultCount[] } {
     const byFault = [...this.counts.entries()]

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { type FunctionSpec, functionArn, functionNameOf, type LocalAssembly } from '../../local/assembly';
 import type { FaultInjector } from '../faults/faults';
-import { Authorizer, type Authorizer as AuthorizerType, type Caller } from './authorizer';
+import { Authorizer, type Caller } from './authorizer';
 import { CredentialStore } from './credentials';
 import { type DynamoCall, type DynamoFront, startDynamoFront } from './dynamodb-front';
 import type { ArnScope } from './requests';
@@ -16,7 +16,7 @@ import { stepFunctionsGate } from './stepfunctions-gate';
 
 export type TwinIam = {
   readonly model: IamModel;
-  readonly authorizer: AuthorizerType;
+  readonly authorizer: Authorizer;
   readonly credentials: CredentialStore;
   /** The variables a function's sandbox signs with: its role's temporary credentials. */
   environmentFor(spec: FunctionSpec): Record<string, string>;
