@@ -129,7 +129,7 @@ describe('faults and limits', () => {
     expect(token.length).toBeGreaterThanOrEqual(500);
 
     const sfn = new SFNClient({ endpoint: stack.endpoints.sfn, region: 'us-east-1', credentials: OPERATOR });
-    const executionArn = `arn:aws:states:us-east-1:000000000000:execution:RenovationWorkflow:${householdId}-0`;
+    const executionArn = `arn:aws:states:us-east-1:000000000000:execution:${stateMachineName('anju-dev')}:${householdId}-0`;
     const timedOut = await eventually(
       async () => {
         const execution = await sfn.send(new DescribeExecutionCommand({ executionArn }));
