@@ -3,20 +3,20 @@
  * Households from registration to agreement (and with `--archive 1`, through installments, inspections with photos
  * and acceptance to archive) through the HTTP API, on a local stack this benchmark starts in-process with fast waits.
  * Prints households per minute, p50/p99 latency per action, DynamoDB requests and estimated capacity units per
- * household (counted at the HTTP client the Lambda bundles use, attributed to the invocation that made them), Step
+ * household (counted at the twin's DynamoDB front, attributed to the invocation that made them by the X-Ray trace
+ * id the SDK sends with each call), Step
  * Functions state transitions (from the local execution histories), the ratio to DynamoDB Local's PutItem ceiling
  * (measured on the same JVM afterwards) and an AWS cost estimate per household.
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdtempSync, rmSync } from 'node:fs';
-import type { ClientRequest, IncomingMessage, RequestOptions } from 'node:http';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { GetExecutionHistoryCommand, ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { householdDriver } from '../tools/api-client/household-driver';
 import { DemoStaff } from '../tools/api-client/staff';
 import type { FunctionSpec } from '../twin/assembly/assembly';
+import type { DynamoCall as FrontCall } from '../twin/iam/dynamodb-front';
+import { newTraceId } from '../twin/iam/sandbox';
 import { startLocalStack } from '../twin/main';
 import { ensureSynthesized } from '../twin/stack-process';
 import { fmt, intFlags, pool, summarize, table } from './common';
@@ -86,48 +86,28 @@ const ASSUMED_SWEEP_SECONDS = 0.1;
 const ASSUMED_RECONCILER_SECONDS = 60;
 const ASSUMED_RECONCILER_READ_UNITS_PER_HOUSEHOLD_NIGHT = 0.5;
 
-// ------------------------------------------------------------ counting DynamoDB requests at the HTTP client
+// ------------------------------------------------------------ counting DynamoDB requests at the DynamoDB front
 
 type DynamoCall = { label: string; target: string; requestBytes: number; responseBytes: number; body: string };
 const calls: DynamoCall[] = [];
-const invocationLabel = new AsyncLocalStorage<string>();
+/** The invocation behind each X-Ray trace root, while it runs. */
+const invocationByTrace = new Map<string, string>();
 let counting = false;
-let dynamoPort = '';
 
-// The SDK in each bundle (and in twin/) captures `http.request` at its first request: wrap it before the stack starts.
-const originalRequest = http.request;
-const countingRequest = ((...args: Parameters<typeof http.request>): ClientRequest => {
-  const request = (originalRequest as (...a: unknown[]) => ClientRequest).apply(http, args);
-  const options = args[0];
-  if (!counting || typeof options !== 'object' || options instanceof URL) return request;
-  const { port, headers } = options as RequestOptions;
-  if (String(port) !== dynamoPort || !headers || Array.isArray(headers)) return request;
-  const target = String((headers as Record<string, unknown>)['x-amz-target'] ?? '').replace(/^DynamoDB_\d+\./, '');
-  const call: DynamoCall = {
-    label: invocationLabel.getStore() ?? 'outside a function',
-    target,
-    requestBytes: 0,
-    responseBytes: 0,
-    body: '',
-  };
-  calls.push(call);
-  const end = request.end.bind(request);
-  request.end = ((chunk?: unknown, ...rest: unknown[]) => {
-    if (typeof chunk === 'string' || chunk instanceof Uint8Array) {
-      const text = Buffer.from(chunk).toString('utf8');
-      call.requestBytes = Buffer.byteLength(text);
-      if (/^(Transact|Batch)/.test(target) || ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'].includes(target)) {
-        call.body = text;
-      }
-    }
-    return (end as (...a: unknown[]) => ClientRequest)(chunk, ...rest);
-  }) as ClientRequest['end'];
-  request.once('response', (response: IncomingMessage) => {
-    call.responseBytes = Number(response.headers['content-length'] ?? 0);
+/** Each function runs in its own sandbox: the front sees every call, the trace root names its invocation. */
+function countCall(call: FrontCall): void {
+  if (!counting) return;
+  const label =
+    (call.traceRoot === undefined ? undefined : invocationByTrace.get(call.traceRoot)) ??
+    (call.caller.kind === 'role' ? `${call.caller.sessionName}, outside an invocation` : 'outside a function');
+  calls.push({
+    label,
+    target: call.operation,
+    requestBytes: call.requestBytes,
+    responseBytes: call.responseBytes,
+    body: /^(Transact|Batch)/.test(call.operation) || call.operation === 'GetItem' ? call.requestBody : '',
   });
-  return request;
-}) as typeof http.request;
-Object.assign(http, { request: countingRequest });
+}
 
 /**
  * Index writes a table write causes: each GSI whose key attribute the write names (set, or removed: both write the
@@ -238,37 +218,38 @@ function household(url: string, index: number): Promise<string> {
 await ensureSynthesized();
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'anju-bench-'));
 process.stdout.write(`starting the local stack (data ${dataDir}, fast waits)...\n`);
-const stack = await startLocalStack({ port: 0, dataDir, fastWaits: true, log: 'quiet' });
-dynamoPort = new URL(stack.endpoints.dynamodb).port;
+const stack = await startLocalStack({ port: 0, dataDir, fastWaits: true, log: 'quiet', observeDynamo: countCall });
 process.stdout.write(`ready in ${fmt(stack.readyMs / 1000, 1)} s at ${stack.url}\n`);
 
 type Invocations = { count: number; ms: number; memoryMb: number; architecture: FunctionSpec['architecture'] };
 const invocations = new Map<string, Invocations>();
 const functionByName = new Map(stack.assembly.functions.map((fn) => [fn.name, fn]));
 const invoke = stack.lambdas.invoke.bind(stack.lambdas);
-stack.lambdas.invoke = (nameOrArn: string, event: unknown) => {
+stack.lambdas.invoke = async (nameOrArn: string, event: unknown) => {
   const name = nameOrArn.split(':').pop() ?? nameOrArn;
   const routeKey = (event as { routeKey?: unknown } | null)?.routeKey;
   const label = typeof routeKey === 'string' ? routeKey : `workflow ${name}`;
   const started = performance.now();
-  return invocationLabel.run(label, async () => {
-    try {
-      return await invoke(nameOrArn, event);
-    } finally {
-      if (counting) {
-        const fn = functionByName.get(name);
-        const entry = invocations.get(label) ?? {
-          count: 0,
-          ms: 0,
-          memoryMb: fn?.memoryMb ?? 128,
-          architecture: fn?.architecture ?? 'x86_64',
-        };
-        entry.count += 1;
-        entry.ms += performance.now() - started;
-        invocations.set(label, entry);
-      }
+  const traceId = newTraceId();
+  const root = /Root=([^;]+)/.exec(traceId)?.[1] ?? traceId;
+  invocationByTrace.set(root, label);
+  try {
+    return await invoke(nameOrArn, event, { traceId });
+  } finally {
+    invocationByTrace.delete(root);
+    if (counting) {
+      const fn = functionByName.get(name);
+      const entry = invocations.get(label) ?? {
+        count: 0,
+        ms: 0,
+        memoryMb: fn?.memoryMb ?? 128,
+        architecture: fn?.architecture ?? 'x86_64',
+      };
+      entry.count += 1;
+      entry.ms += performance.now() - started;
+      invocations.set(label, entry);
     }
-  });
+  }
 };
 
 let exitCode = 0;
@@ -392,7 +373,7 @@ function report(run: { seconds: number; n: number; transitions: number; historie
   const all = sum(() => true);
   const work = sum((label) => !isPolling(label));
   out();
-  out('DynamoDB requests per household, by the invocation that made them (counted at the HTTP client):');
+  out('DynamoDB requests per household, by the invocation that made them (counted at the DynamoDB front):');
   out(
     table(
       ['invocation', 'invocations/hh', 'requests/hh', 'items written/hh', 'WRU/hh (est.)', 'RRU/hh (est.)'],

@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
+import { FaultConfigError, type FaultPlan, parseFaults } from '../twin/faults/faults';
 
 export const LogMode = z.enum(['quiet', 'info']);
 export type LogMode = z.infer<typeof LogMode>;
@@ -18,6 +19,18 @@ export type LocalConfig = {
   readonly log: LogMode;
   /** Households of the demo county to load at start (`--demo` or ANJU_DEMO=1: 600); 0 loads none. */
   readonly demoHouseholds: number;
+  /** Faults the local services inject (ANJU_FAULTS, twin/faults/faults.ts); no rules: none. */
+  readonly faults: FaultPlan;
+  /**
+   * The longest a Standard execution runs before it ends TIMED_OUT (ANJU_EXECUTION_MAX_SECONDS); undefined: one
+   * year, or one hour with fast waits.
+   */
+  readonly executionMaxSeconds: number | undefined;
+  /**
+   * A template to run instead of `cdk.out/AnjuStack.template.json` (ANJU_TEMPLATE), its bundles still read from
+   * `cdk.out/`: tests run an edited copy (one grant removed) to see the twin refuse what it no longer grants.
+   */
+  readonly templateFile: string | undefined;
 };
 
 export class ConfigError extends Error {
@@ -49,6 +62,17 @@ const EnvSchema = z.object({
     .transform(Number)
     .refine((n) => n >= 1 && n <= 600, 'ANJU_DEMO_HOUSEHOLDS must be a number from 1 to 600')
     .default(600),
+  ANJU_EXECUTION_MAX_SECONDS: z
+    .string()
+    .trim()
+    .regex(/^\d{1,9}$/, 'ANJU_EXECUTION_MAX_SECONDS must be a whole number of seconds from 1 to 31536000 (one year)')
+    .transform(Number)
+    .refine(
+      (n) => n >= 1 && n <= 31_536_000,
+      'ANJU_EXECUTION_MAX_SECONDS must be a whole number of seconds from 1 to 31536000 (one year)',
+    )
+    .optional(),
+  ANJU_TEMPLATE: z.string().trim().min(1).optional(),
 });
 
 /** Reads the settings; throws `ConfigError` with one sentence naming the bad variable. */
@@ -60,18 +84,39 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     ANJU_LOG: env.ANJU_LOG === '' ? undefined : env.ANJU_LOG,
     ANJU_DEMO: env.ANJU_DEMO,
     ANJU_DEMO_HOUSEHOLDS: env.ANJU_DEMO_HOUSEHOLDS === '' ? undefined : env.ANJU_DEMO_HOUSEHOLDS,
+    ANJU_EXECUTION_MAX_SECONDS: env.ANJU_EXECUTION_MAX_SECONDS === '' ? undefined : env.ANJU_EXECUTION_MAX_SECONDS,
+    ANJU_TEMPLATE: env.ANJU_TEMPLATE === '' ? undefined : env.ANJU_TEMPLATE,
   });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const variable = issue?.path.join('.') ?? 'a setting';
     throw new ConfigError(`${issue?.message ?? `${variable} is not valid`} (got ${JSON.stringify(env[variable])}).`);
   }
-  const { PORT, ANJU_DATA_DIR, ANJU_FAST_WAITS, ANJU_LOG, ANJU_DEMO, ANJU_DEMO_HOUSEHOLDS } = parsed.data;
+  const {
+    PORT,
+    ANJU_DATA_DIR,
+    ANJU_FAST_WAITS,
+    ANJU_LOG,
+    ANJU_DEMO,
+    ANJU_DEMO_HOUSEHOLDS,
+    ANJU_EXECUTION_MAX_SECONDS,
+    ANJU_TEMPLATE,
+  } = parsed.data;
+  let faults: FaultPlan;
+  try {
+    faults = parseFaults(env.ANJU_FAULTS);
+  } catch (error) {
+    if (error instanceof FaultConfigError) throw new ConfigError(error.message);
+    throw error;
+  }
   return {
     port: PORT,
     dataDir: path.resolve(cwd, ANJU_DATA_DIR),
     fastWaits: ANJU_FAST_WAITS,
     log: ANJU_LOG,
     demoHouseholds: ANJU_DEMO ? ANJU_DEMO_HOUSEHOLDS : 0,
+    faults,
+    executionMaxSeconds: ANJU_EXECUTION_MAX_SECONDS,
+    templateFile: ANJU_TEMPLATE === undefined ? undefined : path.resolve(cwd, ANJU_TEMPLATE),
   };
 }

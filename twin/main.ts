@@ -5,12 +5,13 @@
  * 2. Bind the API port first (a taken port fails at once), answering 503 until ready.
  * 3. Start DynamoDB Local, the S3 server and the Step Functions service on free loopback ports,
  *    with their data under the data folder; create the template's tables.
- * 4. Load the functions in-process with their resolved environments.
+ * 4. Prepare a sandbox per function with its resolved environment and its role's credentials (twin/iam/).
  * 5. Serve the template's routes; seed the demo program through the API itself when missing (and,
  *    with `--demo` or ANJU_DEMO=1, the 600-household demo county: tools/demo/county-loader.ts).
  * 6. Recover unfinished executions; run scheduled functions (the outbox sweeper) as EventBridge would.
  * 7. Print the URL, the demo users, the start-to-ready time and `ANJU_READY url=...`.
  */
+import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,10 +19,18 @@ import { demoProgram } from '../contract/examples';
 import { loadDemoCounty } from '../tools/demo/county-loader';
 import { seedProgram } from '../tools/demo/seed-program';
 import { demoUsers } from '../tools/demo/users';
-import { ensureAssembly, type LocalAssembly, readAssembly } from './assembly/assembly';
+import { assemblyFromTemplate, ensureAssembly, type LocalAssembly, readAssembly } from './assembly/assembly';
+import type { CfnTemplate } from './assembly/cfn-types';
 import { LOCAL_ACCOUNT, LOCAL_REGION, STACK_NAME } from './assembly/local-names';
 import { ConfigError, type LocalConfig, loadConfig } from './config';
 import { assertWritableFolder } from './data-folder';
+import { FaultInjector } from './faults/faults';
+import { twinRoutes } from './faults/twin-routes';
+import { OPERATOR_CREDENTIALS } from './iam/credentials';
+import type { DynamoCall } from './iam/dynamodb-front';
+import { startSandboxes } from './iam/sandbox';
+import { createTwinIam, type TwinIam } from './iam/twin-iam';
+import { FAST_EXECUTION_MAX_SECONDS, STANDARD_EXECUTION_MAX_SECONDS } from './limits/limits';
 import { listen, PortInUseError, type RunningServer } from './net/http';
 import { freePort } from './net/ports';
 import { restartAtParkedStep } from './recovery';
@@ -29,7 +38,7 @@ import { createApiHandler, placeholderPage } from './services/api-gateway';
 import { consoleSite } from './services/console';
 import { ensureTables, type LocalDynamo, startDynamo, tablesFromTemplate } from './services/dynamodb';
 import { createIdentityProvider, type IdentityProvider } from './services/identity';
-import { commonLambdaEnvironment, type LambdaRuntime, loadFunctions } from './services/lambda';
+import { commonLambdaEnvironment, type LambdaRuntime } from './services/lambda';
 import { bucketsFromTemplate, type LocalS3, startS3 } from './services/s3/s3';
 import { startSchedules } from './services/scheduler';
 import { startStepFunctions } from './services/stepfunctions/stepfunctions';
@@ -39,6 +48,8 @@ export type LocalStackOptions = Partial<LocalConfig> & {
   readonly root?: string;
   /** Where human-readable lines go (default: stdout). */
   readonly print?: (line: string) => void;
+  /** Told of every request that reaches DynamoDB, with its caller and invocation (the lifecycle benchmark counts them). */
+  readonly observeDynamo?: (call: DynamoCall) => void;
 };
 
 export type LocalStack = {
@@ -54,6 +65,10 @@ export type LocalStack = {
   readonly synthMs: number;
   /** Where the start-up time went, e.g. `services 4.1 s`. */
   readonly timings: readonly string[];
+  /** IAM from the template: roles, the evaluator and the refusals so far. */
+  readonly iam: TwinIam;
+  /** The faults injected so far (ANJU_FAULTS). */
+  readonly faults: FaultInjector;
   stop(): Promise<void>;
 };
 
@@ -122,7 +137,21 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const synthesized = await ensureAssembly(root);
     const synthMs = synthesized ? Math.round(performance.now() - synthStarted) : 0;
     if (synthesized) info(`synthesized ${STACK_NAME} in ${(synthMs / 1000).toFixed(1)} s`);
-    const assembly = readAssembly(path.join(root, 'cdk.out'), { apiEndpoint: url });
+    const assembly = config.templateFile
+      ? assemblyFromTemplate(
+          path.join(root, 'cdk.out'),
+          JSON.parse(readFileSync(config.templateFile, 'utf8')) as CfnTemplate,
+          { apiEndpoint: url },
+        )
+      : readAssembly(path.join(root, 'cdk.out'), { apiEndpoint: url });
+    if (config.templateFile) info(`running the template ${config.templateFile} (ANJU_TEMPLATE)`);
+    const faults = new FaultInjector(config.faults);
+    if (faults.enabled) {
+      print(faults.describe());
+      stoppers.push(async () => print(faults.summary()));
+    }
+    // Every AWS call is checked against the template's policies, as on AWS (twin/iam/).
+    const iam = createTwinIam(assembly, { faults, log: print });
 
     const timings: string[] = [];
     let mark = performance.now();
@@ -131,29 +160,41 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       timings.push(`${what} ${((now - mark) / 1000).toFixed(1)} s`);
       mark = now;
     };
-    // Ports first, so the endpoints are known before anything starts: the functions load (CPU-bound,
-    // in this process) while DynamoDB Local's JVM starts (another process).
-    const [dynamoPort, s3Port, sfnPort] = await Promise.all([freePort(), freePort(), freePort()]);
+    // Ports first, so the endpoints are known before anything starts: each function's sandbox gets them.
+    const [dynamoPort, s3Port, sfnPort, dynamoLocalPort] = await Promise.all([
+      freePort(),
+      freePort(),
+      freePort(),
+      freePort(),
+    ]);
     const endpoints = {
       dynamodb: `http://127.0.0.1:${dynamoPort}`,
       s3: `http://127.0.0.1:${s3Port}`,
       sfn: `http://127.0.0.1:${sfnPort}`,
     };
     const services = Promise.all([
-      startDynamo({ dataDir: path.join(config.dataDir, 'dynamodb'), port: dynamoPort, log: print }).then(
+      // DynamoDB Local checks no signature: functions reach it through the IAM front on the published port.
+      startDynamo({ dataDir: path.join(config.dataDir, 'dynamodb'), port: dynamoLocalPort, log: print }).then(
         async (dynamo: LocalDynamo) => {
           stoppers.push(() => dynamo.stop());
           await ensureTables(
             dynamo.endpoint,
             tablesFromTemplate(assembly.template, (logicalId) => logicalId),
           );
+          const front = await iam.startDynamoFront({
+            port: dynamoPort,
+            backend: dynamo.endpoint,
+            ...(options.observeDynamo ? { observe: options.observeDynamo } : {}),
+          });
+          stoppers.push(() => front.stop());
         },
       ),
       startS3({
         dataDir: path.join(config.dataDir, 's3'),
         port: s3Port,
         region: LOCAL_REGION,
-        credentials: { accessKeyId: 'anjulocal', secretAccessKey: 'anjulocalsecret' },
+        credentials: OPERATOR_CREDENTIALS,
+        gate: iam.s3Gate,
         // The console's browser uploads come from the API's own origin (the CloudFront origin on AWS).
         buckets: bucketsFromTemplate(assembly.template, (logicalId) => logicalId.toLowerCase(), [
           url,
@@ -168,12 +209,20 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     services.catch(() => {});
     starting = services;
 
+    // The twin's own tools in this process (the demo county loader) reach the services as the operator.
+    Object.assign(process.env, commonLambdaEnvironment(endpoints));
     const reachable = reachableFunctions(assembly);
-    const lambdas = await loadFunctions(
+    const lambdas = await startSandboxes(
       assembly.functions.filter((fn) => reachable.has(fn.name)),
-      commonLambdaEnvironment(endpoints),
-      config.log === 'quiet' ? { POWERTOOLS_LOG_LEVEL: 'WARN' } : {},
+      {
+        commonEnvironment: commonLambdaEnvironment(endpoints),
+        extraEnvironment: config.log === 'quiet' ? { POWERTOOLS_LOG_LEVEL: 'WARN' } : {},
+        environmentFor: (spec) => iam.environmentFor(spec),
+        // A sandbox costs about 40 MB: start each at its function's first invocation (a cold start), as Lambda does.
+        lazy: true,
+      },
     );
+    stoppers.push(() => lambdas.stop());
     lap('functions');
     await services;
     lap('DynamoDB Local and S3');
@@ -184,8 +233,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       region: LOCAL_REGION,
       accountId: LOCAL_ACCOUNT,
       stateMachines: assembly.stateMachines.map(({ arn, name, definition }) => ({ arn, name, definition })),
-      invokeLambda: (functionName: string, payload: unknown) => lambdas.invoke(functionName, payload),
+      invokeLambda: (functionName: string, payload: unknown, stateMachineArn: string) =>
+        iam.invokeAsStateMachine(stateMachineArn, functionName, () => lambdas.invoke(functionName, payload)),
       fastWaits: config.fastWaits,
+      gate: iam.stepFunctionsGate,
+      maxExecutionMs:
+        1000 *
+        (config.executionMaxSeconds ??
+          (config.fastWaits ? FAST_EXECUTION_MAX_SECONDS : STANDARD_EXECUTION_MAX_SECONDS)),
       log: info,
       recoveryInput: restartAtParkedStep,
     });
@@ -197,24 +252,27 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       ...(jwtRoute?.authorizer?.issuer ? { issuer: jwtRoute.authorizer.issuer } : {}),
       ...(jwtRoute?.authorizer?.audience[0] ? { audience: jwtRoute.authorizer.audience[0] } : {}),
     });
-    handler = createApiHandler({
-      routes: assembly.routes,
-      lambdas,
-      identity,
-      devUsers: demoUsers,
-      site: consoleSite({
-        distDir: path.join(root, 'console', 'dist'),
-        missingPage: () => placeholderPage(demoUsers),
+    handler = twinRoutes(
+      { faults, iam: iam.authorizer },
+      createApiHandler({
+        routes: assembly.routes,
+        lambdas,
+        identity,
+        devUsers: demoUsers,
+        site: consoleSite({
+          distDir: path.join(root, 'console', 'dist'),
+          missingPage: () => placeholderPage(demoUsers),
+        }),
+        logRequest:
+          config.log === 'quiet'
+            ? undefined
+            : ({ method, path: p, status, ms }) => print(`${method} ${p} ${status} ${ms}ms`),
+        logError: (message, error) =>
+          print(
+            `${message}: ${error instanceof Error ? `${error.name}: ${error.message}\n${error.stack ?? ''}` : String(error)}`,
+          ),
       }),
-      logRequest:
-        config.log === 'quiet'
-          ? undefined
-          : ({ method, path: p, status, ms }) => print(`${method} ${p} ${status} ${ms}ms`),
-      logError: (message, error) =>
-        print(
-          `${message}: ${error instanceof Error ? `${error.name}: ${error.message}\n${error.stack ?? ''}` : String(error)}`,
-        ),
-    });
+    );
 
     const admin = demoUsers.find((user) => user.roles.includes('admin'));
     if (!admin) throw new Error('the demo users have no admin to seed the demo program with');
@@ -234,6 +292,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       schedules: assembly.schedules,
       lambdas,
       fastWaits: config.fastWaits,
+      // EventBridge invokes through the function's resource policy (its AWS::Lambda::Permission for the rule).
+      mayInvoke: (schedule) => iam.mayScheduleInvoke(schedule.logicalId, schedule.functionName),
       log: print,
     });
     stoppers.push(async () => stopSchedules());
@@ -250,6 +310,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       readyMs,
       synthMs,
       timings,
+      iam,
+      faults,
       stop: stopAll,
     };
   } catch (error) {

@@ -6,7 +6,7 @@
  * as a crash of the machine would.
  */
 import { spawn } from 'node:child_process';
-import { appendFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -41,6 +41,8 @@ export type RunningStack = {
   readonly pid: number;
   /** Everything the process printed so far (for failure messages). */
   output(): string;
+  /** What the twin reports of itself (`GET /local/twin`): faults injected and requests IAM refused so far. */
+  twin(): Promise<TwinReport>;
   /** Sends a signal to the whole process group and waits until the main process is gone. */
   kill(signal: NodeJS.Signals): Promise<void>;
   /**
@@ -50,10 +52,19 @@ export type RunningStack = {
    * of the application's guarantees must not count that loss against them.
    */
   crash(): Promise<void>;
-  /** Stops cleanly (SIGTERM), killing the group if it does not exit in time. */
+  /**
+   * Stops cleanly (SIGTERM), killing the group if it does not exit in time. Then fails if IAM refused any request
+   * while the stack ran (unless started with `allowAccessDenied`): every test run through the twin checks that
+   * the template grants each function what it calls.
+   */
   stop(): Promise<void>;
   /** Stops cleanly and removes the data folder: the end of a stack that will not be started again. */
   discard(): Promise<void>;
+};
+
+export type TwinReport = {
+  faults: { total: number; byFault: { fault: string; count: number }[] };
+  accessDenied: { count: number; recent: { caller: string; action: string; resource: string }[] };
 };
 
 export type StartOptions = {
@@ -65,6 +76,10 @@ export type StartOptions = {
   readonly logFile?: string;
   /** Starts it as a newcomer does, with `npm start --silent` and its checks (the start-up benchmark). */
   readonly viaNpmStart?: boolean;
+  /** A template to run instead of `cdk.out/`'s (ANJU_TEMPLATE), e.g. one with a grant removed (`templateWithout`). */
+  readonly templateFile?: string;
+  /** The test expects IAM to refuse something: `stop()` does not fail on refusals. */
+  readonly allowAccessDenied?: boolean;
 };
 
 let synthesized: Promise<boolean> | undefined;
@@ -87,6 +102,43 @@ const LOCAL_STACK_COMMAND = {
   file: path.join(BIN, 'node'),
   args: ['--enable-source-maps', LOCAL_BUNDLE],
 } as const;
+
+/**
+ * A copy of the synthesized template (synthesized first when stale) in which the role of every function whose
+ * logical id contains `functionId` no longer holds `action`: the action is taken out of each statement of the
+ * role's policies (a statement left with no action goes). Returns the file for `startStack({ templateFile })`;
+ * throws when there was nothing to remove, so a renamed grant cannot make the test pass without a refusal.
+ */
+export async function templateWithout(functionId: string, action: string): Promise<string> {
+  await ensureSynthesized();
+  const template = JSON.parse(readFileSync(path.join(ROOT, 'cdk.out', 'AnjuStack.template.json'), 'utf8')) as {
+    Resources: Record<string, { Type: string; Properties?: Record<string, unknown> }>;
+  };
+  const roleOf = (fn: { Properties?: Record<string, unknown> }) =>
+    (fn.Properties?.Role as { 'Fn::GetAtt'?: [string, string] } | undefined)?.['Fn::GetAtt']?.[0];
+  const roles = new Set(
+    Object.entries(template.Resources)
+      .filter(([id, resource]) => resource.Type === 'AWS::Lambda::Function' && id.includes(functionId))
+      .map(([, resource]) => roleOf(resource)),
+  );
+  let removed = 0;
+  for (const resource of Object.values(template.Resources)) {
+    if (resource.Type !== 'AWS::IAM::Policy') continue;
+    const attached = (resource.Properties?.Roles as { Ref?: string }[] | undefined) ?? [];
+    if (!attached.some((role) => roles.has(role.Ref))) continue;
+    const document = resource.Properties?.PolicyDocument as { Statement: { Action: string | string[] }[] };
+    document.Statement = document.Statement.flatMap((statement) => {
+      const actions = [statement.Action].flat();
+      const kept = actions.filter((each) => each !== action);
+      removed += actions.length - kept.length;
+      return kept.length === 0 ? [] : [{ ...statement, Action: kept }];
+    });
+  }
+  if (removed === 0) throw new Error(`no policy of a function named like ${functionId} grants ${action}`);
+  const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'anju-template-')), 'AnjuStack.template.json');
+  writeFileSync(file, JSON.stringify(template));
+  return file;
+}
 
 /** A fresh temporary data folder; remove it with `removeDataDir`. */
 export function makeDataDir(): string {
@@ -114,6 +166,7 @@ export async function startStack(options: StartOptions = {}): Promise<RunningSta
       ANJU_DATA_DIR: dataDir,
       ANJU_FAST_WAITS: options.fastWaits === false ? '0' : '1',
       ANJU_LOG: 'info',
+      ...(options.templateFile ? { ANJU_TEMPLATE: options.templateFile } : {}),
       ...options.env,
     },
   });
@@ -151,12 +204,30 @@ export async function startStack(options: StartOptions = {}): Promise<RunningSta
   });
 
   const endpoint = (name: string) => new RegExp(`ANJU_ENDPOINTS .*\\b${name}=(\\S+)`).exec(output)?.[1] ?? '';
+  const twin = async (): Promise<TwinReport> => {
+    const answer = await fetch(`${url}/local/twin`);
+    if (!answer.ok) throw new Error(`GET /local/twin answered ${answer.status}`);
+    return (await answer.json()) as TwinReport;
+  };
   const stop = async () => {
+    const denied =
+      options.allowAccessDenied || child.exitCode !== null || child.signalCode !== null
+        ? undefined
+        : await twin().then(
+            (report) => report.accessDenied,
+            () => undefined,
+          );
     // npm passes no signal on to the script it runs: the whole group is told.
     if (options.viaNpmStart) group.signal('SIGTERM');
     else child.kill('SIGTERM');
     await group.stopWithin(STOP_TIMEOUT_MS);
     process.removeListener('exit', killOnExit);
+    if (denied && denied.count > 0) {
+      const lines = denied.recent.map((d) => `  ${d.caller} may not ${d.action} on ${d.resource}`);
+      throw new Error(
+        `IAM refused ${denied.count} request(s) while the stack ran: a grant is missing in infra/ (or twin/iam/requests.ts maps a request wrongly):\n${lines.join('\n')}`,
+      );
+    }
   };
   return {
     url,
@@ -164,6 +235,7 @@ export async function startStack(options: StartOptions = {}): Promise<RunningSta
     dataDir,
     pid: child.pid ?? 0,
     output: () => output,
+    twin,
     async kill(signal) {
       group.signal(signal);
       await group.leaderGone;

@@ -67,7 +67,8 @@ export class RenovationStateMachine extends Construct {
     })
       .bindTable(props.table, 'RW')
       .bindBucket(props.bucket, 'NONE')
-      .bindStateMachine(this.stateMachineArn, []);
+      // Re-sends a stored decision to the token it is given (a resync after a restart, a redelivery).
+      .bindStateMachine(this.stateMachineArn, ['respond']);
     this.systemTaskFn = new AnjuFunction(this, 'SystemTaskFn', {
       entry: 'state-machine/system-task',
       description: 'System steps: open and close the public notice, archive the household file',

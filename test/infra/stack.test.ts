@@ -281,7 +281,7 @@ describe('the functions', () => {
     }
   });
 
-  it('grant the outbox sweeper task responses and restarts, and the API actions only responses', () => {
+  it('grant the outbox sweeper task responses and restarts, the API actions and the callback task only responses', () => {
     const policyOf = (fn: string) =>
       JSON.stringify(
         Object.values(resourcesOf(template, 'AWS::IAM::Policy')).filter((p) =>
@@ -292,6 +292,9 @@ describe('the functions', () => {
     expect(policyOf('OutboxSweeperFn')).toContain('states:StartExecution');
     expect(policyOf('ActionsFn')).toContain('states:SendTaskSuccess');
     expect(policyOf('ActionsFn')).not.toContain('states:StartExecution');
+    // The callback task re-sends a stored decision when it is recorded again (after a restart, a resync).
+    expect(policyOf('RecordTaskFn')).toContain('states:SendTaskSuccess');
+    expect(policyOf('RecordTaskFn')).not.toContain('states:StartExecution');
     expect(policyOf('TasksFn')).not.toContain('dynamodb:PutItem');
     expect(policyOf('TasksFn')).toContain('dynamodb:Query');
     // Presigned uploads are signed with the photo function's role; evidence is never deleted.

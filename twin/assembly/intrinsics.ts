@@ -102,6 +102,8 @@ export class IntrinsicResolver {
         return this.options.apiEndpoint ?? 'http://127.0.0.1';
       case 'AWS::ApiGatewayV2::Api.ApiId':
         return logicalId;
+      case 'AWS::Events::Rule.Arn':
+        return `arn:aws:events:${prefix}:rule/${logicalId}`;
       case 'AWS::SQS::Queue.Arn':
         return `arn:aws:sqs:${prefix}:${logicalId}`;
       case 'AWS::Logs::LogGroup.Arn':

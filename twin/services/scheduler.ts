@@ -31,11 +31,14 @@ export function startSchedules(options: {
   readonly lambdas: Pick<LambdaRuntime, 'invoke'>;
   /** Fast waits compress time for schedules too: the outbox sweeper then catches up within seconds. */
   readonly fastWaits: boolean;
+  /** Whether the rule may invoke its function now (the twin checks the function's resource policy). */
+  readonly mayInvoke?: (schedule: ScheduleSpec) => boolean;
   readonly log: (line: string) => void;
 }): () => void {
   const timers = options.schedules.map((schedule) => {
     const everyMs = options.fastWaits ? Math.min(schedule.everyMs, FAST_SCHEDULE_MS) : schedule.everyMs;
     return setInterval(() => {
+      if (options.mayInvoke && !options.mayInvoke(schedule)) return;
       options.lambdas
         .invoke(schedule.functionName, scheduledEvent(schedule))
         .catch((error: unknown) => options.log(`scheduled ${schedule.functionName} failed: ${String(error)}`));

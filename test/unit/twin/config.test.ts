@@ -10,6 +10,9 @@ describe('loadConfig', () => {
       fastWaits: false,
       log: 'info',
       demoHouseholds: 0,
+      faults: { seed: 1, rules: [] },
+      executionMaxSeconds: undefined,
+      templateFile: undefined,
     });
   });
 
@@ -22,7 +25,28 @@ describe('loadConfig', () => {
       fastWaits: true,
       log: 'quiet',
       demoHouseholds: 0,
+      faults: { seed: 1, rules: [] },
+      executionMaxSeconds: undefined,
+      templateFile: undefined,
     });
+  });
+
+  it('reads the twin settings: faults, the execution time limit and a template to run instead', () => {
+    const config = loadConfig(
+      { ANJU_FAULTS: 'seed=9;dynamodb:*=0.02', ANJU_EXECUTION_MAX_SECONDS: '30', ANJU_TEMPLATE: 'tmp/t.json' },
+      '/repo',
+    );
+    expect(config.faults).toEqual({
+      seed: 9,
+      rules: [{ service: 'dynamodb', operation: '*', phase: 'before', rate: 0.02 }],
+    });
+    expect(config.executionMaxSeconds).toBe(30);
+    expect(config.templateFile).toBe(path.resolve('/repo', 'tmp/t.json'));
+    expect(() => loadConfig({ ANJU_FAULTS: 'dynamodb:PutItem=2' })).toThrow(ConfigError);
+    expect(() => loadConfig({ ANJU_FAULTS: 'dynamodb:PutItem=2' })).toThrow(
+      /^ANJU_FAULTS: the rate of dynamodb:PutItem/,
+    );
+    expect(() => loadConfig({ ANJU_EXECUTION_MAX_SECONDS: '0' })).toThrow(/whole number of seconds from 1/);
   });
 
   it('loads the demo county with ANJU_DEMO=1, all 600 households unless ANJU_DEMO_HOUSEHOLDS says fewer', () => {

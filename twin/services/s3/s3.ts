@@ -13,7 +13,7 @@ import { type CfnTemplate, type CorsRule, resourcesOfType, stringList } from '..
 import { assertWritableFolder } from '../../data-folder';
 import { isRecord } from '../../json';
 import { BodyTooLargeError, listen, type RunningServer, readBody } from '../../net/http';
-import { PRESIGN_QUERY_PARAMS, verifySigV4 } from './sigv4';
+import { PRESIGN_QUERY_PARAMS, type ReceivedRequest, type Verification, verifySigV4 } from './sigv4';
 
 /**
  * Local S3: s3rver keeps the objects in a folder, but accepts any signature. So it listens on an internal loopback
@@ -33,6 +33,12 @@ export interface LocalS3 {
   stop(): Promise<void>;
 }
 
+/**
+ * Decides a signed request instead of the plain signature check: the signer's identity, its IAM permission and
+ * injected faults (twin/iam/s3-gate.ts). Answers as `verifySigV4` does.
+ */
+export type S3Gate = (request: ReceivedRequest) => Promise<Verification>;
+
 export interface BucketSpec {
   logicalId: string;
   name: string;
@@ -50,6 +56,7 @@ export async function startS3(opts: {
   credentials: { accessKeyId: string; secretAccessKey: string };
   buckets: { name: string; cors?: CorsRule[] }[];
   log?: (line: string) => void;
+  gate?: S3Gate;
 }): Promise<LocalS3> {
   const log = opts.log ?? (() => undefined);
   const directory = resolve(opts.dataDir);
@@ -82,6 +89,7 @@ export async function startS3(opts: {
     credentials: opts.credentials,
     corsByBucket,
     log,
+    ...(opts.gate ? { gate: opts.gate } : {}),
   };
   const front = (req: IncomingMessage, res: ServerResponse) => {
     handle(req, res, context).catch((error: unknown) => {
@@ -169,6 +177,7 @@ interface FrontContext {
   credentials: { accessKeyId: string; secretAccessKey: string };
   corsByBucket: Map<string, CorsRule[]>;
   log: (line: string) => void;
+  gate?: S3Gate;
 }
 
 async function handle(req: IncomingMessage, res: ServerResponse, context: FrontContext): Promise<void> {
@@ -195,10 +204,10 @@ async function handle(req: IncomingMessage, res: ServerResponse, context: FrontC
         "requestChecksumCalculation: 'WHEN_REQUIRED' (or set AWS_REQUEST_CHECKSUM_CALCULATION=WHEN_REQUIRED).",
     );
 
-  const verification = await verifySigV4(
-    { method, rawPath, rawQuery, headers: req.headers },
-    { credentials: context.credentials, region: context.region, service: 's3' },
-  );
+  const received = { method, rawPath, rawQuery, headers: req.headers };
+  const verification = context.gate
+    ? await context.gate(received)
+    : await verifySigV4(received, { credentials: context.credentials, region: context.region, service: 's3' });
   if (!verification.ok)
     return sendError(req, res, context, verification.status, verification.code, verification.message);
 

@@ -54,7 +54,18 @@ const mismatch = () =>
 
 export async function verifySigV4(
   request: ReceivedRequest,
-  expected: { credentials: SigningCredentials; region: string; service: string; now?: Date },
+  expected: {
+    /** The one key pair accepted, or a lookup of the secret behind an access key id (undefined: unknown key). */
+    credentials: SigningCredentials | ((accessKeyId: string) => SigningCredentials | undefined);
+    region: string;
+    service: string;
+    now?: Date;
+    /**
+     * The SHA-256 (hex) of the body as received, for services whose clients sign the body's hash without sending
+     * it in `x-amz-content-sha256` (DynamoDB, Step Functions); S3 clients always send the header.
+     */
+    bodySha256?: string;
+  },
 ): Promise<Verification> {
   const query = parseQuery(request.rawQuery);
   if (query === undefined) return refuse(400, 'InvalidArgument', 'The query string is not valid percent-encoding.');
@@ -85,7 +96,13 @@ export async function verifySigV4(
       'AuthorizationHeaderMalformed',
       'The credential must look like KEY/yyyymmdd/region/s3/aws4_request.',
     );
-  if (accessKeyId !== expected.credentials.accessKeyId)
+  const credentials =
+    typeof expected.credentials === 'function'
+      ? expected.credentials(accessKeyId)
+      : expected.credentials.accessKeyId === accessKeyId
+        ? expected.credentials
+        : undefined;
+  if (credentials === undefined)
     return refuse(403, 'InvalidAccessKeyId', 'The AWS Access Key Id you provided does not exist in our records.');
   if (scopeRegion !== expected.region || scopeService !== expected.service)
     return refuse(
@@ -104,7 +121,7 @@ export async function verifySigV4(
   let computed: string | undefined;
   let payloadHash: string;
   const signer = new SignatureV4({
-    credentials: expected.credentials,
+    credentials,
     region: expected.region,
     service: expected.service,
     sha256: Sha256,
@@ -152,7 +169,7 @@ export async function verifySigV4(
         'RequestTimeTooSkewed',
         'The difference between the request time and the current time is too large.',
       );
-    const hashValue = headerValue(request.headers, 'x-amz-content-sha256');
+    const hashValue = headerValue(request.headers, 'x-amz-content-sha256') ?? expected.bodySha256;
     if (hashValue === undefined)
       return refuse(400, 'InvalidRequest', 'Missing required header for this request: x-amz-content-sha256.');
     payloadHash = hashValue;

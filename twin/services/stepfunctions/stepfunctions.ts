@@ -3,8 +3,8 @@
  * loopback interface, executing the state machines of the cloud assembly with aws-local-stepfunctions (see
  * `sfn/engine.ts`). Handlers reach it through `AWS_ENDPOINT_URL_SFN`, with the same SDK calls as on AWS.
  *
- * SigV4 signatures are deliberately not verified: the endpoint listens on 127.0.0.1 only and serves the in-process
- * Lambdas; callers outside the machine cannot reach it.
+ * A `gate` (twin/iam/stepfunctions-gate.ts) checks each request's SigV4 signature and the caller's IAM permissions,
+ * and injects the faults ANJU_FAULTS asks for, before and after the operation.
  */
 import './sfn/polyfill';
 import type http from 'node:http';
@@ -23,6 +23,26 @@ export interface LocalStepFunctions {
   recover(): Promise<number>;
 }
 
+/** A refusal of a request, answered as the API's error `code` with `status`. */
+export interface ServiceRefusal {
+  status: number;
+  code: string;
+  message: string;
+}
+
+/** Checks a request before its operation runs, and may lose the answer of one that ran (an injected fault). */
+export interface ServiceGate {
+  before(request: {
+    operation: string;
+    method: string;
+    url: string;
+    headers: http.IncomingHttpHeaders;
+    body: string;
+    parsed: Record<string, unknown>;
+  }): Promise<ServiceRefusal | undefined>;
+  after?(operation: string): ServiceRefusal | undefined;
+}
+
 export interface StepFunctionsOptions {
   /** The journal lives in `${dataDir}/stepfunctions/`. */
   dataDir: string;
@@ -32,13 +52,16 @@ export interface StepFunctionsOptions {
   accountId: string;
   /** ASL already resolved (function ARNs in place). */
   stateMachines: StateMachineInput[];
-  /** `functionName` as in the ASL (an ARN). */
-  invokeLambda: (functionName: string, payload: unknown) => Promise<unknown>;
+  /** `functionName` as in the ASL (an ARN); `stateMachineArn`: whose role invokes it. */
+  invokeLambda: (functionName: string, payload: unknown, stateMachineArn: string) => Promise<unknown>;
   /** Every Wait state lasts 1 second (ANJU_FAST_WAITS=1). */
   fastWaits: boolean;
   log?: (line: string) => void;
   /** How `recover()` restarts an execution a previous process left running (see `Engine`). */
   recoveryInput?: RecoveryInput;
+  gate?: ServiceGate;
+  /** A Standard execution's longest life (one year on AWS); it then ends TIMED_OUT. */
+  maxExecutionMs?: number;
 }
 
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -172,6 +195,7 @@ export async function startStepFunctions(opts: StepFunctionsOptions): Promise<Lo
     fastWaits: opts.fastWaits,
     log,
     recoveryInput: opts.recoveryInput,
+    ...(opts.maxExecutionMs === undefined ? {} : { maxExecutionMs: opts.maxExecutionMs }),
   });
   const handlers = operations(engine);
 
@@ -197,7 +221,25 @@ export async function startStepFunctions(opts: StepFunctionsOptions): Promise<Lo
           throw new SfnApiError('ValidationException', 'request body is not valid JSON');
         }
         if (!isRecord(parsed)) throw new SfnApiError('ValidationException', 'request body must be a JSON object');
-        send(response, 200, handler(parsed));
+        const refusal = await opts.gate?.before({
+          operation,
+          method: request.method ?? 'POST',
+          url: request.url ?? '/',
+          headers: request.headers,
+          body,
+          parsed: parsed as Record<string, unknown>,
+        });
+        if (refusal) {
+          send(response, refusal.status, { __type: refusal.code, message: refusal.message }, refusal.code);
+          return;
+        }
+        const answer = handler(parsed as Request);
+        const lost = opts.gate?.after?.(operation);
+        if (lost) {
+          send(response, lost.status, { __type: lost.code, message: lost.message }, lost.code);
+          return;
+        }
+        send(response, 200, answer);
       } catch (error) {
         if (error instanceof SfnApiError) {
           send(response, 400, { __type: `com.amazonaws.sfn#${error.code}`, message: error.message }, error.code);

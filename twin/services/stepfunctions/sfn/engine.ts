@@ -5,9 +5,16 @@
  * journaled.
  */
 import './polyfill';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { type RunOptions, StateMachine } from 'aws-local-stepfunctions';
 import { isRecord } from '../../../json';
+import {
+  MAX_PAYLOAD_BYTES,
+  mintTaskToken,
+  payloadBytes,
+  STANDARD_EXECUTION_MAX_SECONDS,
+  TASK_TOKEN_FORMAT,
+} from '../../../limits/limits';
 import { SfnApiError } from './errors';
 import { type ExecutionStatus, Journal, type JournaledExecution, type StartRecord } from './journal';
 import { Lru } from './lru';
@@ -38,11 +45,14 @@ export interface EngineOptions {
   region: string;
   accountId: string;
   stateMachines: StateMachineInput[];
-  invokeLambda: (functionName: string, payload: unknown) => Promise<unknown>;
+  /** `stateMachineArn`: whose role invokes the function. */
+  invokeLambda: (functionName: string, payload: unknown, stateMachineArn: string) => Promise<unknown>;
   fastWaits: boolean;
   log: (line: string) => void;
   /** @default the original input: the execution starts again from its first state */
   recoveryInput?: RecoveryInput;
+  /** A Standard execution's longest life, then it ends TIMED_OUT. @default one year */
+  maxExecutionMs?: number;
 }
 
 export interface MachineEntry {
@@ -99,8 +109,6 @@ interface LiveExecution {
   finished: boolean;
 }
 
-const TOKEN_BYTES = 48;
-const TOKEN_FORMAT = /^[A-Za-z0-9_-]{64,1024}$/;
 const HISTORY_LIMIT = 1000;
 const RECENT_EXECUTIONS = 1000;
 const RECENT_HISTORIES = 100;
@@ -178,10 +186,12 @@ export class Engine {
   private readonly usedArns = new Lru<string, true>(RECENT_NAMES);
   private readonly tokens = new Map<string, ParkedTask>();
   private readonly spentTokens = new Lru<string, 'done' | 'timedOut'>(RECENT_TOKENS);
+  private readonly maxExecutionMs: number;
   private readonly journal: Journal;
   private stopping = false;
 
   constructor(private readonly options: EngineOptions) {
+    this.maxExecutionMs = options.maxExecutionMs ?? STANDARD_EXECUTION_MAX_SECONDS * 1000;
     for (const machine of options.stateMachines) {
       const definition: unknown =
         typeof machine.definition === 'string' ? JSON.parse(machine.definition) : machine.definition;
@@ -244,6 +254,12 @@ export class Engine {
     const executionName = name ?? randomUUID();
     if (!NAME_FORMAT.test(executionName)) throw new SfnApiError('InvalidName', `Invalid Name: '${executionName}'`);
     const input = inputText ?? '{}';
+    if (payloadBytes(input) > MAX_PAYLOAD_BYTES) {
+      throw new SfnApiError(
+        'ValidationException',
+        `1 validation error detected: Value at 'input' failed to satisfy constraint: Member must have length less than or equal to ${MAX_PAYLOAD_BYTES}`,
+      );
+    }
     let parsed: Json;
     try {
       parsed = JSON.parse(input) as Json;
@@ -260,7 +276,15 @@ export class Engine {
     return this.launch(machine, arn, executionName, input, parsed);
   }
 
-  private launch(machine: MachineEntry, arn: string, name: string, input: string, parsed: Json): ExecutionSummary {
+  private launch(
+    machine: MachineEntry,
+    arn: string,
+    name: string,
+    input: string,
+    parsed: Json,
+    /** When the execution must end TIMED_OUT (a recovered execution keeps its original one). */
+    deadline?: number,
+  ): ExecutionSummary {
     const summary: ExecutionSummary = {
       executionArn: arn,
       stateMachineArn: machine.arn,
@@ -269,7 +293,15 @@ export class Engine {
       startDate: Date.now(),
       input,
     };
-    this.journal.append({ t: 'start', arn, name, stateMachineArn: machine.arn, input, startDate: summary.startDate });
+    this.journal.append({
+      t: 'start',
+      arn,
+      name,
+      stateMachineArn: machine.arn,
+      input,
+      startDate: summary.startDate,
+      ...(deadline === undefined ? {} : { deadline }),
+    });
     this.usedArns.set(arn, true);
     const execution: LiveExecution = {
       summary,
@@ -284,7 +316,7 @@ export class Engine {
     };
     this.live.set(arn, execution);
     const mint = (): string => {
-      const token = randomBytes(TOKEN_BYTES).toString('base64url');
+      const token = mintTaskToken(arn);
       execution.minted.add(token);
       return token;
     };
@@ -315,6 +347,25 @@ export class Engine {
     };
     const run = machine.runner.run(parsed as Parameters<StateMachine['run']>[0], runOptions);
     execution.abort = run.abort;
+    // The one-year limit of a Standard execution: whatever it waits on, it ends TIMED_OUT then.
+    const endsAt = deadline ?? summary.startDate + this.maxExecutionMs;
+    sleepChunked(endsAt - Date.now(), execution.waits.signal).then(
+      () => {
+        if (this.stopping || execution.finished) return;
+        this.addHistory(execution, 'ExecutionTimedOut', {
+          executionTimedOutEventDetails: {
+            error: 'States.Timeout',
+            cause: 'The execution reached its maximum duration.',
+          },
+        });
+        this.finish(execution, {
+          status: 'TIMED_OUT',
+          error: 'States.Timeout',
+          cause: 'The execution reached its maximum duration.',
+        });
+      },
+      () => undefined,
+    );
     void this.recordHistory(execution, run.eventLogs);
     run.result.then(
       (output) => {
@@ -345,19 +396,38 @@ export class Engine {
   private async runTask(execution: LiveExecution, stateName: string, input: Json): Promise<Json> {
     const spec = execution.machine.prepared.tasks.get(stateName);
     if (!spec) throw taskError('States.Runtime', `no handler for state ${stateName}`, false);
+    if (spec.kind !== 'wait') this.checkPayload(stateName, 'input', input);
+    const machineArn = execution.machine.arn;
     switch (spec.kind) {
       case 'wait':
         return this.runWait(execution, stateName, spec.wait, input);
       case 'function':
-        return this.invoke(spec.resource, input);
+        return this.checkPayload(stateName, 'output', await this.invoke(spec.resource, input, machineArn));
       case 'invoke': {
         const { functionName, payload } = this.invokeParameters(stateName, input);
-        const result = await this.invoke(functionName, payload);
-        return { ExecutedVersion: '$LATEST', Payload: result, StatusCode: 200 };
+        const result = await this.invoke(functionName, payload, machineArn);
+        return this.checkPayload(stateName, 'output', { ExecutedVersion: '$LATEST', Payload: result, StatusCode: 200 });
       }
       case 'callback':
-        return this.runCallback(execution, stateName, spec.reattach, spec.timeoutMs, input);
+        return this.checkPayload(
+          stateName,
+          'output',
+          await this.runCallback(execution, stateName, spec.reattach, spec.timeoutMs, input),
+        );
     }
+  }
+
+  /** A Task's input or output over 256 KB fails the state with States.DataLimitExceeded, which States.ALL does not catch. */
+  private checkPayload(stateName: string, what: 'input' | 'output', value: Json): Json {
+    const bytes = payloadBytes(value);
+    if (bytes > MAX_PAYLOAD_BYTES) {
+      throw taskError(
+        'States.DataLimitExceeded',
+        `The state/task '${stateName}' returned a result with a size exceeding the maximum number of bytes service limit (${what}: ${bytes} bytes).`,
+        false,
+      );
+    }
+    return value;
   }
 
   private invokeParameters(stateName: string, input: Json): { functionName: string; payload: Json } {
@@ -367,10 +437,10 @@ export class Engine {
     return { functionName: input.FunctionName, payload: (input.Payload ?? null) as Json };
   }
 
-  private async invoke(functionName: string, payload: Json): Promise<Json> {
+  private async invoke(functionName: string, payload: Json, stateMachineArn: string): Promise<Json> {
     let result: unknown;
     try {
-      result = await this.options.invokeLambda(functionName, payload);
+      result = await this.options.invokeLambda(functionName, payload, stateMachineArn);
     } catch (thrown) {
       throw lambdaError(thrown);
     }
@@ -391,7 +461,7 @@ export class Engine {
     if (current) return current;
 
     const { functionName, payload } = this.invokeParameters(stateName, input);
-    const token = claimed ?? randomBytes(TOKEN_BYTES).toString('base64url');
+    const token = claimed ?? mintTaskToken(execution.summary.executionArn);
     let resolve: (output: Json) => void = () => undefined;
     let reject: (error: Error) => void = () => undefined;
     const promise = new Promise<Json>((res, rej) => {
@@ -423,7 +493,7 @@ export class Engine {
       taskSubmittedEventDetails: { resourceType: 'lambda', resource: 'invoke.waitForTaskToken', output: '{}' },
     });
     // Registered before the call: the Lambda may answer SendTaskSuccess before it returns.
-    this.options.invokeLambda(functionName, payload).catch((thrown: unknown) => {
+    this.options.invokeLambda(functionName, payload, execution.machine.arn).catch((thrown: unknown) => {
       if (!this.tokens.has(token)) return;
       this.retire(parked, 'done');
       reject(lambdaError(thrown));
@@ -489,11 +559,17 @@ export class Engine {
     const parked = this.tokens.get(token);
     if (parked) return parked;
     if (this.spentTokens.get(token) === 'timedOut') throw new SfnApiError('TaskTimedOut', 'Task Timed Out');
-    if (!TOKEN_FORMAT.test(token)) throw new SfnApiError('InvalidToken', 'Invalid Token');
+    if (!TASK_TOKEN_FORMAT.test(token)) throw new SfnApiError('InvalidToken', 'Invalid Token');
     throw new SfnApiError('TaskDoesNotExist', 'Task Does Not Exist');
   }
 
   sendTaskSuccess(token: string, outputText: string): void {
+    if (payloadBytes(outputText) > MAX_PAYLOAD_BYTES) {
+      throw new SfnApiError(
+        'ValidationException',
+        `1 validation error detected: Value at 'output' failed to satisfy constraint: Member must have length less than or equal to ${MAX_PAYLOAD_BYTES}`,
+      );
+    }
     const parked = this.parkedFor(token);
     let output: Json;
     try {
@@ -574,26 +650,28 @@ export class Engine {
         executionAbortedEventDetails: { error: end.error, cause: end.cause },
       });
     }
-    // Also retires tasks left parked by a state that timed out (TimeoutSecondsPath) or by StopExecution.
-    this.release(execution);
+    // Also retires tasks left parked by a state that timed out (TimeoutSecondsPath), by StopExecution or by the
+    // execution's own time limit (their tokens then answer TaskTimedOut).
+    this.release(execution, end.status === 'TIMED_OUT');
     this.live.delete(summary.executionArn);
     this.recent.set(summary.executionArn, summary);
     this.recentHistories.set(summary.executionArn, execution.history);
   }
 
   /** Unwinds an execution that will not continue: aborts its run and rejects its parked tasks and waits. */
-  private release(execution: LiveExecution): void {
+  private release(execution: LiveExecution, timedOut = false): void {
     execution.abort();
     execution.waits.abort();
     for (const parked of [...execution.parked]) {
-      this.retire(parked, parked.timesOutAt !== undefined && parked.timesOutAt <= Date.now() ? 'timedOut' : 'done');
+      const expired = timedOut || (parked.timesOutAt !== undefined && parked.timesOutAt <= Date.now());
+      this.retire(parked, expired ? 'timedOut' : 'done');
       parked.reject(taskError('States.Runtime', 'execution stopped', false));
     }
   }
 
   private closeJournaled(
     pending: JournaledExecution,
-    end: { status: 'ABORTED'; error?: string | undefined; cause?: string | undefined },
+    end: { status: 'ABORTED' | 'TIMED_OUT'; error?: string | undefined; cause?: string | undefined },
   ): ExecutionSummary {
     const summary: ExecutionSummary = { ...this.summaryOf(pending.start), status: end.status, stopDate: Date.now() };
     if (end.error !== undefined) summary.error = end.error;
@@ -623,12 +701,22 @@ export class Engine {
         this.closeJournaled(pending, { status: 'ABORTED', cause: 'its state machine no longer exists' });
         continue;
       }
+      // The recovered execution keeps its original deadline: a restart of the twin does not reset the year.
+      const deadline = pending.start.deadline ?? pending.start.startDate + this.maxExecutionMs;
+      if (deadline <= Date.now()) {
+        this.closeJournaled(pending, {
+          status: 'TIMED_OUT',
+          error: 'States.Timeout',
+          cause: 'The execution reached its maximum duration.',
+        });
+        continue;
+      }
       const original = JSON.parse(pending.start.input) as Json;
       const { lastPark } = pending;
       const parked = lastPark ? { state: lastPark.state, payload: lastPark.payload } : undefined;
       const input = this.options.recoveryInput?.(original, parked) ?? original;
       const name = this.recoveryName(machine, pending.start.name);
-      const next = this.launch(machine, this.executionArn(machine, name), name, JSON.stringify(input), input);
+      const next = this.launch(machine, this.executionArn(machine, name), name, JSON.stringify(input), input, deadline);
       this.closeJournaled(pending, {
         status: 'ABORTED',
         cause: `restarted as ${next.executionArn} after a restart of the local runtime`,

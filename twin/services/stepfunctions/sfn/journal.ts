@@ -17,6 +17,8 @@ export type StartRecord = {
   stateMachineArn: string;
   input: string;
   startDate: number;
+  /** When the execution times out, if not a year after `startDate` (a recovered execution keeps its first one). */
+  deadline?: number;
 };
 export type ParkRecord = { t: 'park'; executionArn: string; state: string; payload: unknown; at: number };
 export type EndRecord = {
