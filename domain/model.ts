@@ -254,7 +254,7 @@ const PROGRAM_FIELDS = {
   deadlines: StepDeadlines,
   /** Minimum calendar days between consecutive inspected milestones (seed: >= 74 days start to move-in). */
   minDaysBetweenMilestones: z.number().int().min(0).max(365).default(7),
-  /** Minimum calendar days from the agreement's start to the final acceptance (seed: 74); shorter is flagged. */
+  /** Minimum calendar days from a rebuild's start to its final acceptance (seed: 74); shorter is flagged. */
   minBuildDays: z.number().int().min(0).max(730).optional(),
   /** Share of township-reviewed files the county must spot-check by home visit (seed: 50%). */
   spotCheckRatio: z.number().min(0).max(1).default(0.5),

@@ -130,15 +130,16 @@ export const inspect: ActionRule<'inspect'> = (context) => {
 
 /**
  * Final acceptance (竣工验收), signed by who checked and who signs for it; a pass is 竣工 on the
- * household (and 入住 when the family already lives there). Accepted sooner after the start of the
- * works than the program's minimum build period is flagged, never refused.
+ * household (and 入住 when the family already lives there). A rebuild accepted sooner after the start
+ * of the works than the program's minimum build period is flagged, never refused.
  */
 export const accept: ActionRule<'accept'> = (context) => {
   const { body, file, program } = context;
   requireEvidence(context, body, ['after', 'after-with-head']);
   const { household } = file;
+  // The seed's minimum build period is a new house's (foundation, walls, roof slab, curing, decoration).
   const flags =
-    body.result === 'pass'
+    body.result === 'pass' && household.mode === 'rebuild'
       ? buildPeriodFlags({
           acceptedOn: body.date,
           startedOn: household.plannedStartOn ?? household.agreementSignedOn,
