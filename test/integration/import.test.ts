@@ -193,9 +193,8 @@ describe('bulk import', () => {
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load(await answer.arrayBuffer());
     expect(workbook.worksheets.map((w) => w.name)).toEqual(['农户台账', '填写说明', '乡镇村及建房点']);
-    expect((workbook.getWorksheet('农户台账')?.getRow(1).values as unknown[]).slice(1)).toEqual(
-      Object.values(IMPORT_COLUMNS),
-    );
+    const header = (workbook.getWorksheet('农户台账')?.getRow(1).values ?? []) as unknown[];
+    expect(header.slice(1)).toEqual(Object.values(IMPORT_COLUMNS));
     expect(JSON.stringify(workbook.getWorksheet('乡镇村及建房点')?.getSheetValues())).toContain('者楼村');
   });
 
