@@ -424,7 +424,8 @@ export function demoCountyHousehold(n: number, now: Date): SeededHousehold {
   const total = steps.reduce((sum, step) => sum + step.gap, 0);
   const lastAt = now.getTime() - (1 + (n % 3)) * DAY_MS;
   // Step i happens the sum of the gaps up to it after the registration; the archive a minute after its release.
-  const offsets = steps.reduce<number[]>((acc, step) => [...acc, (acc.at(-1) ?? 0) + step.gap], [0]);
+  const offsets = [0];
+  for (const step of steps) offsets.push((offsets.at(-1) ?? 0) + step.gap);
   const timeOf = (i: number) => {
     const step = steps[i - 1];
     const minute = step?.kind === 'archive' ? 60_000 : 0;
