@@ -12,9 +12,11 @@
  * - the family moving in (`move-in`), recorded after the acceptance, also on an archived file.
  * The agreement's planned finish (`plannedFinishOn`) makes a household not accepted by then overdue.
  */
+
+import { addCalendarDays } from '../china-time';
 import { ConflictError, ValidationError } from '../errors';
-import type { Household, WorksFacts } from '../model';
-import { chinaDay } from './calendar';
+import type { Household, Phase, WorksFacts } from '../model';
+import { chinaDay, startOfChinaDay } from './calendar';
 import { mainStructureMilestoneOf, type PlansOf } from './installments';
 
 export const WORKS_STATUSES = [
@@ -69,6 +71,20 @@ export function worksStatusAsOf(h: WorksView, asOf?: string): WorksStatus {
     return byDay(works.decorationStartedOn, asOf) ? 'decorating' : 'main-structure-finished';
   }
   return byDay(h.agreementSignedOn, asOf) ? 'building' : 'not-started';
+}
+
+/** The steps of the works themselves: their tasks are due by the agreement's planned finish at the latest. */
+export const WORKS_STEPS: readonly Phase[] = ['milestone-inspection', 'final-acceptance'];
+
+/**
+ * When a task of the works is due: its step's deadline, or the end of the agreement's planned finish
+ * day (China) if that comes first, so a house not accepted by then shows overdue in the work queue
+ * and the report's overdue steps, not only in the year-end figures.
+ */
+export function worksDueAt(dueAt: string, step: Phase, h: Pick<Household, 'plannedFinishOn'>): string {
+  if (!WORKS_STEPS.includes(step) || h.plannedFinishOn === undefined) return dueAt;
+  const endOfFinish = new Date(startOfChinaDay(addCalendarDays(h.plannedFinishOn, 1))).toISOString();
+  return endOfFinish < dueAt ? endOfFinish : dueAt;
 }
 
 /** Not accepted by the agreement's planned finish: overdue on `asOf` (the day after the planned finish). */

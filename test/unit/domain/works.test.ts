@@ -10,6 +10,7 @@ import {
   worksAfterInspection,
   worksAfterMoveIn,
   worksAfterSupervision,
+  worksDueAt,
   worksStatusAsOf,
 } from '../../../domain/rules/works';
 import { seedHousehold, seedProgram } from './support/seed-county';
@@ -158,6 +159,15 @@ describe('where the works stand on a day', () => {
     expect(isPastPlannedFinish(open, '2008-12-21')).toBe(true);
     expect(isPastPlannedFinish({ ...open, works: { acceptedOn: '2008-12-19' } }, '2008-12-30')).toBe(false);
     expect(isPastPlannedFinish({ ...open, plannedFinishOn: undefined }, '2009-12-30')).toBe(false);
+  });
+
+  it('makes the tasks of the works due by the end of the planned finish day at the latest', () => {
+    const planned = { plannedFinishOn: '2008-12-20' };
+    // The end of 20 December in China is 16:00 UTC that day.
+    expect(worksDueAt('2009-01-10T02:00:00.000Z', 'final-acceptance', planned)).toBe('2008-12-20T16:00:00.000Z');
+    expect(worksDueAt('2008-12-10T02:00:00.000Z', 'milestone-inspection', planned)).toBe('2008-12-10T02:00:00.000Z');
+    expect(worksDueAt('2009-01-10T02:00:00.000Z', 'installment-release', planned)).toBe('2009-01-10T02:00:00.000Z');
+    expect(worksDueAt('2009-01-10T02:00:00.000Z', 'final-acceptance', {})).toBe('2009-01-10T02:00:00.000Z');
   });
 
   it('takes the day in China for an instant', () => {
