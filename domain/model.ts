@@ -220,8 +220,8 @@ export const CentralizedSite = z.strictObject({
 });
 export type CentralizedSite = z.infer<typeof CentralizedSite>;
 
-/** Business deadlines per human step, in working days. */
-export const StepDeadlines = z.record(z.string(), z.number().int().min(1).max(365));
+/** Business deadlines per human step (keyed by its phase), in working days; a misspelt step is refused. */
+export const StepDeadlines = z.partialRecord(Phase, z.number().int().min(1).max(365));
 
 const PROGRAM_FIELDS = {
   programId: z.string().regex(/^[a-z0-9-]{3,40}$/),

@@ -41,6 +41,7 @@ describe('a program configuration refuses what it does not know', () => {
       ],
       installments: [{ ...demoProgram.installments[0], amount: 1 }, ...demoProgram.installments.slice(1)],
       subsidyTiers: [{ ...demoProgram.subsidyTiers[0], note: 'x' }, ...demoProgram.subsidyTiers.slice(1)],
+      deadlines: { ...demoProgram.deadlines, 'townshp-review': 5 },
     });
     expect(fieldsOf(body).sort()).toEqual(
       [
@@ -50,6 +51,7 @@ describe('a program configuration refuses what it does not know', () => {
         'townships.0.villages.0.population',
         'installments.0.amount',
         'subsidyTiers.0.note',
+        'deadlines.townshp-review',
       ].sort(),
     );
   });
