@@ -15,6 +15,7 @@ import {
   Household,
   Inspection,
   Mode,
+  Objection as ObjectionRecord,
   Phase,
   Photo,
   Role,
@@ -106,19 +107,7 @@ export type PhotoLinks = z.infer<typeof PhotoLinks>;
 export const PhotoWithLinks = Photo.extend(PhotoLinks.shape).meta({ id: 'PhotoWithLinks' });
 export type PhotoWithLinks = z.infer<typeof PhotoWithLinks>;
 
-export const Objection = z
-  .object({
-    objectionId: z.string(),
-    householdId: z.string(),
-    objector: z.string(),
-    contact: z.string().optional(),
-    reason: z.string(),
-    recordedBy: z.string(),
-    at: z.string(),
-    status: z.enum(['open', 'upheld', 'dismissed']),
-    resolution: z.object({ by: z.string(), at: z.string(), explanation: z.string() }).optional(),
-  })
-  .meta({ id: 'Objection' });
+export const Objection = ObjectionRecord.meta({ id: 'Objection' });
 export type Objection = z.infer<typeof Objection>;
 
 /** A flag on a photo or an inspection, listed together so the signer sees every one at a glance. */

@@ -438,6 +438,20 @@ export const Household = HouseholdApplication.extend({
 });
 export type Household = z.infer<typeof Household>;
 
+/** An objection raised during the public notice (公示异议), and how the county resolved it. */
+export const Objection = z.object({
+  objectionId: z.string(),
+  householdId: z.string(),
+  objector: z.string(),
+  contact: z.string().optional(),
+  reason: z.string(),
+  recordedBy: z.string(),
+  at: z.string(),
+  status: z.enum(['open', 'upheld', 'dismissed']),
+  resolution: z.object({ by: z.string(), at: z.string(), explanation: z.string() }).optional(),
+});
+export type Objection = z.infer<typeof Objection>;
+
 // ---------------------------------------------------------------- tasks, audit, evidence, money
 
 export const PendingTask = z.object({

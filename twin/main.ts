@@ -284,7 +284,17 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     lap('seed and recovery');
     if (config.demoHouseholds > 0) {
       // After recovery: a second start finds the households in place and starts nothing twice.
-      info(await loadDemoCounty({ url, adminToken, assembly, count: config.demoHouseholds }));
+      const households = assembly.functions.find((fn) => fn.logicalId.includes('HouseholdsFn'));
+      if (!households)
+        throw new Error('the assembly has no HouseholdsFn to take the table and state machine names from');
+      info(
+        await loadDemoCounty({
+          url,
+          adminToken,
+          functionEnvironment: households.environment,
+          count: config.demoHouseholds,
+        }),
+      );
       lap('demo county');
     }
 

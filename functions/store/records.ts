@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import type { LedgerPayment } from '../../domain/funding/bank';
-import { type AuditEvent, type Household, type Inspection, Phase, Photo, Role } from '../../domain/model';
+import { type AuditEvent, type Household, type Inspection, Objection, Phase, Photo, Role } from '../../domain/model';
 
 /** The household with the hash of its latest audit event, so a change can extend the chain. */
 export interface HouseholdRecord {
@@ -12,18 +12,7 @@ export interface HouseholdRecord {
   lastHash: string;
 }
 
-export const Objection = z.object({
-  objectionId: z.string(),
-  householdId: z.string(),
-  objector: z.string(),
-  contact: z.string().optional(),
-  reason: z.string(),
-  recordedBy: z.string(),
-  at: z.string(),
-  status: z.enum(['open', 'upheld', 'dismissed']),
-  resolution: z.object({ by: z.string(), at: z.string(), explanation: z.string() }).optional(),
-});
-export type Objection = z.infer<typeof Objection>;
+export { Objection };
 
 /** The output of a human step: how it ended and the phase the household is now in. */
 export const Decision = z.object({ outcome: z.string(), next: Phase });

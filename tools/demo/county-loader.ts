@@ -21,7 +21,6 @@ import { createDependencies } from '../../functions/config/dependencies';
 import { firstExecutionName } from '../../functions/outbox';
 import { eventItem, inspectionItem, keys, objectionItem, paymentItem } from '../../functions/store/items';
 import type { Dependencies } from '../../functions/use-cases/dependencies';
-import type { LocalAssembly } from '../../twin/assembly/assembly';
 import { demoCountyHouseholds, demoCountyProgram, type SeededHousehold } from './county';
 import { seedProgram } from './seed-program';
 
@@ -35,11 +34,9 @@ type FunctionParts = Pick<Dependencies, 'store' | 'outbox'> & { clients: Clients
  * variables (table, bucket, state machine). The common variables (endpoints, credentials) are already in this
  * process, set when the functions were loaded.
  */
-function functionParts(assembly: LocalAssembly): FunctionParts {
-  const spec = assembly.functions.find((fn) => fn.logicalId.includes('HouseholdsFn'));
-  if (!spec) throw new Error('the assembly has no HouseholdsFn to take the table and state machine names from');
+function functionParts(functionEnvironment: Readonly<Record<string, string>>): FunctionParts {
   const clients = createClients();
-  const { store, outbox } = createDependencies(readConfig(spec.environment), clients);
+  const { store, outbox } = createDependencies(readConfig(functionEnvironment), clients);
   return { store, outbox, clients };
 }
 
@@ -101,14 +98,15 @@ export async function loadDemoCounty(options: {
   url: string;
   /** A token of an admin, who puts the program. */
   adminToken: string;
-  assembly: LocalAssembly;
+  /** The variables of a function that holds the table, bucket and state machine (the twin passes HouseholdsFn's). */
+  functionEnvironment: Readonly<Record<string, string>>;
   count: number;
   now?: Date;
 }): Promise<string> {
   const started = performance.now();
   await seedProgram(options.url, options.adminToken, demoCountyProgram);
-  const modules = functionParts(options.assembly);
-  const table = tableName(options.assembly);
+  const modules = functionParts(options.functionEnvironment);
+  const table = readConfig(options.functionEnvironment).tableName;
   const households = demoCountyHouseholds(options.now ?? new Date(), options.count);
   let loaded = 0;
   let existing = 0;
@@ -124,11 +122,4 @@ export async function loadDemoCounty(options: {
   await Promise.all(Array.from({ length: AT_ONCE }, worker));
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   return `demo county ${demoCountyProgram.programId}: ${loaded} households loaded, ${existing} already there (${seconds} s)`;
-}
-
-function tableName(assembly: LocalAssembly): string {
-  const spec = assembly.functions.find((fn) => fn.logicalId.includes('HouseholdsFn'));
-  const name = spec?.environment.TABLE_NAME;
-  if (!name) throw new Error('HouseholdsFn has no TABLE_NAME');
-  return name;
 }
