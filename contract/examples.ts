@@ -247,6 +247,7 @@ export function exampleActionBody<A extends Action>(action: A, version: number):
       notes: '墙体砌筑至圈梁，砂浆饱满，现场安全措施到位',
       photoIds: ['ph-during-2'],
     },
+    'move-in': { version, movedInOn: '2025-09-20', notes: '全家已搬入新房居住' },
   };
   return bodies[action];
 }

@@ -36,6 +36,8 @@ const ACTION_EXAMPLE_VERSION: Readonly<Record<Action, number>> = {
   accept: 12,
   // Recorded while construction runs, e.g. right after the advance payment.
   supervise: 8,
+  // After the acceptance and the last release (archived at version 14).
+  'move-in': 14,
 };
 
 /** Example bodies of the routes that take one (the action route's come per action). */

@@ -45,18 +45,45 @@ export const NoticeQuery = z.strictObject({
 });
 
 export const CountyQuery = z.object({ county: CountyCode });
-export const BatchQuery = CountyQuery.extend({ date: z.iso.date().optional() });
-export const FundsReportQuery = CountyQuery.extend({ format: z.enum(['json', 'csv', 'xlsx']).default('json') });
 
-export const ProgressQuery = z.strictObject({
-  county: CountyCode,
-  /** Absent: the county's most recent program. */
+/** The import template; with a program, a sheet of its townships, villages and sites. */
+export const ImportTemplateQuery = z.strictObject({
   program: z
     .string()
     .regex(/^[a-z0-9-]{3,40}$/)
     .optional()
-    .meta({ description: "Absent: the county's most recent program" }),
-  format: z.enum(['json', 'xlsx']).default('json'),
+    .meta({ description: 'Adds a sheet naming the townships, villages and sites of this program' }),
+});
+export const BatchQuery = CountyQuery.extend({ date: z.iso.date().optional() });
+
+/** The program a report is about: the caller's current one, sent by the client; never guessed among several. */
+const ReportProgram = z
+  .string()
+  .regex(/^[a-z0-9-]{3,40}$/)
+  .optional()
+  .meta({
+    description:
+      "The program reported on (the client sends the user's current program). Absent: the county's only program; a county with several answers 400 naming them",
+  });
+
+export const FundsReportQuery = CountyQuery.extend({
+  program: ReportProgram,
+  format: z.enum(['json', 'csv', 'xlsx']).default('json'),
+});
+
+export const ProgressQuery = z.strictObject({
+  county: CountyCode,
+  program: ReportProgram,
+  /** One township; township staff always read their own. */
+  township: TownshipCode.optional().meta({
+    description: 'One township; township staff read their own (the default for them)',
+  }),
+  /** The day the figures describe, `YYYY-MM-DD` in China; absent: today. Not after today. */
+  asOf: z.iso
+    .date()
+    .optional()
+    .meta({ description: 'The day the figures describe (截至), not after today; absent: today' }),
+  format: z.enum(['json', 'xlsx', 'text']).default('json'),
 });
 
 export const HouseholdExportQuery = z.strictObject({

@@ -20,6 +20,7 @@ import {
   HouseholdListQuery,
   HouseholdPath,
   IdempotencyHeaders,
+  ImportTemplateQuery,
   NoticeQuery,
   PaymentPath,
   PhotoPath,
@@ -40,6 +41,7 @@ import {
   NoticeList,
   PhotoUpload,
   PhotoView,
+  ProgramList,
   ProgressReport,
   RebuildAnswer,
   Registered,
@@ -68,6 +70,7 @@ export type Method = 'GET' | 'POST' | 'PUT';
 export const JSON_TYPE = 'application/json';
 export const CSV_TYPE = 'text/csv';
 export const HTML_TYPE = 'text/html';
+export const TEXT_TYPE = 'text/plain';
 export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 /** Media type -> schema of one answer or body. Binary answers (Excel) are base64 through API Gateway. */
@@ -177,6 +180,14 @@ export const ROUTES = {
     success: json(200, Me, 'The caller'),
     refusals: [401],
   },
+  'GET /programs': {
+    fn: 'ProgramsFn',
+    summary: "The county's programs, newest first (to choose the program a report is about)",
+    access: { roles: 'any', within: 'county' },
+    query: CountyQuery,
+    success: json(200, ProgramList, 'The programs'),
+    refusals: READ,
+  },
   'GET /programs/{programId}': {
     fn: 'ProgramsFn',
     summary: 'A program configuration',
@@ -219,6 +230,15 @@ export const ROUTES = {
     query: HouseholdListQuery,
     success: json(200, HouseholdPage, 'A page of households'),
     refusals: READ,
+  },
+  'GET /households/import-template': {
+    fn: 'HouseholdsFn',
+    summary:
+      "The household ledger template for bulk import (Excel): every column, which are required, what each takes; with `program`, that program's townships, villages and sites",
+    access: SIGNED_IN,
+    query: ImportTemplateQuery,
+    success: { status: 200, description: 'The template', content: BINARY },
+    refusals: [...READ, 404],
   },
   'GET /households/{id}': {
     fn: 'HouseholdsFn',
@@ -276,14 +296,17 @@ export const ROUTES = {
   'GET /reports/progress': {
     fn: 'ReportsFn',
     summary:
-      'Per township: quota, households by phase, mode and site, floor area, status counts, overdue steps by role, ' +
-      "spot checks; the county's spot-check coverage. From running counters; `format=xlsx` for Excel",
-    access: READS_THE_COUNTY,
+      'Per township: quota, households by phase, mode and site, rooms, floor area, status counts, the works in ' +
+      "the seed's words (主体完工, 正在装修, 准备装修, 竣工准备入住, 竣工入住), money in 万元, overdue steps by role, spot " +
+      "checks; each centralized site; the year-end paragraph. As of a day (`asOf`); a township's staff read their " +
+      'township. `format=xlsx` for Excel, `format=text` for the paragraph',
+    // The county's staff read the county; a township's staff their own township.
+    access: READS_THE_HOUSEHOLD,
     query: ProgressQuery,
     success: {
       status: 200,
-      description: 'The progress report (JSON or Excel)',
-      content: { [JSON_TYPE]: ProgressReport, ...BINARY },
+      description: 'The progress report (JSON, Excel, or the paragraph as text)',
+      content: { [JSON_TYPE]: ProgressReport, [TEXT_TYPE]: TEXT, ...BINARY },
     },
     refusals: READ_ONE,
   },

@@ -6,11 +6,12 @@
  */
 import { z } from 'zod';
 import { LedgerPayment } from '../domain/funding/bank';
-import { FundingSource } from '../domain/funding/sources';
+import { FundingSource, ProgramFundKind } from '../domain/funding/sources';
 import {
   Actor,
   AuditEvent,
   Category,
+  Grade,
   Household,
   Inspection,
   Mode,
@@ -22,6 +23,7 @@ import {
 } from '../domain/model';
 import { NoticeList } from '../domain/public-notice';
 import { PROGRESS_STATUSES } from '../domain/rules/progress';
+import { WORKS_STATUSES } from '../domain/rules/works';
 
 export { LedgerPayment, NoticeList };
 
@@ -154,6 +156,16 @@ export type PhotoUpload = z.infer<typeof PhotoUpload>;
 
 // ---------------------------------------------------------------- programs
 
+/** `GET /programs?county=`: the county's programs, newest first (to choose the one a report is about). */
+export const ProgramList = z
+  .object({
+    items: z.array(
+      z.object({ programId: z.string(), name: z.string(), year: z.number().int(), quota: z.number().int() }),
+    ),
+  })
+  .meta({ id: 'ProgramList' });
+export type ProgramList = z.infer<typeof ProgramList>;
+
 export const RebuildAnswer = z.object({
   programId: z.string(),
   /** Households counted per township. */
@@ -171,14 +183,51 @@ export const ImportedResults = z.object({
 });
 export type ImportedResults = z.infer<typeof ImportedResults>;
 
+/** Money for people in 万元 (two decimals) beside its exact fen. */
+const Money = z.object({ fen: z.number().int(), wan: z.string() });
+const ProgramFundLine = Money.extend({ source: FundingSource, kind: ProgramFundKind, purpose: z.string() });
+
+/** The program's money by source as a report states it. */
+const FundsFigures = z.object({
+  /** `allocated`: the program's stated amounts; `approved-subsidies`: its households' subsidies split by source. */
+  basis: z.enum(['allocated', 'approved-subsidies']),
+  bySource: z.array(
+    z.object({
+      source: FundingSource,
+      label: z.string(),
+      households: Money,
+      notTiedToHouseholds: z.array(ProgramFundLine),
+      total: Money,
+    }),
+  ),
+  /** 投入资金: the sources' totals added up. */
+  investment: Money,
+  householdSubsidy: Money,
+  besideSubsidy: z.array(ProgramFundLine),
+  approvedToHouseholds: Money.extend({ bySource: z.record(FundingSource, Money) }),
+  ownFunds: Money,
+  bankLoan: Money,
+});
+
 /** Fen per state of the ledger; `pending` is released and approved, no bank result yet. */
 const MoneyLine = z.object({ released: z.number(), paid: z.number(), pending: z.number(), failed: z.number() });
-/** A money line with the approved subsidies (资金计划) it is measured against. */
-const FundsLine = MoneyLine.extend({ planned: z.number() });
+/** A money line with the approved subsidies (资金计划) it is measured against, in fen and in 万元 (two decimals). */
+const FundsLine = MoneyLine.extend({
+  planned: z.number(),
+  wan: z.object({
+    planned: z.string(),
+    released: z.string(),
+    paid: z.string(),
+    pending: z.string(),
+    failed: z.string(),
+  }),
+});
 
 export const FundsReport = z
   .object({
     county: z.string(),
+    programId: z.string(),
+    programName: z.string(),
     generatedAt: z.string(),
     /** Households with an approved subsidy (rejected ones excluded). */
     households: z.number().int(),
@@ -186,6 +235,8 @@ export const FundsReport = z
     bySource: z.array(FundsLine.extend({ source: FundingSource, label: Bilingual })),
     byTownship: z.array(FundsLine.extend({ township: z.string(), name: z.string(), households: z.number().int() })),
     byInstallment: z.array(MoneyLine.extend({ installment: z.number().int(), label: z.string() })),
+    /** The program's money as it states it (amounts by source, money not tied to a household), in 万元. */
+    allocated: FundsFigures,
     mismatches: z.array(
       z.object({
         kind: z.enum(['no-plan', 'not-in-plan', 'duplicate', 'amount', 'over-subsidy', 'unbalanced']),
@@ -218,6 +269,51 @@ export type StatusCounts = z.infer<typeof StatusCounts>;
 
 const Overdue = z.object({ total: z.number(), byRole: z.partialRecord(Role, z.number()) });
 
+/** Approved households of a cut of the program and their works in the seed's words, as of the report's day. */
+const WorksFigures = z.object({
+  households: z.number(),
+  /** Rooms (间) of the renovated houses whose rooms are known. */
+  rooms: z.number(),
+  householdsWithoutRooms: z.number(),
+  floorAreaM2: z.number(),
+  /** Fen. */
+  approvedSubsidy: z.number(),
+  ownFunds: z.number(),
+  bankLoan: z.number(),
+  /** Each household in exactly one status: 未开工, 主体施工中, 主体完工准备装修, 正在装修, 竣工准备入住, 竣工入住. */
+  byStatus: z.record(z.enum(WORKS_STATUSES), z.number()),
+  /** Cumulative 主体完工 (decorating, completed and moved in since included). */
+  mainStructureFinished: z.number(),
+  /** Cumulative 竣工 (moved in or not). */
+  completed: z.number(),
+  byGrade: z.partialRecord(Grade, z.number()),
+  byMode: z.object({ rebuild: z.number(), repair: z.number(), undecided: z.number() }),
+});
+
+const YearEndFigures = z.object({
+  asOf: z.string(),
+  township: z.object({ code: z.string(), name: z.string() }).optional(),
+  quota: z.number(),
+  townships: z.number(),
+  all: WorksFigures,
+  centralized: WorksFigures.extend({ sites: z.number() }),
+  dispersed: WorksFigures,
+  dispersedRebuild: WorksFigures,
+  dispersedRepair: WorksFigures,
+  sites: z.array(
+    z.object({
+      key: z.string(),
+      siteId: z.string().optional(),
+      name: z.string(),
+      township: z.string(),
+      townshipName: z.string(),
+      villages: z.array(z.string()),
+      works: WorksFigures,
+    }),
+  ),
+  funds: FundsFigures,
+});
+
 const ProgressLine = z.object({
   registered: z.number(),
   approved: z.number(),
@@ -230,6 +326,11 @@ const ProgressLine = z.object({
   /** Floor area the approved renovations deliver (planned area of rebuilds, house area of repairs). */
   floorAreaM2: z.number(),
   status: StatusCounts,
+  works: WorksFigures,
+  centralized: WorksFigures,
+  dispersed: WorksFigures,
+  /** Approved households not accepted by the agreement's planned finish. */
+  pastPlannedFinish: z.number(),
   spotCheck: z.object({ decidedByCounty: z.number(), visited: z.number() }),
   /** Households in the construction phases (installment release, milestone inspection, acceptance). */
   underConstruction: z.number(),
@@ -263,12 +364,18 @@ export const ProgressReport = z
     programId: z.string(),
     programName: z.string(),
     generatedAt: z.string(),
-    /** Milestones of the program's plan that `status.underConstructionByMilestone` names, with labels. */
+    /** The day (China) the figures describe; phases, spot checks and overdue steps are as generated. */
+    asOf: z.string(),
+    /** Milestones of the program's plans that `status.underConstructionByMilestone` names, with labels. */
     milestones: z.array(z.object({ milestone: z.string(), label: z.string() })),
     townships: z.array(ProgressRow),
     total: ProgressLine,
     /** The county's home visits (入户抽查) of township-reviewed files against the program's ratio. */
     spotCheck: SpotCheckCoverage,
+    /** The seed's year-end figures: centralized sites, dispersed households by mode, each site, money by source. */
+    yearEnd: YearEndFigures,
+    /** The paragraph in the seed's words ("……截至12月30日，……"). */
+    text: z.string(),
   })
   .meta({ id: 'ProgressReport' });
 export type ProgressReport = z.infer<typeof ProgressReport>;
@@ -288,9 +395,17 @@ export const HouseholdExportRow = z.object({
   status: z.enum(PROGRESS_STATUSES),
   mode: Mode.optional(),
   site: Site,
+  /** The named centralized site, when the household builds at one. */
+  siteName: z.string().optional(),
+  grade: Grade.optional(),
   houseAreaM2: z.number(),
   renovatedAreaM2: z.number().optional(),
+  renovatedRooms: z.number().int().optional(),
+  /** Where the approved household's works stand, in the seed's words. */
+  works: z.enum(WORKS_STATUSES).optional(),
   approvedSubsidyYuan: z.string().optional(),
+  ownFundsYuan: z.string().optional(),
+  bankLoanYuan: z.string().optional(),
   installmentsReleased: z.number().int(),
   /** Masked. */
   bankAccount: z.string().optional(),

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { type Bilingual, bilingualIssue } from './errors';
-import { type Action, Fen, Grade, Mode } from './model';
+import { type Action, Fen, Grade, Mode, Rooms } from './model';
 
 /** The household version the client saw (optimistic concurrency). */
 export const Version = z.number().int().nonnegative();
@@ -131,6 +131,8 @@ export const CountyApproveBody = z
     mode: Mode,
     /** Planned floor area of a rebuild, checked against the household-size limits. */
     plannedAreaM2: z.number().positive().max(1000).optional(),
+    /** Rooms (间) the renovated house will have; absent: as the application planned them. */
+    plannedRooms: Rooms.optional(),
     spotCheck: SpotCheck,
   })
   .superRefine((body, ctx) => {
@@ -218,8 +220,17 @@ export const AcceptBody = z
     /** Photos after renovation (改造后), including the head of household in front of the house. */
     photoIds: PhotoIds.min(1),
     rectification: Rectification.optional(),
+    /** The day the family moved in, when they already live there at the acceptance (竣工入住). */
+    movedInOn: IsoDate.optional(),
   })
   .superRefine(requireRectificationWhenFailed);
+
+/** The family moved into the accepted house (入住): recorded after the acceptance, also on an archived file. */
+export const MoveInBody = z.strictObject({
+  version: Version,
+  movedInOn: IsoDate,
+  notes: ShortText.optional(),
+});
 
 /** The stages of a rebuild a half-monthly supervision visit (半月巡查) reports on. */
 export const SUPERVISION_STAGES = [
@@ -254,6 +265,7 @@ export const ActionBodies = {
   'release-installment': ReleaseInstallmentBody,
   accept: AcceptBody,
   supervise: SuperviseBody,
+  'move-in': MoveInBody,
 } as const satisfies Record<Action, z.ZodType<{ version: number }>>;
 
 export type ActionBody<A extends Action> = z.infer<(typeof ActionBodies)[A]>;

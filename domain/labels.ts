@@ -6,7 +6,7 @@
  * never sees two names for one thing, nor a code where a word belongs.
  */
 import type { SUPERVISION_STAGES } from './actions';
-import type { Action, Category, Phase, Role } from './model';
+import type { Action, Category, Grade, Phase, Role } from './model';
 import type { EvidenceFlag } from './rules/evidence';
 
 export type Title = { readonly zh: string; readonly en: string };
@@ -71,6 +71,7 @@ export const EVENT_TITLES: Readonly<Record<EventType, Title>> = {
   'sign-agreement': PHASE_TITLES.agreement,
   inspect: PHASE_TITLES['milestone-inspection'],
   supervise: { zh: '施工巡查', en: 'Supervision visit' },
+  'move-in': { zh: '入住登记', en: 'Moved in' },
   'confirm-photo': { zh: '照片核验', en: 'Photo verified' },
   'release-installment': PHASE_TITLES['installment-release'],
   accept: PHASE_TITLES['final-acceptance'],
@@ -133,12 +134,15 @@ export const FOUND_BY_TITLES: Readonly<Record<'application' | 'proactive', Title
   proactive: { zh: '主动发现', en: 'Found by staff' },
 };
 
-/** Safety grades of the appraisal (房屋危险性鉴定). */
-export const GRADE_TITLES: Readonly<Record<'A' | 'B' | 'C' | 'D', Title>> = {
+/** Safety grades of the appraisal (房屋危险性鉴定), in the A–D scheme and the 一 / 二 / 三级危房 scheme. */
+export const GRADE_TITLES: Readonly<Record<Grade, Title>> = {
   A: { zh: 'A级（安全）', en: 'Grade A (safe)' },
   B: { zh: 'B级（基本安全）', en: 'Grade B (mostly safe)' },
   C: { zh: 'C级（局部危险）', en: 'Grade C (partly dangerous)' },
   D: { zh: 'D级（整体危险）', en: 'Grade D (entirely dangerous)' },
+  'level-1': { zh: '一级危房', en: 'First-grade dangerous house' },
+  'level-2': { zh: '二级危房', en: 'Second-grade dangerous house' },
+  'level-3': { zh: '三级危房', en: 'Third-grade dangerous house' },
 };
 
 /**
@@ -213,6 +217,7 @@ export const FLAG_TITLES: Readonly<Record<EvidenceFlag, Title>> = {
   'capture-time-future': { zh: '拍摄时间晚于当前时间', en: 'Capture time in the future' },
   'capture-time-outside-window': { zh: '拍摄时间不在该环节期间', en: 'Taken outside this step' },
   'stage-too-soon': { zh: '距上次验收时间过短', en: 'Too soon after the last inspection' },
+  'build-too-short': { zh: '开工至竣工短于最短建设期', en: 'Built faster than the minimum build period' },
 };
 
 /** A flag the table does not know yet still reads as words, never as its code. */

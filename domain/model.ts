@@ -4,7 +4,8 @@
  * produce the OpenAPI document and type the code. No AWS imports here.
  */
 import { z } from 'zod';
-import { FundingSourceShares } from './funding/sources';
+import { bilingualIssue } from './errors';
+import { FundingSourceShares, ProgramFunding } from './funding/sources';
 
 /** Money is always integer fen (分): 1 yuan = 100 fen. Never floating point. */
 export const Fen = z.number().int().nonnegative().max(10_000_000_00);
@@ -51,6 +52,7 @@ export const ACTIONS = [
   'release-installment',
   'accept',
   'supervise',
+  'move-in',
 ] as const;
 export const Action = z.enum(ACTIONS);
 export type Action = z.infer<typeof Action>;
@@ -67,8 +69,19 @@ export const CATEGORIES = [
 export const Category = z.enum(CATEGORIES);
 export type Category = z.infer<typeof Category>;
 
-export const Grade = z.enum(['A', 'B', 'C', 'D']);
+/**
+ * The grade of a house's safety appraisal, in one of two schemes a program uses: A (safe) to D
+ * (entirely dangerous) of today's appraisal standard, or 一级 / 二级 / 三级危房 (`level-1`, most
+ * dangerous, to `level-3`) of the seed's time. Which grades qualify and which mode each usually
+ * takes is the program's (`gradeScheme`, `gradeRules`; rules/grades.ts).
+ */
+export const GRADES = ['A', 'B', 'C', 'D', 'level-1', 'level-2', 'level-3'] as const;
+export const Grade = z.enum(GRADES);
 export type Grade = z.infer<typeof Grade>;
+
+export const GRADE_SCHEMES = ['abcd', 'levels'] as const;
+export const GradeScheme = z.enum(GRADE_SCHEMES);
+export type GradeScheme = z.infer<typeof GradeScheme>;
 
 /** rebuild = 拆除重建 (new build); repair = 修缮加固 (repair and reinforcement). */
 export const Mode = z.enum(['rebuild', 'repair']);
@@ -77,6 +90,39 @@ export type Mode = z.infer<typeof Mode>;
 /** dispersed = 分散建房; centralized = 集中建房点. */
 export const Site = z.enum(['dispersed', 'centralized']);
 export type Site = z.infer<typeof Site>;
+
+/** The grades of each scheme, in order from the safest to the most dangerous. */
+export const SCHEME_GRADES: Readonly<Record<GradeScheme, readonly Grade[]>> = {
+  abcd: ['A', 'B', 'C', 'D'],
+  levels: ['level-3', 'level-2', 'level-1'],
+};
+
+/** Whether a grade qualifies for the program and the mode it usually takes. */
+export const GradeRule = z.strictObject({
+  grade: Grade,
+  eligible: z.boolean(),
+  /** The usual mode of the grade; the county approval may still decide otherwise. */
+  mode: Mode.optional(),
+});
+export type GradeRule = z.infer<typeof GradeRule>;
+
+/**
+ * The rules of each scheme when the program states none: C and D qualify (C repaired, D rebuilt);
+ * every 一 / 二 / 三级危房 qualifies (一级 rebuilt, 二级 and 三级 repaired, as in seed 004).
+ */
+export const DEFAULT_GRADE_RULES: Readonly<Record<GradeScheme, readonly GradeRule[]>> = {
+  abcd: [
+    { grade: 'A', eligible: false },
+    { grade: 'B', eligible: false },
+    { grade: 'C', eligible: true, mode: 'repair' },
+    { grade: 'D', eligible: true, mode: 'rebuild' },
+  ],
+  levels: [
+    { grade: 'level-3', eligible: true, mode: 'repair' },
+    { grade: 'level-2', eligible: true, mode: 'repair' },
+    { grade: 'level-1', eligible: true, mode: 'rebuild' },
+  ],
+};
 
 export const HouseStructure = z.enum(['earth', 'brick-wood', 'brick-concrete', 'stone', 'wood', 'other']);
 
@@ -95,62 +141,210 @@ export const GeoPoint = z.object({
 });
 
 // ---------------------------------------------------------------- program configuration
+// A county writes all of it (`PUT /programs/{id}`): every object is strict, so a misspelt or
+// unknown field is a 400 naming it instead of a setting silently dropped.
 
-export const SubsidyTier = z.object({
+/** A map point as a county types it into its configuration. */
+const ConfigGeoPoint = GeoPoint.strict();
+
+export const SubsidyTier = z.strictObject({
   category: Category,
   mode: Mode,
-  grade: z.enum(['C', 'D']),
+  /** An eligible grade of the program's scheme. */
+  grade: Grade,
   amount: Fen,
 });
 
-export const Installment = z.object({
+export const Installment = z.strictObject({
   /** Milestone that gates the release: `agreement` (advance), an inspected milestone, or `acceptance`. */
   milestone: z.string().min(1).max(40),
   label: z.string().min(1).max(40),
   percent: z.number().int().min(1).max(100),
 });
+export type Installment = z.infer<typeof Installment>;
 
-export const Village = z.object({ code: VillageCode, name: z.string().min(1).max(60), location: GeoPoint.optional() });
-export const Township = z.object({
+/** An installment plan (分期拨付): percentages adding up to 100, milestones in the order the works pass them. */
+export const InstallmentPlan = z
+  .array(Installment)
+  .min(1)
+  .max(10)
+  .superRefine((plan, ctx) => {
+    const total = plan.reduce((s, i) => s + i.percent, 0);
+    if (total !== 100) {
+      ctx.addIssue({
+        code: 'custom',
+        ...bilingualIssue({
+          zh: `各期拨付比例合计为${total}%，应为100%`,
+          en: `installment percentages sum to ${total}, not 100`,
+        }),
+      });
+    }
+    const seen = new Set<string>();
+    plan.forEach((installment, index) => {
+      if (seen.has(installment.milestone)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [index, 'milestone'],
+          ...bilingualIssue({
+            zh: `节点 ${installment.milestone} 重复`,
+            en: `Milestone ${installment.milestone} appears twice`,
+          }),
+        });
+      }
+      seen.add(installment.milestone);
+    });
+  });
+
+export const Village = z.strictObject({
+  code: VillageCode,
+  name: z.string().min(1).max(60),
+  location: ConfigGeoPoint.optional(),
+});
+export const Township = z.strictObject({
   code: TownshipCode,
   name: z.string().min(1).max(60),
   quota: z.number().int().nonnegative(),
   villages: z.array(Village).min(1),
 });
+export type Township = z.infer<typeof Township>;
 
-/** Business deadlines per human step, in working days. */
-export const StepDeadlines = z.record(z.string(), z.number().int().min(1).max(365));
+/** A site id: lower-case letters, digits and dashes (it names counter cells, so no dots). */
+export const SiteId = z.string().regex(/^[a-z0-9-]{1,40}$/, 'site id: lower-case letters, digits and dashes');
 
-export const ProgramConfig = z
-  .object({
-    programId: z.string().regex(/^[a-z0-9-]{3,40}$/),
-    name: z.string().min(1).max(100),
-    year: z.number().int().min(2000).max(2100),
-    county: z.object({ code: CountyCode, name: z.string().min(1).max(60) }),
-    quota: z.number().int().positive(),
-    townships: z.array(Township).min(1),
-    subsidyTiers: z.array(SubsidyTier).min(1),
-    installments: z.array(Installment).min(1).max(10),
-    noticeDays: z.number().int().min(7).max(30),
-    deadlines: StepDeadlines,
-    /** Minimum calendar days between consecutive inspected milestones (seed: >= 74 days start to move-in). */
-    minDaysBetweenMilestones: z.number().int().min(0).max(365).default(7),
-    /** Share of township-reviewed files the county must spot-check by home visit (seed: 50%). */
-    spotCheckRatio: z.number().min(0).max(1).default(0.5),
-    /** How each installment is split over department funds (资金来源); absent: all central and provincial. */
-    fundingSources: FundingSourceShares.optional(),
-  })
-  .superRefine((p, ctx) => {
-    const total = p.installments.reduce((s, i) => s + i.percent, 0);
-    if (total !== 100) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['installments'],
-        message: `installment percentages sum to ${total}, not 100`,
+/** A named centralized building site (集中建房点) and the villages whose households build there. */
+export const CentralizedSite = z.strictObject({
+  id: SiteId,
+  name: z.string().min(1).max(60),
+  township: TownshipCode,
+  villages: z.array(VillageCode).min(1),
+});
+export type CentralizedSite = z.infer<typeof CentralizedSite>;
+
+/** Business deadlines per human step (keyed by its phase), in working days; a misspelt step is refused. */
+export const StepDeadlines = z.partialRecord(Phase, z.number().int().min(1).max(365));
+
+const PROGRAM_FIELDS = {
+  programId: z.string().regex(/^[a-z0-9-]{3,40}$/),
+  name: z.string().min(1).max(100),
+  year: z.number().int().min(2000).max(2100),
+  county: z.strictObject({ code: CountyCode, name: z.string().min(1).max(60) }),
+  quota: z.number().int().positive(),
+  townships: z.array(Township).min(1),
+  /** Named centralized sites; absent or empty: a centralized household's site is its village. */
+  sites: z.array(CentralizedSite).max(500).default([]),
+  /** Grades a technician gives: A–D, or 一 / 二 / 三级危房. */
+  gradeScheme: GradeScheme.default('abcd'),
+  /** Which grades qualify and their usual mode, when they differ from the scheme's `DEFAULT_GRADE_RULES`. */
+  gradeRules: z.array(GradeRule).max(7).optional(),
+  /** Categories covered beside the priority ones (seed: 兼顾一般农户, `other`). */
+  alsoCovers: z.array(Category).max(6).default([]),
+  subsidyTiers: z.array(SubsidyTier).min(1),
+  /** The installment plan of every mode that has none of its own in `installmentsByMode`. */
+  installments: InstallmentPlan,
+  /** A plan per mode: a repair need not pass the rebuild's foundation and main-structure inspections. */
+  installmentsByMode: z
+    .strictObject({ rebuild: InstallmentPlan.optional(), repair: InstallmentPlan.optional() })
+    .optional(),
+  /**
+   * The inspected milestone of the rebuild plan whose pass means 主体完工 (main structure
+   * finished); absent: the last inspected milestone before the final acceptance.
+   */
+  mainStructureMilestone: z.string().min(1).max(40).optional(),
+  noticeDays: z.number().int().min(7).max(30),
+  deadlines: StepDeadlines,
+  /** Minimum calendar days between consecutive inspected milestones (seed: >= 74 days start to move-in). */
+  minDaysBetweenMilestones: z.number().int().min(0).max(365).default(7),
+  /** Minimum calendar days from a rebuild's start to its final acceptance (seed: 74); shorter is flagged. */
+  minBuildDays: z.number().int().min(0).max(730).optional(),
+  /** Share of township-reviewed files the county must spot-check by home visit (seed: 50%). */
+  spotCheckRatio: z.number().min(0).max(1).default(0.5),
+  /**
+   * Legacy: whole percentages of every installment per source (资金来源). Programs configured
+   * before `funding` keep them; a program gives one or the other.
+   */
+  fundingSources: FundingSourceShares.optional(),
+  /** The program's money by source as amounts (fen), and money not tied to one household. */
+  funding: ProgramFunding.optional(),
+};
+
+/** The fields a program configuration may hold; anything else is refused by name. */
+export const PROGRAM_CONFIG_FIELDS = Object.keys(PROGRAM_FIELDS) as (keyof typeof PROGRAM_FIELDS)[];
+
+export const ProgramConfig = z.strictObject(PROGRAM_FIELDS).superRefine((p, ctx) => {
+  const issue = (path: PropertyKey[], message: { zh: string; en: string }) =>
+    ctx.addIssue({ code: 'custom', path, ...bilingualIssue(message) });
+  if (p.fundingSources !== undefined && p.funding !== undefined) {
+    issue(['fundingSources'], {
+      zh: '资金来源比例（fundingSources）已由资金金额（funding）取代，二者只能填写其一',
+      en: 'fundingSources (percentages) is replaced by funding (amounts); give one, not both',
+    });
+  }
+  const townships = new Map(p.townships.map((t) => [t.code, t]));
+  const siteIds = new Set<string>();
+  p.sites.forEach((site, index) => {
+    if (siteIds.has(site.id))
+      issue(['sites', index, 'id'], { zh: `建房点 ${site.id} 重复`, en: `Site ${site.id} appears twice` });
+    siteIds.add(site.id);
+    const township = townships.get(site.township);
+    if (township === undefined) {
+      issue(['sites', index, 'township'], {
+        zh: `建房点“${site.name}”的乡镇 ${site.township} 不在本项目中`,
+        en: `The township ${site.township} of site ${site.name} is not in the program`,
+      });
+      return;
+    }
+    site.villages.forEach((village, v) => {
+      if (!township.villages.some((candidate) => candidate.code === village)) {
+        issue(['sites', index, 'villages', v], {
+          zh: `村 ${village} 不属于建房点“${site.name}”所在的${township.name}`,
+          en: `Village ${village} is not in ${township.name}, the township of site ${site.name}`,
+        });
+      }
+    });
+  });
+  const schemeGrades = SCHEME_GRADES[p.gradeScheme];
+  const ruled = new Set<Grade>();
+  p.gradeRules?.forEach((rule, index) => {
+    if (!schemeGrades.includes(rule.grade)) {
+      issue(['gradeRules', index, 'grade'], {
+        zh: `等级 ${rule.grade} 不属于本项目的鉴定等级（${schemeGrades.join('、')}）`,
+        en: `Grade ${rule.grade} is not a grade of the program's scheme (${schemeGrades.join(', ')})`,
+      });
+    }
+    if (ruled.has(rule.grade)) {
+      issue(['gradeRules', index, 'grade'], { zh: `等级 ${rule.grade} 重复`, en: `Grade ${rule.grade} appears twice` });
+    }
+    ruled.add(rule.grade);
+  });
+  const rules = p.gradeRules ?? DEFAULT_GRADE_RULES[p.gradeScheme];
+  const eligible = new Set(
+    schemeGrades.filter(
+      (grade) => (rules.find((r) => r.grade === grade) ?? defaultRuleOf(p.gradeScheme, grade)).eligible,
+    ),
+  );
+  p.subsidyTiers.forEach((tier, index) => {
+    if (!eligible.has(tier.grade)) {
+      issue(['subsidyTiers', index, 'grade'], {
+        zh: `补助档次的等级 ${tier.grade} 不是本项目可改造的等级（${[...eligible].join('、')}）`,
+        en: `Tier grade ${tier.grade} is not an eligible grade of the program (${[...eligible].join(', ')})`,
       });
     }
   });
+  if (p.mainStructureMilestone !== undefined) {
+    const rebuildPlan = p.installmentsByMode?.rebuild ?? p.installments;
+    if (!rebuildPlan.some((i) => i.milestone === p.mainStructureMilestone)) {
+      issue(['mainStructureMilestone'], {
+        zh: `主体完工节点 ${p.mainStructureMilestone} 不在拆除重建的拨付计划中`,
+        en: `The main-structure milestone ${p.mainStructureMilestone} is not in the rebuild plan`,
+      });
+    }
+  }
+});
 export type ProgramConfig = z.infer<typeof ProgramConfig>;
+
+function defaultRuleOf(scheme: GradeScheme, grade: Grade): GradeRule {
+  return DEFAULT_GRADE_RULES[scheme].find((r) => r.grade === grade) ?? { grade, eligible: false };
+}
 
 // ---------------------------------------------------------------- household
 
@@ -159,6 +353,9 @@ export const Member = z.object({
   relation: z.string().min(1).max(20),
   idNumber: IdNumber.optional(),
 });
+
+/** Rooms (间) of a house. */
+export const Rooms = z.number().int().min(1).max(50);
 
 export const HouseholdApplication = z.object({
   programId: z.string().min(3).max(40),
@@ -169,10 +366,24 @@ export const HouseholdApplication = z.object({
   house: z.object({
     structure: HouseStructure,
     areaM2: z.number().positive().max(1000),
+    /** Rooms of the house as it stands (改造前). */
+    rooms: Rooms.optional(),
     builtYear: z.number().int().min(1900).max(2100).optional(),
     location: GeoPoint.optional(),
   }),
   site: Site.default('dispersed'),
+  /** The named centralized site (集中建房点) of a centralized household: an `id` of the program's `sites`. */
+  siteId: SiteId.optional(),
+  /** Rooms the renovated house will have (改造后); a repair keeps the house's rooms when absent. */
+  plannedRooms: Rooms.optional(),
+  /** Floor area the renovated house will have (m²); the county approval fixes a rebuild's. */
+  plannedAreaM2: z.number().positive().max(1000).optional(),
+  /** Grade and mode as a county's ledger lists them before the appraisal; the appraisal and the approval decide. */
+  proposedGrade: Grade.optional(),
+  proposedMode: Mode.optional(),
+  /** The household's own funds (自筹) and bank loan, fen; the agreement records what was finally agreed. */
+  ownFunds: Fen.optional(),
+  bankLoan: Fen.optional(),
   /** Bank account of the social-assistance card (一卡通) the subsidy is paid to. */
   bankAccount: z
     .string()
@@ -181,6 +392,23 @@ export const HouseholdApplication = z.object({
   foundBy: z.enum(['application', 'proactive']).default('application'),
 });
 export type HouseholdApplication = z.infer<typeof HouseholdApplication>;
+
+/** A calendar day `YYYY-MM-DD` (China Standard Time when it comes from an instant). */
+const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+
+/**
+ * The dated facts of the works that the year-end report counts (rules/works.ts), each recorded by
+ * the action that establishes it: the passed inspection of the main-structure milestone (主体完工),
+ * a supervision visit at the decoration stage (正在装修), the passed final acceptance (竣工), the
+ * household moving in (入住). Dates make the report answerable "as of" a day.
+ */
+export const WorksFacts = z.object({
+  mainStructureOn: Day.optional(),
+  decorationStartedOn: Day.optional(),
+  acceptedOn: Day.optional(),
+  movedInOn: Day.optional(),
+});
+export type WorksFacts = z.infer<typeof WorksFacts>;
 
 export const Household = HouseholdApplication.extend({
   householdId: z.string(),
@@ -193,16 +421,18 @@ export const Household = HouseholdApplication.extend({
   grade: Grade.optional(),
   mode: Mode.optional(),
   approvedSubsidy: Fen.optional(),
-  /** Index into the program's installment plan of the next installment to release. */
+  /** Index into the household's installment plan (its mode's) of the next installment to release. */
   nextInstallment: z.number().int().nonnegative().default(0),
   /** When the county approved the household and its public notice (公示) began. */
   noticeStartsAt: z.string().optional(),
   noticeEndsAt: z.string().optional(),
   /** `YYYY-MM-DD` the renovation agreement was signed: photos of the works cannot predate it. */
   agreementSignedOn: z.string().optional(),
+  /** The agreement's planned start and finish: a household not accepted by its planned finish is overdue. */
+  plannedStartOn: Day.optional(),
+  plannedFinishOn: Day.optional(),
+  works: WorksFacts.optional(),
   rejection: z.object({ reason: z.string(), by: z.string(), at: z.string() }).optional(),
-  /** Planned floor area of an approved rebuild (m²), fixed by the county approval. */
-  plannedAreaM2: z.number().positive().max(1000).optional(),
   /** The county's spot check (入户抽查) recorded with its decision on the township-reviewed file. */
   spotCheck: z.object({ visited: z.boolean(), by: z.string().optional(), date: z.string().optional() }).optional(),
 });

@@ -251,6 +251,15 @@ export const RENOVATION: ProcessDescription = {
       level: 'township',
       phases: ['installment-release', 'milestone-inspection', 'final-acceptance'],
     },
+    {
+      // 竣工入住: the family moves into the accepted house, often after the file was archived.
+      action: 'move-in',
+      title: { zh: '入住登记', en: 'Moving in' },
+      role: 'construction',
+      otherRoles: ['inspector'],
+      level: 'township',
+      phases: ['installment-release', 'archiving', 'archived'],
+    },
   ],
 };
 

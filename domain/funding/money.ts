@@ -64,3 +64,21 @@ export function yuanAmount(fen: number): number {
 export function sum(amounts: readonly number[]): number {
   return amounts.reduce((total, a) => total + a, 0);
 }
+
+/** Fen in one 万元 (ten thousand yuan), the unit county reports use. */
+export const FEN_PER_WAN = 1_000_000;
+
+/**
+ * `22_310_000` fen -> `'22.31'` 万元: two decimals (hundreds of yuan), half up, by integer arithmetic.
+ * Reports state money in 万元 with two decimals (seed 004: 22.31 万).
+ */
+export function fenToWan(fen: number): string {
+  assertFen(fen, 'amount');
+  const hundredths = Math.floor((fen + 5_000) / 10_000);
+  return `${Math.floor(hundredths / 100)}.${String(hundredths % 100).padStart(2, '0')}`;
+}
+
+/** As `fenToWan` without trailing zeros, as a sentence states it: `'595'`, `'22.31'`, `'0.5'`. */
+export function wanInWords(fen: number): string {
+  return fenToWan(fen).replace(/\.?0+$/, '');
+}

@@ -9,10 +9,10 @@
  */
 import { z } from 'zod';
 import { ConflictError, parseOrThrow } from '../errors';
-import { Fen, type ProgramConfig } from '../model';
-import { splitInstallments } from '../rules/installments';
+import { Fen, Mode, type ProgramConfig } from '../model';
+import { installmentPlanOf, splitInstallments } from '../rules/installments';
 import { splitProportionally, sum } from './money';
-import { type BySource, emptyBySource, FUNDING_SOURCES, type FundingSourceShare, sourceSharesOf } from './sources';
+import { type BySource, emptyBySource, FUNDING_SOURCES, type SourceWeight, sourceWeightsOf } from './sources';
 
 export interface FundingPlanInstallment {
   /** Index into the program's installment plan (the ledger's `PAY#{nn}`). */
@@ -27,7 +27,8 @@ export interface FundingPlanInstallment {
 export interface FundingPlan {
   householdId: string;
   approvedSubsidy: number;
-  sourceShares: readonly FundingSourceShare[];
+  /** The sources and their weights in the split (the program's household amounts, or its percentages). */
+  sourceWeights: readonly SourceWeight[];
   installments: FundingPlanInstallment[];
   /** Per source, the sum of its cells over all installments. */
   sourceTotals: BySource;
@@ -42,16 +43,21 @@ export interface FundingPlan {
 const FundingPlanInput = z.object({
   householdId: z.string().min(1),
   approvedSubsidy: Fen,
+  /** The household's mode: its plan is the mode's own when the program gives one. */
+  mode: Mode.optional(),
   ownFunds: Fen.default(0),
   bankLoan: Fen.default(0),
 });
 export type FundingPlanInput = z.input<typeof FundingPlanInput>;
 
-function splitBySource(amount: number, shares: readonly FundingSourceShare[]): BySource {
-  const parts = splitInstallments(amount, shares);
+function splitBySource(amount: number, weights: readonly SourceWeight[]): BySource {
+  const parts = splitProportionally(
+    amount,
+    weights.map((w) => w.weight),
+  );
   const bySource = emptyBySource();
-  shares.forEach((share, i) => {
-    bySource[share.source] += parts[i] ?? 0;
+  weights.forEach((w, i) => {
+    bySource[w.source] += parts[i] ?? 0;
   });
   return bySource;
 }
@@ -78,13 +84,15 @@ function withTotals(
 
 /** The plan for a household whose subsidy the county approved; throws ValidationError on bad amounts. */
 export function buildFundingPlan(
-  config: Pick<ProgramConfig, 'installments' | 'fundingSources'>,
+  config: Pick<ProgramConfig, 'installments' | 'fundingSources' | 'funding'> &
+    Partial<Pick<ProgramConfig, 'installmentsByMode'>>,
   input: FundingPlanInput,
 ): FundingPlan {
-  const { householdId, approvedSubsidy, ownFunds, bankLoan } = parseOrThrow(FundingPlanInput, input);
-  const sourceShares = sourceSharesOf(config);
-  const amounts = splitInstallments(approvedSubsidy, config.installments);
-  const installments = config.installments.map((installment, index) => {
+  const { householdId, approvedSubsidy, mode, ownFunds, bankLoan } = parseOrThrow(FundingPlanInput, input);
+  const sourceWeights = sourceWeightsOf(config);
+  const plan = installmentPlanOf(config, mode);
+  const amounts = splitInstallments(approvedSubsidy, plan);
+  const installments = plan.map((installment, index) => {
     const amount = amounts[index] ?? 0;
     return {
       index,
@@ -92,10 +100,10 @@ export function buildFundingPlan(
       label: installment.label,
       percent: installment.percent,
       amount,
-      bySource: splitBySource(amount, sourceShares),
+      bySource: splitBySource(amount, sourceWeights),
     };
   });
-  return withTotals({ householdId, approvedSubsidy, sourceShares, installments, ownFunds, bankLoan }, installments);
+  return withTotals({ householdId, approvedSubsidy, sourceWeights, installments, ownFunds, bankLoan }, installments);
 }
 
 /**
@@ -147,7 +155,7 @@ export function changeApprovedSubsidy(
   );
   const recomputed = open.map((row, i) => {
     const amount = amounts[i] ?? 0;
-    return { ...row, amount, bySource: splitBySource(amount, plan.sourceShares) };
+    return { ...row, amount, bySource: splitBySource(amount, plan.sourceWeights) };
   });
   return withTotals({ ...plan, approvedSubsidy }, [...kept, ...recomputed]);
 }

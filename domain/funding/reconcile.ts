@@ -45,13 +45,13 @@ const bucketOf = (status: Payment['status']): keyof MoneyLine => (status === 're
 function paymentBySource(plan: FundingPlan, row: FundingPlanInstallment, amount: number): BySource {
   if (amount === row.amount) return row.bySource;
   const result = emptyBySource();
-  const sources = plan.sourceShares.map((s) => s.source);
+  const sources = plan.sourceWeights.map((s) => s.source);
   const weights = sources.map((source) => row.bySource[source]);
   const parts = weights.some((w) => w > 0)
     ? splitProportionally(amount, weights)
     : splitProportionally(
         amount,
-        plan.sourceShares.map((s) => s.percent),
+        plan.sourceWeights.map((s) => s.weight),
       );
   sources.forEach((source, i) => {
     result[source] += parts[i] ?? 0;

@@ -79,3 +79,26 @@ export function canReadCountyReports(actor: Actor, county: string): AccessDecisi
   if (!countyWide) return denied({ zh: '报表仅限县级人员查阅', en: 'County reports are for county-level staff' });
   return allowed;
 }
+
+export type ReportScope = { ok: true; township?: string } | { ok: false; error: ForbiddenError };
+
+/**
+ * Reading a program's progress report: county staff, auditors and admins read the county or any one
+ * of its townships; township staff read their own township (the default for them), never another.
+ */
+export function progressReportScope(actor: Actor, county: string, township?: string): ReportScope {
+  if (actor.roles.length === 0)
+    return { ok: false, error: new ForbiddenError({ zh: '您没有任何角色', en: 'You hold no role' }) };
+  if (actor.county === undefined || actor.county !== county) {
+    return { ok: false, error: new ForbiddenError({ zh: '不在您所属的县', en: 'Outside your county' }) };
+  }
+  const countyWide = isCountyLevel(actor) || actor.roles.some((r) => r === 'auditor' || r === 'admin');
+  if (countyWide) return township === undefined ? { ok: true } : { ok: true, township };
+  if (township !== undefined && township !== actor.township) {
+    return {
+      ok: false,
+      error: new ForbiddenError({ zh: '只能查阅本乡镇的报表', en: "Township staff read their own township's report" }),
+    };
+  }
+  return { ok: true, township: actor.township };
+}

@@ -34,6 +34,7 @@ export const EVIDENCE_FLAGS = [
   'capture-time-future',
   'capture-time-outside-window',
   'stage-too-soon',
+  'build-too-short',
 ] as const;
 export type EvidenceFlag = (typeof EVIDENCE_FLAGS)[number];
 
@@ -165,6 +166,21 @@ export function stageTimingFlags(input: {
   return days < input.minDaysBetweenMilestones ? ['stage-too-soon'] : [];
 }
 
+/**
+ * A house accepted sooner after the start of its works than the program's minimum build period
+ * (`minBuildDays`; seed 004 measured at least 74 days from start to moving in) is flagged
+ * `build-too-short`. The start is the agreement's planned start, else the signing day.
+ */
+export function buildPeriodFlags(input: {
+  acceptedOn: string;
+  startedOn?: string | undefined;
+  minBuildDays?: number | undefined;
+}): EvidenceFlag[] {
+  if (input.startedOn === undefined || input.minBuildDays === undefined) return [];
+  const days = Math.round((Date.parse(input.acceptedOn) - Date.parse(input.startedOn)) / DAY_MS);
+  return days < input.minBuildDays ? ['build-too-short'] : [];
+}
+
 /** Readable names of the flags for the household file and forms. */
 export const FLAG_TITLES: Readonly<Record<EvidenceFlag, Bilingual>> = {
   'duplicate-image': { zh: '同一照片已用于其他农户或环节', en: 'The same image is used for another household or step' },
@@ -179,6 +195,10 @@ export const FLAG_TITLES: Readonly<Record<EvidenceFlag, Bilingual>> = {
   'stage-too-soon': {
     zh: '与上一节点验收间隔少于规定天数',
     en: 'Inspected sooner after the previous milestone than the program allows',
+  },
+  'build-too-short': {
+    zh: '从开工到竣工验收少于规定的最短建设期',
+    en: 'Accepted sooner after the start of works than the minimum build period',
   },
 };
 

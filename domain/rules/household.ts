@@ -32,6 +32,59 @@ export function findVillage(config: ProgramConfig, villageCode: string): Village
   return undefined;
 }
 
+/**
+ * A centralized household names its site when the program names its sites, and the site must take
+ * households of its village; a dispersed household names none.
+ */
+export function siteProblems(
+  app: Pick<HouseholdApplication, 'site' | 'siteId' | 'villageCode'>,
+  config: Pick<ProgramConfig, 'sites'>,
+): FieldMessage[] {
+  if (app.siteId === undefined) {
+    if (app.site === 'centralized' && config.sites.length > 0) {
+      return [
+        {
+          path: 'siteId',
+          message: {
+            zh: `集中建房户须填写建房点（${config.sites.map((s) => s.name).join('、')}）`,
+            en: `A centralized household names its site (${config.sites.map((s) => s.id).join(', ')})`,
+          },
+        },
+      ];
+    }
+    return [];
+  }
+  if (app.site !== 'centralized') {
+    return [
+      {
+        path: 'siteId',
+        message: { zh: '分散建房户不填写建房点', en: 'A dispersed household has no centralized site' },
+      },
+    ];
+  }
+  const site = config.sites.find((s) => s.id === app.siteId);
+  if (site === undefined) {
+    return [
+      {
+        path: 'siteId',
+        message: { zh: `建房点 ${app.siteId} 不在本项目中`, en: `There is no site ${app.siteId} in the program` },
+      },
+    ];
+  }
+  if (!site.villages.includes(app.villageCode)) {
+    return [
+      {
+        path: 'siteId',
+        message: {
+          zh: `建房点“${site.name}”不接收村 ${app.villageCode} 的农户`,
+          en: `Site ${site.name} does not take households of village ${app.villageCode}`,
+        },
+      },
+    ];
+  }
+  return [];
+}
+
 const invalidIdMessage = {
   zh: '身份证号码校验位或出生日期无效，请核对',
   en: 'ID number check digit or birth date is invalid',
@@ -70,6 +123,7 @@ export function newHousehold(
       },
     });
   }
+  problems.push(...siteProblems(app, config));
   if (problems.length > 0 || !place) throw new ValidationError(problems);
   return {
     ...app,
@@ -95,14 +149,16 @@ export function approveSubsidy(
   mode: Mode,
   options: { plannedAreaM2?: number | undefined } = {},
 ): Household {
-  const eligibility = checkEligibility({ grade: household.grade, category: household.category });
+  const eligibility = checkEligibility({ grade: household.grade, category: household.category }, config);
   if (!eligibility.eligible || household.grade === undefined) {
     throw new ValidationError(eligibility.reasons.map((message) => ({ path: 'decision', message })));
   }
-  if (mode === 'rebuild' && options.plannedAreaM2 !== undefined) {
-    const area = checkRebuildArea(householdSize(household), options.plannedAreaM2);
+  // The approval fixes a rebuild's area; the area the application planned stands when it gives none.
+  const plannedAreaM2 = options.plannedAreaM2 ?? household.plannedAreaM2;
+  if (mode === 'rebuild' && plannedAreaM2 !== undefined) {
+    const area = checkRebuildArea(householdSize(household), plannedAreaM2);
     if (!area.ok) throw ValidationError.field('plannedAreaM2', area.reason);
   }
   const approvedSubsidy = lookupSubsidy(config, { category: household.category, mode, grade: household.grade });
-  return { ...household, mode, approvedSubsidy };
+  return { ...household, mode, approvedSubsidy, ...(plannedAreaM2 === undefined ? {} : { plannedAreaM2 }) };
 }

@@ -4,6 +4,8 @@
  * remainder, so the installments always add up to the approved subsidy exactly.
  */
 import { ValidationError } from '../errors';
+import { ACCEPTANCE_MILESTONE, AGREEMENT_MILESTONE } from '../funding/release';
+import type { Mode } from '../model';
 
 export function splitInstallments(totalFen: number, plan: readonly { percent: number }[]): number[] {
   if (!Number.isSafeInteger(totalFen) || totalFen < 0) {
@@ -36,4 +38,48 @@ export function assertInstallmentsSum(amounts: readonly number[], totalFen: numb
       en: `Installments add up to ${sum} fen, not the approved ${totalFen} fen`,
     });
   }
+}
+
+// ---------------------------------------------------------------- the plan of a mode
+
+/** What choosing a household's installment plan needs of its program. */
+export interface PlansOf {
+  readonly installments: readonly InstallmentLike[];
+  readonly installmentsByMode?:
+    | { readonly rebuild?: readonly InstallmentLike[]; readonly repair?: readonly InstallmentLike[] }
+    | undefined;
+  readonly mainStructureMilestone?: string | undefined;
+}
+type InstallmentLike = { readonly milestone: string };
+
+/**
+ * The installment plan of a household renovated in `mode`: the mode's own plan when the program
+ * gives one (a repair need not pass a rebuild's foundation and main-structure inspections), else
+ * the program's plan. Before the county fixes the mode, the program's plan.
+ */
+export function installmentPlanOf<P extends PlansOf>(program: P, mode: Mode | undefined): P['installments'] {
+  const own = mode === undefined ? undefined : program.installmentsByMode?.[mode];
+  return own ?? program.installments;
+}
+
+/** Not inspected during the works: the advance at the agreement and the final acceptance. */
+const NOT_INSPECTED: readonly string[] = [AGREEMENT_MILESTONE, ACCEPTANCE_MILESTONE];
+
+/**
+ * The milestone whose passed inspection means 主体完工 (main structure finished) for `mode`: the
+ * program's `mainStructureMilestone` for a rebuild, else the last inspected milestone of the
+ * rebuild plan. A repair has no main structure to finish: undefined.
+ */
+export function mainStructureMilestoneOf(program: PlansOf, mode: Mode | undefined): string | undefined {
+  if (mode !== 'rebuild') return undefined;
+  const plan = installmentPlanOf(program, mode);
+  if (program.mainStructureMilestone !== undefined) {
+    return plan.some((i) => i.milestone === program.mainStructureMilestone)
+      ? program.mainStructureMilestone
+      : undefined;
+  }
+  return plan
+    .map((i) => i.milestone)
+    .filter((m) => !NOT_INSPECTED.includes(m))
+    .at(-1);
 }

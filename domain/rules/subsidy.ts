@@ -5,7 +5,8 @@
  */
 import { ValidationError } from '../errors';
 import type { Category, Fen, Grade, Mode, ProgramConfig } from '../model';
-import { PRIORITY_CATEGORIES } from './eligibility';
+import { type CoverageOf, coveredCategoriesOf } from './eligibility';
+import { eligibleGradesOf, type GradeSchemeOf } from './grades';
 
 export interface TierKey {
   category: Category;
@@ -33,12 +34,12 @@ export function lookupSubsidy(config: Pick<ProgramConfig, 'subsidyTiers'>, key: 
   return tier.amount;
 }
 
-/** Every priority category x mode x grade C/D combination the configuration does not price. */
-export function missingTiers(config: Pick<ProgramConfig, 'subsidyTiers'>): TierKey[] {
+/** Every covered category x mode x eligible grade combination the configuration does not price. */
+export function missingTiers(config: Pick<ProgramConfig, 'subsidyTiers'> & GradeSchemeOf & CoverageOf): TierKey[] {
   const missing: TierKey[] = [];
-  for (const category of PRIORITY_CATEGORIES) {
+  for (const category of coveredCategoriesOf(config)) {
     for (const mode of ['rebuild', 'repair'] as const) {
-      for (const grade of ['C', 'D'] as const) {
+      for (const grade of eligibleGradesOf(config)) {
         const priced = config.subsidyTiers.some((t) => t.category === category && t.mode === mode && t.grade === grade);
         if (!priced) missing.push({ category, mode, grade });
       }

@@ -1,12 +1,14 @@
 /**
  * `POST /households` (register), `GET /households` (paged list), `GET /households/{id}`,
- * `GET /households/{id}/ledger-card` (the printable card, once archived).
+ * `GET /households/{id}/ledger-card` (the printable card, once archived), `GET /households/import-template`
+ * (the ledger template for bulk import, Excel).
  */
 import { lambdaEntry } from '../config/handler';
-import { htmlResponse } from '../http/responses';
+import { htmlResponse, xlsxResponse } from '../http/responses';
 import { contractHandler } from '../http/router';
 import type { Dependencies } from '../use-cases/dependencies';
 import { IDEMPOTENCY_HEADER, idempotent } from '../use-cases/idempotent';
+import { importTemplateFor } from '../use-cases/import-template';
 import { listHouseholdsFor, readHousehold, readLedgerCard } from '../use-cases/read-households';
 import { registerHousehold } from '../use-cases/register-household';
 
@@ -20,6 +22,8 @@ export const handlerWith = (deps: Dependencies) =>
     'GET /households/{id}': async ({ actor, params, ok }) => ok(await readHousehold(deps, actor, params.id)),
     'GET /households/{id}/ledger-card': async ({ actor, params }) =>
       htmlResponse(await readLedgerCard(deps, actor, params.id)),
+    'GET /households/import-template': async ({ actor, query }) =>
+      xlsxResponse(await importTemplateFor(deps, actor, query)),
   });
 
 export const handler = lambdaEntry(handlerWith);

@@ -1,14 +1,15 @@
 /**
- * `GET /programs/{programId}`, `PUT /programs/{programId}` (admin) and
+ * `GET /programs?county=` (the county's programs), `GET /programs/{programId}`, `PUT /programs/{programId}` (admin) and
  * `POST /programs/{programId}/progress-counters/rebuild` (admin).
  */
 import { lambdaEntry } from '../config/handler';
 import { contractHandler } from '../http/router';
 import type { Dependencies } from '../use-cases/dependencies';
-import { readProgram, rebuildProgressCountersOf, writeProgram } from '../use-cases/programs';
+import { listPrograms, readProgram, rebuildProgressCountersOf, writeProgram } from '../use-cases/programs';
 
 export const handlerWith = (deps: Dependencies) =>
   contractHandler('ProgramsFn', {
+    'GET /programs': async ({ actor, query, ok }) => ok(await listPrograms(deps, actor, query.county)),
     'GET /programs/{programId}': async ({ actor, params, ok }) => ok(await readProgram(deps, actor, params.programId)),
     'PUT /programs/{programId}': async ({ actor, params, body, ok }) =>
       ok(await writeProgram(deps, actor, params.programId, body)),

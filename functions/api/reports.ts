@@ -1,10 +1,11 @@
 /**
- * `GET /reports/progress?county=&program=&format=json|xlsx` (households per township: quota, mode,
- * site, area, status, overdue steps, spot checks), `GET /reports/households?county=&township=&format=json|xlsx`
- * (the masked household list). Excel answers are binary, base64 through API Gateway.
+ * `GET /reports/progress?county=&program=&township=&asOf=&format=json|xlsx|text` (per township: quota, mode,
+ * site, rooms, area, status, the works in the seed's words, money, overdue steps, spot checks; the year-end
+ * paragraph), `GET /reports/households?county=&township=&format=json|xlsx` (the masked household list). Excel
+ * answers are binary, base64 through API Gateway.
  */
 import { lambdaEntry } from '../config/handler';
-import { xlsxResponse } from '../http/responses';
+import { textResponse, xlsxResponse } from '../http/responses';
 import { contractHandler } from '../http/router';
 import type { Dependencies } from '../use-cases/dependencies';
 import { householdExportFor } from '../use-cases/household-export';
@@ -14,7 +15,8 @@ export const handlerWith = (deps: Dependencies) =>
   contractHandler('ReportsFn', {
     'GET /reports/progress': async ({ actor, query, ok }) => {
       const answer = await progressReportFor(deps, actor, query);
-      return answer.kind === 'json' ? ok(answer.report) : xlsxResponse(answer.workbook);
+      if (answer.kind === 'json') return ok(answer.report);
+      return answer.kind === 'xlsx' ? xlsxResponse(answer.workbook) : textResponse(answer);
     },
     'GET /reports/households': async ({ actor, query, ok }) => {
       const answer = await householdExportFor(deps, actor, query);

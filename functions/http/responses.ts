@@ -4,7 +4,7 @@
  * workbooks base64-encoded (binary through API Gateway).
  */
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { CSV_TYPE, HTML_TYPE, XLSX_TYPE } from '../../contract/routes';
+import { CSV_TYPE, HTML_TYPE, TEXT_TYPE, XLSX_TYPE } from '../../contract/routes';
 
 export type ApiEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
 export type ApiResponse = APIGatewayProxyStructuredResultV2;
@@ -55,5 +55,17 @@ export function xlsxResponse(workbook: { filename: string; content: Buffer }): A
     },
     body: workbook.content.toString('base64'),
     isBase64Encoded: true,
+  };
+}
+
+/** A printable text (the progress report's paragraph), shown by the browser rather than saved. */
+export function textResponse(file: { filename: string; text: string }): ApiResponse {
+  return {
+    statusCode: 200,
+    headers: {
+      'content-type': `${TEXT_TYPE}; charset=utf-8`,
+      'content-disposition': `inline; filename="${file.filename}"`,
+    },
+    body: file.text,
   };
 }

@@ -8,8 +8,8 @@ import type { Table } from './table';
 export interface ProgramStore {
   get(programId: string): Promise<ProgramConfig | undefined>;
   put(config: ProgramConfig, updatedBy: string, at: string): Promise<void>;
-  /** The county's most recent program (by year), for reports asked by county only. */
-  latestOfCounty(county: string): Promise<ProgramConfig | undefined>;
+  /** Every program of the county, newest first (a county has a few, one or two a year). */
+  ofCounty(county: string): Promise<ProgramConfig[]>;
 }
 
 export function dynamoProgramStore(table: Table): ProgramStore {
@@ -21,16 +21,14 @@ export function dynamoProgramStore(table: Table): ProgramStore {
       await table.put({ Item: programItem(config, updatedBy, at) });
     },
 
-    async latestOfCounty(county) {
-      const page = await table.queryPage({
+    async ofCounty(county) {
+      const items = await table.queryAll({
         IndexName: 'GSI1',
         KeyConditionExpression: 'GSI1PK = :pk',
         ExpressionAttributeValues: { ':pk': programsOfCountyPartition(county) },
         ScanIndexForward: false,
-        Limit: 1,
       });
-      const item = page.items[0];
-      return item ? programOf(item) : undefined;
+      return items.map(programOf);
     },
   };
 }
@@ -62,6 +60,6 @@ export function programsRememberedFor(
       await programs.put(config, updatedBy, at);
       remembered.delete(config.programId);
     },
-    latestOfCounty: (county) => programs.latestOfCounty(county),
+    ofCounty: (county) => programs.ofCounty(county),
   };
 }

@@ -23,8 +23,11 @@ export const PROGRESS_SHARDS = 4;
 export interface ProgressStore {
   /** The counters of every township of a program, shards summed: one Query, whatever the number of households. */
   counters(programId: string): Promise<Map<string, ProgressCells>>;
-  /** Counts a township's households of a program from the households themselves (GSI3 `T#{township}`). */
-  recount(programId: string, township: string): Promise<ProgressCells>;
+  /**
+   * Counts a township's households of a program from the households themselves (GSI3 `T#{township}`): as they
+   * are now, or, given a day, as they stood that day (domain/rules/progress.ts `progressCells(h, asOf)`).
+   */
+  recount(programId: string, township: string, asOf?: string): Promise<ProgressCells>;
   /**
    * Rebuilds a program's counters from its households (data stored before the counters existed, or after a
    * repair): shard 0 gets the recount, the other shards are emptied. Run it while nobody acts on the program's
@@ -77,7 +80,7 @@ export function progressCountersUpdate(
 }
 
 export function dynamoProgressStore(table: Table): ProgressStore {
-  const recount = async (programId: string, township: string): Promise<ProgressCells> => {
+  const recount = async (programId: string, township: string, asOf?: string): Promise<ProgressCells> => {
     const totals: ProgressCells = {};
     for (const item of await table.queryAll({
       IndexName: 'GSI3',
@@ -85,7 +88,7 @@ export function dynamoProgressStore(table: Table): ProgressStore {
       ExpressionAttributeValues: { ':pk': householdsOfTownship(township) },
     })) {
       const { household } = householdRecordOf(item);
-      if (household.programId === programId) addCells(totals, progressCells(household));
+      if (household.programId === programId) addCells(totals, progressCells(household, asOf));
     }
     return totals;
   };

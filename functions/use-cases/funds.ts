@@ -4,8 +4,10 @@
  * - batch: the day's approved payments of a county as the bank's batch file (一卡通 批量代发);
  * - results: the bank's result file moves each payment to paid or failed, a paid one never changes;
  * - retry: a failed payment goes to the bank again under the same reference;
- * - report: money by source and township (planned, released, paid, pending, failed), reconciled
- *   against the plans, or the public disclosure with masked ID numbers and accounts.
+ * - report: money of one program (the one asked, else the county's only one) by source and
+ *   township (planned, released, paid, pending, failed) in fen and 万元, reconciled against the
+ *   plans, beside the program's allocated money by source; or the public disclosure with masked ID
+ *   numbers and accounts.
  */
 import ExcelJS from 'exceljs';
 import { z } from 'zod';
@@ -32,13 +34,16 @@ import {
   reconcile,
   retryPayment,
 } from '../../domain/funding';
-import { yuanAmount } from '../../domain/funding/money';
+import { fenToWan } from '../../domain/funding/money';
 import type { Actor, Household, ProgramConfig } from '../../domain/model';
 import { canActInJurisdiction } from '../../domain/rules/access';
-import { chinaDay } from '../../domain/rules/calendar';
+import { chinaDateTime, chinaDay } from '../../domain/rules/calendar';
+import { emptyWorks } from '../../domain/rules/progress';
+import { fundsFigures } from '../../domain/rules/report';
 import { logger } from '../config/logger';
 import type { Store, StoredPayment } from '../store';
 import type { Dependencies } from './dependencies';
+import { programOfReport } from './programs';
 import { OUTSIDE_COUNTY, readsCountyWide } from './read-households';
 
 const FINANCE_STEP = { role: 'finance', level: 'county' } as const;
@@ -239,22 +244,13 @@ async function householdsOfCounty(store: Store, county: string): Promise<Househo
 }
 
 /**
- * Every household of the county with an approved subsidy, its plan and its ledger. One GSI1 query
- * per 100 households plus one ledger query per household: fine for a county program (hundreds to
- * a few thousand households); a larger one would keep running totals on a county item instead.
+ * Every household of the program with an approved subsidy, its plan and its ledger. One GSI1 query
+ * per 100 households of the county plus one ledger query per household: fine for a county program
+ * (hundreds to a few thousand households); a larger one would keep running totals instead.
  */
-async function fundedHouseholds(store: Store, county: string): Promise<FundedHousehold[]> {
-  const programs = new Map<string, Promise<ProgramConfig | undefined>>();
-  const programOf = (programId: string) => {
-    let program = programs.get(programId);
-    if (!program) {
-      program = store.programs.get(programId);
-      programs.set(programId, program);
-    }
-    return program;
-  };
-  const candidates = (await householdsOfCounty(store, county)).filter(
-    (h) => h.approvedSubsidy !== undefined && h.phase !== 'rejected',
+async function fundedHouseholds(store: Store, program: ProgramConfig): Promise<FundedHousehold[]> {
+  const candidates = (await householdsOfCounty(store, program.county.code)).filter(
+    (h) => h.programId === program.programId && h.approvedSubsidy !== undefined && h.phase !== 'rejected',
   );
   const funded: FundedHousehold[] = [];
   for (let i = 0; i < candidates.length; i += LEDGER_READS_AT_ONCE) {
@@ -262,11 +258,12 @@ async function fundedHouseholds(store: Store, county: string): Promise<FundedHou
     funded.push(
       ...(await Promise.all(
         chunk.map(async (household) => {
-          const program = await programOf(household.programId);
-          if (!program) throw new Error(`program ${household.programId} of ${household.householdId} is missing`);
           const plan = buildFundingPlan(program, {
             householdId: household.householdId,
             approvedSubsidy: household.approvedSubsidy ?? 0,
+            mode: household.mode,
+            ownFunds: household.ownFunds,
+            bankLoan: household.bankLoan,
           });
           return { household, plan, payments: await store.payments.ofHousehold(household.householdId) };
         }),
@@ -284,27 +281,43 @@ function plannedBySource(plans: readonly FundingPlan[]): BySource {
   return planned;
 }
 
+/** A money line in fen with the same figures in 万元 (two decimals), as county reports state them. */
+function withWan(line: MoneyLine & { planned: number }): FundsReport['total'] {
+  return {
+    ...line,
+    wan: {
+      planned: fenToWan(line.planned),
+      released: fenToWan(line.released),
+      paid: fenToWan(line.paid),
+      pending: fenToWan(line.pending),
+      failed: fenToWan(line.failed),
+    },
+  };
+}
+
 function fundsLine(funded: readonly FundedHousehold[]): FundsReport['total'] {
   const { total } = reconcile(
     funded.map((f) => f.plan),
     funded.flatMap((f) => f.payments),
   );
-  return { planned: funded.reduce((sum, f) => sum + f.plan.approvedSubsidy, 0), ...total };
+  return withWan({ planned: funded.reduce((sum, f) => sum + f.plan.approvedSubsidy, 0), ...total });
 }
 
 function assertReadsCounty(actor: Actor, county: string): void {
   if (actor.county !== county || !readsCountyWide(actor)) throw new ForbiddenError(OUTSIDE_COUNTY);
 }
 
-/** Money by source, township and installment for a county (资金报表), reconciled against the plans. */
+/** Money of a program by source, township and installment (资金报表), reconciled against the plans. */
 export async function fundsReport(
   { store }: Needs,
   actor: Actor,
   county: string,
+  programId: string | undefined,
   now = new Date(),
 ): Promise<FundsReport> {
   assertReadsCounty(actor, county);
-  const funded = await fundedHouseholds(store, county);
+  const program = await programOfReport(store, county, programId);
+  const funded = await fundedHouseholds(store, program);
   const plans = funded.map((f) => f.plan);
   const reconciled = reconcile(
     plans,
@@ -312,8 +325,13 @@ export async function fundsReport(
   );
   const planned = plannedBySource(plans);
   const townshipNames = new Map<string, string>();
-  const program = funded[0] ? await store.programs.get(funded[0].household.programId) : undefined;
-  for (const township of program?.townships ?? []) townshipNames.set(township.code, township.name);
+  for (const township of program.townships) townshipNames.set(township.code, township.name);
+  const sums = emptyWorks();
+  for (const plan of plans) {
+    sums.approvedSubsidy += plan.approvedSubsidy;
+    sums.ownFunds += plan.ownFunds;
+    sums.bankLoan += plan.bankLoan;
+  }
   const byTownshipCode = new Map<string, FundedHousehold[]>();
   for (const f of funded) {
     const list = byTownshipCode.get(f.household.township) ?? [];
@@ -322,15 +340,17 @@ export async function fundsReport(
   }
   return {
     county,
+    programId: program.programId,
+    programName: program.name,
     generatedAt: now.toISOString(),
     households: funded.length,
-    total: { planned: plans.reduce((sum, plan) => sum + plan.approvedSubsidy, 0), ...reconciled.total },
+    total: withWan({ planned: plans.reduce((sum, plan) => sum + plan.approvedSubsidy, 0), ...reconciled.total }),
     bySource: FUNDING_SOURCES.map((source) => ({
       source,
       label: FUNDING_SOURCE_LABELS[source],
-      planned: planned[source],
-      ...reconciled.bySource[source],
+      ...withWan({ planned: planned[source], ...reconciled.bySource[source] }),
     })),
+    allocated: fundsFigures(program, sums),
     byTownship: [...byTownshipCode]
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([township, list]) => ({
@@ -344,46 +364,71 @@ export async function fundsReport(
   };
 }
 
-/** The public disclosure (资金公开) of a county as CSV: names shown, ID numbers and accounts masked. */
-export async function fundsDisclosure({ store }: Needs, actor: Actor, county: string): Promise<BatchFile> {
+/** The public disclosure (资金公开) of a program as CSV: names shown, ID numbers and accounts masked. */
+export async function fundsDisclosure(
+  { store }: Needs,
+  actor: Actor,
+  county: string,
+  programId: string | undefined,
+): Promise<BatchFile> {
   assertReadsCounty(actor, county);
-  const funded = await fundedHouseholds(store, county);
+  const program = await programOfReport(store, county, programId);
+  const funded = await fundedHouseholds(store, program);
   const rows = disclosureRows(
     funded.map((f) => f.plan),
     funded.flatMap((f) => f.payments),
     funded.map((f) => f.household),
   );
-  return { filename: `disclosure-${county}.csv`, csv: disclosureCsv(rows), count: rows.length };
+  return { filename: `disclosure-${program.programId}.csv`, csv: disclosureCsv(rows), count: rows.length };
 }
 
-/** The funds report as a workbook for the county's finance office: by source, township and installment, in yuan. */
+/**
+ * The funds report as a workbook for the county's finance office, in 万元 as county reports state
+ * money: the program's allocated money by source (and money not tied to a household), then money by
+ * source, township and installment (planned, released, paid, pending, failed).
+ */
 export async function fundsWorkbook(report: FundsReport): Promise<{ filename: string; content: Buffer }> {
   const workbook = new ExcelJS.Workbook();
   workbook.created = new Date(report.generatedAt);
-  const money = ['已拨付(元)', '已到账(元)', '待银行回盘(元)', '支付失败(元)'];
-  const yuan = (line: MoneyLine) => [line.released, line.paid, line.pending, line.failed].map(yuanAmount);
+  const money = ['已拨付(万元)', '已到账(万元)', '待银行回盘(万元)', '支付失败(万元)'];
+  const wan = (fen: number) => Number(fenToWan(fen));
+  const amounts = (line: MoneyLine) => [line.released, line.paid, line.pending, line.failed].map(wan);
   const sheet = (name: string, title: string, header: string[]) => {
     const ws = workbook.addWorksheet(name);
-    ws.addRow([title, `生成时间 ${report.generatedAt}`]);
+    ws.addRow([`${report.programName} ${title}`, `生成时间 ${chinaDateTime(report.generatedAt)}`]);
     ws.addRow(header).font = { bold: true };
-    ws.getColumn(1).width = 18;
+    ws.getColumn(1).width = 24;
     for (let c = 2; c <= header.length; c++) ws.getColumn(c).numFmt = '#,##0.00';
     return ws;
   };
-  const bySource = sheet('资金来源', `${report.county} 资金报表（按来源）`, ['资金来源', '计划(元)', ...money]);
-  for (const line of report.bySource) bySource.addRow([line.label.zh, yuanAmount(line.planned), ...yuan(line)]);
-  bySource.addRow(['合计', yuanAmount(report.total.planned), ...yuan(report.total)]).font = { bold: true };
-  const byTownship = sheet('乡镇', `${report.county} 资金报表（按乡镇）`, ['乡镇', '户数', '计划(元)', ...money]);
+  const allocated = sheet('下达资金', '资金来源（万元）', ['资金来源', '到户补助', '不到户补助', '合计']);
+  for (const line of report.allocated.bySource) {
+    const notTied = line.notTiedToHouseholds.reduce((sum, f) => sum + f.fen, 0);
+    allocated.addRow([line.label, wan(line.households.fen), wan(notTied), wan(line.total.fen)]);
+  }
+  allocated.addRow([
+    '合计',
+    wan(report.allocated.householdSubsidy.fen),
+    '',
+    wan(report.allocated.investment.fen),
+  ]).font = { bold: true };
+  for (const fund of report.allocated.besideSubsidy) allocated.addRow([fund.purpose, '', '', wan(fund.fen)]);
+  allocated.addRow(['农户自筹资金', '', '', wan(report.allocated.ownFunds.fen)]);
+  allocated.addRow(['银行贷款', '', '', wan(report.allocated.bankLoan.fen)]);
+  const bySource = sheet('资金来源', '资金报表（按来源）', ['资金来源', '核定补助(万元)', ...money]);
+  for (const line of report.bySource) bySource.addRow([line.label.zh, wan(line.planned), ...amounts(line)]);
+  bySource.addRow(['合计', wan(report.total.planned), ...amounts(report.total)]).font = { bold: true };
+  const byTownship = sheet('乡镇', '资金报表（按乡镇）', ['乡镇', '户数', '核定补助(万元)', ...money]);
   byTownship.getColumn(2).numFmt = '0';
   for (const line of report.byTownship) {
-    byTownship.addRow([line.name, line.households, yuanAmount(line.planned), ...yuan(line)]);
+    byTownship.addRow([line.name, line.households, wan(line.planned), ...amounts(line)]);
   }
-  byTownship.addRow(['合计', report.households, yuanAmount(report.total.planned), ...yuan(report.total)]).font = {
+  byTownship.addRow(['合计', report.households, wan(report.total.planned), ...amounts(report.total)]).font = {
     bold: true,
   };
-  const byInstallment = sheet('分期', `${report.county} 资金报表（按拨付期次）`, ['期次', ...money]);
+  const byInstallment = sheet('分期', '资金报表（按拨付期次）', ['期次', ...money]);
   for (const line of report.byInstallment) {
-    if (line) byInstallment.addRow([`第${line.installment + 1}期 ${line.label}`, ...yuan(line)]);
+    if (line) byInstallment.addRow([`第${line.installment + 1}期 ${line.label}`, ...amounts(line)]);
   }
   if (report.mismatches.length > 0) {
     const issues = workbook.addWorksheet('对账差异');
@@ -392,10 +437,10 @@ export async function fundsWorkbook(report: FundsReport): Promise<{ filename: st
       issues.addRow([m.kind, m.householdId ?? '', m.installment ?? '', m.source ?? '', m.reference ?? '']);
     }
   }
-  return { filename: `funds-${report.county}.xlsx`, content: Buffer.from(await workbook.xlsx.writeBuffer()) };
+  return { filename: `funds-${report.programId}.xlsx`, content: Buffer.from(await workbook.xlsx.writeBuffer()) };
 }
 
-/** `GET /reports/funds?county=&format=`: the report as JSON or Excel, or the disclosure as CSV. */
+/** `GET /reports/funds?county=&program=&format=`: the report as JSON or Excel, or the disclosure as CSV. */
 export async function fundsReportFor(
   deps: Needs,
   actor: Actor,
@@ -406,9 +451,9 @@ export async function fundsReportFor(
   | { kind: 'csv'; file: BatchFile }
   | { kind: 'xlsx'; workbook: { filename: string; content: Buffer } }
 > {
-  const { county, format } = parseOrThrow(FundsReportQuery, rawQuery);
-  if (format === 'csv') return { kind: 'csv', file: await fundsDisclosure(deps, actor, county) };
-  const report = await fundsReport(deps, actor, county, now);
+  const { county, program, format } = parseOrThrow(FundsReportQuery, rawQuery);
+  if (format === 'csv') return { kind: 'csv', file: await fundsDisclosure(deps, actor, county, program) };
+  const report = await fundsReport(deps, actor, county, program, now);
   if (format === 'xlsx') return { kind: 'xlsx', workbook: await fundsWorkbook(report) };
   return { kind: 'json', report };
 }

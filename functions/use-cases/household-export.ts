@@ -10,11 +10,13 @@ import { HouseholdExportQuery } from '../../contract/requests';
 import type { HouseholdExportPage, HouseholdExportRow } from '../../contract/views';
 import { ForbiddenError, parseOrThrow, ValidationError } from '../../domain/errors';
 import { fenToYuan } from '../../domain/funding/money';
-import { CATEGORY_TITLES_ZH, PHASE_TITLES_ZH } from '../../domain/labels';
-import type { Actor, Household } from '../../domain/model';
+import { CATEGORY_TITLES_ZH, GRADE_TITLES, PHASE_TITLES_ZH } from '../../domain/labels';
+import type { Actor, Household, ProgramConfig } from '../../domain/model';
 import { canRead, canReadCountyReports } from '../../domain/rules/access';
 import { maskBankAccount, maskIdNumber } from '../../domain/rules/idNumber';
-import { progressStatus, renovatedAreaM2 } from '../../domain/rules/progress';
+import { installmentPlanOf } from '../../domain/rules/installments';
+import { isApproved, progressStatus, renovatedAreaM2, renovatedRooms } from '../../domain/rules/progress';
+import { WORKS_STATUS_TITLES, worksStatusAsOf } from '../../domain/rules/works';
 import type { Store } from '../store';
 import type { Dependencies } from './dependencies';
 import type { Workbook } from './progress-report';
@@ -28,13 +30,19 @@ const STATUS_LABELS = {
   'in-notice': '公示及异议',
   'not-started': '未开工',
   'under-construction': '在建',
-  'main-structure-finished': '主体完工',
-  completed: '竣工入住',
+  'main-structure-finished': '主体完工待验收',
+  completed: '竣工验收待归档',
   archived: '已归档',
   rejected: '未通过',
 } as const;
 
-function rowOf(h: Household, villages: ReadonlyMap<string, string>, plan: { installments: { milestone: string }[] }) {
+interface ExportContext {
+  villages: ReadonlyMap<string, string>;
+  sites: ReadonlyMap<string, string>;
+  plan: { installments: readonly { milestone: string }[] };
+}
+
+function rowOf(h: Household, { villages, sites, plan }: ExportContext) {
   const row: HouseholdExportRow = {
     householdId: h.householdId,
     township: h.township,
@@ -47,6 +55,8 @@ function rowOf(h: Household, villages: ReadonlyMap<string, string>, plan: { inst
     phase: h.phase,
     status: progressStatus(h.phase, h.nextInstallment, plan).status,
     site: h.site,
+    ...(h.siteId === undefined ? {} : { siteName: sites.get(h.siteId) ?? h.siteId }),
+    ...(h.grade === undefined ? {} : { grade: h.grade }),
     houseAreaM2: h.house.areaM2,
     installmentsReleased: h.nextInstallment,
     createdAt: h.createdAt,
@@ -54,8 +64,13 @@ function rowOf(h: Household, villages: ReadonlyMap<string, string>, plan: { inst
   if (h.mode) {
     row.mode = h.mode;
     row.renovatedAreaM2 = renovatedAreaM2(h);
+    const rooms = renovatedRooms(h);
+    if (rooms !== undefined) row.renovatedRooms = rooms;
   }
+  if (isApproved(h.phase)) row.works = worksStatusAsOf(h);
   if (h.approvedSubsidy !== undefined) row.approvedSubsidyYuan = fenToYuan(h.approvedSubsidy);
+  if (h.ownFunds !== undefined) row.ownFundsYuan = fenToYuan(h.ownFunds);
+  if (h.bankLoan !== undefined) row.bankLoanYuan = fenToYuan(h.bankLoan);
   if (h.bankAccount) row.bankAccount = maskBankAccount(h.bankAccount);
   return row;
 }
@@ -72,18 +87,25 @@ async function context(store: Store, households: readonly Household[]) {
   const programIds = [...new Set(households.map((h) => h.programId))];
   const programs = await Promise.all(programIds.map((id) => store.programs.get(id)));
   const villages = new Map<string, string>();
-  const plans = new Map<string, { installments: { milestone: string }[] }>();
+  const sites = new Map<string, string>();
+  const byId = new Map<string, ProgramConfig>();
   for (const program of programs) {
     if (!program) continue;
-    plans.set(program.programId, program);
+    byId.set(program.programId, program);
     for (const t of program.townships) for (const v of t.villages) villages.set(v.code, v.name);
+    for (const site of program.sites) sites.set(site.id, site.name);
   }
-  return { villages, planOf: (h: Household) => plans.get(h.programId) ?? { installments: [] } };
+  // The plan of the household's own mode: its status is read against the milestones it passes.
+  const planOf = (h: Household) => {
+    const program = byId.get(h.programId);
+    return { installments: program ? installmentPlanOf(program, h.mode) : [] };
+  };
+  return (h: Household): ExportContext => ({ villages, sites, plan: planOf(h) });
 }
 
 async function rowsOf(store: Store, households: readonly Household[]): Promise<HouseholdExportRow[]> {
-  const { villages, planOf } = await context(store, households);
-  return households.map((h) => rowOf(h, villages, planOf(h)));
+  const contextOf = await context(store, households);
+  return households.map((h) => rowOf(h, contextOf(h)));
 }
 
 function workbookColumns(sheet: ExcelJS.Worksheet): void {
@@ -99,9 +121,15 @@ function workbookColumns(sheet: ExcelJS.Worksheet): void {
     { header: '进度', key: 'status', width: 10 },
     { header: '改造方式', key: 'mode', width: 10 },
     { header: '建房方式', key: 'site', width: 8 },
+    { header: '建房点', key: 'siteName', width: 16 },
+    { header: '危房等级', key: 'grade', width: 10 },
     { header: '原房面积(㎡)', key: 'houseAreaM2', width: 10 },
     { header: '改造面积(㎡)', key: 'renovatedAreaM2', width: 10 },
+    { header: '改造后间数', key: 'renovatedRooms', width: 10 },
+    { header: '施工进度', key: 'works', width: 16 },
     { header: '核定补助(元)', key: 'approvedSubsidyYuan', width: 12 },
+    { header: '自筹资金(元)', key: 'ownFundsYuan', width: 12 },
+    { header: '银行贷款(元)', key: 'bankLoanYuan', width: 12 },
     { header: '已拨付期数', key: 'installmentsReleased', width: 10 },
     { header: '银行账号', key: 'bankAccount', width: 12 },
     { header: '登记时间', key: 'createdAt', width: 22 },
@@ -121,6 +149,8 @@ export async function householdWorkbook(county: string, rows: readonly Household
       status: STATUS_LABELS[row.status],
       mode: row.mode === undefined ? '' : row.mode === 'rebuild' ? '拆除重建' : '修缮加固',
       site: row.site === 'centralized' ? '集中' : '分散',
+      grade: row.grade === undefined ? '' : GRADE_TITLES[row.grade].zh,
+      works: row.works === undefined ? '' : WORKS_STATUS_TITLES[row.works].zh,
     });
   }
   sheet.views = [{ state: 'frozen', ySplit: 1 }];

@@ -19,10 +19,11 @@ import type { Action, Actor, Household } from '../../domain/model';
 import { canActInJurisdiction } from '../../domain/rules/access';
 import { auditedChange } from '../../domain/rules/audit';
 import { hashIdNumber } from '../../domain/rules/idNumber';
+import { installmentPlanOf } from '../../domain/rules/installments';
 import { phasesOfAction, rolesOfAction, stepForAction, stepOf, transition } from '../../process/renovation';
 import { logger } from '../config/logger';
 import { fileAfter, type HouseholdChange, type RecordWrite, STALE_VERSION } from '../store';
-import { accept, inspect, releaseInstallment, signAgreement, supervise } from './actions/construction';
+import { accept, inspect, moveIn, releaseInstallment, signAgreement, supervise } from './actions/construction';
 import { object, resolveObjection } from './actions/notice';
 import { appraiseSafety, countyApprove, townshipReview, villageAppraisal } from './actions/review';
 import type { ActionRule } from './actions/types';
@@ -41,6 +42,7 @@ const RULES: { readonly [A in Action]: ActionRule<A> } = {
   'release-installment': releaseInstallment,
   accept,
   supervise,
+  'move-in': moveIn,
 };
 
 function phaseTitle(phase: string): { zh: string; en: string } {
@@ -94,7 +96,7 @@ export async function performAction<A extends Action>(
   const changes: Partial<Household> = { ...effect.changes };
   const next = effect.outcome
     ? transition(household.phase, effect.outcome, {
-        installments: program.installments,
+        installments: installmentPlanOf(program, changes.mode ?? household.mode),
         nextInstallment: changes.nextInstallment ?? household.nextInstallment,
       })
     : household.phase;

@@ -84,3 +84,61 @@ export async function rebuildProgressCountersOf(
     townships: [...rebuilt].map(([township, cells]) => ({ township, registered: cells.n ?? 0 })),
   };
 }
+
+/** One program as a list shows it. */
+export interface ProgramSummary {
+  programId: string;
+  name: string;
+  year: number;
+  quota: number;
+}
+
+/** `GET /programs?county=`: the county's programs, newest first, for anyone with a role in the county. */
+export async function listPrograms(
+  { store }: Needs,
+  actor: Actor,
+  county: string,
+): Promise<{ items: ProgramSummary[] }> {
+  if (actor.roles.length === 0 || actor.county !== county) {
+    throw new ForbiddenError({ zh: '不在您所属的县', en: 'Outside your county' });
+  }
+  const programs = await store.programs.ofCounty(county);
+  return {
+    items: programs.map((p) => ({ programId: p.programId, name: p.name, year: p.year, quota: p.quota })),
+  };
+}
+
+/**
+ * The program a county report is about: the one asked for (the client sends the user's current
+ * program), else the county's only program. A county with several programs is never answered with
+ * one of them silently: the caller is asked to choose, each named.
+ */
+export async function programOfReport(
+  store: Needs['store'],
+  county: string,
+  programId: string | undefined,
+): Promise<ProgramConfig> {
+  if (programId !== undefined) {
+    const program = await store.programs.get(programId);
+    if (!program || program.county.code !== county) {
+      throw new NotFoundError({
+        zh: `${county} 没有改造项目 ${programId}`,
+        en: `County ${county} has no program ${programId}`,
+      });
+    }
+    return program;
+  }
+  const programs = await store.programs.ofCounty(county);
+  const [only, ...others] = programs;
+  if (only === undefined) {
+    throw new NotFoundError({ zh: `${county} 还没有改造项目`, en: `County ${county} has no program yet` });
+  }
+  if (others.length > 0) {
+    const names = programs.map((p) => `${p.name}（${p.programId}）`);
+    throw ValidationError.field('program', {
+      zh: `本县有${programs.length}个改造项目，请选择：${names.join('、')}`,
+      en: `The county has ${programs.length} programs; choose one: ${programs.map((p) => p.programId).join(', ')}`,
+    });
+  }
+  return only;
+}

@@ -13,6 +13,7 @@ import { WORKFLOW_ERROR_NAMES, WorkflowError } from '../../domain/errors';
 import { Phase } from '../../domain/model';
 import { taskJurisdiction } from '../../domain/rules/access';
 import { addWorkingDays } from '../../domain/rules/calendar';
+import { worksDueAt } from '../../domain/rules/works';
 import { deadlineDays, humanStepOf } from '../../process/renovation';
 import { logger } from '../config/logger';
 import type { Decision } from '../store';
@@ -91,7 +92,8 @@ async function recordOnce(
     throw new WorkflowError(WORKFLOW_ERROR_NAMES.ProgramNotFound, `program ${household.programId} does not exist`);
   }
   const at = now.toISOString();
-  const dueAt = addWorkingDays(at, deadlineDays(input.step, program));
+  // The works are due by the agreement's planned finish at the latest.
+  const dueAt = worksDueAt(addWorkingDays(at, deadlineDays(input.step, program)), input.step, household);
   const recorded = await store.tasks.putOpen(
     {
       householdId: household.householdId,

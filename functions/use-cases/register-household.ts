@@ -1,8 +1,8 @@
 /**
  * Registering an application (申请):
  * 1. validate the application and find the program it applies to;
- * 2. refuse a household outside the priority categories, an invalid ID number or a village the
- *    program does not cover, each at its field;
+ * 2. refuse a household outside the categories the program covers, an invalid ID number, a village
+ *    the program does not cover or a site that does not take the village, each at its field;
  * 3. check the caller may register in that township (civil-affairs or construction staff);
  * 4. store the household, claim the head's ID number (no second subsidy), write the first audit
  *    event and a `starting` task, in one transaction;
@@ -15,7 +15,7 @@ import { ForbiddenError, parseOrThrow, ValidationError } from '../../domain/erro
 import { type Actor, HouseholdApplication } from '../../domain/model';
 import { canActInJurisdiction } from '../../domain/rules/access';
 import { sealEvent } from '../../domain/rules/audit';
-import { isPriorityCategory } from '../../domain/rules/eligibility';
+import { isCoveredCategory, NOT_COVERED } from '../../domain/rules/eligibility';
 import { newHousehold } from '../../domain/rules/household';
 import { hashIdNumber, maskIdNumber } from '../../domain/rules/idNumber';
 import { logger } from '../config/logger';
@@ -32,12 +32,6 @@ export async function registerHousehold(
   now: Date = new Date(),
 ): Promise<Registered> {
   const application = parseOrThrow(HouseholdApplication, body);
-  if (!isPriorityCategory(application.category)) {
-    throw ValidationError.field('category', {
-      zh: '不属于低保户、分散供养特困人员、建档立卡贫困户、贫困残疾人家庭或因灾因病因残失能家庭等重点对象，不能申请',
-      en: 'Only priority households (minimum living guarantee, extremely poor, registered poor, disabled poor, disaster hardship) may apply',
-    });
-  }
   const program = await store.programs.get(application.programId);
   if (!program) {
     throw ValidationError.field('programId', {
@@ -45,6 +39,8 @@ export async function registerHousehold(
       en: `The program ${application.programId} does not exist`,
     });
   }
+  // The priority categories, and those the program also covers (兼顾一般农户).
+  if (!isCoveredCategory(program, application.category)) throw ValidationError.field('category', NOT_COVERED);
   const at = now.toISOString();
   const household = newHousehold(application, program, { householdId: randomUUID(), now: at });
 

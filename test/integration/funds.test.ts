@@ -113,12 +113,21 @@ describe('an installment is paid exactly once', () => {
       mismatches: unknown[];
     }>(`/reports/funds?county=${COUNTY}`);
     expect(report.status).toBe(200);
+    const wan = (fen: number) => (fen / 1_000_000).toFixed(2);
     expect(report.body.total).toEqual({
       planned: view.household.approvedSubsidy,
       released: amount,
       paid: amount,
       pending: 0,
       failed: 0,
+      // The same in 万元, as county reports state money.
+      wan: {
+        planned: wan(view.household.approvedSubsidy ?? 0),
+        released: wan(amount),
+        paid: wan(amount),
+        pending: '0.00',
+        failed: '0.00',
+      },
     });
     for (const key of ['planned', 'released', 'paid'] as const) {
       expect(report.body.bySource.reduce((sum, line) => sum + line[key], 0)).toBe(report.body.total[key]);

@@ -1,7 +1,8 @@
 /**
  * Bulk import on the local stack through the CLI, as a county clerk runs it: a CSV with good and
  * bad rows is checked and the good rows registered; running it again registers nothing new; an
- * .xlsx sheet goes the same way.
+ * .xlsx ledger with title rows above its header, a township column and a column the import does
+ * not read goes the same way; the template comes from the API.
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -26,7 +27,8 @@ const BIN = path.join(ROOT, 'node_modules', '.bin');
 const run = promisify(execFile);
 const CLERK = 'wang.minzheng';
 
-const HEADER = Object.values(IMPORT_COLUMNS);
+const C = IMPORT_COLUMNS;
+const HEADER = [C.headName, C.idNumber, C.persons, C.category, C.village, C.structure, C.areaM2, C.bankAccount, C.site];
 const goodIds = [demoIdNumber(70_001), demoIdNumber(70_002), demoIdNumber(70_003)];
 const wrongCheck = (id: string) => `${id.slice(0, 17)}${id.endsWith('1') ? '2' : '1'}`;
 
@@ -70,7 +72,14 @@ afterAll(async () => {
   if (workDir) rmSync(workDir, { recursive: true, force: true });
 });
 
-type Summary = { rows: number; registered: number; existing: number; failed: number; invalidLines: number[] };
+type Summary = {
+  rows: number;
+  registered: number;
+  existing: number;
+  failed: number;
+  invalidLines: number[];
+  unreadColumns: string[];
+};
 
 async function importFile(file: string): Promise<{ code: number; stdout: string; summary: Summary }> {
   const args = ['tools/import/cli.ts', file, '--program', demoProgram.programId, '--url', stack.url, '--user', CLERK];
@@ -111,14 +120,21 @@ describe('bulk import', () => {
   it('reports every bad row and registers the good ones', async () => {
     writeFileSync(csvFile(), [HEADER, ...CSV_ROWS].map(csvLine).join(''), 'utf8');
     const { code, stdout, summary } = await importFile(csvFile());
-    expect(summary).toEqual({ rows: 9, registered: 3, existing: 0, failed: 1, invalidLines: [5, 6, 7, 8, 9] });
+    expect(summary).toEqual({
+      rows: 9,
+      registered: 3,
+      existing: 0,
+      failed: 1,
+      invalidLines: [5, 6, 7, 8, 9],
+      unreadColumns: [],
+    });
     expect(code).toBe(1);
     const reported = stdout.split('\n').filter((line) => line.startsWith('第 '));
     expect(reported).toHaveLength(6);
     expect(reported[0]).toMatch(/^第 5 行 身份证号: 身份证号码校验位或出生日期无效/);
     expect(reported[1]).toMatch(/^第 6 行 身份证号: 身份证号与第 2 行重复/);
     expect(reported[2]).toMatch(/^第 7 行 村: 村“不存在村”不在/);
-    expect(reported[3]).toMatch(/^第 8 行 类别: 类别“其他”不是重点对象/);
+    expect(reported[3]).toMatch(/^第 8 行 类别: 类别“其他”不在本项目改造对象范围内/);
     expect(reported[4]).toMatch(/^第 9 行 面积\(平方米\): 面积须为数字/);
     expect(reported[5]).toMatch(new RegExp(`^第 10 行 登记失败 409: .*${subsidizedId}.*不能重复享受补助`));
     const stored = await householdsWithHeads(goodIds);
@@ -128,24 +144,58 @@ describe('bulk import', () => {
 
   it('registers nothing new when the same file is imported again', async () => {
     const { summary } = await importFile(csvFile());
-    expect(summary).toEqual({ rows: 9, registered: 0, existing: 3, failed: 1, invalidLines: [5, 6, 7, 8, 9] });
+    expect(summary).toEqual({
+      rows: 9,
+      registered: 0,
+      existing: 3,
+      failed: 1,
+      invalidLines: [5, 6, 7, 8, 9],
+      unreadColumns: [],
+    });
     expect(await householdsWithHeads(goodIds)).toHaveLength(3);
   });
 
-  it('reads an .xlsx sheet; a household registered before counts as already registered', async () => {
+  it('reads an .xlsx ledger with title rows, a township column and a column it does not read', async () => {
     const newId = demoIdNumber(70_010);
     const workbook = new ExcelJS.Workbook();
-    const sheet = workbook.addWorksheet('申请');
-    sheet.addRow(HEADER);
+    const sheet = workbook.addWorksheet('台账');
+    sheet.addRow(['册亨县农村危房改造对象花名册']);
+    sheet.addRow(['填报单位：县危改办']);
+    sheet.addRow([C.township, ...HEADER, '备注']);
     // Another area than the CSV's: same person, so still the same household.
-    sheet.addRow(sheetRow('韦明光', goodIds[0] ?? '', '者楼村', '52'));
-    sheet.addRow(sheetRow('梁春梅', newId, '双江村'));
-    const file = path.join(workDir, 'applications.xlsx');
+    sheet.addRow(['者楼镇', ...sheetRow('韦明光', goodIds[0] ?? '', '者楼村', '52'), '']);
+    sheet.addRow(['双江镇', ...sheetRow('梁春梅', newId, '双江村'), '屋顶漏雨']);
+    // The village exists, but in another township than the row names.
+    sheet.addRow(['双江镇', ...sheetRow('班玉兰', demoIdNumber(70_011), '者楼村'), '']);
+    const file = path.join(workDir, 'ledger.xlsx');
     await workbook.xlsx.writeFile(file);
-    const { code, summary } = await importFile(file);
-    expect(summary).toEqual({ rows: 2, registered: 1, existing: 1, failed: 0, invalidLines: [] });
-    expect(code).toBe(0);
+    const { code, stdout, summary } = await importFile(file);
+    expect(summary).toEqual({
+      rows: 3,
+      registered: 1,
+      existing: 1,
+      failed: 0,
+      invalidLines: [6],
+      unreadColumns: ['备注'],
+    });
+    expect(code).toBe(1);
+    expect(stdout).toContain('提示 第 3 行 备注: “备注”列不是导入模板的列，该列内容未导入');
+    expect(stdout).toContain('第 6 行 村: 村“者楼村”不属于双江镇（属于者楼镇）');
     expect(await householdsWithHeads([...goodIds, newId])).toHaveLength(4);
+  });
+
+  it("hands out the ledger template, with the program's townships, villages and sites", async () => {
+    const token = await login(stack.url, CLERK);
+    const answer = await fetch(`${stack.url}/households/import-template?program=${demoProgram.programId}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(answer.status).toBe(200);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(await answer.arrayBuffer());
+    expect(workbook.worksheets.map((w) => w.name)).toEqual(['农户台账', '填写说明', '乡镇村及建房点']);
+    const header = (workbook.getWorksheet('农户台账')?.getRow(1).values ?? []) as unknown[];
+    expect(header.slice(1)).toEqual(Object.values(IMPORT_COLUMNS));
+    expect(JSON.stringify(workbook.getWorksheet('乡镇村及建房点')?.getSheetValues())).toContain('者楼村');
   });
 
   it('shows the imported households in the progress report, as JSON and as Excel', async () => {
@@ -173,8 +223,11 @@ describe('bulk import', () => {
     expect(sheet?.getRow(3).getCell(1).value).toBe('者楼镇');
     expect(sheet?.getRow(3).getCell(3).value).toBe(demoProgram.townships[0]?.quota);
 
+    // A township's staff read their own township.
     const township = await login(stack.url, 'zhang.minzheng');
-    expect((await api(stack.url, township).get(route)).status).toBe(403);
+    const own = await api(stack.url, township).get<{ townships: { name: string }[] }>(route);
+    expect(own.status).toBe(200);
+    expect(own.body.townships.map((t) => t.name)).toEqual(['者楼镇']);
   });
 
   it('keeps the progress counters equal to a recount of the households after a run of actions', async () => {

@@ -1,6 +1,6 @@
 /**
- * Loads the demo county (tools/demo/county.ts: 16 townships, 600 households at mixed phases)
- * into the running local stack, for `npm start -- --demo` / `ANJU_DEMO=1`:
+ * Loads the demo county (tools/demo/county.ts: seed 004's county, 16 townships, 600 households as
+ * they stood on 30 December) into the running local stack, for `npm start -- --demo` / `ANJU_DEMO=1`:
  * 1. the program through the API, as an admin would;
  * 2. per household, its history through the functions' own store: events, inspections,
  *    payments and objections first, then the registration transaction with the household as it
@@ -9,8 +9,8 @@
  * 3. an execution per household still in progress, started at its phase (the state machine routes
  *    on the phase first, docs/design.md "resync"), so its open task is recorded with a due date and
  *    a newcomer can act on it; a rejected household's ID claim is released as a rejection would.
- * Shortcuts against the real process, said plainly: inspections carry no photos (the photos of the
- * small demo flow are uploaded through the API), and no objection is ever resolved.
+ * Shortcuts against the real process, said plainly: inspections and acceptances carry no photos (the
+ * photos of the small demo flow are uploaded through the API).
  */
 import { BatchWriteCommand, DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { ConflictError } from '../../domain/errors';

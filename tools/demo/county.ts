@@ -1,14 +1,26 @@
 /**
- * The demo at the scale of seed 004: one county (册亨县), 16 townships, 600 households at mixed
- * phases, loaded by `npm start -- --demo` (tools/demo/county-loader.ts writes it). Its program
- * `ceheng-2026` sits beside the small `ceheng-2025` of contract/examples.ts, which the tests use: the
- * first four townships and their staff are the same, twelve more are added.
+ * The demo is seed 004's county on 30 December: one county (册亨县), 16 townships, 600 households,
+ * loaded by `npm start -- --demo` (tools/demo/county-loader.ts writes it), so that the progress
+ * report reproduces the seed's first paragraph figure for figure:
+ * - 5 named centralized sites with 134 households and 474 rooms, 466 dispersed households with
+ *   2,196 rooms; 39,230 m² in all;
+ * - 326 dispersed 一级危房 rebuilt and 140 二、三级危房 repaired (the program grades 一 / 二 / 三级危房,
+ *   repairs follow their own two-installment plan);
+ * - the money as the seed states it: central and provincial 595 万, prefecture 22.31 万, county 102
+ *   万 for the households and 10 万 for the ethnic-style facades of 岩下, 8 万 of working funds, 82 万
+ *   integrated from other departments; the households' subsidies add up to 719.31 万 (tiered by
+ *   category), their own funds to 1,743 万 and their loans to 150 万;
+ * - the works: centralized 26 moved in, 31 completed about to move in, 54 decorating, 23 preparing
+ *   to decorate; dispersed rebuilds 247 moved in, 57 decorating, 22 preparing; repairs all completed.
+ * Its program `ceheng-2026` sits beside the small `ceheng-2025` of contract/examples.ts, which the
+ * tests use: the first four townships and their staff are the same, twelve more are added.
  *
- * Each household is built as its history: registration, then every step it passed, with the
- * state the rules of that step produce (grade, subsidy from the tiers, planned area within the
- * size limits, notice end, agreement date, installments) and a hash-chained audit event per
- * step, so its file reads as if staff had acted on it. Pure: no AWS, deterministic from `n` and
- * the instant it is seeded at.
+ * Each household is built as its history: registration, then every step it passed, with the state
+ * the rules of that step produce (grade, subsidy from the tiers, planned area within the size limits,
+ * notice end, agreement facts, installments of its mode's plan, the works facts) and a hash-chained
+ * audit event per step, so its file reads as if staff had acted on it. Household `n` takes the
+ * target `(17 n) mod 600`, so the first forty (what the integration test loads) hold every kind.
+ * Pure: no AWS, deterministic from `n` and the instant it is seeded at.
  */
 import { createHash } from 'node:crypto';
 import type { z } from 'zod';
@@ -16,19 +28,34 @@ import { demoApplication, demoProgram } from '../../contract/examples';
 import { buildFundingPlan } from '../../domain/funding/plan';
 import {
   type AuditEvent,
+  type Category,
+  type Grade,
   type Household,
   type Inspection,
+  type Mode,
   type Phase,
   ProgramConfig,
   type Role,
   type Township,
 } from '../../domain/model';
 import { sealEvent } from '../../domain/rules/audit';
-import { householdSize, rebuildAreaLimits } from '../../domain/rules/floorArea';
+import { PRIORITY_CATEGORIES } from '../../domain/rules/eligibility';
 import { approveSubsidy, newHousehold } from '../../domain/rules/household';
+import { installmentPlanOf } from '../../domain/rules/installments';
+import {
+  agreementFacts,
+  type WorksStatus,
+  worksAfterAcceptance,
+  worksAfterInspection,
+  worksAfterMoveIn,
+  worksAfterSupervision,
+} from '../../domain/rules/works';
 import { demoUsers } from './users';
 
 export const DEMO_COUNTY_HOUSEHOLDS = 600;
+
+const COUNTY = demoProgram.county.code;
+const WAN = 1_000_000;
 
 const MORE_TOWNSHIPS: [string, string[]][] = [
   ['冗渡镇', ['冗渡村', '威旁村', '板街村']],
@@ -44,13 +71,14 @@ const MORE_TOWNSHIPS: [string, string[]][] = [
   ['高洛乡', ['高洛村', '纳腊村']],
   ['板坝乡', ['板坝村', '板陈村']],
 ];
-/** Quotas of the 16 townships (sum 600, as in the seed). */
-const QUOTAS = [60, 50, 50, 45, 40, 40, 35, 35, 35, 35, 30, 35, 30, 30, 25, 25];
 
-const townships: z.input<typeof Township>[] = [
-  ...demoProgram.townships,
+/** 岩下, the village whose centralized site the county's facade money (民族特色包装) was for. */
+const YANXIA = { code: '522327100204', name: '岩下村' };
+
+const townshipsWithoutQuota: z.input<typeof Township>[] = [
+  ...demoProgram.townships.map((t, i) => (i === 0 ? { ...t, villages: [...t.villages, YANXIA] } : t)),
   ...MORE_TOWNSHIPS.map(([name, villages], i) => {
-    const code = `522327${String(104 + i)}`;
+    const code = `${COUNTY}${String(104 + i)}`;
     return {
       code,
       name,
@@ -58,68 +86,203 @@ const townships: z.input<typeof Township>[] = [
       villages: villages.map((village, v) => ({ code: `${code}${String(201 + v)}`, name: village })),
     };
   }),
-].map((t, i) => ({ ...t, quota: QUOTAS[i] ?? 0 }));
+];
+
+/** The five named sites (集中建房点): a village each, in five townships. */
+const SITES = [
+  { id: 'yanxia', name: '岩下集中建房点', village: YANXIA.code },
+  { id: 'banwan', name: '板万集中建房点', village: '522327101202' },
+  { id: 'pingan', name: '平安集中建房点', village: '522327102202' },
+  { id: 'weipang', name: '威旁集中建房点', village: '522327104202' },
+  { id: 'yangrao', name: '秧绕集中建房点', village: '522327107202' },
+] as const;
+
+// ---------------------------------------------------------------- what each household is on 30 December
+
+export interface DemoTarget {
+  villageCode: string;
+  siteId?: string;
+  category: Category;
+  grade: Grade;
+  mode: Mode;
+  /** Persons in the household (head included). */
+  persons: number;
+  /** Rooms (间) and floor area of the renovated house. */
+  rooms: number;
+  areaM2: number;
+  status: WorksStatus;
+  ownFunds: number;
+  bankLoan: number;
+}
+
+function statusOf(index: number, counts: readonly [WorksStatus, number][]): WorksStatus {
+  let rest = index;
+  for (const [status, n] of counts) {
+    if (rest < n) return status;
+    rest -= n;
+  }
+  throw new RangeError(`index ${index} beyond the mix`);
+}
+
+/**
+ * Categories by position: the poorest (五保户) and the registered poor come in equal numbers within
+ * every kind of household, so their tiers (higher and lower by the same amount) leave the seed's
+ * total of subsidies as it is.
+ */
+const CATEGORY_BY_RESIDUE: readonly Category[] = [
+  'extremely-poor',
+  'registered-poor',
+  'minimum-living-guarantee',
+  'disabled-poor',
+  'disaster-hardship',
+];
+
+const dispersedVillages = townshipsWithoutQuota.flatMap((t) => t.villages.map((v) => v.code));
+
+/** Target `t` of the 600: 0..133 centralized, 134..459 dispersed rebuilds, 460..599 repairs (22 二级 first). */
+export function demoTarget(t: number): DemoTarget {
+  if (!Number.isInteger(t) || t < 0 || t >= DEMO_COUNTY_HOUSEHOLDS) throw new RangeError(`no demo target ${t}`);
+  const category = CATEGORY_BY_RESIDUE[t % 5] ?? 'minimum-living-guarantee';
+  const persons = 4 + (t % 3);
+  // 39,230 m²: 65 m² each, one more for 230 of them.
+  const areaM2 = 65 + (t < 230 ? 1 : 0);
+  // 150 万 of loans: 1.5 万 to every sixth household.
+  const bankLoan = t % 6 === 0 ? 1_500_000 : 0;
+  if (t < 134) {
+    const site = SITES[t % SITES.length] ?? SITES[0];
+    return {
+      villageCode: site.village,
+      siteId: site.id,
+      category,
+      grade: 'level-1',
+      mode: 'rebuild',
+      persons,
+      // 474 rooms: 72 houses of four rooms, 62 of three.
+      rooms: t < 72 ? 4 : 3,
+      areaM2,
+      status: statusOf(t, [
+        ['moved-in', 26],
+        ['completed', 31],
+        ['decorating', 54],
+        ['main-structure-finished', 23],
+      ]),
+      ownFunds: 3_500_000,
+      bankLoan,
+    };
+  }
+  const villageCode = dispersedVillages[t % dispersedVillages.length] ?? YANXIA.code;
+  // 2,196 rooms for the 466 dispersed: 332 houses of five rooms, 134 of four.
+  const rooms = t - 134 < 332 ? 5 : 4;
+  if (t < 460) {
+    return {
+      villageCode,
+      category,
+      grade: 'level-1',
+      mode: 'rebuild',
+      persons,
+      rooms,
+      areaM2,
+      status: statusOf(t - 134, [
+        ['moved-in', 247],
+        ['decorating', 57],
+        ['main-structure-finished', 22],
+      ]),
+      ownFunds: 3_500_000,
+      bankLoan,
+    };
+  }
+  return {
+    villageCode,
+    category,
+    grade: t - 460 < 22 ? 'level-2' : 'level-3',
+    mode: 'repair',
+    persons,
+    rooms,
+    areaM2,
+    status: 'completed',
+    ownFunds: 950_000,
+    bankLoan,
+  };
+}
+
+/** The target of household `n`: a stride coprime to 600 spreads every kind over the first households. */
+export function demoTargetOf(n: number): DemoTarget {
+  return demoTarget((n * 17) % DEMO_COUNTY_HOUSEHOLDS);
+}
+
+const TARGETS = Array.from({ length: DEMO_COUNTY_HOUSEHOLDS }, (_, t) => demoTarget(t));
+const townshipOfVillage = (code: string) => code.slice(0, 9);
+
+// ---------------------------------------------------------------- the program
+
+/** Subsidies in fen: 13,900 yuan a rebuild, 5,750 a 二级 and 5,700 a 三级 repair, ±2,000 / ±500 by category. */
+const BASE_TIERS: readonly { mode: Mode; grade: Grade; amount: number; step: number }[] = [
+  { mode: 'rebuild', grade: 'level-1', amount: 1_390_000, step: 200_000 },
+  { mode: 'repair', grade: 'level-2', amount: 575_000, step: 50_000 },
+  { mode: 'repair', grade: 'level-3', amount: 570_000, step: 50_000 },
+];
+
+const tierOffset = (category: Category) =>
+  category === 'extremely-poor' ? 1 : category === 'registered-poor' ? -1 : 0;
 
 export const demoCountyProgram: ProgramConfig = ProgramConfig.parse({
   ...demoProgram,
+  fundingSources: undefined,
   programId: 'ceheng-2026',
-  name: '册亨县2026年农村危房改造（试点规模演示）',
+  name: '册亨县2026年农村危房改造试点',
   year: 2026,
-  quota: 600,
-  townships,
+  quota: DEMO_COUNTY_HOUSEHOLDS,
+  townships: townshipsWithoutQuota.map((t) => ({
+    ...t,
+    quota: TARGETS.filter((target) => townshipOfVillage(target.villageCode) === t.code).length,
+  })),
+  sites: SITES.map((site) => ({
+    id: site.id,
+    name: site.name,
+    township: townshipOfVillage(site.village),
+    villages: [site.village],
+  })),
+  gradeScheme: 'levels',
+  // 兼顾一般农户: the seed county also took general households.
+  alsoCovers: ['other'],
+  subsidyTiers: [...PRIORITY_CATEGORIES, 'other' as const].flatMap((category) =>
+    BASE_TIERS.map((tier) => ({
+      category,
+      mode: tier.mode,
+      grade: tier.grade,
+      amount: tier.amount + tierOffset(category) * tier.step,
+    })),
+  ),
+  installmentsByMode: {
+    repair: [
+      { milestone: 'agreement', label: '开工预拨', percent: 50 },
+      { milestone: 'acceptance', label: '竣工验收', percent: 50 },
+    ],
+  },
+  minBuildDays: 74,
+  funding: {
+    sources: [
+      { source: 'central-provincial', amount: 595 * WAN },
+      { source: 'prefecture', amount: 22_310_000, label: '州补助' },
+      { source: 'county', amount: 102 * WAN },
+    ],
+    notTiedToHouseholds: [
+      {
+        source: 'county',
+        kind: 'subsidy',
+        purpose: '安排岩下危房改造工程民族特色包装补助经费',
+        amount: 10 * WAN,
+      },
+      { source: 'county', kind: 'working-funds', purpose: '危改工作经费', amount: 8 * WAN },
+      {
+        source: 'integrated',
+        kind: 'integrated',
+        purpose: '发改、农业、水利、交通、林业、民宗、残联等部门项目资金整合',
+        amount: 82 * WAN,
+      },
+    ],
+  },
 });
-
-// ---------------------------------------------------------------- where each household stands
-
-/** The positions along the renovation path, in order; a household's history stops at one. */
-const PATH = [
-  { phase: 'safety-appraisal', next: 0 },
-  { phase: 'village-appraisal', next: 0 },
-  { phase: 'township-review', next: 0 },
-  { phase: 'county-approval', next: 0 },
-  { phase: 'public-notice', next: 0 },
-  { phase: 'agreement', next: 0 },
-  { phase: 'installment-release', next: 0 },
-  { phase: 'milestone-inspection', next: 1 },
-  { phase: 'installment-release', next: 1 },
-  { phase: 'milestone-inspection', next: 2 },
-  { phase: 'installment-release', next: 2 },
-  { phase: 'final-acceptance', next: 3 },
-  { phase: 'installment-release', next: 3 },
-  { phase: 'archived', next: 4 },
-] as const satisfies readonly { phase: Phase; next: number }[];
-
-type Stop = { kind: 'path'; index: number } | { kind: 'objection' } | { kind: 'rejected' };
-
-/** Per 100 households: how many stop at each position (seed-like: most under construction or done). */
-const MIX: [Stop, number][] = [
-  [{ kind: 'path', index: 0 }, 7],
-  [{ kind: 'path', index: 1 }, 5],
-  [{ kind: 'path', index: 2 }, 6],
-  [{ kind: 'path', index: 3 }, 6],
-  [{ kind: 'path', index: 4 }, 4],
-  [{ kind: 'objection' }, 1],
-  [{ kind: 'path', index: 5 }, 8],
-  [{ kind: 'path', index: 6 }, 3],
-  [{ kind: 'path', index: 7 }, 10],
-  [{ kind: 'path', index: 8 }, 3],
-  [{ kind: 'path', index: 9 }, 10],
-  [{ kind: 'path', index: 10 }, 2],
-  [{ kind: 'path', index: 11 }, 9],
-  [{ kind: 'path', index: 12 }, 2],
-  [{ kind: 'path', index: 13 }, 19],
-  [{ kind: 'rejected' }, 5],
-];
-
-function stopOf(n: number): Stop {
-  // A stride coprime to 100 spreads each kind over the townships instead of grouping it.
-  let slot = (n * 37) % 100;
-  for (const [stop, share] of MIX) {
-    if (slot < share) return stop;
-    slot -= share;
-  }
-  return { kind: 'path', index: 0 };
-}
 
 // ---------------------------------------------------------------- the records of one household
 
@@ -154,6 +317,7 @@ export interface SeededHousehold {
   /** With the index of the milestone in the plan (the `INSP#{nn}` key). */
   inspections: { inspection: Inspection; milestoneIndex: number }[];
   payments: SeededPayment[];
+  /** None in the seed's county; kept so a loader of other mixes can write them. */
   objections: SeededObjection[];
 }
 
@@ -175,38 +339,98 @@ export function demoCountyHouseholdId(n: number): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
-function staffOf(role: Role, township: string, level: 'township' | 'county'): string {
-  if (level === 'township') {
-    const local = demoUsers.find((u) => u.township === township && u.roles.includes(role));
-    if (local) return local.username;
-  }
-  return COUNTY_STAFF[role];
+function staffOf(role: Role, township: string): string {
+  const local = demoUsers.find((u) => u.township === township && u.roles.includes(role));
+  return local?.username ?? COUNTY_STAFF[role];
 }
 
 const day = (iso: string) => iso.slice(0, 10);
 
+/** A step of a household's history: what happens and how many days after the step before it. */
+type Step =
+  | { kind: 'appraise' | 'village' | 'township' | 'county' | 'close-notice' | 'sign'; gap: number }
+  | { kind: 'release'; gap: number }
+  | { kind: 'inspect'; gap: number }
+  | { kind: 'supervise'; gap: number }
+  | { kind: 'accept'; gap: number }
+  | { kind: 'archive'; gap: number }
+  | { kind: 'move-in'; gap: number };
+
 /**
- * Household `n` (0..599) of the demo county with its whole history up to where it stands, as of
- * `now`: its last step happened one to three days ago, earlier ones a week apart.
+ * The steps that take a household of `target` to its status, with realistic gaps (seed 004: at
+ * least 74 days from the start of the works to moving in): the review and approval, the notice,
+ * the agreement, then its mode's plan: a rebuild's advance, foundation, main structure, decoration
+ * and acceptance; a repair's advance and acceptance.
+ */
+function stepsOf(target: DemoTarget, n: number): Step[] {
+  const jitter = n % 5;
+  const steps: Step[] = [
+    { kind: 'appraise', gap: 6 + jitter },
+    { kind: 'village', gap: 8 },
+    { kind: 'township', gap: 5 },
+    { kind: 'county', gap: 6 },
+    { kind: 'close-notice', gap: demoCountyProgram.noticeDays + 1 },
+    { kind: 'sign', gap: 5 },
+    { kind: 'release', gap: 2 },
+  ];
+  const accepted = target.status === 'completed' || target.status === 'moved-in';
+  if (target.mode === 'repair') {
+    steps.push({ kind: 'accept', gap: 60 + jitter }, { kind: 'release', gap: 3 }, { kind: 'archive', gap: 0 });
+    return steps;
+  }
+  steps.push(
+    { kind: 'inspect', gap: 18 + jitter },
+    { kind: 'release', gap: 2 },
+    { kind: 'inspect', gap: 30 },
+    { kind: 'release', gap: 2 },
+  );
+  if (target.status === 'main-structure-finished') return steps;
+  steps.push({ kind: 'supervise', gap: 8 });
+  if (target.status === 'decorating') return steps;
+  steps.push({ kind: 'accept', gap: 28 }, { kind: 'release', gap: 3 }, { kind: 'archive', gap: 0 });
+  if (accepted && target.status === 'moved-in') steps.push({ kind: 'move-in', gap: 5 + (n % 20) });
+  return steps;
+}
+
+/**
+ * Household `n` (0..599) of the demo county with its whole history up to where it stands on
+ * `now`: its last step happened one to three days ago.
  */
 export function demoCountyHousehold(n: number, now: Date): SeededHousehold {
   const program = demoCountyProgram;
-  const villages = program.townships.flatMap((t) => t.villages);
-  const village = villages[n % villages.length];
-  if (!village) throw new RangeError('the demo county has no villages');
+  const target = demoTargetOf(n);
+  const base = demoApplication(FIRST_APPLICATION + n);
+  const surname = base.head.name.slice(0, 1);
   const application = {
-    ...demoApplication(FIRST_APPLICATION + n),
+    ...base,
     programId: program.programId,
-    villageCode: village.code,
+    villageCode: target.villageCode,
+    category: target.category,
+    members: Array.from({ length: target.persons - 1 }, (_, i) => ({
+      name: `${surname}${['秀英', '德才', '春梅', '国庆', '金凤'][(n + i) % 5]}`,
+      relation: ['配偶', '子', '女', '孙子', '孙女'][i] ?? '其他',
+    })),
+    // A repair keeps its house (its rooms and area are the report's); a rebuild plans a new one.
+    house:
+      target.mode === 'repair'
+        ? { ...base.house, areaM2: target.areaM2, rooms: target.rooms }
+        : { ...base.house, rooms: Math.max(1, target.rooms - 1) },
+    ...(target.mode === 'rebuild' ? { plannedRooms: target.rooms } : {}),
+    site: target.siteId === undefined ? ('dispersed' as const) : ('centralized' as const),
+    ...(target.siteId === undefined ? {} : { siteId: target.siteId }),
   };
   const householdId = demoCountyHouseholdId(n);
-  const stop = stopOf(n);
-  const pathIndex = stop.kind === 'path' ? stop.index : stop.kind === 'objection' ? 4 : 2;
-  // Events: registration, one per step left (two for the last release: the archive follows it), extras.
-  const archived = stop.kind === 'path' && PATH[stop.index]?.phase === 'archived';
-  const steps = 1 + pathIndex + (archived ? 1 : 0) + (stop.kind === 'objection' ? 2 : stop.kind === 'rejected' ? 1 : 0);
+  const steps = stepsOf(target, n);
+  const total = steps.reduce((sum, step) => sum + step.gap, 0);
   const lastAt = now.getTime() - (1 + (n % 3)) * DAY_MS;
-  const timeOf = (step: number) => new Date(lastAt - (steps - 1 - step) * 7 * DAY_MS).toISOString();
+  // Step i happens the sum of the gaps up to it after the registration; the archive a minute after its release.
+  const offsets = [0];
+  for (const step of steps) offsets.push((offsets.at(-1) ?? 0) + step.gap);
+  const timeOf = (i: number) => {
+    const step = steps[i - 1];
+    const minute = step?.kind === 'archive' ? 60_000 : 0;
+    return new Date(lastAt - (total - (offsets[i] ?? 0)) * DAY_MS + minute).toISOString();
+  };
 
   let h = newHousehold(application, program, { householdId, now: timeOf(0) });
   const events: AuditEvent[] = [];
@@ -216,11 +440,11 @@ export function demoCountyHousehold(n: number, now: Date): SeededHousehold {
     actor: string,
     role: Role | 'system',
     details: Record<string, unknown>,
-    to: Partial<Household> & { phase: Phase },
+    to: Partial<Household> & { phase?: Phase },
   ) => {
     const at = timeOf(events.length);
     const from = h.phase;
-    h = { ...h, ...to, version: events.length + 1, updatedAt: at };
+    h = { ...h, ...to, phase: to.phase ?? h.phase, version: events.length + 1, updatedAt: at };
     const event = sealEvent(lastHash === undefined ? undefined : { hash: lastHash }, {
       householdId,
       seq: h.version,
@@ -237,56 +461,46 @@ export function demoCountyHousehold(n: number, now: Date): SeededHousehold {
     return at;
   };
   const t = h.township;
-  const registrar = staffOf('civil-affairs', t, 'township');
   record(
     'register',
-    registrar,
+    staffOf('civil-affairs', t),
     'civil-affairs',
     { foundBy: h.foundBy, category: h.category, villageCode: h.villageCode },
-    {
-      phase: 'safety-appraisal',
-    },
+    { phase: 'safety-appraisal' },
   );
 
   const inspections: SeededHousehold['inspections'] = [];
   const payments: SeededPayment[] = [];
-  const objections: SeededObjection[] = [];
-  const grade = n % 3 === 0 ? 'C' : 'D';
-  const mode = grade === 'D' ? 'rebuild' : 'repair';
-  const limits = rebuildAreaLimits(householdSize(h));
-  const plannedAreaM2 = Math.min(limits.max, Math.max(limits.min, 45 + (n % 4) * 5));
-  const plan = () => buildFundingPlan(program, { householdId, approvedSubsidy: h.approvedSubsidy ?? 0 });
+  const plan = installmentPlanOf(program, target.mode);
+  const construction = staffOf('construction', t);
+  const inspector = staffOf('inspector', t);
 
-  /** Takes the step that leaves path position `index`. */
-  const leave = (index: number) => {
-    const construction = staffOf('construction', t, 'township');
-    const inspector = staffOf('inspector', t, 'township');
-    switch (index) {
-      case 0: {
-        const on = day(timeOf(events.length));
+  const take = (step: Step) => {
+    const at = timeOf(events.length);
+    switch (step.kind) {
+      case 'appraise':
         record(
           'appraise-safety',
           construction,
           'construction',
           {
-            grade,
+            grade: target.grade,
             technician: '罗建国',
-            appraisedOn: on,
-            findings: '承重墙体开裂，屋面构件腐朽',
+            appraisedOn: day(at),
+            findings: target.mode === 'rebuild' ? '承重墙体开裂，屋面构件腐朽，整体危险' : '局部墙体开裂，屋面漏雨',
             photoIds: [],
             outcome: 'qualified',
           },
-          { phase: 'village-appraisal', grade },
+          { phase: 'village-appraisal', grade: target.grade },
         );
         return;
-      }
-      case 1:
+      case 'village':
         record(
           'village-appraisal',
-          staffOf('civil-affairs', t, 'township'),
+          staffOf('civil-affairs', t),
           'civil-affairs',
           {
-            meetingDate: day(timeOf(events.length)),
+            meetingDate: day(at),
             votesFor: 35 + (n % 10),
             votesAgainst: n % 3,
             abstentions: n % 4,
@@ -297,7 +511,7 @@ export function demoCountyHousehold(n: number, now: Date): SeededHousehold {
           { phase: 'township-review' },
         );
         return;
-      case 2:
+      case 'township':
         record(
           'township-review',
           construction,
@@ -306,12 +520,12 @@ export function demoCountyHousehold(n: number, now: Date): SeededHousehold {
           { phase: 'county-approval' },
         );
         return;
-      case 3: {
-        const at = timeOf(events.length);
+      case 'county': {
         // Six in ten files visited by the county: above the seed's 50%, unevenly over townships.
         const visited = n % 5 < 3;
         const spotCheck = visited ? { visited, by: '李军', date: day(at) } : { visited };
-        const approved = approveSubsidy(h, program, mode, mode === 'rebuild' ? { plannedAreaM2 } : {});
+        const plannedAreaM2 = target.mode === 'rebuild' ? target.areaM2 : undefined;
+        const approved = approveSubsidy(h, program, target.mode, { plannedAreaM2 });
         const noticeEndsAt = new Date(Date.parse(at) + program.noticeDays * DAY_MS).toISOString();
         record(
           'county-approve',
@@ -319,25 +533,26 @@ export function demoCountyHousehold(n: number, now: Date): SeededHousehold {
           'construction',
           {
             decision: 'approve',
-            mode,
+            mode: target.mode,
             approvedSubsidy: approved.approvedSubsidy,
-            ...(mode === 'rebuild' ? { plannedAreaM2 } : {}),
+            ...(plannedAreaM2 === undefined ? {} : { plannedAreaM2, plannedRooms: target.rooms }),
             noticeEndsAt,
             spotCheck,
             outcome: 'approve',
           },
           {
             phase: 'public-notice',
-            mode,
+            mode: target.mode,
             approvedSubsidy: approved.approvedSubsidy,
+            noticeStartsAt: at,
             noticeEndsAt,
             spotCheck,
-            ...(mode === 'rebuild' ? { plannedAreaM2 } : {}),
+            ...(plannedAreaM2 === undefined ? {} : { plannedAreaM2, plannedRooms: target.rooms }),
           },
         );
         return;
       }
-      case 4:
+      case 'close-notice':
         record(
           'close-notice',
           'system',
@@ -346,129 +561,142 @@ export function demoCountyHousehold(n: number, now: Date): SeededHousehold {
           { phase: 'agreement' },
         );
         return;
-      case 5: {
-        const signedOn = day(timeOf(events.length));
+      case 'sign': {
+        const signedOn = day(at);
+        // Most finish well within the planned time; every tenth unfinished one is already past it.
+        const unfinished = target.status === 'decorating' || target.status === 'main-structure-finished';
+        const plannedDays = unfinished && n % 10 === 0 ? 50 : 150;
+        const facts = agreementFacts({
+          signedOn,
+          plannedStart: signedOn,
+          plannedFinish: day(new Date(Date.parse(at) + plannedDays * DAY_MS).toISOString()),
+          ownFunds: target.ownFunds,
+          bankLoan: target.bankLoan,
+        });
         record(
           'sign-agreement',
           construction,
           'construction',
           {
             signedOn,
-            plannedStart: signedOn,
-            plannedFinish: day(new Date(Date.parse(signedOn) + 120 * DAY_MS).toISOString()),
-            ownFunds: 500_000 + (n % 5) * 100_000,
-            bankLoan: n % 2 === 0 ? 1_500_000 : 0,
+            plannedStart: facts.plannedStartOn,
+            plannedFinish: facts.plannedFinishOn,
+            ownFunds: target.ownFunds,
+            bankLoan: target.bankLoan,
             outcome: 'signed',
           },
-          { phase: 'installment-release', agreementSignedOn: signedOn },
+          { phase: 'installment-release', ...facts },
         );
         return;
       }
-      case 13:
-        return;
-      default: {
-        const position = PATH[index];
-        if (!position) return;
-        const k = position.next;
-        if (position.phase === 'installment-release') {
-          const at = timeOf(events.length);
-          const amount = plan().installments[k]?.amount ?? 0;
-          payments.push({
-            householdId,
-            installment: k,
-            amount,
-            status: 'paid',
-            reference: `${householdId}-${String(k).padStart(2, '0')}`,
-            releasedBy: COUNTY_STAFF.finance,
-            releasedAt: at,
-            approvedBy: 'qian.caizheng',
-            approvedAt: at,
-            paidAt: at,
-            attempts: 1,
-          });
-          const next = PATH[index + 1] ?? { phase: 'archived', next: 4 };
-          record(
-            'release-installment',
-            COUNTY_STAFF.finance,
-            'finance',
-            { installment: k, label: program.installments[k]?.label, amount, outcome: 'released' },
-            // The last release leads to the archive step, which the workflow runs at once.
-            { phase: next.phase === 'archived' ? 'archiving' : next.phase, nextInstallment: k + 1 },
-          );
-          if (next.phase === 'archived') {
-            record('archive', 'system', 'system', { outcome: 'archived' }, { phase: 'archived' });
-          }
-          return;
-        }
-        const milestone = program.installments[k]?.milestone ?? 'acceptance';
-        const date = day(timeOf(events.length));
-        const checklist: Record<string, boolean> =
-          milestone === 'acceptance' ? { 结构安全: true, 面积符合: true } : { 施工质量: true, 尺寸规格: true };
-        inspections.push({
-          milestoneIndex: k,
-          inspection: { householdId, milestone, round: 1, inspector, date, checklist, result: 'pass', photoIds: [] },
+      case 'release': {
+        const k = h.nextInstallment;
+        const amount =
+          buildFundingPlan(program, { householdId, approvedSubsidy: h.approvedSubsidy ?? 0, mode: target.mode })
+            .installments[k]?.amount ?? 0;
+        payments.push({
+          householdId,
+          installment: k,
+          amount,
+          status: 'paid',
+          reference: `${householdId}-${String(k).padStart(2, '0')}`,
+          releasedBy: COUNTY_STAFF.finance,
+          releasedAt: at,
+          approvedBy: 'qian.caizheng',
+          approvedAt: at,
+          paidAt: at,
+          attempts: 1,
         });
+        const next = plan[k + 1]?.milestone;
+        const phase: Phase =
+          next === undefined ? 'archiving' : next === 'acceptance' ? 'final-acceptance' : 'milestone-inspection';
         record(
-          milestone === 'acceptance' ? 'accept' : 'inspect',
+          'release-installment',
+          COUNTY_STAFF.finance,
+          'finance',
+          { installment: k, label: plan[k]?.label, amount, outcome: 'released' },
+          { phase, nextInstallment: k + 1 },
+        );
+        return;
+      }
+      case 'inspect': {
+        const k = h.nextInstallment;
+        const milestone = plan[k]?.milestone ?? 'foundation';
+        const inspection: Inspection = {
+          householdId,
+          milestone,
+          round: 1,
+          inspector,
+          date: day(at),
+          checklist: { 施工质量: true, 尺寸规格: true },
+          result: 'pass',
+          photoIds: [],
+        };
+        inspections.push({ milestoneIndex: k, inspection });
+        const works = worksAfterInspection(h, program, inspection);
+        record(
+          'inspect',
+          inspector,
+          'inspector',
+          { milestone, round: 1, result: 'pass', photoIds: [], outcome: 'pass' },
+          { phase: 'installment-release', ...(works === undefined ? {} : { works }) },
+        );
+        return;
+      }
+      case 'supervise': {
+        const visit = { stage: 'decoration', date: day(at) };
+        record(
+          'supervise',
+          construction,
+          'construction',
+          { date: visit.date, stage: visit.stage, progressPercent: 80, notes: '主体完工，正在内外装修', photoIds: [] },
+          { works: worksAfterSupervision(h, program, visit) },
+        );
+        return;
+      }
+      case 'accept': {
+        const k = h.nextInstallment;
+        const inspection: Inspection = {
+          householdId,
+          milestone: 'acceptance',
+          round: 1,
+          inspector,
+          date: day(at),
+          checklist: { 结构安全: true, 面积符合: true },
+          result: 'pass',
+          photoIds: [],
+        };
+        inspections.push({ milestoneIndex: k, inspection });
+        record(
+          'accept',
           inspector,
           'inspector',
           {
-            milestone,
+            milestone: 'acceptance',
             round: 1,
             result: 'pass',
             photoIds: [],
-            ...(milestone === 'acceptance' ? { checkedBy: '赵刚', signedBy: '李军' } : {}),
+            checkedBy: '赵刚',
+            signedBy: '李军',
             outcome: 'pass',
           },
-          { phase: 'installment-release' },
+          { phase: 'installment-release', works: worksAfterAcceptance(h, inspection) },
         );
+        return;
+      }
+      case 'archive':
+        record('archive', 'system', 'system', { outcome: 'archived' }, { phase: 'archived' });
+        return;
+      case 'move-in': {
+        const movedInOn = day(at);
+        record('move-in', construction, 'construction', { movedInOn }, { works: worksAfterMoveIn(h, movedInOn) });
+        return;
       }
     }
   };
 
-  for (let index = 0; index < pathIndex; index++) leave(index);
-  if (stop.kind === 'objection') {
-    const at = timeOf(events.length);
-    objections.push({
-      objectionId: 'obj-1',
-      householdId,
-      objector: '韦某',
-      reason: '该户家庭收入情况与申报不符',
-      recordedBy: staffOf('civil-affairs', t, 'township'),
-      at,
-      status: 'open',
-    });
-    record(
-      'object',
-      staffOf('civil-affairs', t, 'township'),
-      'civil-affairs',
-      { objectionId: 'obj-1' },
-      {
-        phase: 'public-notice',
-      },
-    );
-    record(
-      'close-notice',
-      'system',
-      'system',
-      { openObjections: 1, outcome: 'objections' },
-      {
-        phase: 'objection-review',
-      },
-    );
-  }
-  if (stop.kind === 'rejected') {
-    const at = timeOf(events.length);
-    const reason = '经乡镇审核，该户已有安全住房';
-    record(
-      'township-review',
-      staffOf('construction', t, 'township'),
-      'construction',
-      { decision: 'reject', reason, outcome: 'reject' },
-      { phase: 'rejected', rejection: { reason, by: staffOf('construction', t, 'township'), at } },
-    );
-  }
-  return { household: h, events, inspections, payments, objections };
+  for (const step of steps) take(step);
+  return { household: h, events, inspections, payments, objections: [] };
 }
 
 /** Every household of the demo county, as of `now`. */

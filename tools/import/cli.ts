@@ -1,26 +1,46 @@
 /**
  * `npx tsx tools/import/cli.ts FILE.xlsx|FILE.csv --program P --url http://127.0.0.1:3000 --user U`
- * (or `npm run import -- ...`): checks every row of a county's application sheet, reports each bad
- * row, registers the good ones through the API with a progress bar, and prints a summary. Exit
- * code 0 when every row is registered or already was, 1 otherwise.
+ * (or `npm run import -- ...`): checks every row of a county's household ledger, reports each bad
+ * row and each column it does not read, registers the good ones through the API with a progress
+ * bar, and prints a summary. Exit code 0 when every row is registered or already was, 1 otherwise.
+ * `--template OUT.xlsx` writes the blank ledger template instead (the same as
+ * `GET /households/import-template`).
  */
 
+import { writeFile } from 'node:fs/promises';
 import cliProgress from 'cli-progress';
 import { Command } from 'commander';
+import { importTemplateWorkbook } from '../../functions/use-cases/import-template';
 import { importHouseholds } from './households';
 
 const cli = new Command()
   .name('import')
-  .description('批量导入危改申请 / bulk import of renovation applications')
-  .argument('<file>', 'the application sheet (.xlsx, first worksheet, or UTF-8 .csv)')
-  .requiredOption('--program <programId>', 'the program the households apply to')
+  .description('批量导入危改对象台账 / bulk import of a household ledger')
+  .argument('[file]', 'the household ledger (.xlsx, first worksheet, or UTF-8 .csv)')
+  .option('--template <out.xlsx>', 'write the blank ledger template to this file and stop')
+  .option('--program <programId>', 'the program the households apply to')
   .option('--url <url>', 'the API base URL', 'http://127.0.0.1:3000')
-  .requiredOption('--user <username>', 'a civil-affairs (or construction) user of the county or township')
+  .option('--user <username>', 'a civil-affairs (or construction) user of the county or township')
   .option('--concurrency <n>', 'registrations in flight at once', '4')
   .parse();
 
 const [file = ''] = cli.args;
-const options = cli.opts<{ program: string; url: string; user: string; concurrency: string }>();
+const options = cli.opts<{
+  template?: string;
+  program?: string;
+  url: string;
+  user?: string;
+  concurrency: string;
+}>();
+if (options.template !== undefined) {
+  const template = await importTemplateWorkbook();
+  await writeFile(options.template, template.content);
+  process.stdout.write(`模板已写入 ${options.template}\n`);
+  process.exit(0);
+}
+if (file === '' || options.program === undefined || options.user === undefined) {
+  cli.error('give the ledger file, --program and --user (or --template OUT.xlsx)');
+}
 const concurrency = Number(options.concurrency);
 if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 32) {
   cli.error('--concurrency must be a whole number from 1 to 32');
@@ -38,7 +58,13 @@ let startedAt = Date.now();
 
 try {
   const summary = await importHouseholds(
-    { file, programId: options.program, url: options.url.replace(/\/+$/, ''), username: options.user, concurrency },
+    {
+      file,
+      programId: options.program ?? '',
+      url: options.url.replace(/\/+$/, ''),
+      username: options.user ?? '',
+      concurrency,
+    },
     {
       onStart(total) {
         startedAt = Date.now();
@@ -54,6 +80,11 @@ try {
       },
     },
   );
+  for (const warning of summary.warnings) {
+    process.stdout.write(
+      `提示 第 ${warning.line} 行 ${warning.field}: ${warning.message.zh} (${warning.message.en})\n`,
+    );
+  }
   for (const error of summary.invalid) {
     process.stdout.write(`第 ${error.line} 行 ${error.field || '整行'}: ${error.message.zh} (${error.message.en})\n`);
   }
@@ -71,6 +102,7 @@ try {
         existing: summary.existing,
         failed: summary.failed,
         invalidLines: [...new Set(summary.invalid.map((e) => e.line))],
+        unreadColumns: summary.warnings.map((w) => w.field),
       })}\n`,
   );
   process.exitCode = summary.failed === 0 && badLines === 0 ? 0 : 1;

@@ -10,7 +10,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Bilingual } from '../../domain/errors';
-import { type ImportError, parseHouseholdRows } from '../../domain/import';
+import { type ImportError, type ImportWarning, parseHouseholdRows } from '../../domain/import';
 import { type HouseholdApplication, ProgramConfig } from '../../domain/model';
 import { readImportFile } from './file';
 
@@ -40,6 +40,8 @@ export interface ImportCounts {
 export interface ImportSummary extends ImportCounts {
   rows: number;
   invalid: ImportError[];
+  /** Columns of the file the import did not read: said, not dropped silently. */
+  warnings: ImportWarning[];
   /** Rows the API refused (other than "already registered"). */
   refused: { line: number; status: number; message: Bilingual }[];
 }
@@ -133,7 +135,7 @@ export async function importHouseholds(
   const file = await readImportFile(options.file);
   const token = await login(options.url, options.username);
   const program = await readProgram(options.url, token, options.programId);
-  const checked = parseHouseholdRows(file.rows, program, { lines: file.lines });
+  const checked = parseHouseholdRows(file.rows, program, { lines: file.lines, headerLine: file.headerLine });
   const invalid: ImportError[] = [
     ...file.unreadable.map(({ line, message }) => ({ line, field: '', message })),
     ...checked.errors,
@@ -163,5 +165,5 @@ export async function importHouseholds(
     progress.onStop();
   }
   refused.sort((a, b) => a.line - b.line);
-  return { rows: file.rows.length + file.unreadable.length, ...counts, invalid, refused };
+  return { rows: file.rows.length + file.unreadable.length, ...counts, invalid, warnings: checked.warnings, refused };
 }

@@ -29,6 +29,7 @@ import {
 import { errorSentence, pick } from '../common/errors';
 import { useLoad } from '../common/hooks';
 import { ScrollRegion } from '../common/ScrollRegion';
+import { rememberedProgramId } from '../households/program';
 import { useMe } from '../layout/UserContext';
 import { EChart } from './EChart';
 
@@ -50,18 +51,24 @@ export function Dashboard() {
   const me = useMe();
   const { message } = App.useApp();
   const county = me.county ?? '';
-  // No program asked: the API reports on the county's latest program.
-  const [program, setProgram] = useState<string>();
-  const [draft, setDraft] = useState('');
+  // The user's current program; none remembered: the API takes the county's only program, or asks.
+  const [program, setProgram] = useState<string | undefined>(rememberedProgramId);
+  const [draft, setDraft] = useState(program ?? '');
 
-  const progressQuery = (format?: 'xlsx') => {
+  const progressQuery = (format?: 'xlsx' | 'text') => {
     const query = new URLSearchParams({ county });
     if (program) query.set('program', program);
     if (format) query.set('format', format);
     return `/reports/progress?${query}`;
   };
   const progress = useLoad(() => getJson<ProgressReport>(progressQuery()), [county, program]);
-  const funds = useLoad(() => getJson<FundsReport>(`/reports/funds?county=${county}`), [county]);
+  const fundsQuery = (format?: 'xlsx') => {
+    const query = new URLSearchParams({ county });
+    if (program) query.set('program', program);
+    if (format) query.set('format', format);
+    return `/reports/funds?${query}`;
+  };
+  const funds = useLoad(() => getJson<FundsReport>(fundsQuery()), [county, program]);
   const report = progress.data;
 
   // The program's labels are Chinese; English uses its own words for the milestones it knows.
@@ -223,6 +230,25 @@ export function Dashboard() {
           </Row>
         )}
       </Card>
+      {report && (
+        <Card
+          title={t('dashboard.yearEnd', { asOf: report.asOf })}
+          extra={
+            <Button
+              icon={<DownloadOutlined />}
+              onClick={() => void exportXlsx(progressQuery('text'), `progress-${report.programId}-${report.asOf}.txt`)}
+              data-testid="export-paragraph"
+            >
+              {t('dashboard.exportParagraph')}
+            </Button>
+          }
+        >
+          {/* The report's paragraph is Chinese, as the county signs it. */}
+          <Typography.Paragraph lang="zh-CN" data-testid="report-paragraph">
+            {report.text}
+          </Typography.Paragraph>
+        </Card>
+      )}
       <Card
         title={t('dashboard.progress')}
         extra={
@@ -313,7 +339,7 @@ export function Dashboard() {
           <Space wrap>
             <Button
               icon={<DownloadOutlined />}
-              onClick={() => void exportXlsx(`/reports/funds?county=${county}&format=xlsx`, `funds-${county}.xlsx`)}
+              onClick={() => void exportXlsx(fundsQuery('xlsx'), `funds-${report?.programId ?? county}.xlsx`)}
               data-testid="export-funds"
             >
               {t('dashboard.exportFunds')}

@@ -1,4 +1,4 @@
-import { MinusCircleOutlined, PlusOutlined } from '@ant-design/icons';
+import { DownloadOutlined, MinusCircleOutlined, PlusOutlined } from '@ant-design/icons';
 import { Alert, App, Button, Card, Col, Form, Input, InputNumber, Radio, Row, Select, Space, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { useNavigate } from 'react-router-dom';
@@ -10,7 +10,7 @@ import {
   STRUCTURE_TITLES,
 } from '../../../domain/labels';
 import { CATEGORIES, HouseholdApplication, HouseStructure, type ProgramConfig } from '../../../domain/model';
-import { ApiError, postJson } from '../api/client';
+import { ApiError, download, postJson } from '../api/client';
 import { finishIntent, intentKey, outcomeUnknown } from '../api/intent';
 import { apiFieldTexts, clearErrorsOf, errorSentence, showFieldErrors, validateWith } from '../common/errors';
 import { bankDigits, idNumberOf } from '../common/format';
@@ -32,6 +32,7 @@ const FIELD_LABELS: Readonly<Record<string, string>> = {
   'house.builtYear': 'houseBuiltYear',
   bankAccount: 'bankAccount',
   site: 'site',
+  siteId: 'siteId',
   foundBy: 'foundBy',
   members: 'members',
   name: 'memberName',
@@ -57,6 +58,7 @@ interface FormValues {
   villageCode: string;
   house: { structure: string; areaM2?: number; builtYear?: number };
   site: string;
+  siteId?: string;
   bankAccount?: string;
   foundBy: string;
 }
@@ -85,6 +87,7 @@ export function RegisterHousehold() {
   const [program, setProgram] = useState<ProgramConfig>();
   const [failure, setFailure] = useState<string>();
   const [busy, setBusy] = useState(false);
+  const site = Form.useWatch('site', form);
 
   async function pickProgram(programId: string | undefined) {
     setProgram(undefined);
@@ -156,7 +159,23 @@ export function RegisterHousehold() {
   }
 
   return (
-    <Card title={t('register.title')}>
+    <Card
+      title={t('register.title')}
+      extra={
+        <Button
+          icon={<DownloadOutlined />}
+          onClick={() =>
+            void download(
+              `/households/import-template${program ? `?program=${encodeURIComponent(program.programId)}` : ''}`,
+              'household-import-template.xlsx',
+            ).catch((error: unknown) => setFailure(errorSentence(error, t, i18nLanguage)))
+          }
+          data-testid="import-template"
+        >
+          {t('register.importTemplate')}
+        </Button>
+      }
+    >
       {failure && <Alert type="error" title={failure} style={{ marginBottom: 16 }} data-testid="form-error" />}
       <Form<FormValues>
         form={form}
@@ -237,6 +256,15 @@ export function RegisterHousehold() {
                 }))}
               />
             </Form.Item>
+            {/* A program that names its centralized sites asks a centralized household for its site. */}
+            {site === 'centralized' && (program?.sites.length ?? 0) > 0 && (
+              <Form.Item name="siteId" label={t('fields.siteId')} required>
+                <Select
+                  options={(program?.sites ?? []).map((s) => ({ value: s.id, label: s.name }))}
+                  data-testid="field-siteId"
+                />
+              </Form.Item>
+            )}
           </Col>
           <Col xs={24} md={12}>
             <Form.Item name="foundBy" label={t('register.foundBy')}>

@@ -4,7 +4,7 @@
  */
 import { SUPERVISION_STAGES } from '../../../domain/actions';
 import { MILESTONE_CHECKLISTS } from '../../../domain/labels';
-import type { Action } from '../../../domain/model';
+import { type Action, GRADES } from '../../../domain/model';
 import type { PhotoKind } from '../api/types';
 
 export type FieldKind =
@@ -53,7 +53,8 @@ export const ACTION_FIELDS: Readonly<Record<Action, readonly FieldSpec[]>> = {
       path: 'grade',
       label: 'grade',
       kind: 'select',
-      options: ['A', 'B', 'C', 'D'],
+      // Both schemes; the API refuses a grade outside the program's (A–D or 一 / 二 / 三级危房).
+      options: GRADES,
       optionLabels: 'grades',
       required: true,
     },
@@ -175,6 +176,7 @@ export const ACTION_FIELDS: Readonly<Record<Action, readonly FieldSpec[]>> = {
     { path: 'rectification.what', label: 'rectificationWhat', kind: 'textarea', when: failed, required: true },
     { path: 'rectification.by', label: 'rectificationBy', kind: 'date', when: failed, required: true },
     { path: 'photoIds', label: 'photoIds', kind: 'photos', photoKinds: ['after', 'after-with-head'], required: true },
+    { path: 'movedInOn', label: 'movedInOn', kind: 'date', notFuture: true },
   ],
   supervise: [
     { path: 'date', label: 'date', kind: 'date', required: true, notFuture: true },
@@ -189,5 +191,9 @@ export const ACTION_FIELDS: Readonly<Record<Action, readonly FieldSpec[]>> = {
     { path: 'progressPercent', label: 'progressPercent', kind: 'int', required: true },
     { path: 'notes', label: 'notes', kind: 'textarea', required: true },
     { path: 'photoIds', label: 'photoIds', kind: 'photos', photoKinds: ['during'] },
+  ],
+  'move-in': [
+    { path: 'movedInOn', label: 'movedInOn', kind: 'date', required: true, notFuture: true },
+    { path: 'notes', label: 'moveInNotes', kind: 'textarea' },
   ],
 };

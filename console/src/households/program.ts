@@ -4,6 +4,11 @@ import type { Household, Page } from '../api/types';
 
 const PROGRAM_KEY = 'anju.program';
 
+/** The program the user last worked on (their current program), if any: reports are about it. */
+export function rememberedProgramId(): string | undefined {
+  return localStorage.getItem(PROGRAM_KEY) ?? undefined;
+}
+
 /** The program the user last worked on; otherwise the one of the newest household they can see. */
 export async function preferredProgramId(county: string | undefined): Promise<string | undefined> {
   const remembered = localStorage.getItem(PROGRAM_KEY);

@@ -5,16 +5,32 @@
  */
 import { ConflictError, ValidationError } from '../../../domain/errors';
 import { buildFundingPlan, canRelease, passedMilestonesOf } from '../../../domain/funding';
-import { type Inspection, type Payment, PHASES, type Photo } from '../../../domain/model';
-import { type EvidenceFlag, photoEvidenceProblems, stageTimingFlags } from '../../../domain/rules/evidence';
+import { type Household, type Inspection, type Payment, PHASES, type Photo } from '../../../domain/model';
+import {
+  buildPeriodFlags,
+  type EvidenceFlag,
+  photoEvidenceProblems,
+  stageTimingFlags,
+} from '../../../domain/rules/evidence';
+import { installmentPlanOf } from '../../../domain/rules/installments';
+import {
+  agreementFacts,
+  worksAfterAcceptance,
+  worksAfterInspection,
+  worksAfterMoveIn,
+  worksAfterSupervision,
+} from '../../../domain/rules/works';
 import { ACCEPTANCE_MILESTONE } from '../../../process/renovation';
 import type { ActionContext, ActionEffect, ActionRule } from './types';
 
-/** The renovation agreement (签订改造协议) with start and finish dates and the household's own money. */
+/**
+ * The renovation agreement (签订改造协议) with start and finish dates and the household's own money,
+ * kept on the household: a photo's confirmation tells works photos taken before the signing, the
+ * planned finish makes a household not accepted by then overdue, and the report sums the money.
+ */
 export const signAgreement: ActionRule<'sign-agreement'> = ({ body }) => ({
   outcome: 'signed',
-  // Kept on the household so a photo's confirmation can tell works photos taken before it.
-  changes: { agreementSignedOn: body.signedOn },
+  changes: agreementFacts(body),
   details: {
     signedOn: body.signedOn,
     plannedStart: body.plannedStart,
@@ -38,6 +54,7 @@ function recordCheck(
   body: CheckBody,
   details: Record<string, unknown>,
   flags: readonly EvidenceFlag[] = [],
+  changes?: Partial<Household>,
 ): ActionEffect {
   const milestoneIndex = file.household.nextInstallment;
   const round = file.inspections.filter((i) => i.milestone === milestone).length + 1;
@@ -56,6 +73,7 @@ function recordCheck(
   };
   return {
     outcome: body.result,
+    ...(changes === undefined ? {} : { changes }),
     details: {
       milestone,
       round,
@@ -86,7 +104,7 @@ function requireEvidence(
 /** A milestone inspection (节点验收); a failure is a stop-work rectification notice and a re-inspection. */
 export const inspect: ActionRule<'inspect'> = (context) => {
   const { body, file, program } = context;
-  const expected = program.installments[file.household.nextInstallment]?.milestone;
+  const expected = installmentPlanOf(program, file.household.mode)[file.household.nextInstallment]?.milestone;
   if (body.milestone !== expected) {
     throw ValidationError.field('milestone', {
       zh: `当前应验收的节点是 ${expected ?? '无'}，不是 ${body.milestone}`,
@@ -105,14 +123,38 @@ export const inspect: ActionRule<'inspect'> = (context) => {
     previousPassedOn,
     minDaysBetweenMilestones: program.minDaysBetweenMilestones,
   });
-  return recordCheck(context, body.milestone, body, {}, flags);
+  // A pass of the plan's main-structure milestone is 主体完工, counted by the year-end report.
+  const works = worksAfterInspection(file.household, program, body);
+  return recordCheck(context, body.milestone, body, {}, flags, works === file.household.works ? undefined : { works });
 };
 
-/** Final acceptance (竣工验收), signed by who checked and who signs for it. */
+/**
+ * Final acceptance (竣工验收), signed by who checked and who signs for it; a pass is 竣工 on the
+ * household (and 入住 when the family already lives there). A rebuild accepted sooner after the start
+ * of the works than the program's minimum build period is flagged, never refused.
+ */
 export const accept: ActionRule<'accept'> = (context) => {
-  const { body } = context;
+  const { body, file, program } = context;
   requireEvidence(context, body, ['after', 'after-with-head']);
-  return recordCheck(context, ACCEPTANCE_MILESTONE, body, { checkedBy: body.checkedBy, signedBy: body.signedBy });
+  const { household } = file;
+  // The seed's minimum build period is a new house's (foundation, walls, roof slab, curing, decoration).
+  const flags =
+    body.result === 'pass' && household.mode === 'rebuild'
+      ? buildPeriodFlags({
+          acceptedOn: body.date,
+          startedOn: household.plannedStartOn ?? household.agreementSignedOn,
+          minBuildDays: program.minBuildDays,
+        })
+      : [];
+  const works = worksAfterAcceptance(household, body);
+  return recordCheck(
+    context,
+    ACCEPTANCE_MILESTONE,
+    body,
+    { checkedBy: body.checkedBy, signedBy: body.signedBy, ...(body.movedInOn ? { movedInOn: body.movedInOn } : {}) },
+    flags,
+    works === household.works ? undefined : { works },
+  );
 };
 
 /**
@@ -132,7 +174,8 @@ export const releaseInstallment: ActionRule<'release-installment'> = ({ body, fi
   if (household.approvedSubsidy === undefined) {
     throw new ConflictError({ zh: '该户尚未核定补助金额', en: 'The household has no approved subsidy' });
   }
-  if (program.installments[body.installment] === undefined) {
+  const installments = installmentPlanOf(program, household.mode);
+  if (installments[body.installment] === undefined) {
     throw ValidationError.field('installment', {
       zh: `拨付计划没有第 ${body.installment + 1} 期`,
       en: `The installment plan has no installment ${body.installment}`,
@@ -141,6 +184,7 @@ export const releaseInstallment: ActionRule<'release-installment'> = ({ body, fi
   const plan = buildFundingPlan(program, {
     householdId: household.householdId,
     approvedSubsidy: household.approvedSubsidy,
+    mode: household.mode,
   });
   const check = canRelease({
     plan,
@@ -169,7 +213,7 @@ export const releaseInstallment: ActionRule<'release-installment'> = ({ body, fi
     changes: { nextInstallment: body.installment + 1 },
     details: {
       installment: body.installment,
-      label: program.installments[body.installment]?.label,
+      label: installments[body.installment]?.label,
       amount,
       note: body.note,
     },
@@ -180,13 +224,16 @@ export const releaseInstallment: ActionRule<'release-installment'> = ({ body, fi
 /**
  * A half-monthly supervision visit (每半月巡查) while the house is built: stage, progress and notes
  * go on the file as an audit event; it decides nothing, so the open step stays open. Cited photos
- * must be confirmed photos of this household.
+ * must be confirmed photos of this household. The first visit at the decoration stage starts
+ * 正在装修 on the household, which the year-end report counts.
  */
-export const supervise: ActionRule<'supervise'> = ({ body, file }) => {
+export const supervise: ActionRule<'supervise'> = ({ body, file, program }) => {
   const photoIds = body.photoIds ?? [];
   const problems = photoEvidenceProblems(file.photos, photoIds, []);
   if (problems.length > 0) throw new ValidationError(problems);
+  const works = worksAfterSupervision(file.household, program, body);
   return {
+    ...(works === file.household.works ? {} : { changes: { works } }),
     details: {
       date: body.date,
       stage: body.stage,
@@ -196,3 +243,12 @@ export const supervise: ActionRule<'supervise'> = ({ body, file }) => {
     },
   };
 };
+
+/**
+ * The family moved into the accepted house (竣工入住), recorded by township staff after the
+ * acceptance, also once the file is archived; it decides nothing.
+ */
+export const moveIn: ActionRule<'move-in'> = ({ body, file }) => ({
+  changes: { works: worksAfterMoveIn(file.household, body.movedInOn) },
+  details: { movedInOn: body.movedInOn, ...(body.notes === undefined ? {} : { notes: body.notes }) },
+});

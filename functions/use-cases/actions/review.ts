@@ -1,21 +1,27 @@
 /**
  * "Household applies, village appraises, township reviews, county approves" (domain.md 2-5).
  */
-import { ELIGIBLE_GRADES } from '../../../domain/rules/eligibility';
+import { ValidationError } from '../../../domain/errors';
+import { GRADE_TITLES } from '../../../domain/labels';
+import { eligibleGradesOf, gradeOutsideScheme, isEligibleGrade } from '../../../domain/rules/grades';
 import { approveSubsidy } from '../../../domain/rules/household';
 import type { ActionRule } from './types';
 
 const DAY_MS = 86_400_000;
 
-/** Safety appraisal (危险性鉴定): only grades C and D qualify; A and B end the application. */
-export const appraiseSafety: ActionRule<'appraise-safety'> = ({ body }) => {
-  const qualified = ELIGIBLE_GRADES.includes(body.grade);
+/**
+ * Safety appraisal (危险性鉴定) in the program's grade scheme: a grade of the other scheme is refused;
+ * only the eligible grades qualify (C and D, or 一 / 二 / 三级危房), the others end the application.
+ */
+export const appraiseSafety: ActionRule<'appraise-safety'> = ({ body, program }) => {
+  const outside = gradeOutsideScheme(program, body.grade);
+  if (outside !== undefined) throw ValidationError.field('grade', outside);
+  const qualified = isEligibleGrade(program, body.grade);
+  const eligible = eligibleGradesOf(program).map((grade) => GRADE_TITLES[grade].zh);
   return {
     outcome: qualified ? 'qualified' : 'not-qualified',
     changes: { grade: body.grade },
-    rejectionReason: qualified
-      ? undefined
-      : `grade ${body.grade}: only grade C (partially dangerous) and D (entirely dangerous) qualify`,
+    rejectionReason: qualified ? undefined : `${GRADE_TITLES[body.grade].zh}：本项目只有${eligible.join('、')}可以改造`,
     details: {
       grade: body.grade,
       technician: body.technician,
@@ -72,13 +78,15 @@ export const countyApprove: ActionRule<'county-approve'> = ({ body, file, progra
       noticeStartsAt: now,
       noticeEndsAt,
       spotCheck,
-      ...(approved.mode === 'rebuild' && body.plannedAreaM2 !== undefined ? { plannedAreaM2: body.plannedAreaM2 } : {}),
+      ...(approved.plannedAreaM2 === undefined ? {} : { plannedAreaM2: approved.plannedAreaM2 }),
+      ...(body.plannedRooms === undefined ? {} : { plannedRooms: body.plannedRooms }),
     },
     details: {
       decision: 'approve',
       mode: approved.mode,
       approvedSubsidy: approved.approvedSubsidy,
-      plannedAreaM2: body.plannedAreaM2,
+      plannedAreaM2: approved.plannedAreaM2,
+      ...(body.plannedRooms === undefined ? {} : { plannedRooms: body.plannedRooms }),
       noticeEndsAt,
       spotCheck,
       findings: body.spotCheck.findings,

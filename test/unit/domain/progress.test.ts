@@ -51,23 +51,45 @@ describe('progressStatus', () => {
 });
 
 describe('progress counters', () => {
-  it('counts mode, site, point and area only for approved households', () => {
+  it('counts site, mode, rooms, area, money and works only for approved households', () => {
     const inReview = progressCells(household(5, { phase: 'township-review' }));
     expect(inReview).toEqual({ n: 1, 'p.township-review': 1 });
     const approved = progressCells(
-      household(5, { phase: 'agreement', mode: 'rebuild', plannedAreaM2: 62.5, spotCheck: { visited: true } }),
+      household(5, {
+        phase: 'agreement',
+        mode: 'rebuild',
+        grade: 'D',
+        plannedAreaM2: 62.5,
+        plannedRooms: 4,
+        approvedSubsidy: 3_000_000,
+        ownFunds: 800_000,
+        spotCheck: { visited: true },
+      }),
     );
-    // demoApplication(5) is centralized (every fifth) in a village of the program.
+    // demoApplication(5) is centralized (every fifth); the program names no sites, so its village is its site.
+    const group = `g.v-${demoApplication(5).villageCode}.rebuild`;
     expect(approved).toEqual({
       n: 1,
       'p.agreement': 1,
-      'mode.rebuild': 1,
-      'site.centralized': 1,
-      [`pt.${demoApplication(5).villageCode}`]: 1,
-      area: 6250,
+      [`${group}.n`]: 1,
+      [`${group}.rooms`]: 4,
+      [`${group}.area`]: 6250,
+      [`${group}.sub`]: 3_000_000,
+      [`${group}.own`]: 800_000,
+      [`${group}.w.not-started`]: 1,
+      [`${group}.gr.D`]: 1,
       cc: 1,
       cv: 1,
     });
+  });
+
+  it('counts a rebuild without planned rooms as one whose rooms are not known, and a repair by its house', () => {
+    const rebuild = progressCells(household(1, { phase: 'agreement', mode: 'rebuild', plannedAreaM2: 50 }));
+    expect(rebuild['g.d.rebuild.norooms']).toBe(1);
+    const repair = progressCells(
+      household(1, { phase: 'agreement', mode: 'repair', house: { ...demoApplication(1).house, rooms: 3 } }),
+    );
+    expect(repair['g.d.repair.rooms']).toBe(3);
   });
 
   it('a delta moves a household between cells and leaves nothing else', () => {
@@ -75,9 +97,9 @@ describe('progress counters', () => {
     const after = { ...before, phase: 'installment-release' as const };
     expect(progressDelta(before, after)).toEqual({
       'p.milestone-inspection': -1,
-      'pi.milestone-inspection.1': -1,
+      'pi.repair.milestone-inspection.1': -1,
       'p.installment-release': 1,
-      'pi.installment-release.1': 1,
+      'pi.repair.installment-release.1': 1,
     });
     expect(progressDelta(after, after)).toEqual({});
   });

@@ -7,7 +7,7 @@
 import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it, test } from 'vitest';
-import { exampleActionBody } from '../../../contract/examples';
+import { demoProgram, exampleActionBody } from '../../../contract/examples';
 import { ROUTES } from '../../../contract/routes';
 import { ACTIONS, type Action, ROLES, type Role } from '../../../domain/model';
 import { handlerWith as actionsHandlerWith } from '../../../functions/api/actions';
@@ -186,7 +186,11 @@ describe('read routes', () => {
     async ({ role, place, allowed }) => {
       const result = reply(
         await fundsHandler(
-          apiEvent({ path: '/reports/funds', query: { county: HOME.county }, claims: claimsFor(role, place) }),
+          apiEvent({
+            path: '/reports/funds',
+            query: { county: HOME.county, program: demoProgram.programId },
+            claims: claimsFor(role, place),
+          }),
           context,
         ),
       );

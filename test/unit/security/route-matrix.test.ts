@@ -63,6 +63,11 @@ const payment = { householdId: HOUSEHOLD_ID, installment: '0' };
 /** How to call each route that a rule (not a per-action table) governs. */
 const REQUESTS: Partial<Record<RouteKey, Request>> = {
   'GET /me': { handler: meHandler, event: { path: '/me' } },
+  'GET /programs': { handler: programsHandler, event: { path: '/programs', query: { county: HOME.county } } },
+  'GET /households/import-template': {
+    handler: householdsHandler,
+    event: { path: '/households/import-template', query: {} },
+  },
   'GET /programs/{programId}': {
     handler: programsHandler,
     event: { path: `/programs/${demoProgram.programId}`, pathParameters: { programId: demoProgram.programId } },
@@ -115,7 +120,10 @@ const REQUESTS: Partial<Record<RouteKey, Request>> = {
   'GET /reports/funds': { handler: fundsHandler, event: { path: '/reports/funds', query: { county: HOME.county } } },
   'GET /reports/progress': {
     handler: reportsHandler,
-    event: { path: '/reports/progress', query: { county: HOME.county, program: demoProgram.programId } },
+    event: {
+      path: '/reports/progress',
+      query: { county: HOME.county, program: demoProgram.programId, township: HOME.township },
+    },
   },
   'GET /reports/households': {
     handler: reportsHandler,
@@ -200,7 +208,9 @@ describe('the route table', () => {
 
   it('has a request for every route a rule governs, and every rule both allows and denies someone', () => {
     expect(Object.keys(REQUESTS).sort()).toEqual(RULED.map(({ route }) => route).sort());
-    for (const { route } of RULED.filter(({ route }) => route !== 'GET /me')) {
+    // Open to anyone signed in: who they are, and the blank import template.
+    const signedInOnly: readonly RouteKey[] = ['GET /me', 'GET /households/import-template'];
+    for (const { route } of RULED.filter(({ route }) => !signedInOnly.includes(route))) {
       const verdicts = rows.filter((row) => row.route === route).map((row) => row.allowed);
       expect(verdicts, route).toContain(true);
       expect(verdicts, route).toContain(false);

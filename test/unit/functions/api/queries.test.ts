@@ -155,6 +155,43 @@ describe('/programs/{programId}', () => {
     expect(ddbMock.commandCalls(PutCommand)).toHaveLength(0);
   });
 
+  it('refuses a field it does not know, at any level, naming it (nothing silently dropped)', async () => {
+    const [first, ...rest] = demoProgram.townships;
+    const body = {
+      ...demoProgram,
+      fundingShare: [],
+      townships: [{ ...first, leader: '某某' }, ...rest],
+    };
+
+    const result = await put('sun.guanli', body);
+
+    expect(result.status).toBe(400);
+    expect(result.body.fields).toEqual(
+      expect.arrayContaining([
+        { path: 'fundingShare', message: { zh: '不允许的字段：fundingShare', en: 'Unknown field: fundingShare' } },
+        { path: 'townships.0.leader', message: { zh: '不允许的字段：leader', en: 'Unknown field: leader' } },
+      ]),
+    );
+    expect(result.body.fields).toHaveLength(2);
+    expect(ddbMock.commandCalls(PutCommand)).toHaveLength(0);
+  });
+
+  it("lists the county's programs, newest first, to anyone of the county", async () => {
+    const next = { ...demoProgram, programId: 'ceheng-2026', name: '册亨县2026年农村危房改造', year: 2026 };
+    ddbMock.on(QueryCommand).resolves({ Items: [{ config: next }, { config: demoProgram }] });
+    const list = (user: string, county: string) =>
+      programs(apiEvent({ path: '/programs', query: { county }, user }), context).then((r) => reply(r));
+
+    const own = await list('zhang.minzheng', '522327');
+
+    expect(own.status).toBe(200);
+    expect(own.body.items).toEqual([
+      { programId: 'ceheng-2026', name: '册亨县2026年农村危房改造', year: 2026, quota: 600 },
+      { programId: demoProgram.programId, name: demoProgram.name, year: demoProgram.year, quota: 600 },
+    ]);
+    expect((await list('zhang.minzheng', '522328')).status).toBe(403);
+  });
+
   it('lets anyone of the county read it; 404 when unknown', async () => {
     ddbMock.on(GetCommand).resolves({ Item: { config: demoProgram } });
     const read = reply(

@@ -36,6 +36,18 @@ describe('RecordTaskFn', () => {
     expect(sfnMock.commandCalls(SendTaskSuccessCommand)).toHaveLength(0);
   });
 
+  it("makes the acceptance due by the agreement's planned finish when that comes first (overdue once it passed)", async () => {
+    // NOW is 2 March 2026; the planned finish was 20 February.
+    givenHousehold(
+      household({ phase: 'final-acceptance', version: 12, nextInstallment: 3, plannedFinishOn: '2026-02-20' }),
+    );
+
+    await recordTask({ taskToken: NEW_TOKEN, householdId: HOUSEHOLD_ID, step: 'final-acceptance' }, context);
+
+    const item = ddbMock.commandCalls(PutCommand)[0]?.args[0].input.Item;
+    expect(item).toMatchObject({ step: 'final-acceptance', dueAt: '2026-02-20T16:00:00.000Z' });
+  });
+
   it('reads the household and its task in one request', async () => {
     givenHousehold(household({ phase: 'township-review', version: 3 }));
 

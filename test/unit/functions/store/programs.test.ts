@@ -14,7 +14,7 @@ function countingStore(stored: Map<string, ProgramConfig>) {
     put: async (config) => {
       stored.set(config.programId, config);
     },
-    latestOfCounty: async () => undefined,
+    ofCounty: async () => [],
   };
   return { store, reads };
 }

@@ -1,5 +1,5 @@
 import { demoApplication, demoProgram } from '../../../../contract/examples';
-import type { Household, Phase } from '../../../../domain/model';
+import type { Household, Phase, ProgramConfig } from '../../../../domain/model';
 import { GENESIS_HASH } from '../../../../domain/rules/audit';
 import { newHousehold } from '../../../../domain/rules/household';
 
@@ -39,6 +39,6 @@ export function openTaskItem(step: Phase, overrides: Record<string, unknown> = {
   };
 }
 
-export function programItem() {
-  return { PK: `PROGRAM#${demoProgram.programId}`, SK: 'CONFIG', entity: 'program', config: demoProgram };
+export function programItem(config: ProgramConfig = demoProgram) {
+  return { PK: `PROGRAM#${config.programId}`, SK: 'CONFIG', entity: 'program', config };
 }

@@ -1,6 +1,7 @@
 import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import { DeleteCommand, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import { demoProgram, exampleActionBody } from '../../../../contract/examples';
 import { buildFundingPlan, parseBankResultCsv } from '../../../../domain/funding';
@@ -266,8 +267,12 @@ describe('POST /payments/results', () => {
 });
 
 describe('GET /reports/funds', () => {
+  /** The county's households: one of the program reported on, one of another program of the county. */
   function givenCounty(payments: Record<string, unknown>[]) {
-    ddbMock.on(QueryCommand, { IndexName: 'GSI1' }).resolves({ Items: [householdItem(funded())] });
+    const otherProgram = { ...funded(), householdId: 'hh-other', programId: 'ceheng-2026', approvedSubsidy: 1_000_000 };
+    ddbMock
+      .on(QueryCommand, { IndexName: 'GSI1' })
+      .resolves({ Items: [householdItem(funded()), householdItem(otherProgram)] });
     ddbMock.on(QueryCommand, { KeyConditionExpression: 'PK = :pk AND begins_with(SK, :pay)' }).resolves({
       Items: payments,
     });
@@ -284,15 +289,31 @@ describe('GET /reports/funds', () => {
       bySource: { source: string; planned: number; released: number; paid: number }[];
       byTownship: { township: string; planned: number; paid: number }[];
       mismatches: unknown[];
-    }>(await call({ path: '/reports/funds', query: { county: '522327' }, user: 'liu.shenji' }));
+      programId: string;
+    }>(
+      await call({
+        path: '/reports/funds',
+        query: { county: '522327', program: demoProgram.programId },
+        user: 'liu.shenji',
+      }),
+    );
 
     expect(result.status).toBe(200);
+    // Only the households of the program asked for: the other program's subsidy is not in it.
+    expect(result.body.programId).toBe(demoProgram.programId);
     expect(result.body.total).toEqual({
       planned: SUBSIDY,
       released: firstAmount,
       paid: firstAmount,
       pending: 0,
       failed: 0,
+      wan: {
+        planned: '3.50',
+        released: (firstAmount / 1_000_000).toFixed(2),
+        paid: (firstAmount / 1_000_000).toFixed(2),
+        pending: '0.00',
+        failed: '0.00',
+      },
     });
     const sum = (key: 'planned' | 'released' | 'paid') => result.body.bySource.reduce((s, line) => s + line[key], 0);
     expect(sum('planned')).toBe(SUBSIDY);
@@ -308,7 +329,7 @@ describe('GET /reports/funds', () => {
 
     const response = await call({
       path: '/reports/funds',
-      query: { county: '522327', format: 'csv' },
+      query: { county: '522327', program: demoProgram.programId, format: 'csv' },
       user: 'chen.caizheng',
     });
 
@@ -318,6 +339,34 @@ describe('GET /reports/funds', () => {
     expect(csv).not.toContain(h.head.idNumber);
     expect(csv).not.toContain(String(h.bankAccount));
     expect(csv).toContain(`${(firstAmount / 100).toFixed(2)},1/4`);
+  });
+
+  it('states money in 万元 in the workbook, with the allocated money by source', async () => {
+    givenCounty([paymentItem({ status: 'paid', approvedBy: 'qian.caizheng' })]);
+    const response = await call({
+      path: '/reports/funds',
+      query: { county: '522327', program: demoProgram.programId, format: 'xlsx' },
+      user: 'liu.shenji',
+    });
+    expect(response.statusCode).toBe(200);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(Buffer.from(String(response.body), 'base64') as unknown as ArrayBuffer);
+    const bySource = workbook.getWorksheet('资金来源');
+    expect(bySource?.getRow(2).values).toContain('核定补助(万元)');
+    const total = bySource?.getRow(bySource?.rowCount ?? 0).values as unknown[];
+    expect(total).toContain('合计');
+    expect(total).toContain(3.5);
+    expect(workbook.getWorksheet('下达资金')).toBeDefined();
+  });
+
+  it('asks which program when the county has several and none is named', async () => {
+    givenCounty([]);
+    ddbMock.on(QueryCommand, { IndexName: 'GSI1', ExpressionAttributeValues: { ':pk': 'PROGRAMS#522327' } }).resolves({
+      Items: [programItem({ ...demoProgram, programId: 'ceheng-2026', year: 2026 }), programItem()],
+    });
+    const response = await call({ path: '/reports/funds', query: { county: '522327' }, user: 'liu.shenji' });
+    expect(response.statusCode).toBe(400);
+    expect(String(response.body)).toContain('ceheng-2026');
   });
 
   it('is refused to township staff (403)', async () => {

@@ -149,12 +149,23 @@ describe('GET /reports/progress', () => {
     });
   });
 
-  it("takes the county's latest program when none is named", async () => {
+  it("takes the county's only program when none is named, and never picks one of several", async () => {
     const answer = reply<ProgressReport>(await progress({ county: COUNTY }));
     expect(answer.status).toBe(200);
     expect(answer.body.programId).toBe(demoProgram.programId);
-    const lookup = ddbMock.commandCalls(QueryCommand).find((c) => c.args[0].input.IndexName === 'GSI1');
-    expect(lookup?.args[0].input).toMatchObject({ ScanIndexForward: false, Limit: 1 });
+
+    const next = { ...demoProgram, programId: 'ceheng-2026', name: '册亨县2026年农村危房改造', year: 2026 };
+    const programs = [programItem(next), programItem()];
+    ddbMock
+      .on(QueryCommand, { ExpressionAttributeValues: { ':pk': `PROGRAMS#${COUNTY}` } })
+      .resolves({ Items: programs });
+    const ambiguous = reply<{ fields: { path: string; message: { zh: string } }[] }>(
+      await progress({ county: COUNTY }),
+    );
+    expect(ambiguous.status).toBe(400);
+    expect(ambiguous.body.fields[0]?.path).toBe('program');
+    expect(ambiguous.body.fields[0]?.message.zh).toContain('ceheng-2026');
+    expect(ambiguous.body.fields[0]?.message.zh).toContain(demoProgram.programId);
   });
 
   it('answers the same table as an Excel workbook with the spot-check shortfall', async () => {
@@ -180,11 +191,59 @@ describe('GET /reports/progress', () => {
     expect(zhelou?.getCell(column('逾期·住建')).value).toBe(2);
     expect(rowOf('合计')?.getCell(4).value).toBe(6);
     expect(rowOf('县级入户抽查')?.getCell(5).value).toBe('不达标，尚需抽查 1 户');
+    // The works in the seed's words: the archived household of 巧马镇 is completed, not yet moved in.
+    const qiaoma = rowOf('巧马镇');
+    expect(qiaoma?.getCell(column('竣工准备入住')).value).toBe(1);
+    expect(qiaoma?.getCell(column('竣工入住')).value).toBe(0);
+    expect(qiaoma?.getCell(column('主体完工（累计）')).value).toBe(1);
+    expect(workbook.worksheets.map((w) => w.name)).toEqual(['进度', '建房点', '资金', '情况说明']);
+    expect(String(workbook.getWorksheet('情况说明')?.getRow(2).getCell(1).value)).toContain('任务为600户');
   });
 
-  it('is read by county staff and auditors, refused to township staff and other counties', async () => {
+  it('answers as of an earlier day from the households as they stood, and refuses a day after today', async () => {
+    // The counters say 者楼镇 has two approved households; as of the day before they were registered, none.
+    const before = reply<ProgressReport>(await progress({ ...QUERY, township: ZHELOU, asOf: '2025-12-31' }));
+    expect(before.status).toBe(200);
+    expect(before.body.asOf).toBe('2025-12-31');
+    expect(before.body.total).toMatchObject({ registered: 0, approved: 0 });
+    // What only the present knows stays as it is now.
+    expect(before.body.total.byPhase['safety-appraisal']).toBe(1);
+    const households = ddbMock
+      .commandCalls(QueryCommand)
+      .filter((c) => c.args[0].input.ExpressionAttributeValues?.[':pk'] === `T#${ZHELOU}`);
+    expect(households).toHaveLength(1);
+    const after = reply<ProgressReport>(await progress({ ...QUERY, township: ZHELOU, asOf: '2026-01-02' }));
+    expect(after.body.total).toMatchObject({ registered: 4, approved: 2 });
+    expect((await progress({ ...QUERY, asOf: '2099-01-01' })).statusCode).toBe(400);
+    expect((await progress({ ...QUERY, asOf: '30 December' })).statusCode).toBe(400);
+  });
+
+  it('answers the paragraph as printable text', async () => {
+    const response = await progress({ ...QUERY, format: 'text' });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers?.['content-type']).toMatch(/^text\/plain/);
+    const text = String(response.body);
+    expect(text.split('\n')[0]).toMatch(/^册亨县2025年农村危房改造进展情况（截至\d{4}年\d{1,2}月\d{1,2}日）$/);
+    expect(text).toContain('册亨县2025年农村危房改造任务为600户，分解落实到4个乡镇实施，共计新建和维修房屋3户');
+    expect(text).toMatch(/截至(\d{4}年)?\d{1,2}月\d{1,2}日，/);
+  });
+
+  it('gives township staff their own township, and refuses them another', async () => {
+    const own = reply<ProgressReport>(await progress(QUERY, 'zhang.minzheng'));
+    expect(own.status).toBe(200);
+    expect(own.body.townships.map((t) => t.township)).toEqual([ZHELOU]);
+    expect(own.body.total).toMatchObject({ quota: 180, registered: 4, approved: 2 });
+    expect(own.body.yearEnd.township).toEqual({ code: ZHELOU, name: '者楼镇' });
+    expect(own.body.text).toContain('者楼镇任务为180户');
+    expect((await progress({ ...QUERY, township: ZHELOU }, 'zhang.minzheng')).statusCode).toBe(200);
+    expect((await progress({ ...QUERY, township: QIAOMA }, 'zhang.minzheng')).statusCode).toBe(403);
+    // County staff may ask for one township.
+    const one = reply<ProgressReport>(await progress({ ...QUERY, township: QIAOMA }));
+    expect(one.body.townships.map((t) => t.township)).toEqual([QIAOMA]);
+  });
+
+  it('is read by county staff and auditors, refused to other counties', async () => {
     expect((await progress(QUERY, 'liu.shenji')).statusCode).toBe(200);
-    expect((await progress(QUERY, 'zhang.minzheng')).statusCode).toBe(403);
     const otherCounty = {
       sub: 'sub-x',
       'cognito:username': 'x.minzheng',

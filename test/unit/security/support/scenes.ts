@@ -24,6 +24,7 @@ export const OWNERS: Readonly<Record<Action, { roles: readonly Role[]; level: Le
   'release-installment': { roles: ['finance'], level: 'county' },
   accept: { roles: ['inspector'], level: 'township' },
   supervise: { roles: ['construction', 'inspector'], level: 'township' },
+  'move-in': { roles: ['construction', 'inspector'], level: 'township' },
 };
 
 export const HOME = { county: demoProgram.county.code, township: household().township };
@@ -121,6 +122,10 @@ export const SCENES: Readonly<Record<Action, Scene>> = {
     household: { phase: 'milestone-inspection', version: 8, nextInstallment: 1, ...funded },
     openTask: false,
     items: [photoItem('ph-during-2', 'milestone-inspection', 'during')],
+  },
+  'move-in': {
+    household: { phase: 'archived', version: 14, nextInstallment: 4, ...funded, works: { acceptedOn: '2025-09-05' } },
+    openTask: false,
   },
 };
 
