@@ -11,15 +11,19 @@ import { householdExportFor } from '../use-cases/household-export';
 import { progressReportFor } from '../use-cases/progress-report';
 
 export const handlerWith = (deps: Dependencies) =>
-  contractHandler('ReportsFn', {
-    'GET /reports/progress': async ({ actor, query, ok }) => {
-      const answer = await progressReportFor(deps, actor, query);
-      return answer.kind === 'json' ? ok(answer.report) : xlsxResponse(answer.workbook);
+  contractHandler(
+    'ReportsFn',
+    {
+      'GET /reports/progress': async ({ actor, query, ok }) => {
+        const answer = await progressReportFor(deps, actor, query);
+        return answer.kind === 'json' ? ok(answer.report) : xlsxResponse(answer.workbook);
+      },
+      'GET /reports/households': async ({ actor, query, ok }) => {
+        const answer = await householdExportFor(deps, actor, query);
+        return answer.kind === 'json' ? ok(answer.page) : xlsxResponse(answer.workbook);
+      },
     },
-    'GET /reports/households': async ({ actor, query, ok }) => {
-      const answer = await householdExportFor(deps, actor, query);
-      return answer.kind === 'json' ? ok(answer.page) : xlsxResponse(answer.workbook);
-    },
-  });
+    deps.callers,
+  );
 
 export const handler = lambdaEntry(handlerWith);

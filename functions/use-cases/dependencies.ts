@@ -6,6 +6,7 @@
 import type { Evidence } from '../evidence';
 import type { Outbox } from '../outbox';
 import type { Store } from '../store';
+import type { Callers } from './callers';
 
 export interface Dependencies {
   readonly store: Store;
@@ -13,4 +14,6 @@ export interface Dependencies {
   readonly outbox: Outbox;
   /** The distance from the house beyond which a photo is flagged `gps-far`, in metres. */
   readonly photoMaxDistanceM: number;
+  /** Who calls: the account linked to a token's subject (use-cases/callers.ts). */
+  readonly callers: Callers;
 }

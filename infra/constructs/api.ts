@@ -71,8 +71,8 @@ export const API_FUNCTIONS: { readonly [F in ApiFunctionId]: ApiFunctionSpec } =
   },
   MeFn: {
     entry: 'api/me',
-    description: "GET /me: the caller's roles and jurisdiction",
-    table: 'NONE',
+    description: "GET /me: the caller's account; links a first sign-in to the account an administrator created",
+    table: 'RW',
     bucket: 'NONE',
     workflow: [],
   },

@@ -14,7 +14,7 @@ import { CONTRACT_ROUTES, isPublic, type RouteKey } from '../../../contract/rout
 import { ROLES } from '../../../domain/model';
 import { handlerWith as fundsHandlerWith } from '../../../functions/api/funds';
 import { handlerWith as householdsHandlerWith } from '../../../functions/api/households';
-import { handler as meHandler } from '../../../functions/api/me';
+import { handlerWith as meHandlerWith } from '../../../functions/api/me';
 import { handlerWith as noticesHandlerWith } from '../../../functions/api/notices';
 import { handlerWith as photosHandlerWith } from '../../../functions/api/photos';
 import { handlerWith as programsHandlerWith } from '../../../functions/api/programs';
@@ -30,6 +30,7 @@ import { claimsFor, givenScene, HOME, OTHER_COUNTY, OTHER_TOWNSHIP, type Place, 
 
 const fundsHandler = fundsHandlerWith(testDependencies());
 const householdsHandler = householdsHandlerWith(testDependencies());
+const meHandler = meHandlerWith(testDependencies());
 const noticesHandler = noticesHandlerWith(testDependencies());
 const photosHandler = photosHandlerWith(testDependencies());
 const programsHandler = programsHandlerWith(testDependencies());
