@@ -41,5 +41,9 @@ export function createDependencies(
     }),
     photoMaxDistanceM: config.photoMaxDistanceM,
     callers: callersFrom(tables.users, { signInNameClaim: config.signInNameClaim, freshForMs: usersFreshForMs }),
+    identity: {
+      mode: config.identityMode,
+      ...(config.userPoolId === undefined ? {} : { userPoolId: config.userPoolId }),
+    },
   };
 }

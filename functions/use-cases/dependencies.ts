@@ -16,4 +16,6 @@ export interface Dependencies {
   readonly photoMaxDistanceM: number;
   /** Who calls: the account linked to a token's subject (use-cases/callers.ts). */
   readonly callers: Callers;
+  /** How staff sign in: the stack's Cognito user pool (its id where the function administers it), or an outside issuer. */
+  readonly identity: { readonly mode: 'cognito' | 'oidc'; readonly userPoolId?: string };
 }
