@@ -48,7 +48,8 @@ export async function oidcSignIn(options: {
     code_challenge_method: 'S256',
   }).toString();
 
-  const backHome = (url: URL | undefined) => url !== undefined && `${url.origin}${url.pathname}` === options.redirectUri;
+  const backHome = (url: URL | undefined) =>
+    url !== undefined && `${url.origin}${url.pathname}` === options.redirectUri;
   let next: URL | undefined = authorize;
   let form: { username: string; password: string } | undefined;
   for (let hop = 0; hop < 10 && next; hop += 1) {
