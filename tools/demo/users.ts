@@ -10,6 +10,9 @@ import { type Actor, CountyCode, Role, TownshipCode } from '../../domain/model';
 
 const COUNTY = demoProgram.county.code;
 
+/** The password of every demo account at the twin's OpenID Connect issuer (README). Local only: never deployed. */
+export const DEMO_PASSWORD = 'anju-demo-2026';
+
 export const DemoUser = z.object({
   username: z.string().regex(/^[a-z]+(\.[a-z]+)*$/),
   displayName: z.string().min(1),

@@ -28,8 +28,9 @@ import {
 } from 'jose';
 import Provider, { type Configuration, errors, type KoaContextWithOIDC } from 'oidc-provider';
 
-/** The password of every seeded demo account (README, docs/local-runtime.md). Local only. */
-export const DEMO_PASSWORD = 'anju-demo-2026';
+import { DEMO_PASSWORD } from '../../tools/demo/users';
+
+export { DEMO_PASSWORD };
 export const ISSUER_PATH = '/oidc';
 /** The console's client id when the template names no audience. */
 export const DEFAULT_CLIENT_ID = 'anju-local-client';
