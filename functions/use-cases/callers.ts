@@ -88,7 +88,9 @@ export function callersFrom(
 export async function linkOnFirstSignIn(users: UserStore, signIn: SignIn, at: string): Promise<boolean> {
   if (signIn.signInName === undefined) return false;
   const record = await users.get(signIn.signInName.trim().toLowerCase());
-  if (!record || record.user.subject !== undefined || !record.user.enabled) return false;
+  if (!record || record.user.subject !== undefined) return false;
+  // Not linked, but disabled before the person ever signed in: say so rather than "no account".
+  if (!record.user.enabled) throw new DisabledAccountError();
   const change = userChange(
     record,
     { ...record.user, subject: signIn.subject },

@@ -42,7 +42,15 @@ export function UsersPage() {
   const me = useMe();
   const { message, modal } = App.useApp();
   const cognito = config().auth === 'cognito';
-  const programId = useLoad(() => preferredProgramId(me.county), [me.county]);
+  // The county's townships come from its program: the one last worked on, else the county's latest (as its report names it).
+  const programId = useLoad(
+    async () =>
+      (await preferredProgramId(me.county)) ??
+      (me.county
+        ? (await getJson<{ programId: string }>(`/reports/progress?county=${encodeURIComponent(me.county)}`)).programId
+        : undefined),
+    [me.county],
+  );
   const places = usePlaces([programId.data]);
   const townships = places.townships();
   const [scope, setScope] = useState<Scope>(me.township ?? ALL);
@@ -232,11 +240,7 @@ export function UsersPage() {
           {
             title: t('users.state'),
             render: (_, user) =>
-              user.enabled ? (
-                <Tag color="green">{t('users.enabled')}</Tag>
-              ) : (
-                <Tag color="red">{t('users.disabled')}</Tag>
-              ),
+              user.enabled ? t('users.enabled') : <strong className="users-disabled">{t('users.disabled')}</strong>,
           },
           ...(cognito
             ? []

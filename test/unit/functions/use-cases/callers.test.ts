@@ -107,7 +107,7 @@ describe('the first sign-in', () => {
     const callers = linkingCallers(callersFrom(users, { signInNameClaim: 'preferred_username', freshForMs: 0 }), users);
 
     await expect(callers.userOf({ subject: 'kc-2', signInName: 'wu.zhujian' })).rejects.toThrow(NotLinkedError);
-    await expect(callers.userOf({ subject: 'kc-3', signInName: 'off.duty' })).rejects.toThrow(NotLinkedError);
+    await expect(callers.userOf({ subject: 'kc-3', signInName: 'off.duty' })).rejects.toThrow(DisabledAccountError);
     await expect(callers.userOf({ subject: 'kc-4' })).rejects.toThrow(NotLinkedError);
   });
 });
