@@ -108,7 +108,11 @@ export function cognitoAccounts(userPoolId: string, client = new CognitoIdentity
 export function signInAccountsFor(identity: { mode: 'cognito' | 'oidc'; userPoolId?: string }): SignInAccounts {
   if (identity.mode === 'oidc') return outsideIssuerAccounts;
   if (identity.userPoolId === undefined) {
-    throw new Error('IDENTITY_MODE is cognito but USER_POOL_ID is not set on the staff-accounts function');
+    // A template without the variable: every account action fails loudly, the rest of the function still answers.
+    const missing = async (): Promise<never> => {
+      throw new Error('IDENTITY_MODE is cognito but USER_POOL_ID is not set on the staff-accounts function');
+    };
+    return { mode: 'cognito', create: missing, setEnabled: missing, resetPassword: missing, updateProfile: missing };
   }
   return cognitoAccounts(identity.userPoolId);
 }
