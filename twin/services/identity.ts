@@ -37,6 +37,59 @@ export const DEFAULT_CLIENT_ID = 'anju-local-client';
 export const TOKEN_LIFETIME_SECONDS = 12 * 60 * 60;
 const ALGORITHM = 'RS256';
 
+/**
+ * Where the issuer keeps sessions, interactions, codes and grants: in memory, as oidc-provider's own quick-start
+ * adapter does, written out so the twin says what it chose instead of printing that adapter's warning at each start.
+ */
+class MemoryAdapter {
+  private static readonly items = new Map<string, { payload: Record<string, unknown>; expiresAt: number }>();
+  constructor(private readonly model: string) {}
+  private key(id: string): string {
+    return `${this.model}:${id}`;
+  }
+  private live(key: string): Record<string, unknown> | undefined {
+    const found = MemoryAdapter.items.get(key);
+    if (!found) return undefined;
+    if (found.expiresAt <= Date.now()) {
+      MemoryAdapter.items.delete(key);
+      return undefined;
+    }
+    return found.payload;
+  }
+  async upsert(id: string, payload: Record<string, unknown>, expiresIn?: number): Promise<void> {
+    const expiresAt = expiresIn === undefined ? Number.POSITIVE_INFINITY : Date.now() + expiresIn * 1000;
+    MemoryAdapter.items.set(this.key(id), { payload, expiresAt });
+  }
+  async find(id: string) {
+    return this.live(this.key(id));
+  }
+  async findByUid(uid: string) {
+    return this.findBy('uid', uid);
+  }
+  async findByUserCode(userCode: string) {
+    return this.findBy('userCode', userCode);
+  }
+  private findBy(field: string, value: string) {
+    for (const key of MemoryAdapter.items.keys()) {
+      if (!key.startsWith(`${this.model}:`)) continue;
+      const payload = this.live(key);
+      if (payload?.[field] === value) return payload;
+    }
+    return undefined;
+  }
+  async consume(id: string): Promise<void> {
+    const payload = this.live(this.key(id));
+    if (payload) payload.consumed = Math.floor(Date.now() / 1000);
+  }
+  async destroy(id: string): Promise<void> {
+    MemoryAdapter.items.delete(this.key(id));
+  }
+  async revokeByGrantId(grantId: string): Promise<void> {
+    for (const [key, { payload }] of MemoryAdapter.items)
+      if (payload.grantId === grantId) MemoryAdapter.items.delete(key);
+  }
+}
+
 export type LocalPerson = { readonly username: string; readonly displayName: string };
 
 type StoredAccount = { username: string; displayName: string; subject: string; passwordHash: string };
@@ -185,6 +238,7 @@ export async function createIdentityProvider(options: IdentityOptions): Promise<
         post_logout_redirect_uris: redirectUris,
       },
     ],
+    adapter: MemoryAdapter,
     jwks: { keys: [jwk] },
     cookies: { keys: [loadOrCreateSecret(folder)] },
     claims: { openid: ['sub'], profile: ['name', 'preferred_username'] },

@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { decodeJwt, exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { oidcSignIn } from '../../../../tools/api-client/oidc';
 import {
   claimsAsApiGatewayStrings,
   createIdentityProvider,
@@ -63,6 +64,20 @@ describe('the local OpenID Connect issuer', () => {
       .setExpirationTime('1h')
       .sign(privateKey);
     await expect(idp.verify(forged)).rejects.toThrow();
+  });
+
+  it('signs a person in with the code flow and PKCE, refusing a wrong password', async () => {
+    const flow = {
+      issuer: `${origin}/oidc`,
+      clientId: 'anju-console',
+      redirectUri: `${origin}/`,
+      username: 'he.zhujian',
+    };
+
+    const { idToken } = await oidcSignIn({ ...flow, password: DEMO_PASSWORD });
+
+    await expect(idp.verify(idToken)).resolves.toMatchObject({ sub: subjectOf('he.zhujian'), name: '何勇' });
+    await expect(oidcSignIn({ ...flow, password: 'wrong-password' })).rejects.toThrow(/refused/);
   });
 
   it('gives demo staff the demo password, and new accounts their own', async () => {
