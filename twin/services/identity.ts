@@ -103,7 +103,10 @@ export type IdentityProvider = {
   handle(request: IncomingMessage, response: ServerResponse): void;
   /** An ID token for a local account as the issuer signs it at sign-in, without the password (dev-login). */
   issue(username: string): Promise<string>;
-  /** Verifies a token as API Gateway's JWT authorizer does: the issuer's JWKS from discovery, `iss`, `aud`, `exp`. */
+  /**
+   * Verifies a token as API Gateway's JWT authorizer does: the issuer's JWKS from discovery, `iss`, `aud`, `exp`
+   * (`iss` may also be this data folder's issuer under an earlier port, signed with the same key).
+   */
   verify(token: string, audience?: readonly string[]): Promise<JWTPayload>;
   /** Adds or replaces an account of the issuer (its IT office's job at a real issuer). */
   saveAccount(account: LocalPerson & { password: string }): Promise<{ subject: string }>;
@@ -221,6 +224,11 @@ export async function createIdentityProvider(options: IdentityOptions): Promise<
     persist();
   }
   const bySubject = (subject: string) => [...accounts.values()].find((account) => account.subject === subject);
+  // A restart may serve the same data folder on another port: tokens it signed before (same key) stay valid, as they
+  // do across a restart on AWS. The issuers this folder was served as are remembered (the last 20).
+  const issuersFile = path.join(folder, 'issuers.json');
+  const issuers = [issuer, ...(readJson<string[]>(issuersFile) ?? []).filter((known) => known !== issuer)].slice(0, 20);
+  writeFileSync(issuersFile, JSON.stringify(issuers));
 
   const origins = [options.origin, options.origin.replace('127.0.0.1', 'localhost')];
   // The console served by the twin, and by `npm run dev:console` (Vite's port) through its proxy.
@@ -369,7 +377,7 @@ export async function createIdentityProvider(options: IdentityOptions): Promise<
       const byClientId = unverified.aud === undefined && typeof unverified.client_id === 'string';
       const { payload } = await jwtVerify(token, await remoteKeys(), {
         algorithms: [ALGORITHM],
-        issuer,
+        issuer: issuers,
         ...(byClientId ? {} : { audience: audiences }),
       });
       if (byClientId && !audiences.includes(String(payload.client_id))) {

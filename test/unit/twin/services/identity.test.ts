@@ -20,6 +20,16 @@ let server: Server;
 let origin = '';
 let idp: IdentityProvider;
 
+/** A provider over `folder` on a server of its own (a restart of the twin on another port). */
+async function serve(folder: string) {
+  let provider: IdentityProvider | undefined;
+  const other = createServer((request, response) => provider?.handle(request, response));
+  await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+  const at = `http://127.0.0.1:${(other.address() as AddressInfo).port}`;
+  provider = await createIdentityProvider({ dataDir: folder, origin: at, clientId: 'anju-console' });
+  return { idp: provider, close: () => new Promise((resolve) => other.close(resolve)) };
+}
+
 beforeAll(async () => {
   server = createServer((request, response) => idp.handle(request, response));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -51,6 +61,20 @@ describe('the local OpenID Connect issuer', () => {
     await expect(idp.verify(token, ['another-client'])).rejects.toThrow();
     const restarted = await createIdentityProvider({ dataDir, origin, clientId: 'anju-console' });
     await expect(idp.verify(await restarted.issue('he.zhujian'))).resolves.toBeTruthy();
+    // Started again on another port: tokens of the earlier port, same key, are still this issuer's.
+    const moved = await serve(dataDir);
+    try {
+      await expect(moved.idp.verify(token)).resolves.toMatchObject({ iss: `${origin}/oidc` });
+    } finally {
+      await moved.close();
+    }
+    const stranger = await createIdentityProvider({
+      dataDir: mkdtempSync(path.join(os.tmpdir(), 'anju-identity-other-')),
+      origin,
+      clientId: 'anju-console',
+      demoPeople: people,
+    });
+    await expect(idp.verify(await stranger.issue('he.zhujian'))).rejects.toThrow();
   });
 
   it('refuses a token signed by another key, even with the same claims', async () => {
