@@ -18,7 +18,10 @@ const API_PATHS = [
   '/payments',
   '/programs',
   '/notices',
+  '/users',
   '/health',
+  // The local OpenID Connect issuer (discovery, login page, token): never the console's page.
+  '/oidc',
 ];
 
 // The console is a static single-page app: served by the local stack at `/` and from S3 +

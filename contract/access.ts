@@ -29,17 +29,22 @@ export type Access =
       readonly within: Reach;
       /** Roles whose township-level holders still read the whole county (auditors, admins). */
       readonly countyWide?: readonly Role[];
+      /** Province-level holders (a province, no county) reach every county of their province (staff accounts). */
+      readonly provinceWide?: true;
     };
 
 export const PUBLIC = { public: true } as const satisfies Access;
 export const SIGNED_IN = { signedIn: true } as const satisfies Access;
 
-/** The caller as the JWT claims place it. */
+/** The caller as Anju's users table places it (the token only says who it is). */
 export interface Caller {
   readonly roles: readonly Role[];
+  /** Absent for province-level administrators. */
   readonly county?: string;
   /** Absent for county-level staff. */
   readonly township?: string;
+  /** The first two digits of the county code; the only place of a province-level administrator. */
+  readonly province?: string;
 }
 
 /** Where the resource sits. */
@@ -52,7 +57,11 @@ export interface Place {
 export function allows(access: Access, caller: Caller, place: Place): boolean {
   if ('public' in access || 'signedIn' in access) return true;
   const held = access.roles === 'any' ? caller.roles : caller.roles.filter((role) => access.roles.includes(role));
-  if (held.length === 0 || caller.county !== place.county) return false;
+  if (held.length === 0) return false;
+  if (caller.county === undefined) {
+    return access.provinceWide === true && caller.province !== undefined && place.county.startsWith(caller.province);
+  }
+  if (caller.county !== place.county) return false;
   const countyWide = caller.township === undefined || held.some((role) => access.countyWide?.includes(role) ?? false);
   switch (access.within) {
     case 'county':

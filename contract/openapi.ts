@@ -52,6 +52,15 @@ const BODY_EXAMPLES: Partial<Record<RouteKey, unknown>> = {
     sha256: 'a3f1c5d2e4b6a8c0d2e4f6a8b0c2d4e6f8a0b2c4d6e8f0a2b4c6d8e0f2a4b6c8',
   },
   'POST /payments/results': 'reference,status,reason\n5b0c7f6e-2d0f-4f59-9d43-1c1b8c6d2f10-00,paid,\n',
+  'POST /users': {
+    username: 'wei.zhijian',
+    displayName: '韦明（者楼镇质检员）',
+    roles: ['inspector'],
+    county: demoProgram.county.code,
+    township: demoProgram.townships[0]?.code,
+    email: 'wei.zhijian@example.gov.cn',
+  },
+  'PATCH /users/{username}': { roles: ['inspector', 'construction'], enabled: true },
 };
 
 const demoTownship = demoProgram.townships[0];

@@ -30,6 +30,17 @@ import {
   TaskQuery,
 } from './requests';
 import {
+  CreateUserBody,
+  NamesQuery,
+  PatchUserBody,
+  StaffPage,
+  StaffUserView,
+  UserHistory,
+  UserNames,
+  UserPath,
+  UsersQuery,
+} from './users';
+import {
   FundsReport,
   Healthy,
   HouseholdExportPage,
@@ -62,10 +73,11 @@ export const API_FUNCTION_IDS = [
   'PhotosFn',
   'ReportsFn',
   'NoticesFn',
+  'UsersFn',
 ] as const;
 export type ApiFunctionId = (typeof API_FUNCTION_IDS)[number];
 
-export type Method = 'GET' | 'POST' | 'PUT';
+export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH';
 
 export const JSON_TYPE = 'application/json';
 export const CSV_TYPE = 'text/csv';
@@ -137,6 +149,11 @@ const READS_THE_COUNTY: Access = { roles: 'any', within: 'county-level', countyW
 /** Money moves only through county finance staff of the household's county (maker-checker, bank files). */
 const COUNTY_FINANCE: Access = { roles: ['finance'], within: 'county-level' };
 const COUNTY_ADMIN: Access = { roles: ['admin'], within: 'county' };
+/**
+ * Staff accounts: administrators of the account's township, of its county, or (province-level administrators) of
+ * its province; never their own authority (domain/users.ts).
+ */
+const STAFF_ADMIN: Access = { roles: ['admin'], within: 'township', provinceWide: true };
 /** Roles that take photos as evidence (inspections, appraisals, supervision, acceptance). */
 const PHOTO_TAKERS: Access = { roles: ['inspector', 'construction', 'civil-affairs'], within: 'township' };
 
@@ -376,6 +393,51 @@ export const ROUTES = {
     body: { contentType: CSV_TYPE, schema: TEXT },
     success: json(200, ImportedResults, 'What the file changed'),
     refusals: [...READ, 409],
+  },
+  'GET /users': {
+    fn: 'UsersFn',
+    summary:
+      'Staff accounts of a township, a county (with its townships) or a province, by township then user name (administrators)',
+    access: STAFF_ADMIN,
+    query: UsersQuery,
+    success: json(200, StaffPage, 'A page of accounts'),
+    refusals: READ,
+  },
+  'POST /users': {
+    fn: 'UsersFn',
+    summary:
+      'Create a staff account with roles and jurisdiction (administrators, inside their own jurisdiction); Cognito mode also invites the person by e-mail',
+    access: STAFF_ADMIN,
+    body: jsonBody(CreateUserBody),
+    success: json(201, StaffUserView, 'Created'),
+    refusals: [...READ, 409],
+  },
+  'PATCH /users/{username}': {
+    fn: 'UsersFn',
+    summary:
+      "Change an account's name, roles, jurisdiction or e-mail; disable or enable it; reset its password (Cognito) or unlink its sign-in (OpenID Connect). Never one's own authority",
+    access: STAFF_ADMIN,
+    params: UserPath,
+    body: jsonBody(PatchUserBody),
+    success: json(200, StaffUserView, 'The account as changed'),
+    refusals: [...READ, 404, 409],
+  },
+  'GET /users/{username}/history': {
+    fn: 'UsersFn',
+    summary: "An account's changes, oldest first, with its hash chain verified (administrators)",
+    access: STAFF_ADMIN,
+    params: UserPath,
+    success: json(200, UserHistory, 'The account and its chain'),
+    refusals: READ_ONE,
+  },
+  'GET /users/names': {
+    fn: 'UsersFn',
+    summary:
+      "People's names for user names (timelines, exports): the accounts of the caller's county, or those an administrator manages",
+    access: SIGNED_IN,
+    query: NamesQuery,
+    success: json(200, UserNames, 'Names by user name'),
+    refusals: READ,
   },
 } as const satisfies Record<string, RouteSpec>;
 

@@ -78,15 +78,14 @@ export const EVENT_TITLES: Readonly<Record<EventType, Title>> = {
   archive: { zh: '归档', en: 'Archived' },
 };
 
-export const ROLE_TITLES: Readonly<Record<Role | 'system' | 'leader', Title>> = {
+export const ROLE_TITLES: Readonly<Record<Role | 'system', Title>> = {
   'civil-affairs': { zh: '民政', en: 'Civil affairs' },
   construction: { zh: '住建', en: 'Construction' },
   inspector: { zh: '质检/验收', en: 'Inspector' },
   finance: { zh: '财政', en: 'Finance' },
   auditor: { zh: '审计', en: 'Auditor' },
-  admin: { zh: '管理员', en: 'Administrator' },
-  // The read-only leader role of issue 16 (second round on the server); named here so it reads well when it comes.
   leader: { zh: '领导', en: 'Leader' },
+  admin: { zh: '管理员', en: 'Administrator' },
   system: { zh: '系统', en: 'System' },
 };
 
@@ -96,6 +95,7 @@ export const ROLE_TITLES_ZH: Readonly<Record<Role, string>> = {
   inspector: ROLE_TITLES.inspector.zh,
   finance: ROLE_TITLES.finance.zh,
   auditor: ROLE_TITLES.auditor.zh,
+  leader: ROLE_TITLES.leader.zh,
   admin: ROLE_TITLES.admin.zh,
 };
 

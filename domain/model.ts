@@ -11,7 +11,11 @@ import { FundingSourceShares, ProgramFunding } from './funding/sources';
 export const Fen = z.number().int().nonnegative().max(10_000_000_00);
 export type Fen = z.infer<typeof Fen>;
 
-export const ROLES = ['civil-affairs', 'construction', 'inspector', 'finance', 'auditor', 'admin'] as const;
+/**
+ * `leader` (领导): the county's or township's leaders read the dashboard, the reports and the households of their
+ * jurisdiction and act on nothing. `admin` configures programs and manages staff accounts.
+ */
+export const ROLES = ['civil-affairs', 'construction', 'inspector', 'finance', 'auditor', 'leader', 'admin'] as const;
 export const Role = z.enum(ROLES);
 export type Role = z.infer<typeof Role>;
 
@@ -127,6 +131,7 @@ export const DEFAULT_GRADE_RULES: Readonly<Record<GradeScheme, readonly GradeRul
 export const HouseStructure = z.enum(['earth', 'brick-wood', 'brick-concrete', 'stone', 'wood', 'other']);
 
 /** Administrative codes: county 6 digits, township 9, village 12 (统计用区划代码 style). */
+export const ProvinceCode = z.string().regex(/^\d{2}$/, 'province code is 2 digits');
 export const CountyCode = z.string().regex(/^\d{6}$/, 'county code is 6 digits');
 export const TownshipCode = z.string().regex(/^\d{9}$/, 'township code is 9 digits');
 export const VillageCode = z.string().regex(/^\d{12}$/, 'village code is 12 digits');
@@ -532,10 +537,16 @@ export const Payment = z.object({
 export type Payment = z.infer<typeof Payment>;
 
 /** Who is acting: from the JWT claims. */
+/**
+ * Who calls, as Anju's own users table says (functions/store/users.ts), never as token claims say. A county-level
+ * user has no township; a province-level administrator has neither county nor township, only `province`.
+ */
 export const Actor = z.object({
   username: z.string(),
   roles: z.array(Role),
   county: CountyCode.optional(),
   township: TownshipCode.optional(),
+  /** The first two digits of the county code; set on every user, the only place of a province-level user. */
+  province: ProvinceCode.optional(),
 });
 export type Actor = z.infer<typeof Actor>;

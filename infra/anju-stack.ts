@@ -55,8 +55,9 @@ export class AnjuStack extends Stack {
       environment: {
         // Also the `service` dimension of Anju's metrics: two stages in one account do not mix.
         POWERTOOLS_SERVICE_NAME: `${SERVICE_NAME}-${config.stage}`,
-        // `oidc`: authority comes from Anju's own user table rather than from token claims.
+        // Authority comes from Anju's own users table in both modes; the token proves only who signs in.
         IDENTITY_MODE: config.identity.mode,
+        ...(config.identity.mode === 'oidc' ? { IDENTITY_USERNAME_CLAIM: config.identity.usernameClaim } : {}),
       },
     };
 
@@ -146,6 +147,8 @@ export class AnjuStack extends Stack {
       new CfnOutput(this, 'UserPoolId', { value: this.api.userPool.userPoolId });
       new CfnOutput(this, 'UserPoolClientId', { value: this.api.userPoolClient.userPoolClientId });
     }
+    // The first administrator is written straight into the table (docs/deploy.md, "The first administrator").
+    new CfnOutput(this, 'TableName', { value: this.data.table.tableName });
     new CfnOutput(this, 'EvidenceBucketName', { value: this.evidence.bucket.bucketName });
     new CfnOutput(this, 'StateMachineArn', { value: this.renovation.stateMachine.stateMachineArn });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.monitoring.topic.topicArn });

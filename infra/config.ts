@@ -21,7 +21,16 @@ export const DEFAULT_STAGE = 'dev';
  */
 export type Identity =
   | { readonly mode: 'cognito'; readonly mfa: 'optional' | 'required' }
-  | { readonly mode: 'oidc'; readonly issuer: string; readonly audience: string };
+  | {
+      readonly mode: 'oidc';
+      readonly issuer: string;
+      readonly audience: string;
+      /**
+       * The ID token claim with the person's sign-in name at the issuer: a first sign-in is linked to the Anju account
+       * of that user name (docs/deploy.md, "OpenID Connect issuer"). Default `preferred_username`.
+       */
+      readonly usernameClaim: string;
+    };
 
 export interface DeploymentConfig {
   readonly stage: string;
@@ -99,7 +108,13 @@ export function readDeploymentConfig(node: Node): DeploymentConfig {
         `The OpenID Connect issuer '${issuer}' must be the issuer's https URL without a trailing slash, exactly as its discovery document names it.`,
       );
     }
-    identity = { mode: 'oidc', issuer, audience };
+    const usernameClaim = text(setting('oidcUsernameClaim')) ?? 'preferred_username';
+    if (!/^[A-Za-z0-9_:.-]{1,64}$/.test(usernameClaim)) {
+      throw new ConfigurationError(
+        `-c oidcUsernameClaim must be a claim name such as preferred_username, not '${usernameClaim}'.`,
+      );
+    }
+    identity = { mode: 'oidc', issuer, audience, usernameClaim };
   } else {
     const mfa = text(setting('mfa')) ?? 'optional';
     if (mfa !== 'optional' && mfa !== 'required') {

@@ -18,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { demoProgram } from '../contract/examples';
 import { loadDemoCounty } from '../tools/demo/county-loader';
 import { seedProgram } from '../tools/demo/seed-program';
+import { seedDemoUsers } from '../tools/demo/seed-users';
 import { demoUsers } from '../tools/demo/users';
 import { assemblyFromTemplate, ensureAssembly, type LocalAssembly, readAssembly } from './assembly/assembly';
 import type { CfnTemplate } from './assembly/cfn-types';
@@ -37,7 +38,7 @@ import { restartAtParkedStep } from './recovery';
 import { createApiHandler, placeholderPage } from './services/api-gateway';
 import { consoleSite } from './services/console';
 import { ensureTables, type LocalDynamo, startDynamo, tablesFromTemplate } from './services/dynamodb';
-import { createIdentityProvider, type IdentityProvider } from './services/identity';
+import { createIdentityProvider, DEMO_PASSWORD, type IdentityProvider } from './services/identity';
 import { commonLambdaEnvironment, type LambdaRuntime } from './services/lambda';
 import { bucketsFromTemplate, type LocalS3, startS3 } from './services/s3/s3';
 import { startSchedules } from './services/scheduler';
@@ -216,7 +217,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       assembly.functions.filter((fn) => reachable.has(fn.name)),
       {
         commonEnvironment: commonLambdaEnvironment(endpoints),
-        extraEnvironment: config.log === 'quiet' ? { POWERTOOLS_LOG_LEVEL: 'WARN' } : {},
+        extraEnvironment: {
+          // Locally staff sign in at the twin's OpenID Connect issuer, whatever the template's mode: no function
+          // administers a user pool here, and a first sign-in links by the issuer's user name.
+          IDENTITY_MODE: 'oidc',
+          IDENTITY_USERNAME_CLAIM: 'preferred_username',
+          ...(config.log === 'quiet' ? { POWERTOOLS_LOG_LEVEL: 'WARN' } : {}),
+        },
         environmentFor: (spec) => iam.environmentFor(spec),
         // A sandbox costs about 40 MB: start each at its function's first invocation (a cold start), as Lambda does.
         lazy: true,
@@ -246,12 +253,17 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     });
     stoppers.push(() => sfn.stop());
 
+    // The twin's OpenID Connect issuer stands in for the template's (the user pool's, or the county's issuer): the
+    // console's client id is the template's JWT audience, as it is on AWS.
     const jwtRoute = assembly.routes.find((route) => route.authorizer);
-    const identity = createIdentityProvider({
+    const identity = await createIdentityProvider({
       dataDir: config.dataDir,
-      ...(jwtRoute?.authorizer?.issuer ? { issuer: jwtRoute.authorizer.issuer } : {}),
-      ...(jwtRoute?.authorizer?.audience[0] ? { audience: jwtRoute.authorizer.audience[0] } : {}),
+      origin: url,
+      ...(jwtRoute?.authorizer?.audience[0] ? { clientId: jwtRoute.authorizer.audience[0] } : {}),
+      demoPeople: demoUsers,
     });
+    const seededUsers = await seedDemoUsers(assembly, demoUsers, (username) => identity.account(username)?.subject);
+    if (seededUsers > 0) info(`demo staff: ${seededUsers} account(s) written to the users table`);
     handler = twinRoutes(
       { faults, iam: iam.authorizer },
       createApiHandler({
@@ -262,6 +274,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         site: consoleSite({
           distDir: path.join(root, 'console', 'dist'),
           missingPage: () => placeholderPage(demoUsers),
+          config: {
+            apiUrl: '',
+            auth: 'oidc',
+            oidc: { issuer: identity.issuer, clientId: identity.clientId, scopes: ['openid', 'profile'] },
+          },
         }),
         logRequest:
           config.log === 'quiet'
@@ -276,7 +293,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     const admin = demoUsers.find((user) => user.roles.includes('admin'));
     if (!admin) throw new Error('the demo users have no admin to seed the demo program with');
-    const adminToken = await identity.issue(admin);
+    const adminToken = await identity.issue(admin.username);
     const seeded = (await seedProgram(url, adminToken, demoProgram)) === 'seeded';
     info(`demo program ${demoProgram.programId} ${seeded ? 'seeded' : 'is in place'}`);
     const recovered = await sfn.recover();
@@ -341,7 +358,7 @@ function printBanner(stack: LocalStack): void {
     '',
     `Anju is running at ${stack.url}  (ready in ${(stack.readyMs / 1000).toFixed(1)} s: ${stack.timings.join(', ')})`,
     `Data folder: ${stack.dataDir}`,
-    'Demo users (POST /auth/dev-login {"username": "..."}):',
+    `Demo users (password ${DEMO_PASSWORD} at the login page; scripts: POST /auth/dev-login {"username": "..."}):`,
     ...demoUsers.map(
       (user) =>
         `  ${user.username.padEnd(16)} ${user.roles.join(',').padEnd(14)} ${user.township ?? user.county}  ${user.displayName}`,

@@ -47,6 +47,7 @@ const router = createHashRouter([
       { path: 'finance', lazy: async () => ({ Component: (await import('./finance/FinanceView')).FinanceView }) },
       { path: 'dashboard', lazy: async () => ({ Component: (await import('./dashboard/Dashboard')).Dashboard }) },
       { path: 'notices', lazy: async () => ({ Component: (await import('./notices/NoticePage')).NoticePage }) },
+      { path: 'users', lazy: async () => ({ Component: (await import('./users/UsersPage')).UsersPage }) },
       { path: '*', element: <Navigate to="/work" replace /> },
     ],
   },

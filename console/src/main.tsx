@@ -13,9 +13,13 @@ if (!root) throw new Error('index.html has no #root element');
 
 async function start(): Promise<boolean> {
   const config = await loadConfig();
-  if (config.auth !== 'cognito' || !config.cognito) return false;
   try {
-    const token = await finishCognitoLogin(config.cognito);
+    let token: string | undefined;
+    if (config.auth === 'cognito' && config.cognito) token = await finishCognitoLogin(config.cognito);
+    if (config.auth === 'oidc' && config.oidc) {
+      const oidc = config.oidc;
+      token = await import('./auth/oidc').then(({ finishOidcLogin }) => finishOidcLogin(oidc));
+    }
     if (token) startSession(token);
     return false;
   } catch {

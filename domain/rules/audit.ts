@@ -106,11 +106,15 @@ export function auditedChange(
 export type ChainVerification = { ok: true } | { ok: false; brokenAt: number };
 
 /**
- * Checks events in `seq` order: consecutive sequence, links, and each recomputed hash. Dropping
+ * Checks events in `seq` order (a household's, or any chain sealed the same way: a staff account's): consecutive
+ * sequence, links, and each recomputed hash. Dropping
  * the newest events leaves a valid shorter chain; pass `expectedLastSeq` (the household version)
  * to catch that too.
  */
-export function verifyChain(events: readonly AuditEvent[], expectedLastSeq?: number): ChainVerification {
+export function verifyChain(
+  events: readonly { seq: number; prevHash: string; hash: string }[],
+  expectedLastSeq?: number,
+): ChainVerification {
   let prevHash = GENESIS_HASH;
   let prevSeq: number | undefined;
   for (const event of events) {

@@ -7,11 +7,15 @@ import { IDEMPOTENCY_HEADER, idempotent } from '../use-cases/idempotent';
 import { performAction } from '../use-cases/perform-action';
 
 export const handlerWith = (deps: Dependencies) =>
-  contractHandler('ActionsFn', {
-    'POST /households/{id}/actions/{action}': async ({ actor, params, body, sentBody, header, ok }) =>
-      idempotent(deps.store.idempotency, actor, header(IDEMPOTENCY_HEADER), sentBody, async () =>
-        ok(await performAction(deps, actor, params.id, params.action, body)),
-      ),
-  });
+  contractHandler(
+    'ActionsFn',
+    {
+      'POST /households/{id}/actions/{action}': async ({ actor, params, body, sentBody, header, ok }) =>
+        idempotent(deps.store.idempotency, actor, header(IDEMPOTENCY_HEADER), sentBody, async () =>
+          ok(await performAction(deps, actor, params.id, params.action, body)),
+        ),
+    },
+    deps.callers,
+  );
 
 export const handler = lambdaEntry(handlerWith);

@@ -17,19 +17,23 @@ import {
 } from '../use-cases/funds';
 
 export const handlerWith = (deps: Dependencies) =>
-  contractHandler('FundsFn', {
-    'POST /payments/{householdId}/{installment}/approve': async ({ actor, params, ok }) =>
-      ok(await approvePreparedPayment(deps, actor, params)),
-    'POST /payments/{householdId}/{installment}/retry': async ({ actor, params, ok }) =>
-      ok(await retryFailedPayment(deps, actor, params)),
-    'GET /payments/batch': async ({ actor, query }) => csvResponse(await paymentBatch(deps, actor, query)),
-    'POST /payments/results': async ({ actor, query, body, ok }) =>
-      ok(await importBankResults(deps, actor, query, body)),
-    'GET /reports/funds': async ({ actor, query, ok }) => {
-      const answer = await fundsReportFor(deps, actor, query);
-      if (answer.kind === 'xlsx') return xlsxResponse(answer.workbook);
-      return answer.kind === 'csv' ? csvResponse(answer.file) : ok(answer.report);
+  contractHandler(
+    'FundsFn',
+    {
+      'POST /payments/{householdId}/{installment}/approve': async ({ actor, params, ok }) =>
+        ok(await approvePreparedPayment(deps, actor, params)),
+      'POST /payments/{householdId}/{installment}/retry': async ({ actor, params, ok }) =>
+        ok(await retryFailedPayment(deps, actor, params)),
+      'GET /payments/batch': async ({ actor, query }) => csvResponse(await paymentBatch(deps, actor, query)),
+      'POST /payments/results': async ({ actor, query, body, ok }) =>
+        ok(await importBankResults(deps, actor, query, body)),
+      'GET /reports/funds': async ({ actor, query, ok }) => {
+        const answer = await fundsReportFor(deps, actor, query);
+        if (answer.kind === 'xlsx') return xlsxResponse(answer.workbook);
+        return answer.kind === 'csv' ? csvResponse(answer.file) : ok(answer.report);
+      },
     },
-  });
+    deps.callers,
+  );
 
 export const handler = lambdaEntry(handlerWith);

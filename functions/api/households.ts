@@ -13,17 +13,21 @@ import { listHouseholdsFor, readHousehold, readLedgerCard } from '../use-cases/r
 import { registerHousehold } from '../use-cases/register-household';
 
 export const handlerWith = (deps: Dependencies) =>
-  contractHandler('HouseholdsFn', {
-    'POST /households': async ({ actor, body, sentBody, header, ok }) =>
-      idempotent(deps.store.idempotency, actor, header(IDEMPOTENCY_HEADER), sentBody, async () =>
-        ok(await registerHousehold(deps, actor, body)),
-      ),
-    'GET /households': async ({ actor, query, ok }) => ok(await listHouseholdsFor(deps, actor, query)),
-    'GET /households/{id}': async ({ actor, params, ok }) => ok(await readHousehold(deps, actor, params.id)),
-    'GET /households/{id}/ledger-card': async ({ actor, params }) =>
-      htmlResponse(await readLedgerCard(deps, actor, params.id)),
-    'GET /households/import-template': async ({ actor, query }) =>
-      xlsxResponse(await importTemplateFor(deps, actor, query)),
-  });
+  contractHandler(
+    'HouseholdsFn',
+    {
+      'POST /households': async ({ actor, body, sentBody, header, ok }) =>
+        idempotent(deps.store.idempotency, actor, header(IDEMPOTENCY_HEADER), sentBody, async () =>
+          ok(await registerHousehold(deps, actor, body)),
+        ),
+      'GET /households': async ({ actor, query, ok }) => ok(await listHouseholdsFor(deps, actor, query)),
+      'GET /households/{id}': async ({ actor, params, ok }) => ok(await readHousehold(deps, actor, params.id)),
+      'GET /households/{id}/ledger-card': async ({ actor, params }) =>
+        htmlResponse(await readLedgerCard(deps, actor, params.id)),
+      'GET /households/import-template': async ({ actor, query }) =>
+        xlsxResponse(await importTemplateFor(deps, actor, query)),
+    },
+    deps.callers,
+  );
 
 export const handler = lambdaEntry(handlerWith);

@@ -5,8 +5,12 @@ import type { Dependencies } from '../use-cases/dependencies';
 import { publicNoticeFor } from '../use-cases/public-notice';
 
 export const handlerWith = (deps: Dependencies) =>
-  contractHandler('NoticesFn', {
-    'GET /notices': async ({ actor, query, ok }) => ok(await publicNoticeFor(deps, actor, query)),
-  });
+  contractHandler(
+    'NoticesFn',
+    {
+      'GET /notices': async ({ actor, query, ok }) => ok(await publicNoticeFor(deps, actor, query)),
+    },
+    deps.callers,
+  );
 
 export const handler = lambdaEntry(handlerWith);

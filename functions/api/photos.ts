@@ -9,15 +9,19 @@ import { IDEMPOTENCY_HEADER, idempotent } from '../use-cases/idempotent';
 import { confirmPhoto, requestPhotoUpload } from '../use-cases/photos';
 
 export const handlerWith = (deps: Dependencies) =>
-  contractHandler('PhotosFn', {
-    // A phone on a weak network retries: with the same key it gets the same photo id and URL back.
-    'POST /households/{id}/photos': async ({ actor, params, body, sentBody, header, ok }) =>
-      idempotent(deps.store.idempotency, actor, header(IDEMPOTENCY_HEADER), sentBody, async () =>
-        ok(await requestPhotoUpload(deps, actor, params.id, body)),
-      ),
-    // Confirming is idempotent by itself: a confirmed photo is answered as stored.
-    'POST /households/{id}/photos/{photoId}/confirm': async ({ actor, params, ok }) =>
-      ok(await confirmPhoto(deps, actor, params.id, params.photoId)),
-  });
+  contractHandler(
+    'PhotosFn',
+    {
+      // A phone on a weak network retries: with the same key it gets the same photo id and URL back.
+      'POST /households/{id}/photos': async ({ actor, params, body, sentBody, header, ok }) =>
+        idempotent(deps.store.idempotency, actor, header(IDEMPOTENCY_HEADER), sentBody, async () =>
+          ok(await requestPhotoUpload(deps, actor, params.id, body)),
+        ),
+      // Confirming is idempotent by itself: a confirmed photo is answered as stored.
+      'POST /households/{id}/photos/{photoId}/confirm': async ({ actor, params, ok }) =>
+        ok(await confirmPhoto(deps, actor, params.id, params.photoId)),
+    },
+    deps.callers,
+  );
 
 export const handler = lambdaEntry(handlerWith);

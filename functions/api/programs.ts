@@ -8,13 +8,18 @@ import type { Dependencies } from '../use-cases/dependencies';
 import { listPrograms, readProgram, rebuildProgressCountersOf, writeProgram } from '../use-cases/programs';
 
 export const handlerWith = (deps: Dependencies) =>
-  contractHandler('ProgramsFn', {
-    'GET /programs': async ({ actor, query, ok }) => ok(await listPrograms(deps, actor, query.county)),
-    'GET /programs/{programId}': async ({ actor, params, ok }) => ok(await readProgram(deps, actor, params.programId)),
-    'PUT /programs/{programId}': async ({ actor, params, body, ok }) =>
-      ok(await writeProgram(deps, actor, params.programId, body)),
-    'POST /programs/{programId}/progress-counters/rebuild': async ({ actor, params, ok }) =>
-      ok(await rebuildProgressCountersOf(deps, actor, params.programId)),
-  });
+  contractHandler(
+    'ProgramsFn',
+    {
+      'GET /programs': async ({ actor, query, ok }) => ok(await listPrograms(deps, actor, query.county)),
+      'GET /programs/{programId}': async ({ actor, params, ok }) =>
+        ok(await readProgram(deps, actor, params.programId)),
+      'PUT /programs/{programId}': async ({ actor, params, body, ok }) =>
+        ok(await writeProgram(deps, actor, params.programId, body)),
+      'POST /programs/{programId}/progress-counters/rebuild': async ({ actor, params, ok }) =>
+        ok(await rebuildProgressCountersOf(deps, actor, params.programId)),
+    },
+    deps.callers,
+  );
 
 export const handler = lambdaEntry(handlerWith);

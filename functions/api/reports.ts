@@ -12,16 +12,20 @@ import { householdExportFor } from '../use-cases/household-export';
 import { progressReportFor } from '../use-cases/progress-report';
 
 export const handlerWith = (deps: Dependencies) =>
-  contractHandler('ReportsFn', {
-    'GET /reports/progress': async ({ actor, query, ok }) => {
-      const answer = await progressReportFor(deps, actor, query);
-      if (answer.kind === 'json') return ok(answer.report);
-      return answer.kind === 'xlsx' ? xlsxResponse(answer.workbook) : textResponse(answer);
+  contractHandler(
+    'ReportsFn',
+    {
+      'GET /reports/progress': async ({ actor, query, ok }) => {
+        const answer = await progressReportFor(deps, actor, query);
+        if (answer.kind === 'json') return ok(answer.report);
+        return answer.kind === 'xlsx' ? xlsxResponse(answer.workbook) : textResponse(answer);
+      },
+      'GET /reports/households': async ({ actor, query, ok }) => {
+        const answer = await householdExportFor(deps, actor, query);
+        return answer.kind === 'json' ? ok(answer.page) : xlsxResponse(answer.workbook);
+      },
     },
-    'GET /reports/households': async ({ actor, query, ok }) => {
-      const answer = await householdExportFor(deps, actor, query);
-      return answer.kind === 'json' ? ok(answer.page) : xlsxResponse(answer.workbook);
-    },
-  });
+    deps.callers,
+  );
 
 export const handler = lambdaEntry(handlerWith);

@@ -5,8 +5,12 @@ import type { Dependencies } from '../use-cases/dependencies';
 import { workQueue } from '../use-cases/work-queue';
 
 export const handlerWith = (deps: Dependencies) =>
-  contractHandler('TasksFn', {
-    'GET /tasks': async ({ actor, query, ok }) => ok(await workQueue(deps, actor, query)),
-  });
+  contractHandler(
+    'TasksFn',
+    {
+      'GET /tasks': async ({ actor, query, ok }) => ok(await workQueue(deps, actor, query)),
+    },
+    deps.callers,
+  );
 
 export const handler = lambdaEntry(handlerWith);

@@ -4,12 +4,24 @@
  */
 import { DEFAULT_MAX_PHOTO_DISTANCE_M } from '../../domain/rules/evidence';
 
+/** How staff sign in (infra/config.ts): this stack's Cognito user pool, or an outside OpenID Connect issuer. */
+export type IdentityMode = 'cognito' | 'oidc';
+
 export interface Config {
   readonly tableName: string;
   readonly evidenceBucket: string;
   readonly stateMachineArn: string;
   /** The distance beyond which a photo is flagged `gps-far`; `PHOTO_MAX_DISTANCE_M`, optional. */
   readonly photoMaxDistanceM: number;
+  /** `IDENTITY_MODE`: `cognito` or `oidc`. */
+  readonly identityMode: IdentityMode;
+  /**
+   * The token claim with the person's sign-in name, which links a first sign-in to the account an administrator
+   * created: `cognito:username` in Cognito mode, else `IDENTITY_USERNAME_CLAIM` (default `preferred_username`).
+   */
+  readonly signInNameClaim: string;
+  /** `USER_POOL_ID`: the user pool whose accounts the staff-accounts function administers (Cognito mode). */
+  readonly userPoolId?: string;
 }
 
 export function readConfig(variables: Readonly<Record<string, string | undefined>>): Config {
@@ -27,6 +39,7 @@ export function readConfig(variables: Readonly<Record<string, string | undefined
     evidenceBucket: required('EVIDENCE_BUCKET'),
     stateMachineArn: required('STATE_MACHINE_ARN'),
     photoMaxDistanceM: distance(variables.PHOTO_MAX_DISTANCE_M),
+    ...identity(variables),
   };
   // The logger reads these itself; they are checked here so a template without them fails as loudly.
   required('POWERTOOLS_SERVICE_NAME');
@@ -35,6 +48,20 @@ export function readConfig(variables: Readonly<Record<string, string | undefined
     throw new Error(`environment variable${missing.length > 1 ? 's' : ''} ${missing.join(', ')} required but not set`);
   }
   return config;
+}
+
+function identity(
+  variables: Readonly<Record<string, string | undefined>>,
+): Pick<Config, 'identityMode' | 'signInNameClaim' | 'userPoolId'> {
+  const mode = variables.IDENTITY_MODE?.trim() || 'cognito';
+  if (mode !== 'cognito' && mode !== 'oidc') throw new Error(`IDENTITY_MODE must be cognito or oidc, not ${mode}`);
+  const claim = variables.IDENTITY_USERNAME_CLAIM?.trim();
+  const userPoolId = variables.USER_POOL_ID?.trim();
+  return {
+    identityMode: mode,
+    signInNameClaim: mode === 'cognito' ? 'cognito:username' : claim || 'preferred_username',
+    ...(userPoolId ? { userPoolId } : {}),
+  };
 }
 
 function distance(raw: string | undefined): number {

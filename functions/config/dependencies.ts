@@ -5,6 +5,7 @@
 import { createEvidence } from '../evidence';
 import { createOutbox } from '../outbox';
 import { createStore, programsRememberedFor } from '../store';
+import { callersFrom, USERS_FRESH_FOR_MS } from '../use-cases/callers';
 import type { Dependencies } from '../use-cases/dependencies';
 import type { Clients } from './clients';
 import type { Config } from './config';
@@ -18,12 +19,14 @@ export const PROGRAMS_FRESH_FOR_MS = 60_000;
 export interface CompositionOptions {
   /** 0: read the program on every use (a test that changes it between calls). */
   programsFreshForMs?: number;
+  /** 0: read the caller's account on every request. */
+  usersFreshForMs?: number;
 }
 
 export function createDependencies(
   config: Config,
   clients: Clients,
-  { programsFreshForMs = PROGRAMS_FRESH_FOR_MS }: CompositionOptions = {},
+  { programsFreshForMs = PROGRAMS_FRESH_FOR_MS, usersFreshForMs = USERS_FRESH_FOR_MS }: CompositionOptions = {},
 ): Dependencies {
   const tables = createStore(clients.documents, config.tableName);
   const store = { ...tables, programs: programsRememberedFor(tables.programs, programsFreshForMs) };
@@ -37,5 +40,10 @@ export function createDependencies(
       households: store.households,
     }),
     photoMaxDistanceM: config.photoMaxDistanceM,
+    callers: callersFrom(tables.users, { signInNameClaim: config.signInNameClaim, freshForMs: usersFreshForMs }),
+    identity: {
+      mode: config.identityMode,
+      ...(config.userPoolId === undefined ? {} : { userPoolId: config.userPoolId }),
+    },
   };
 }

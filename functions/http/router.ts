@@ -1,7 +1,8 @@
 /**
  * A function's handler, routed from the contract: middy with the API's error mapper around
  * `@middy/http-router`, fed with the contract's routes of that function. Before a route's handler
- * runs, the caller is read from the JWT claims (401 without one, except on public routes), the path
+ * runs, the caller is read from Anju's users table for the token's subject (`callers`: 401 without a token, 403
+ * for a subject with no enabled account; public routes need neither), the path
  * parameters are checked with the contract's schema (a value that names nothing is a 404), and the
  * query and the body with theirs (400 with bilingual field messages). The handler gets the parsed
  * values, typed from the contract, and `ok(...)`, the success answer the contract names.
@@ -25,7 +26,9 @@ import {
 } from '../../contract/routes';
 import { type Bilingual, NotFoundError, parseOrThrow } from '../../domain/errors';
 import type { Actor } from '../../domain/model';
-import { actorOf } from './caller';
+import { actorOfUser } from '../../domain/users';
+import type { Callers } from '../use-cases/callers';
+import { signInOf } from './caller';
 import { httpErrorMapper, requestIdOf } from './errors';
 import { headerOf, jsonBody, NO_SUCH_RESOURCE, pathParameters, queryParameters, textBody } from './request';
 import { type ApiEvent, type ApiReply, type ApiResponse, toResponse } from './responses';
@@ -104,11 +107,15 @@ function readBody(spec: RouteSpec, params: Record<string, unknown>, event: ApiEv
 async function serve(
   route: ContractRoute,
   handle: (request: RequestBase<RouteKey> & { actor?: Actor }) => Promise<ApiReply | ApiResponse>,
+  callers: Callers | undefined,
   event: ApiEvent,
   context: Context,
 ): Promise<ApiResponse> {
   const { spec } = route;
-  const actor = isPublic(spec) ? undefined : actorOf(event);
+  const actor =
+    isPublic(spec) || !callers
+      ? undefined
+      : actorOfUser(await callers.userOf(signInOf(event, callers.signInNameClaim)));
   const params = spec.params ? parsePath(spec.params, pathParameters(event)) : {};
   const query = spec.query ? parseOrThrow(spec.query, queryParameters(event)) : {};
   const { sent, body } = readBody(spec, params, event);
@@ -126,19 +133,26 @@ async function serve(
   return 'status' in answer ? toResponse(answer) : answer;
 }
 
-/** The Lambda handler of function `fn`: the contract's routes of `fn`, each served by its handler. */
+/**
+ * The Lambda handler of function `fn`: the contract's routes of `fn`, each served by its handler, its callers read
+ * through `callers` (required as soon as `fn` serves a route behind the token).
+ */
 export function contractHandler<F extends ApiFunctionId>(
   fn: F,
   handlers: RouteHandlers<F>,
+  callers?: Callers,
 ): middy.MiddyfiedHandler<ApiEvent, ApiResponse> {
   const served = handlers as unknown as Record<string, Parameters<typeof serve>[1] | undefined>;
   const routes = routesOf(fn).map((route) => {
     const handle = served[route.key];
     if (!handle) throw new Error(`${fn} has no handler for ${route.key}`);
+    if (!callers && !isPublic(route.spec)) {
+      throw new Error(`${fn} serves ${route.key} behind the token but reads its callers from nowhere (pass callers)`);
+    }
     return {
       method: route.method,
       path: route.path,
-      handler: (event: ApiEvent, context: Context) => serve(route, handle, event, context),
+      handler: (event: ApiEvent, context: Context) => serve(route, handle, callers, event, context),
     };
   });
   const router = httpRouterHandler<ApiEvent, ApiResponse>({

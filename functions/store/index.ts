@@ -12,6 +12,7 @@ import { dynamoProgramStore, type ProgramStore } from './programs';
 import { dynamoProgressStore, type ProgressStore } from './progress';
 import { Table } from './table';
 import { dynamoTaskStore, type TaskStore } from './tasks';
+import { dynamoUserStore, type UserStore } from './users';
 
 export interface Store {
   readonly households: HouseholdStore;
@@ -21,6 +22,8 @@ export interface Store {
   readonly progress: ProgressStore;
   readonly programs: ProgramStore;
   readonly idempotency: IdempotencyStore;
+  /** Staff accounts: who a token's subject is in Anju, and their authority. */
+  readonly users: UserStore;
   /** The table answers (the health check). */
   reachable(): Promise<void>;
 }
@@ -35,6 +38,7 @@ export function createStore(client: DynamoDBDocumentClient, tableName: string): 
     progress: dynamoProgressStore(table),
     programs: dynamoProgramStore(table),
     idempotency: dynamoIdempotencyStore(table),
+    users: dynamoUserStore(table),
     reachable: () => table.describe(),
   };
 }
@@ -51,3 +55,4 @@ export type { ProgressStore } from './progress';
 export * from './records';
 export { STALE_VERSION } from './table';
 export type { TaskStore } from './tasks';
+export type { StaffFilter, UserRecord, UserStore } from './users';

@@ -14,6 +14,7 @@ import {
   ProgramConfig,
   type ProgramConfig as ProgramConfigType,
 } from '../../domain/model';
+import { StaffUser, UserEvent } from '../../domain/users';
 import {
   type HouseholdFile,
   type HouseholdRecord,
@@ -306,4 +307,57 @@ export function householdFileOf(items: readonly Item[]): HouseholdFile | undefin
     else if (sk.startsWith(sortKeyPrefix.objection)) file.objections.push(Objection.parse(data));
   }
   return file;
+}
+
+// ---------------------------------------------------------------- staff accounts
+
+/**
+ * A staff account (`USER#{username}` / `USER`, its events `EV#{seq}` beside it), listed in GSI1 under its county
+ * (`STAFF#{county}`, or `STAFF#P{province}` for province-level accounts) by `{township or -}#{username}`, county-level
+ * accounts first. `SUB#{subject}` / `SUB` links the issuer's subject to the account and holds a copy of it, written in
+ * the same transaction as the account: a request's caller is one strongly consistent read, and a subject links to
+ * one account at most.
+ */
+export const userKeys = {
+  user: (username: string) => ({ PK: `USER#${username}`, SK: 'USER' }),
+  event: (username: string, seq: number) => ({ PK: `USER#${username}`, SK: `EV#${pad(seq, 6)}` }),
+  subject: (subject: string) => ({ PK: `SUB#${subject}`, SK: 'SUB' }),
+} as const;
+
+export const staffPartition = (place: { province: string; county?: string | undefined }) =>
+  place.county === undefined ? `STAFF#P${place.province}` : `STAFF#${place.county}`;
+
+export const staffSortPrefix = (township: string | undefined) => `${township ?? '-'}#`;
+
+export function userItem(record: { user: StaffUser; lastHash: string }): Item {
+  const { user } = record;
+  return {
+    ...userKeys.user(user.username),
+    entity: 'user',
+    ...user,
+    lastHash: record.lastHash,
+    GSI1PK: staffPartition(user),
+    GSI1SK: `${staffSortPrefix(user.township)}${user.username}`,
+  };
+}
+
+export function userRecordOf(item: Item): { user: StaffUser; lastHash: string } {
+  const { lastHash, ...rest } = strip(item);
+  return { user: StaffUser.parse(rest), lastHash: String(lastHash ?? '') };
+}
+
+export function subjectItem(user: StaffUser & { subject: string }): Item {
+  return { ...userKeys.subject(user.subject), entity: 'user-subject', ...user };
+}
+
+export function subjectUserOf(item: Item): StaffUser {
+  return StaffUser.parse(strip(item));
+}
+
+export function userEventItem(event: UserEvent): Item {
+  return { ...userKeys.event(event.username, event.seq), entity: 'user-event', ...event };
+}
+
+export function userEventOf(item: Item): UserEvent {
+  return UserEvent.parse(strip(item));
 }

@@ -47,7 +47,19 @@ export type ApiFunctionSpec = {
   readonly workflow: readonly WorkflowAccess[];
   /** Makes image previews with sharp (from the sharp layer, on x86_64), with room for a 15 MB photo. */
   readonly images?: true;
+  /** Administers staff sign-ins in the stack's user pool (Cognito mode only; nothing to administer at an outside issuer). */
+  readonly userPoolAccounts?: true;
 };
+
+/** What the staff-accounts function does in the user pool, and nothing else (no delete, no group or pool changes). */
+export const USER_POOL_ACCOUNT_ACTIONS = [
+  'cognito-idp:AdminCreateUser',
+  'cognito-idp:AdminGetUser',
+  'cognito-idp:AdminDisableUser',
+  'cognito-idp:AdminEnableUser',
+  'cognito-idp:AdminResetUserPassword',
+  'cognito-idp:AdminUpdateUserAttributes',
+] as const;
 
 /**
  * The API functions by logical id (docs/design.md, "Functions"): what each may touch. Which routes
@@ -71,8 +83,8 @@ export const API_FUNCTIONS: { readonly [F in ApiFunctionId]: ApiFunctionSpec } =
   },
   MeFn: {
     entry: 'api/me',
-    description: "GET /me: the caller's roles and jurisdiction",
-    table: 'NONE',
+    description: "GET /me: the caller's account; links a first sign-in to the account an administrator created",
+    table: 'RW',
     bucket: 'NONE',
     workflow: [],
   },
@@ -133,6 +145,15 @@ export const API_FUNCTIONS: { readonly [F in ApiFunctionId]: ApiFunctionSpec } =
     table: 'RO',
     bucket: 'NONE',
     workflow: [],
+  },
+  UsersFn: {
+    entry: 'api/users',
+    description:
+      'Staff accounts: create, change, disable, reset or unlink, each an audited event; names for user names',
+    table: 'RW',
+    bucket: 'NONE',
+    workflow: [],
+    userPoolAccounts: true,
   },
 };
 
@@ -232,7 +253,13 @@ export class AnjuApi extends Construct {
       createDefaultStage: false,
       corsPreflight: {
         allowOrigins: [...(props.allowedOrigins ?? (props.consoleUrl === undefined ? ['*'] : [props.consoleUrl]))],
-        allowMethods: [CorsHttpMethod.GET, CorsHttpMethod.POST, CorsHttpMethod.PUT, CorsHttpMethod.OPTIONS],
+        allowMethods: [
+          CorsHttpMethod.GET,
+          CorsHttpMethod.POST,
+          CorsHttpMethod.PUT,
+          CorsHttpMethod.PATCH,
+          CorsHttpMethod.OPTIONS,
+        ],
         allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'If-Match'],
         maxAge: Duration.hours(1),
       },
@@ -272,6 +299,10 @@ export class AnjuApi extends Construct {
         .bindTable(props.table, spec.table)
         .bindBucket(props.bucket, spec.bucket)
         .bindStateMachine(props.stateMachineArn, spec.workflow);
+      if (spec.userPoolAccounts && this.userPool) {
+        fn.addEnvironment('USER_POOL_ID', this.userPool.userPoolId);
+        this.userPool.grant(fn, ...USER_POOL_ACCOUNT_ACTIONS);
+      }
       functions[spec.id] = fn;
       const integration = new HttpLambdaIntegration(`${spec.id}Integration`, fn);
       for (const route of spec.routes) {

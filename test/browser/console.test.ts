@@ -24,6 +24,7 @@ import { spotCheckCoverage } from '../../domain/rules/progress';
 import { api, eventually, login } from '../../tools/api-client/client';
 import { type HouseholdView, householdFile, waitForTask } from '../../tools/api-client/household-driver';
 import { jpegWithExif } from '../../tools/demo/exif-jpeg';
+import { demoUser } from '../../tools/demo/users';
 import { type RunningStack, startStack } from '../../twin/stack-process';
 import {
   type ConsolePage,
@@ -167,10 +168,16 @@ describe('the staff console', () => {
   it('keeps the session through a reload and a second tab', async () => {
     const opened = sessions[1] as ConsolePage;
     await opened.page.reload();
-    await opened.page.getByTestId('current-user').filter({ hasText: CIVIL_AFFAIRS }).waitFor();
+    await opened.page
+      .getByTestId('current-user')
+      .filter({ hasText: demoUser(CIVIL_AFFAIRS).displayName })
+      .waitFor();
     const second = await opened.context.newPage();
     await second.goto(`${stack.url}/#/work`);
-    await second.getByTestId('current-user').filter({ hasText: CIVIL_AFFAIRS }).waitFor();
+    await second
+      .getByTestId('current-user')
+      .filter({ hasText: demoUser(CIVIL_AFFAIRS).displayName })
+      .waitFor();
     await second.close();
     // The first tab is still signed in.
     await opened.page.reload();

@@ -31,6 +31,19 @@ describe('the China variant (aws-cn)', () => {
     expect(json).not.toMatch(/cognito/i);
   });
 
+  it('tells every function to read authority from the users table and which claim names a first sign-in', () => {
+    const variables = Object.values(resourcesOf(template, 'AWS::Lambda::Function'))
+      .map((fn) => (fn.Properties?.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables)
+      .filter((found) => found?.TABLE_NAME !== undefined);
+    expect(variables.length).toBeGreaterThan(5);
+    for (const found of variables) {
+      expect(found).toMatchObject({
+        IDENTITY_MODE: 'oidc',
+        IDENTITY_USERNAME_CLAIM: 'preferred_username',
+      });
+    }
+  });
+
   it('reads the console bucket through an origin access identity, compressed, over HTTP/2', () => {
     template.resourceCountIs('AWS::CloudFront::CloudFrontOriginAccessIdentity', 1);
     const oai = Object.keys(resourcesOf(template, 'AWS::CloudFront::CloudFrontOriginAccessIdentity'))[0];

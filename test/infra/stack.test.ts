@@ -3,6 +3,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { CONTRACT_ROUTES, isPublic } from '../../contract/routes';
 import { ROLES } from '../../domain/model';
+import { USER_POOL_ACCOUNT_ACTIONS } from '../../infra/constructs/api';
 import { entryStateOf } from '../../process/asl-builder';
 import { ACTIVE_PHASES, RENOVATION } from '../../process/renovation';
 import { resourcesOf, synthesize } from './synth';
@@ -127,6 +128,7 @@ const FUNCTION_IDS = [
   'FundsFn',
   'PhotosFn',
   'ReportsFn',
+  'UsersFn',
   'RecordTaskFn',
   'SystemTaskFn',
   'OutboxSweeperFn',
@@ -226,6 +228,8 @@ describe('the functions', () => {
           'POWERTOOLS_SERVICE_NAME',
           'STATE_MACHINE_ARN',
           'TABLE_NAME',
+          // The staff-accounts function administers the user pool's accounts.
+          ...(id === 'UsersFn' ? ['USER_POOL_ID'] : []),
         ].sort(),
       );
       // The service is the stage: the `service` dimension of Anju's metrics keeps stages apart.
@@ -415,6 +419,22 @@ describe('the identity provider', () => {
       WriteAttributes: ['name'],
       ReadAttributes: Match.arrayWith(['custom:county', 'custom:township', 'name']),
     });
+  });
+
+  it('is administered by the staff-accounts function alone, with only the account actions it needs', () => {
+    const policies = Object.values(resourcesOf(template, 'AWS::IAM::Policy'));
+    const cognitoStatements = policies.flatMap((policy) => {
+      const document = policy.Properties?.PolicyDocument as { Statement: { Action: string | string[] }[] };
+      const roles = JSON.stringify(policy.Properties?.Roles);
+      return document.Statement.filter((statement) =>
+        [statement.Action].flat().some((action) => action.startsWith('cognito-idp:')),
+      ).map((statement) => ({ roles, actions: [statement.Action].flat().sort() }));
+    });
+    expect(cognitoStatements).toHaveLength(1);
+    expect(cognitoStatements[0]?.roles).toMatch(/UsersFn/);
+    expect(cognitoStatements[0]?.actions).toEqual([...USER_POOL_ACCOUNT_ACTIONS].sort());
+    expect(variablesOf('UsersFn').USER_POOL_ID).toEqual({ Ref: 'UserPool' });
+    expect(variablesOf('MeFn').USER_POOL_ID).toBeUndefined();
   });
 
   it('can require MFA for every account with -c mfa=required', () => {

@@ -61,7 +61,9 @@ function concrete(method: string, template: string): Concrete {
     .replace('{action}', 'township-review')
     .replace('{photoId}', 'no-such-photo')
     .replace('{programId}', demoProgram.programId)
-    .replace('{installment}', '0');
+    .replace('{installment}', '0')
+    // An account nobody has: a body that passes validation is answered 404, so no account changes.
+    .replace('{username}', 'nobody.here');
   const by = (username: keyof typeof tokens) => tokens[username] ?? '';
   if (template === '/households' && method === 'POST') {
     // Valid: the head's ID number is already claimed by the household under test, so it is refused (409).
@@ -91,7 +93,9 @@ function concrete(method: string, template: string): Concrete {
   if (template.startsWith('/payments') || template.startsWith('/reports/funds')) {
     return { method, template, path, token: by('finance') };
   }
-  if (template.startsWith('/programs')) return { method, template, path, token: by('admin') };
+  if (template.startsWith('/programs') || template.startsWith('/users')) {
+    return { method, template, path, token: by('admin') };
+  }
   if (template.includes('/photos/')) return { method, template, path, token: by('inspector') };
   return { method, template, path, token: by('auditor') };
 }

@@ -53,7 +53,12 @@ describe('the console on the local stack', () => {
     expect(asset.status).toBe(200);
     expect(asset.headers.get('content-type')).toMatch(/^text\/javascript/);
 
-    expect(await (await fetch(`${stack.url}/config.json`)).json()).toEqual({ apiUrl: '', auth: 'local' });
+    // The console signs in at the twin's OpenID Connect issuer, on the same origin.
+    expect(await (await fetch(`${stack.url}/config.json`)).json()).toMatchObject({
+      apiUrl: '',
+      auth: 'oidc',
+      oidc: { issuer: `${stack.url}/oidc`, scopes: ['openid', 'profile'] },
+    });
   });
 
   it("lists the village's noticed household with its name, masked ID number and objection", async () => {

@@ -48,6 +48,7 @@ export function api(url: string, token?: string) {
     post: <T = unknown>(route: string, body?: unknown, headers?: Record<string, string>) =>
       call<T>('POST', route, body, headers),
     put: <T = unknown>(route: string, body?: unknown) => call<T>('PUT', route, body),
+    patch: <T = unknown>(route: string, body?: unknown) => call<T>('PATCH', route, body),
   };
 }
 

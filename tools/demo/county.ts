@@ -330,6 +330,7 @@ const COUNTY_STAFF: Record<Role, string> = {
   inspector: 'zhao.zhijian',
   finance: 'chen.caizheng',
   auditor: 'liu.shenji',
+  leader: 'deng.lingdao',
   admin: 'sun.guanli',
 };
 

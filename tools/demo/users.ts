@@ -10,6 +10,9 @@ import { type Actor, CountyCode, Role, TownshipCode } from '../../domain/model';
 
 const COUNTY = demoProgram.county.code;
 
+/** The password of every demo account at the twin's OpenID Connect issuer (README). Local only: never deployed. */
+export const DEMO_PASSWORD = 'anju-demo-2026';
+
 export const DemoUser = z.object({
   username: z.string().regex(/^[a-z]+(\.[a-z]+)*$/),
   displayName: z.string().min(1),
@@ -27,6 +30,8 @@ const countyUsers: DemoUser[] = [
   // A second finance user: one prepares a release (经办), another approves it (复核).
   { username: 'qian.caizheng', displayName: '钱伟（县财政局）', roles: ['finance'], county: COUNTY },
   { username: 'liu.shenji', displayName: '刘洋（县审计局）', roles: ['auditor'], county: COUNTY },
+  // Reads the dashboard, the reports and every household of the county; acts on nothing.
+  { username: 'deng.lingdao', displayName: '邓华（县分管领导）', roles: ['leader'], county: COUNTY },
   { username: 'sun.guanli', displayName: '孙磊（系统管理员）', roles: ['admin'], county: COUNTY },
 ];
 
@@ -72,7 +77,18 @@ const townshipUsers: DemoUser[] = demoProgram.townships.flatMap((township, t) =>
   }),
 );
 
-export const demoUsers: readonly DemoUser[] = z.array(DemoUser).parse([...countyUsers, ...townshipUsers]);
+/** A township's leader (镇长): reads the households of the township. */
+const townshipLeaders: DemoUser[] = demoProgram.townships.slice(0, 1).map((township) => ({
+  username: 'tan.lingdao',
+  displayName: `谭明（${township.name}镇长）`,
+  roles: ['leader'],
+  county: COUNTY,
+  township: township.code,
+}));
+
+export const demoUsers: readonly DemoUser[] = z
+  .array(DemoUser)
+  .parse([...countyUsers, ...townshipUsers, ...townshipLeaders]);
 
 export function demoUser(username: string): DemoUser {
   const user = demoUsers.find((u) => u.username === username);
@@ -80,7 +96,13 @@ export function demoUser(username: string): DemoUser {
   return user;
 }
 
-/** The Actor a demo user's token stands for. */
+/** The Actor a demo user's token stands for (as the users table seeded from this list says). */
 export function actorOf(user: DemoUser): Actor {
-  return { username: user.username, roles: user.roles, county: user.county, township: user.township };
+  return {
+    username: user.username,
+    roles: user.roles,
+    county: user.county,
+    township: user.township,
+    province: user.county.slice(0, 2),
+  };
 }

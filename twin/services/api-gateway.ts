@@ -1,8 +1,9 @@
 /**
  * The local HTTP API: the routes of the template's `AWS::ApiGatewayV2::Route`s, served by a
  * node:http server that builds API Gateway v2 (payload format 2.0) events exactly as AWS does,
- * runs the JWT authorizer against the local identity provider, invokes the function in-process
- * and maps its result back as API Gateway would. Plus the local-only login routes.
+ * runs the JWT authorizer against the local OpenID Connect issuer (its JWKS, issuer and audience), invokes the
+ * function in-process and maps its result back as API Gateway would. Plus the issuer itself at `/oidc` and the
+ * local-only routes: `/auth/dev-users`, `/auth/dev-login` and `/local/identity/accounts`.
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
@@ -12,7 +13,7 @@ import { LOCAL_ACCOUNT } from '../assembly/local-names';
 import { isRecord } from '../json';
 import { BodyTooLargeError, listen, type RunningServer, readBody } from '../net/http';
 import type { StaticSite } from './console';
-import { claimsAsApiGatewayStrings, type DevUser, type IdentityProvider, scopesOf } from './identity';
+import { claimsAsApiGatewayStrings, type IdentityProvider, ISSUER_PATH, scopesOf } from './identity';
 import type { LambdaRuntime } from './lambda';
 import { FunctionTimeoutError } from './lambda';
 
@@ -21,6 +22,15 @@ export const LOCAL_API_ID = 'anjulocal';
 
 export type RequestLogger = (line: { method: string; path: string; status: number; ms: number }) => void;
 export type ErrorLogger = (message: string, error: unknown) => void;
+
+/** A demo staff member as the local routes list them (tools/demo/users.ts). */
+export type DevUser = {
+  readonly username: string;
+  readonly displayName: string;
+  readonly roles: readonly string[];
+  readonly county: string;
+  readonly township?: string;
+};
 
 export type ApiServerOptions = {
   readonly routes: readonly RouteSpec[];
@@ -284,7 +294,7 @@ export function placeholderPage(users: readonly DevUser[]): string {
 </head><body>
 <h1>Anju 安居: local mode</h1>
 <p>The staff console is not built: run <code>npm run build:console</code> (<code>npm start</code> builds it) and reload. The API runs here: see <a href="/openapi.json">/openapi.json</a> and <a href="/health">/health</a>.</p>
-<p>Get a token with <code>POST /auth/dev-login {"username": "..."}</code> and send it as <code>Authorization: Bearer &lt;token&gt;</code>.</p>
+<p>Get a token with <code>POST /auth/dev-login {"username": "..."}</code> and send it as <code>Authorization: Bearer &lt;token&gt;</code>. The demo staff sign in at the local issuer (<a href="${ISSUER_PATH}/.well-known/openid-configuration">discovery</a>) with the demo password of the README.</p>
 <h2>Demo users</h2>
 <table><thead><tr><th>username</th><th>name</th><th>roles</th><th>county</th><th>township</th></tr></thead>
 <tbody>${rows}</tbody></table>
@@ -297,7 +307,6 @@ export function createApiHandler(
 ): (request: IncomingMessage, response: ServerResponse) => void {
   const routes = compileRoutes(options.routes);
   const limit = options.bodyLimitBytes ?? BODY_LIMIT_BYTES;
-  const usersByName = new Map(options.devUsers.map((user) => [user.username, user]));
   const site: StaticSite =
     options.site ??
     (async (method, path) =>
@@ -326,9 +335,23 @@ export function createApiHandler(
           fields: [{ path: 'username', message: { zh: '请填写用户名', en: 'username is required' } }],
         });
       }
-      const user = usersByName.get(username);
-      if (!user) return json(404, { message: `Unknown demo user: ${username}` });
-      return json(200, { token: await options.identity.issue(user) });
+      if (!options.identity.account(username)) return json(404, { message: `Unknown local account: ${username}` });
+      return json(200, { token: await options.identity.issue(username) });
+    }
+    if (method === 'POST' && path === '/local/identity/accounts') {
+      // The issuer's IT office creating a sign-in (at a real issuer: Keycloak's admin console).
+      let account: { username?: unknown; displayName?: unknown; password?: unknown } = {};
+      try {
+        account = JSON.parse(body.toString('utf8') || '{}') as typeof account;
+      } catch {
+        // answered below
+      }
+      const { username, displayName, password } = account;
+      if (typeof username !== 'string' || typeof displayName !== 'string' || typeof password !== 'string') {
+        return json(400, { message: 'username, displayName and password are required' });
+      }
+      if (password.length < 8) return json(400, { message: 'the password needs at least 8 characters' });
+      return json(200, await options.identity.saveAccount({ username, displayName, password }));
     }
     return undefined;
   }
@@ -343,7 +366,8 @@ export function createApiHandler(
     if (token === '') return json(401, { message: 'Unauthorized' });
     let payload: Awaited<ReturnType<IdentityProvider['verify']>>;
     try {
-      payload = await options.identity.verify(token, route.authorizer);
+      // The twin's issuer stands in for the template's (Cognito's or the county's); the audience is the template's.
+      payload = await options.identity.verify(token, route.authorizer?.audience);
     } catch {
       return json(401, { message: 'Unauthorized' });
     }
@@ -398,6 +422,12 @@ export function createApiHandler(
 
   return (request, response) => {
     const started = performance.now();
+    const target = request.url ?? '/';
+    if (target === ISSUER_PATH || target.startsWith(`${ISSUER_PATH}/`)) {
+      // The issuer reads its own bodies (the token endpoint, the login form).
+      options.identity.handle(request, response);
+      return;
+    }
     handle(request)
       .catch((error: unknown) => {
         logError(`unexpected error on ${request.method} ${request.url}`, error);

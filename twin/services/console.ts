@@ -11,7 +11,7 @@ import type { HttpAnswer } from './api-gateway';
 /** Answers a console request, or `undefined` when the path is not the console's. */
 export type StaticSite = (method: string, path: string) => Promise<HttpAnswer | undefined>;
 
-/** What the console reads at start; locally the API is the same origin and login is the dev login. */
+/** What the console reads when no sign-in is configured (the twin passes its OpenID Connect issuer instead): the demo-user picker of the dev login. */
 export const LOCAL_CONSOLE_CONFIG = { apiUrl: '', auth: 'local' } as const;
 
 const CONTENT_TYPES: Readonly<Record<string, string>> = {

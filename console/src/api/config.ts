@@ -6,10 +6,20 @@ export interface CognitoConfig {
   redirectUri: string;
 }
 
+/** A county's OpenID Connect issuer (AWS China, or any stage given -c oidcIssuer), and the local twin's. */
+export interface OidcConfig {
+  issuer: string;
+  clientId: string;
+  /** Absent (locally): this page's own address, whichever host and port it was opened on. */
+  redirectUri?: string;
+  scopes: string[];
+}
+
 export interface ConsoleConfig {
   apiUrl: string;
-  auth: 'local' | 'cognito';
+  auth: 'local' | 'cognito' | 'oidc';
   cognito?: CognitoConfig;
+  oidc?: OidcConfig;
 }
 
 const LOCAL: ConsoleConfig = { apiUrl: '', auth: 'local' };
@@ -23,6 +33,21 @@ function parse(value: unknown): ConsoleConfig | undefined {
     const c = raw.cognito as Record<string, unknown>;
     if ([c.domain, c.clientId, c.region, c.redirectUri].every((v) => typeof v === 'string')) {
       return { apiUrl, auth: 'cognito', cognito: c as unknown as CognitoConfig };
+    }
+  }
+  if (raw.auth === 'oidc' && typeof raw.oidc === 'object' && raw.oidc !== null) {
+    const o = raw.oidc as Record<string, unknown>;
+    if (typeof o.issuer === 'string' && typeof o.clientId === 'string') {
+      return {
+        apiUrl,
+        auth: 'oidc',
+        oidc: {
+          issuer: o.issuer,
+          clientId: o.clientId,
+          ...(typeof o.redirectUri === 'string' ? { redirectUri: o.redirectUri } : {}),
+          scopes: Array.isArray(o.scopes) ? o.scopes.map(String) : ['openid', 'profile'],
+        },
+      };
     }
   }
   return { apiUrl, auth: 'local' };

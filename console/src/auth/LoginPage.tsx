@@ -96,9 +96,21 @@ export function LoginPage({ callbackError }: { callbackError?: boolean }) {
           <Button
             type="primary"
             block
+            loading={busy}
+            data-testid="login-submit"
             onClick={() => {
-              const cognito = config().cognito;
-              if (cognito) void startCognitoLogin(cognito);
+              const { cognito, oidc } = config();
+              setBusy(true);
+              setFailure(undefined);
+              const started = oidc
+                ? import('./oidc').then(({ startOidcLogin }) => startOidcLogin(oidc))
+                : cognito
+                  ? startCognitoLogin(cognito)
+                  : Promise.resolve();
+              started.catch((error: unknown) => {
+                setFailure(errorSentence(error, t, i18n.language));
+                setBusy(false);
+              });
             }}
           >
             {t('login.cognito')}

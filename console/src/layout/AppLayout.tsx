@@ -9,6 +9,7 @@ import {
   MoneyCollectOutlined,
   NotificationOutlined,
   ScheduleOutlined,
+  TeamOutlined,
 } from '@ant-design/icons';
 import { Button, Dropdown, Grid, Layout, Menu, Space } from 'antd';
 import { type ReactNode, useEffect } from 'react';
@@ -16,7 +17,7 @@ import { useTranslation } from 'react-i18next';
 import { Outlet, useLocation, useNavigate } from 'react-router-dom';
 import { ROLE_TITLES } from '../../../domain/labels';
 import { config } from '../api/config';
-import { endSession } from '../api/session';
+import { currentToken, endSession } from '../api/session';
 import { cognitoLogoutUrl } from '../auth/cognito';
 import { languageOf } from '../common/format';
 import { LanguageSwitch } from './LanguageSwitch';
@@ -45,6 +46,7 @@ export function AppLayout() {
     { key: '/finance', icon: <MoneyCollectOutlined />, label: t('nav.finance'), show: has('finance') },
     { key: '/dashboard', icon: <BarChartOutlined />, label: t('nav.dashboard'), show: isCountyLevel(me) || leader },
     { key: '/notices', icon: <NotificationOutlined />, label: t('nav.notices'), show: true },
+    { key: '/users', icon: <TeamOutlined />, label: t('nav.users'), show: me.roles.includes('admin') },
   ];
   const menuItems = items
     .filter((item) => item.show)
@@ -60,11 +62,13 @@ export function AppLayout() {
     .sort((a, b) => b.key.length - a.key.length)[0]?.key;
 
   function logout() {
+    const idToken = currentToken();
     endSession();
     // The service worker's copies of API answers belong to this user.
     if ('caches' in window) void caches.delete('anju-api');
-    const cognito = config().cognito;
-    if (config().auth === 'cognito' && cognito) window.location.assign(cognitoLogoutUrl(cognito));
+    const { auth, cognito, oidc } = config();
+    if (auth === 'cognito' && cognito) window.location.assign(cognitoLogoutUrl(cognito));
+    if (auth === 'oidc' && oidc) void import('../auth/oidc').then(({ oidcLogout }) => oidcLogout(oidc, idToken));
   }
 
   return (

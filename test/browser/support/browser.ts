@@ -10,6 +10,7 @@ import AxeBuilder from '@axe-core/playwright';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { EVENT_TITLES, PHASE_TITLES } from '../../../domain/labels';
 import { ACTIONS, CATEGORIES, HouseStructure, PHASES } from '../../../domain/model';
+import { DEMO_PASSWORD, demoUsers } from '../../../tools/demo/users';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 export const SCREENSHOTS = path.join(ROOT, 'test-results', 'screenshots');
@@ -48,11 +49,17 @@ export async function openConsole(
   return { page, context, errors };
 }
 
-/** Signs in through the login page by picking the seeded user. */
-export async function loginAs(page: Page, username: string): Promise<void> {
-  await chooseOption(page, 'login-user', username, { search: true });
+/**
+ * Signs in as people do: the console's sign-in button, the issuer's login page (the twin's OpenID Connect issuer,
+ * authorization code with PKCE), back to the console, which shows the person's name.
+ */
+export async function loginAs(page: Page, username: string, password = DEMO_PASSWORD): Promise<void> {
   await page.getByTestId('login-submit').click();
-  await page.getByTestId('current-user').filter({ hasText: username }).waitFor({ state: 'attached' });
+  await page.locator('#username').fill(username);
+  await page.locator('#password').fill(password);
+  await page.getByTestId('oidc-submit').click();
+  const name = demoUsers.find((user) => user.username === username)?.displayName ?? username;
+  await page.getByTestId('current-user').filter({ hasText: name }).waitFor({ state: 'attached' });
 }
 
 /**

@@ -6,21 +6,33 @@
  * that writes nothing; an allowed one gets past authorization (whatever the scene then answers,
  * never 401/403/5xx).
  */
-import { DeleteCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { beforeEach, describe, expect, it, test } from 'vitest';
 import { demoApplication, demoProgram } from '../../../contract/examples';
 import { CONTRACT_ROUTES, isPublic, type RouteKey } from '../../../contract/routes';
 import { ROLES } from '../../../domain/model';
+import { userChange } from '../../../domain/users';
+import { outsideIssuerAccounts } from '../../../functions/accounts';
 import { handlerWith as fundsHandlerWith } from '../../../functions/api/funds';
 import { handlerWith as householdsHandlerWith } from '../../../functions/api/households';
-import { handler as meHandler } from '../../../functions/api/me';
+import { handlerWith as meHandlerWith } from '../../../functions/api/me';
 import { handlerWith as noticesHandlerWith } from '../../../functions/api/notices';
 import { handlerWith as photosHandlerWith } from '../../../functions/api/photos';
 import { handlerWith as programsHandlerWith } from '../../../functions/api/programs';
 import { handlerWith as reportsHandlerWith } from '../../../functions/api/reports';
 import { handlerWith as tasksHandlerWith } from '../../../functions/api/tasks';
+import { handlerWith as usersHandlerWith } from '../../../functions/api/users';
 import type { ApiEvent, ApiResponse } from '../../../functions/http/responses';
+import { userItem } from '../../../functions/store/items';
 import { apiEvent, context } from '../functions/support/api';
 import { testDependencies } from '../functions/support/dependencies';
 import { HOUSEHOLD_ID, NOW } from '../functions/support/fixtures';
@@ -30,11 +42,28 @@ import { claimsFor, givenScene, HOME, OTHER_COUNTY, OTHER_TOWNSHIP, type Place, 
 
 const fundsHandler = fundsHandlerWith(testDependencies());
 const householdsHandler = householdsHandlerWith(testDependencies());
+const meHandler = meHandlerWith(testDependencies());
 const noticesHandler = noticesHandlerWith(testDependencies());
 const photosHandler = photosHandlerWith(testDependencies());
 const programsHandler = programsHandlerWith(testDependencies());
 const reportsHandler = reportsHandlerWith(testDependencies());
 const tasksHandler = tasksHandlerWith(testDependencies());
+const usersHandler = usersHandlerWith(testDependencies(), outsideIssuerAccounts);
+
+/** The staff account the users routes act on: township staff of the household's township. */
+const TARGET = userChange(
+  undefined,
+  {
+    username: 'target.staff',
+    displayName: '韦小明',
+    roles: ['civil-affairs'],
+    province: HOME.county.slice(0, 2),
+    county: HOME.county,
+    township: HOME.township,
+    enabled: true,
+  },
+  { at: NOW.toISOString(), actor: 'sun.guanli', type: 'create' },
+);
 
 const PLACES: readonly Place[] = [
   { name: "township staff of the household's township", ...HOME },
@@ -141,6 +170,38 @@ const REQUESTS: Partial<Record<RouteKey, Request>> = {
       pathParameters: { programId: demoProgram.programId },
     },
   },
+  'GET /users': {
+    handler: usersHandler,
+    event: { path: '/users', query: { county: HOME.county, township: HOME.township } },
+  },
+  'POST /users': {
+    handler: usersHandler,
+    event: {
+      method: 'POST',
+      path: '/users',
+      body: {
+        username: 'new.staff',
+        displayName: '新同事',
+        roles: ['inspector'],
+        county: HOME.county,
+        township: HOME.township,
+      },
+    },
+  },
+  'PATCH /users/{username}': {
+    handler: usersHandler,
+    event: {
+      method: 'PATCH',
+      path: '/users/target.staff',
+      pathParameters: { username: 'target.staff' },
+      body: { roles: ['inspector'] },
+    },
+  },
+  'GET /users/{username}/history': {
+    handler: usersHandler,
+    event: { path: '/users/target.staff/history', pathParameters: { username: 'target.staff' } },
+  },
+  'GET /users/names': { handler: usersHandler, event: { path: '/users/names', query: { usernames: 'target.staff' } } },
   'POST /households/{id}/photos': {
     handler: photosHandler,
     event: {
@@ -208,8 +269,8 @@ describe('the route table', () => {
 
   it('has a request for every route a rule governs, and every rule both allows and denies someone', () => {
     expect(Object.keys(REQUESTS).sort()).toEqual(RULED.map(({ route }) => route).sort());
-    // Open to anyone signed in: who they are, and the blank import template.
-    const signedInOnly: readonly RouteKey[] = ['GET /me', 'GET /households/import-template'];
+    // Open to anyone signed in: who they are, the names of their county's staff, and the blank import template.
+    const signedInOnly: readonly RouteKey[] = ['GET /me', 'GET /users/names', 'GET /households/import-template'];
     for (const { route } of RULED.filter(({ route }) => !signedInOnly.includes(route))) {
       const verdicts = rows.filter((row) => row.route === route).map((row) => row.allowed);
       expect(verdicts, route).toContain(true);
@@ -237,6 +298,18 @@ describe('every route x role x place', () => {
       },
     });
     ddbMock.on(UpdateCommand).resolves({});
+    const target = userItem({ user: TARGET.after, lastHash: TARGET.event.hash });
+    ddbMock.on(GetCommand, { Key: { PK: 'USER#target.staff', SK: 'USER' } }).resolves({ Item: target });
+    ddbMock.on(GetCommand, { Key: { PK: 'USER#new.staff', SK: 'USER' } }).resolves({});
+    ddbMock
+      .on(QueryCommand, { IndexName: 'GSI1', ExpressionAttributeValues: { ':pk': `STAFF#${HOME.county}` } })
+      .resolves({
+        Items: [target],
+      });
+    ddbMock.on(QueryCommand, { KeyConditionExpression: 'PK = :pk AND begins_with(SK, :ev)' }).resolves({
+      Items: [{ PK: 'USER#target.staff', SK: 'EV#000001', entity: 'user-event', ...TARGET.event }],
+    });
+    ddbMock.on(BatchGetCommand).resolves({ Responses: { 'anju-test': [target] } });
   });
 
   test.each(rows)('$label is $verdict', async ({ route, role, place, allowed }) => {

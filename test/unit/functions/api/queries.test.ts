@@ -6,17 +6,18 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { demoApplication, demoProgram } from '../../../../contract/examples';
 import { ACTIONS } from '../../../../domain/model';
 import { handlerWith as healthWith } from '../../../../functions/api/health';
-import { handler as me } from '../../../../functions/api/me';
+import { handlerWith as meWith } from '../../../../functions/api/me';
 import { handler as openapi } from '../../../../functions/api/openapi';
 import { handlerWith as programsWith } from '../../../../functions/api/programs';
 import { handlerWith as tasksWith } from '../../../../functions/api/tasks';
-import { groupsOf } from '../../../../functions/http/caller';
 import { apiEvent, context, reply } from '../support/api';
+import { signedIn } from '../support/callers';
 import { testDependencies } from '../support/dependencies';
 import { NOW, openTaskItem } from '../support/fixtures';
 import { ddbMock, namedError, resetMocks, s3Mock, sfnMock } from '../support/mocks';
 
 const health = healthWith(testDependencies());
+const me = meWith(testDependencies());
 const programs = programsWith(testDependencies());
 const tasks = tasksWith(testDependencies());
 
@@ -30,23 +31,42 @@ afterEach(() => {
 });
 
 describe('GET /me and the claims', () => {
-  it('returns the actor from the JWT claims', async () => {
+  it("answers the caller's account from the users table, with their name", async () => {
     const result = reply(await me(apiEvent({ path: '/me', user: 'he.zhujian' }), context));
 
     expect(result.status).toBe(200);
     expect(result.body).toEqual({
       username: 'he.zhujian',
+      displayName: '何勇（者楼镇村镇建设站）',
       roles: ['construction'],
+      province: '52',
       county: '522327',
       township: '522327100',
     });
   });
 
-  it('reads cognito:groups in the API Gateway, JSON and array forms, ignoring unknown groups', () => {
-    expect(groupsOf('[construction finance]')).toEqual(['construction', 'finance']);
-    expect(groupsOf('["inspector","admin"]')).toEqual(['inspector', 'admin']);
-    expect(groupsOf(['auditor'])).toEqual(['auditor']);
-    expect(groupsOf(undefined)).toEqual([]);
+  it('grants nothing for claims a token carries beside its subject', async () => {
+    const claims = {
+      ...signedIn({ username: 'claims.only', roles: ['inspector'], county: '522327', township: '522327100' }),
+      'cognito:groups': '[admin finance]',
+      'custom:county': '522328',
+      'custom:township': '',
+    };
+    const result = reply(await me(apiEvent({ path: '/me', claims }), context));
+
+    expect(result.body).toMatchObject({ roles: ['inspector'], county: '522327', township: '522327100' });
+  });
+
+  it('refuses a subject with no account, and a disabled account, with a sentence', async () => {
+    ddbMock.on(GetCommand).resolves({});
+    const stranger = reply(
+      await me(apiEvent({ path: '/me', claims: { sub: 'nobody', 'cognito:username': 'x' } }), context),
+    );
+    const disabled = signedIn({ username: 'gone.staff', roles: ['finance'], county: '522327', enabled: false });
+    const refused = reply(await me(apiEvent({ path: '/me', claims: disabled }), context));
+
+    expect(stranger).toMatchObject({ status: 403, body: { message: { zh: expect.stringContaining('尚未开通') } } });
+    expect(refused).toMatchObject({ status: 403, body: { message: { zh: expect.stringContaining('已停用') } } });
   });
 
   it('answers 401 without claims', async () => {

@@ -23,8 +23,25 @@ describe('the configuration of a function', () => {
       evidenceBucket: 'anju-evidence',
       stateMachineArn: VARIABLES.STATE_MACHINE_ARN,
       photoMaxDistanceM: 250,
+      identityMode: 'cognito',
+      signInNameClaim: 'cognito:username',
     });
     expect(readConfig(VARIABLES).photoMaxDistanceM).toBe(500);
+  });
+
+  it('reads how staff sign in: the claim that names them at an outside issuer, the user pool in Cognito mode', () => {
+    expect(readConfig({ ...VARIABLES, IDENTITY_MODE: 'oidc' })).toMatchObject({
+      identityMode: 'oidc',
+      signInNameClaim: 'preferred_username',
+    });
+    expect(readConfig({ ...VARIABLES, IDENTITY_MODE: 'oidc', IDENTITY_USERNAME_CLAIM: 'loginName' })).toMatchObject({
+      signInNameClaim: 'loginName',
+    });
+    // Cognito user names are set by administrators only: the claim is not configurable there.
+    expect(
+      readConfig({ ...VARIABLES, IDENTITY_MODE: 'cognito', IDENTITY_USERNAME_CLAIM: 'email', USER_POOL_ID: 'p1' }),
+    ).toMatchObject({ signInNameClaim: 'cognito:username', userPoolId: 'p1' });
+    expect(() => readConfig({ ...VARIABLES, IDENTITY_MODE: 'saml' })).toThrow(/IDENTITY_MODE/);
   });
 
   it('names every missing variable in one error, and refuses a distance that is not positive', () => {

@@ -1,6 +1,7 @@
 import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { ApiEvent } from '../../../../functions/http/responses';
 import { type DemoUser, demoUser } from '../../../../tools/demo/users';
+import { signedIn } from './callers';
 
 export interface EventOptions {
   method?: string;
@@ -15,15 +16,9 @@ export interface EventOptions {
   claims?: Record<string, string>;
 }
 
+/** The claims of a demo user's token; their account is put in the test users table (support/callers.ts). */
 export function claimsOf(user: DemoUser): Record<string, string> {
-  const claims: Record<string, string> = {
-    sub: `sub-${user.username}`,
-    'cognito:username': user.username,
-    'cognito:groups': `[${user.roles.join(' ')}]`,
-    'custom:county': user.county,
-  };
-  if (user.township) claims['custom:township'] = user.township;
-  return claims;
+  return signedIn(user);
 }
 
 /** An API Gateway HTTP API (v2) event with the JWT authorizer's claims. */

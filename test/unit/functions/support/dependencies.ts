@@ -9,12 +9,15 @@ import type { Config } from '../../../../functions/config/config';
 import { createDependencies } from '../../../../functions/config/dependencies';
 import { logger } from '../../../../functions/config/logger';
 import type { Dependencies } from '../../../../functions/use-cases/dependencies';
+import { testCallers } from './callers';
 
 export const TEST_CONFIG: Config = {
   tableName: 'anju-test',
   evidenceBucket: 'anju-evidence-test',
   stateMachineArn: 'arn:aws:states:cn-north-1:123456789012:stateMachine:Renovation',
   photoMaxDistanceM: DEFAULT_MAX_PHOTO_DISTANCE_M,
+  identityMode: 'cognito',
+  signInNameClaim: 'cognito:username',
 };
 
 /** The handlers' logs are not what these tests read. */
@@ -30,5 +33,7 @@ export function testDependencies(config: Partial<Config> = {}): Dependencies {
     credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
   });
   // Each test answers the program read as it likes: nothing is remembered between calls.
-  return createDependencies({ ...TEST_CONFIG, ...config }, clients, { programsFreshForMs: 0 });
+  const dependencies = createDependencies({ ...TEST_CONFIG, ...config }, clients, { programsFreshForMs: 0 });
+  // Callers come from the test users table, where each test's claims put them (support/callers.ts).
+  return { ...dependencies, callers: testCallers() };
 }

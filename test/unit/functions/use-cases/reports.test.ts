@@ -9,6 +9,7 @@ import { newHousehold } from '../../../../domain/rules/household';
 import { addCells, type ProgressCells, type ProgressReport, progressCells } from '../../../../domain/rules/progress';
 import { handlerWith } from '../../../../functions/api/reports';
 import { apiEvent, context, reply } from '../support/api';
+import { signedIn } from '../support/callers';
 import { testDependencies } from '../support/dependencies';
 import { programItem } from '../support/fixtures';
 import { ddbMock, resetMocks } from '../support/mocks';
@@ -244,12 +245,7 @@ describe('GET /reports/progress', () => {
 
   it('is read by county staff and auditors, refused to other counties', async () => {
     expect((await progress(QUERY, 'liu.shenji')).statusCode).toBe(200);
-    const otherCounty = {
-      sub: 'sub-x',
-      'cognito:username': 'x.minzheng',
-      'cognito:groups': '[civil-affairs]',
-      'custom:county': '522328',
-    };
+    const otherCounty = signedIn({ username: 'x.minzheng', roles: ['civil-affairs'], county: '522328' });
     expect((await progress(QUERY, null, otherCounty)).statusCode).toBe(403);
     expect((await progress({ ...QUERY, county: '522328' }, null, otherCounty)).statusCode).toBe(404);
     expect((await progress({ program: demoProgram.programId })).statusCode).toBe(400);

@@ -6,6 +6,7 @@ import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import { DeleteCommand, GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { demoProgram } from '../../../../contract/examples';
 import type { Action, Household, Phase, Role } from '../../../../domain/model';
+import { signedIn } from '../../functions/support/callers';
 import { HOUSEHOLD_ID, household, householdItem, openTaskItem, programItem } from '../../functions/support/fixtures';
 import { ddbMock, givenFile, sfnMock } from '../../functions/support/mocks';
 
@@ -38,15 +39,14 @@ export interface Place {
   readonly township?: string;
 }
 
+/** The claims of a token of a `role` holder at `place`, whose account the test users table then holds. */
 export function claimsFor(role: Role, place: Place): Record<string, string> {
-  const username = `${role}.${place.township ?? place.county}`;
-  return {
-    sub: `sub-${username}`,
-    'cognito:username': username,
-    'cognito:groups': `[${role}]`,
-    'custom:county': place.county,
-    ...(place.township ? { 'custom:township': place.township } : {}),
-  };
+  return signedIn({
+    username: `${role}.${place.township ?? place.county}`,
+    roles: [role],
+    county: place.county,
+    ...(place.township ? { township: place.township } : {}),
+  });
 }
 
 function photoItem(photoId: string, step: Phase, kind: string) {

@@ -1,8 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RouteSpec } from '../../../../twin/assembly/assembly';
+import { freePort } from '../../../../twin/net/ports';
 import {
   answerFromResult,
   apiGatewayTime,
@@ -11,7 +12,7 @@ import {
   matchRoute,
   startApiServer,
 } from '../../../../twin/services/api-gateway';
-import { createIdentityProvider } from '../../../../twin/services/identity';
+import { createIdentityProvider, type IdentityProvider } from '../../../../twin/services/identity';
 
 const route = (routeKey: string, functionName: string, authorizationType: 'JWT' | 'NONE' = 'JWT'): RouteSpec => {
   const [method = 'ANY', routePath = '$default'] = routeKey.split(' ');
@@ -145,7 +146,7 @@ describe('answerFromResult', () => {
 
 describe('the API server', () => {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'anju-api-'));
-  const identity = createIdentityProvider({ dataDir });
+  let identity: IdentityProvider;
   const users = [
     { username: 'he.zhujian', displayName: '何勇', roles: ['construction'], county: '522327', township: '522327100' },
   ];
@@ -154,6 +155,13 @@ describe('the API server', () => {
   let close: () => Promise<void> = async () => {};
 
   beforeAll(async () => {
+    const port = await freePort();
+    identity = await createIdentityProvider({
+      dataDir,
+      origin: `http://127.0.0.1:${port}`,
+      clientId: 'anju-console',
+      demoPeople: users,
+    });
     const server = await startApiServer(
       {
         routes: [
@@ -172,7 +180,7 @@ describe('the API server', () => {
           },
         },
       },
-      0,
+      port,
     );
     url = `http://127.0.0.1:${server.port}`;
     close = server.close;
@@ -189,7 +197,7 @@ describe('the API server', () => {
     expect((await fetch(`${url}/me`, { headers: { authorization: 'Bearer not.a.token' } })).status).toBe(401);
   });
 
-  it('logs in a demo user and passes the claims to the function', async () => {
+  it('logs in a demo user and passes the claims of the verified ID token to the function', async () => {
     const login = await fetch(`${url}/auth/dev-login`, {
       method: 'POST',
       body: JSON.stringify({ username: 'he.zhujian' }),
@@ -200,9 +208,44 @@ describe('the API server', () => {
     expect(await answer.json()).toEqual({ name: 'MeFn' });
     expect(seen.at(-1)).toMatchObject({
       requestContext: {
-        authorizer: { jwt: { claims: { 'cognito:username': 'he.zhujian', 'cognito:groups': '[construction]' } } },
+        authorizer: {
+          jwt: { claims: { preferred_username: 'he.zhujian', iss: `${url}/oidc`, aud: 'anju-console', name: '何勇' } },
+        },
       },
     });
+  });
+
+  it('serves the issuer: discovery names its JWKS and the endpoints under /oidc, with PKCE S256', async () => {
+    const discovery = (await (await fetch(`${url}/oidc/.well-known/openid-configuration`)).json()) as Record<
+      string,
+      unknown
+    >;
+    expect(discovery).toMatchObject({
+      issuer: `${url}/oidc`,
+      jwks_uri: `${url}/oidc/jwks`,
+      authorization_endpoint: `${url}/oidc/auth`,
+      token_endpoint: `${url}/oidc/token`,
+      code_challenge_methods_supported: ['S256'],
+    });
+    const jwks = (await (await fetch(`${url}/oidc/jwks`)).json()) as { keys: Record<string, unknown>[] };
+    expect(jwks.keys[0]).toMatchObject({ kty: 'RSA', alg: 'RS256' });
+    expect(jwks.keys[0]).not.toHaveProperty('d');
+  });
+
+  it('adds a local account whose password is hashed, never stored', async () => {
+    const saved = await fetch(`${url}/local/identity/accounts`, {
+      method: 'POST',
+      body: JSON.stringify({ username: 'new.staff', displayName: '新同事', password: 'correct horse 1' }),
+    });
+    expect(saved.status).toBe(200);
+    const stored = readFileSync(path.join(dataDir, 'identity', 'accounts.json'), 'utf8');
+    expect(stored).toContain('$argon2id$');
+    expect(stored).not.toContain('correct horse 1');
+    const short = await fetch(`${url}/local/identity/accounts`, {
+      method: 'POST',
+      body: JSON.stringify({ username: 'x', displayName: 'x', password: 'short' }),
+    });
+    expect(short.status).toBe(400);
   });
 
   it('refuses unknown demo users and lists the known ones', async () => {

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RouteSpec } from '../../../../twin/assembly/assembly';
+import { freePort } from '../../../../twin/net/ports';
 import { startApiServer } from '../../../../twin/services/api-gateway';
 import { assetFile, consoleSite, contentTypeOf } from '../../../../twin/services/console';
 import { createIdentityProvider } from '../../../../twin/services/identity';
@@ -64,10 +65,14 @@ describe('the console served by the local API', () => {
     writeFileSync(path.join(dist, 'assets', 'style-Zz9_-xYw.css'), 'body{}');
     writeFileSync(path.join(dist, 'assets', 'plain.txt'), 'not hashed');
     writeFileSync(path.join(root, 'secret.txt'), 'secret');
+    const port = await freePort();
     const server = await startApiServer(
       {
         routes: [route('GET /health', 'HealthFn'), route('GET /assets/{id}/report', 'ReportFn')],
-        identity: createIdentityProvider({ dataDir: path.join(root, 'identity') }),
+        identity: await createIdentityProvider({
+          dataDir: path.join(root, 'identity'),
+          origin: `http://127.0.0.1:${port}`,
+        }),
         devUsers: [],
         lambdas: {
           invoke: async (name) => {
@@ -77,7 +82,7 @@ describe('the console served by the local API', () => {
         },
         site: consoleSite({ distDir: dist, missingPage: () => 'missing' }),
       },
-      0,
+      port,
     );
     url = `http://127.0.0.1:${server.port}`;
     close = server.close;
