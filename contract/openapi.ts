@@ -50,6 +50,7 @@ const BODY_EXAMPLES: Partial<Record<RouteKey, unknown>> = {
     sha256: 'a3f1c5d2e4b6a8c0d2e4f6a8b0c2d4e6f8a0b2c4d6e8f0a2b4c6d8e0f2a4b6c8',
   },
   'POST /payments/results': 'reference,status,reason\n5b0c7f6e-2d0f-4f59-9d43-1c1b8c6d2f10-00,paid,\n',
+  'POST /households/{id}/reveal': { field: 'phone', reason: '电话通知农户到村委会签订改造协议' },
 };
 
 const demoTownship = demoProgram.townships[0];

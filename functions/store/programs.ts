@@ -10,6 +10,8 @@ export interface ProgramStore {
   put(config: ProgramConfig, updatedBy: string, at: string): Promise<void>;
   /** The county's most recent program (by year), for reports asked by county only. */
   latestOfCounty(county: string): Promise<ProgramConfig | undefined>;
+  /** Every program of the county (a few: one a year), e.g. to find a village by its name. */
+  ofCounty(county: string): Promise<ProgramConfig[]>;
 }
 
 export function dynamoProgramStore(table: Table): ProgramStore {
@@ -31,6 +33,15 @@ export function dynamoProgramStore(table: Table): ProgramStore {
       });
       const item = page.items[0];
       return item ? programOf(item) : undefined;
+    },
+
+    async ofCounty(county) {
+      const items = await table.queryAll({
+        IndexName: 'GSI1',
+        KeyConditionExpression: 'GSI1PK = :pk',
+        ExpressionAttributeValues: { ':pk': programsOfCountyPartition(county) },
+      });
+      return items.map(programOf);
     },
   };
 }
@@ -63,5 +74,6 @@ export function programsRememberedFor(
       remembered.delete(config.programId);
     },
     latestOfCounty: (county) => programs.latestOfCounty(county),
+    ofCounty: (county) => programs.ofCounty(county),
   };
 }

@@ -9,8 +9,8 @@
  */
 import ExcelJS from 'exceljs';
 import { z } from 'zod';
-import { BatchQuery, CountyQuery, FundsReportQuery } from '../../contract/requests';
-import type { FundsReport, ImportedResults } from '../../contract/views';
+import { BatchQuery, CountyQuery, FundsReportQuery, PaymentListQuery } from '../../contract/requests';
+import type { FundsReport, ImportedResults, PaymentListItem, PaymentPage } from '../../contract/views';
 import { type Bilingual, ConflictError, ForbiddenError, NotFoundError, parseOrThrow } from '../../domain/errors';
 import {
   type AppliedResults,
@@ -122,6 +122,37 @@ export const retryFailedPayment: PaymentOperation = async ({ store }, actor, raw
   await store.payments.retry(retried, household.county, chinaDay(now));
   return retried;
 };
+
+/**
+ * `GET /payments?county=&status=&cursor=`: a page of every payment of the county in a state, oldest first, each
+ * with its household's head and village (stored with the payment) and its installment's label, and the totals of
+ * the whole state. Read from the state's sparse index partition, so households of every phase are there, archived
+ * ones included, and nothing else is read.
+ */
+export async function paymentsInState({ store }: Needs, actor: Actor, rawQuery: unknown): Promise<PaymentPage> {
+  const query = parseOrThrow(PaymentListQuery, rawQuery);
+  const county = query.county ?? actor.county;
+  if (county === undefined) throw new ForbiddenError(OUTSIDE_COUNTY);
+  assertFinanceOf(actor, county);
+  const page = await store.payments.inState(county, query.status, query.cursor, query.limit);
+  const programs = new Map<string, Promise<ProgramConfig | undefined>>();
+  const labelOf = async (programId: string | undefined, installment: number) => {
+    if (programId === undefined) return undefined;
+    let program = programs.get(programId);
+    if (!program) {
+      program = store.programs.get(programId);
+      programs.set(programId, program);
+    }
+    return (await program)?.installments[installment]?.label;
+  };
+  const items = await Promise.all(
+    page.items.map(async ({ payment, household }): Promise<PaymentListItem> => {
+      const label = await labelOf(household?.programId, payment.installment);
+      return { ...payment, ...household, ...(label === undefined ? {} : { label }) };
+    }),
+  );
+  return { county, status: query.status, items, cursor: page.cursor, totals: page.totals };
+}
 
 export interface BatchFile {
   filename: string;

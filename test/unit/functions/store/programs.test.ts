@@ -15,6 +15,7 @@ function countingStore(stored: Map<string, ProgramConfig>) {
       stored.set(config.programId, config);
     },
     latestOfCounty: async () => undefined,
+    ofCounty: async () => [],
   };
   return { store, reads };
 }

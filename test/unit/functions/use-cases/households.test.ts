@@ -51,12 +51,13 @@ describe('POST /households', () => {
       'IDN',
       'EV#000001',
       'TASK',
+      'SEARCH',
       expect.stringMatching(/^T#522327\d{3}#\d$/),
     ]);
     // The township's progress counters grow in the same transaction.
-    expect(items[4]?.Update?.Key?.PK).toBe(`STATS#${demoApplication(1).programId}`);
-    expect(items[4]?.Update?.UpdateExpression).toMatch(/ ADD /);
-    expect(Object.values(items[4]?.Update?.ExpressionAttributeNames ?? {})).toEqual(
+    expect(items[5]?.Update?.Key?.PK).toBe(`STATS#${demoApplication(1).programId}`);
+    expect(items[5]?.Update?.UpdateExpression).toMatch(/ ADD /);
+    expect(Object.values(items[5]?.Update?.ExpressionAttributeNames ?? {})).toEqual(
       expect.arrayContaining(['n', 'p.safety-appraisal']),
     );
     expect(items[0]?.Put?.ConditionExpression).toBe('attribute_not_exists(PK)');
