@@ -3,7 +3,8 @@
  * `/` (index.html), `/assets/*` (Vite's hashed files), the build's other top-level files (the PWA's
  * `/sw.js`, `/workbox-*.js`, `/manifest.webmanifest`, `/icons/*`) and `/config.json` (where the
  * console finds the API and how it logs in). Text is compressed as CloudFront compresses it: brotli
- * or gzip as the browser's `Accept-Encoding` asks, with `Vary: Accept-Encoding`. Only GET and HEAD,
+ * or gzip as the browser's `Accept-Encoding` asks, with `Vary: Accept-Encoding`, from the copies the
+ * build made (`x.js.br`, `x.js.gz`) or, for a file without one, compressed once and remembered. Only GET and HEAD,
  * and only when no API route matched, so the console never shadows an API route. Client routes live
  * in the URL hash, so nothing else is needed.
  */
@@ -94,6 +95,20 @@ const compressors: Record<Encoding, (body: Buffer) => Promise<Buffer>> = {
   gzip: (body) => promisify(gzip)(body, { level: 9 }),
 };
 
+/** The build's own compressed copy (`x.js.br`, `x.js.gz`, console/vite.config.ts), when it is as new as the file. */
+async function precompressedCopy(file: string, encoding: Encoding, mtimeMs: number): Promise<Buffer | undefined> {
+  const copy = `${file}.${encoding === 'br' ? 'br' : 'gz'}`;
+  try {
+    if ((await stat(copy)).mtimeMs < mtimeMs) return undefined;
+    return await readFile(copy);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The compressed copies are served in place of their file, never under their own names. */
+const COMPRESSED_COPY = /\.(br|gz)$/;
+
 const notFound = (): HttpAnswer => ({
   status: 404,
   headers: { 'content-type': 'application/json' },
@@ -157,7 +172,9 @@ export function consoleSite(options: ConsoleSiteOptions): StaticSite {
       const key = `${file}\0${stats.size}\0${stats.mtimeMs}\0${encoding}`;
       let body = compressed.get(key);
       if (!body) {
-        body = readFile(file).then((raw) => compressors[encoding](raw));
+        body = precompressedCopy(file, encoding, stats.mtimeMs).then(
+          (copy) => copy ?? readFile(file).then((raw) => compressors[encoding](raw)),
+        );
         compressed.set(key, body);
         body.catch(() => compressed.delete(key));
       }
@@ -190,13 +207,13 @@ export function consoleSite(options: ConsoleSiteOptions): StaticSite {
     }
     if (requestPath.startsWith('/assets/')) {
       const file = assetFile(assetsDir, requestPath.slice('/assets/'.length));
-      if (!file) return notFound();
+      if (!file || COMPRESSED_COPY.test(file)) return notFound();
       return (await fileAnswer(file, HASHED_NAME.test(file) ? IMMUTABLE : REVALIDATE, encoding)) ?? notFound();
     }
     // The build's other files (the service worker, workbox, the manifest, icons), as the bucket holds them;
     // the service worker is not hashed, so browsers revalidate it and find a new one on the next visit.
     const file = assetFile(distDir, requestPath.slice(1));
-    if (!file) return undefined;
+    if (!file || COMPRESSED_COPY.test(file)) return undefined;
     return fileAnswer(file, HASHED_NAME.test(file) ? IMMUTABLE : REVALIDATE, encoding);
   };
 }

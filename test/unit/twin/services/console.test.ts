@@ -88,6 +88,9 @@ describe('the console served by the local API', () => {
     mkdirSync(path.join(dist, 'icons'));
     writeFileSync(path.join(dist, 'icons', 'icon-192.png'), Buffer.from([0x89, 0x50, 0x4e, 0x47]));
     writeFileSync(path.join(dist, 'assets', 'big-AbCd1234.js'), BIG_SCRIPT);
+    // A file the build compressed itself: its copy is served as it is.
+    writeFileSync(path.join(dist, 'assets', 'pre-AbCd1234.js'), BIG_SCRIPT);
+    writeFileSync(path.join(dist, 'assets', 'pre-AbCd1234.js.br'), zlib.brotliCompressSync('// the build copy'));
     writeFileSync(path.join(root, 'secret.txt'), 'secret');
     const server = await startApiServer(
       {
@@ -203,6 +206,18 @@ describe('the console served by the local API', () => {
     expect(refused.headers['content-encoding']).toBeUndefined();
     expect(refused.headers.vary).toBe('Accept-Encoding');
     expect(refused.body.toString()).toBe(BIG_SCRIPT);
+    // The build's own copy when there is one, never under its own name.
+    const built = await new Promise<Buffer>((resolve, reject) => {
+      http
+        .get(`${url}/assets/pre-AbCd1234.js`, { headers: { 'accept-encoding': 'br' } }, (response) => {
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.on('end', () => resolve(Buffer.concat(chunks)));
+        })
+        .on('error', reject);
+    });
+    expect(zlib.brotliDecompressSync(built).toString()).toBe('// the build copy');
+    expect((await fetch(`${url}/assets/pre-AbCd1234.js.br`)).status).toBe(404);
     // Small files and images go as they are.
     expect((await raw('br')).headers['content-length']).toBe(String(br.body.length));
     const small = await fetch(`${url}/assets/index-AbCd1234.js`, { headers: { 'accept-encoding': 'br' } });
