@@ -200,7 +200,10 @@ export const Household = HouseholdApplication.extend({
   noticeEndsAt: z.string().optional(),
   /** `YYYY-MM-DD` the renovation agreement was signed: photos of the works cannot predate it. */
   agreementSignedOn: z.string().optional(),
-  rejection: z.object({ reason: z.string(), by: z.string(), at: z.string() }).optional(),
+  /** Why and by whom; `reason` in Chinese, `reasonEn` the English of a reason the system wrote itself. */
+  rejection: z
+    .object({ reason: z.string(), reasonEn: z.string().optional(), by: z.string(), at: z.string() })
+    .optional(),
   /** Planned floor area of an approved rebuild (m²), fixed by the county approval. */
   plannedAreaM2: z.number().positive().max(1000).optional(),
   /** The county's spot check (入户抽查) recorded with its decision on the township-reviewed file. */

@@ -7,6 +7,7 @@
 
 import { z } from 'zod';
 import { type Bilingual, ValidationError } from '../../domain/errors';
+import { householdReference, installmentTitle, milestoneTitle } from '../../domain/labels';
 import { type AuditEvent, type Household, type Inspection, type Payment, type Phase, Photo } from '../../domain/model';
 import {
   eventItem,
@@ -122,8 +123,8 @@ function recordWrite(table: Table, household: Household, write: RecordWrite): Gu
       return table.putWrite(
         paymentItem(write.payment, household),
         {
-          zh: `第 ${installment + 1} 期补助已拨付，不能重复拨付`,
-          en: `Installment ${installment} was already released; it cannot be paid twice`,
+          zh: `${installmentTitle(installment, 'zh')}补助已拨付，不能重复拨付`,
+          en: `${installmentTitle(installment, 'en')} was already released; it cannot be paid twice`,
         },
         ABSENT,
       );
@@ -133,8 +134,8 @@ function recordWrite(table: Table, household: Household, write: RecordWrite): Gu
       return table.putWrite(
         inspectionItem(write.inspection, write.milestoneIndex),
         {
-          zh: `节点 ${milestone} 第 ${round} 次验收已登记，请刷新后重试`,
-          en: `Round ${round} of the ${milestone} inspection is already recorded; reload and retry`,
+          zh: `“${milestoneTitle(milestone, 'zh')}”第 ${round} 次验收已登记，请刷新后重试`,
+          en: `Round ${round} of the "${milestoneTitle(milestone, 'en')}" inspection is already recorded; reload and retry`,
         },
         ABSENT,
       );
@@ -331,7 +332,8 @@ export function dynamoHouseholdStore(table: Table): HouseholdStore {
         table.putWrite(
           idClaimItem(registration.idHash, h),
           (existing) => {
-            const other = stringAttribute(existing, 'householdId') ?? '?';
+            const claimedBy = stringAttribute(existing, 'householdId');
+            const other = claimedBy ? householdReference(claimedBy) : '?';
             return {
               zh: `该户主身份证号已登记在农户 ${other} 名下，不能重复享受补助`,
               en: `The head's ID number is already claimed by household ${other}; a subsidy cannot be received twice`,

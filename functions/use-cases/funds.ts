@@ -11,6 +11,7 @@ import ExcelJS from 'exceljs';
 import { z } from 'zod';
 import { BatchQuery, CountyQuery, FundsReportQuery, PaymentListQuery } from '../../contract/requests';
 import type { FundsReport, ImportedResults, PaymentListItem, PaymentPage } from '../../contract/views';
+import { chinaDateTime } from '../../domain/china-time';
 import { type Bilingual, ConflictError, ForbiddenError, NotFoundError, parseOrThrow } from '../../domain/errors';
 import {
   type AppliedResults,
@@ -33,13 +34,14 @@ import {
   retryPayment,
 } from '../../domain/funding';
 import { yuanAmount } from '../../domain/funding/money';
+import { householdReference, installmentTitle, PAYMENT_STATUS_TITLES } from '../../domain/labels';
 import type { Actor, Household, ProgramConfig } from '../../domain/model';
 import { canActInJurisdiction } from '../../domain/rules/access';
 import { chinaDay } from '../../domain/rules/calendar';
 import { logger } from '../config/logger';
 import type { Store, StoredPayment } from '../store';
 import type { Dependencies } from './dependencies';
-import { OUTSIDE_COUNTY, readsCountyWide } from './read-households';
+import { householdNotFound, OUTSIDE_COUNTY, readsCountyWide } from './read-households';
 
 const FINANCE_STEP = { role: 'finance', level: 'county' } as const;
 
@@ -70,14 +72,14 @@ async function loadPaymentAsFinance(
 ): Promise<{ household: Household; stored: StoredPayment }> {
   const { householdId, installment } = parseOrThrow(PaymentPath, rawPath);
   const record = await store.households.record(householdId);
-  if (!record)
-    throw new NotFoundError({ zh: `农户 ${householdId} 不存在`, en: `There is no household ${householdId}` });
+  if (!record) throw householdNotFound(householdId);
   assertFinanceOf(actor, record.household.county);
   const stored = await store.payments.get(householdId, installment);
   if (!stored) {
+    const { name } = record.household.head;
     throw new NotFoundError({
-      zh: `农户 ${householdId} 第 ${installment + 1} 期尚未拨付`,
-      en: `Installment ${installment} of household ${householdId} was not released`,
+      zh: `${name}户${installmentTitle(installment, 'zh')}尚未拨付`,
+      en: `${installmentTitle(installment, 'en')} of ${name}'s household was not released`,
     });
   }
   return { household: record.household, stored };
@@ -103,8 +105,8 @@ export const approvePreparedPayment: PaymentOperation = async ({ store }, actor,
             en: `The release was already approved by ${payment.approvedBy}`,
           }
         : {
-            zh: `该笔支付的状态为 ${payment.status}，无需复核`,
-            en: `The payment is ${payment.status}; nothing to approve`,
+            zh: `该笔支付${PAYMENT_STATUS_TITLES[payment.status].zh}，无需复核`,
+            en: `The payment is ${PAYMENT_STATUS_TITLES[payment.status].en.toLowerCase()}; nothing to approve`,
           },
     );
   }
@@ -387,24 +389,30 @@ export async function fundsDisclosure({ store }: Needs, actor: Actor, county: st
   return { filename: `disclosure-${county}.csv`, csv: disclosureCsv(rows), count: rows.length };
 }
 
-/** The funds report as a workbook for the county's finance office: by source, township and installment, in yuan. */
-export async function fundsWorkbook(report: FundsReport): Promise<{ filename: string; content: Buffer }> {
+/**
+ * The funds report as a workbook for the county's finance office: by source, township and installment, amounts as
+ * numbers of yuan with two decimals, titled with the county's name, generated at a China time, mismatches in words.
+ */
+export async function fundsWorkbook(
+  report: FundsReport,
+  countyName: string = report.county,
+): Promise<{ filename: string; content: Buffer }> {
   const workbook = new ExcelJS.Workbook();
   workbook.created = new Date(report.generatedAt);
   const money = ['已拨付(元)', '已到账(元)', '待银行回盘(元)', '支付失败(元)'];
   const yuan = (line: MoneyLine) => [line.released, line.paid, line.pending, line.failed].map(yuanAmount);
   const sheet = (name: string, title: string, header: string[]) => {
     const ws = workbook.addWorksheet(name);
-    ws.addRow([title, `生成时间 ${report.generatedAt}`]);
+    ws.addRow([title, `生成时间 ${chinaDateTime(report.generatedAt)}（北京时间）`]);
     ws.addRow(header).font = { bold: true };
     ws.getColumn(1).width = 18;
     for (let c = 2; c <= header.length; c++) ws.getColumn(c).numFmt = '#,##0.00';
     return ws;
   };
-  const bySource = sheet('资金来源', `${report.county} 资金报表（按来源）`, ['资金来源', '计划(元)', ...money]);
+  const bySource = sheet('资金来源', `${countyName} 资金报表（按来源）`, ['资金来源', '计划(元)', ...money]);
   for (const line of report.bySource) bySource.addRow([line.label.zh, yuanAmount(line.planned), ...yuan(line)]);
   bySource.addRow(['合计', yuanAmount(report.total.planned), ...yuan(report.total)]).font = { bold: true };
-  const byTownship = sheet('乡镇', `${report.county} 资金报表（按乡镇）`, ['乡镇', '户数', '计划(元)', ...money]);
+  const byTownship = sheet('乡镇', `${countyName} 资金报表（按乡镇）`, ['乡镇', '户数', '计划(元)', ...money]);
   byTownship.getColumn(2).numFmt = '0';
   for (const line of report.byTownship) {
     byTownship.addRow([line.name, line.households, yuanAmount(line.planned), ...yuan(line)]);
@@ -412,15 +420,22 @@ export async function fundsWorkbook(report: FundsReport): Promise<{ filename: st
   byTownship.addRow(['合计', report.households, yuanAmount(report.total.planned), ...yuan(report.total)]).font = {
     bold: true,
   };
-  const byInstallment = sheet('分期', `${report.county} 资金报表（按拨付期次）`, ['期次', ...money]);
+  const byInstallment = sheet('分期', `${countyName} 资金报表（按拨付期次）`, ['期次', ...money]);
   for (const line of report.byInstallment) {
     if (line) byInstallment.addRow([`第${line.installment + 1}期 ${line.label}`, ...yuan(line)]);
   }
   if (report.mismatches.length > 0) {
     const issues = workbook.addWorksheet('对账差异');
-    issues.addRow(['类型', '农户编号', '期次', '资金来源', '支付参考号']).font = { bold: true };
+    issues.addRow(['差异', '档案号', '期次', '资金来源', '支付参考号']).font = { bold: true };
+    issues.getColumn(1).width = 60;
     for (const m of report.mismatches) {
-      issues.addRow([m.kind, m.householdId ?? '', m.installment ?? '', m.source ?? '', m.reference ?? '']);
+      issues.addRow([
+        m.message.zh,
+        m.householdId === undefined ? '' : householdReference(m.householdId),
+        m.installment === undefined ? '' : installmentTitle(m.installment, 'zh'),
+        m.source === undefined ? '' : FUNDING_SOURCE_LABELS[m.source].zh,
+        m.reference ?? '',
+      ]);
     }
   }
   return { filename: `funds-${report.county}.xlsx`, content: Buffer.from(await workbook.xlsx.writeBuffer()) };
@@ -440,6 +455,9 @@ export async function fundsReportFor(
   const { county, format } = parseOrThrow(FundsReportQuery, rawQuery);
   if (format === 'csv') return { kind: 'csv', file: await fundsDisclosure(deps, actor, county) };
   const report = await fundsReport(deps, actor, county, now);
-  if (format === 'xlsx') return { kind: 'xlsx', workbook: await fundsWorkbook(report) };
+  if (format === 'xlsx') {
+    const countyName = (await deps.store.programs.latestOfCounty(county))?.county.name;
+    return { kind: 'xlsx', workbook: await fundsWorkbook(report, countyName) };
+  }
   return { kind: 'json', report };
 }

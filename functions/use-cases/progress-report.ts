@@ -11,6 +11,7 @@
  */
 import ExcelJS from 'exceljs';
 import { ProgressQuery } from '../../contract/requests';
+import { chinaDateTime } from '../../domain/china-time';
 import { NotFoundError, parseOrThrow } from '../../domain/errors';
 import { PHASE_TITLES_ZH, ROLE_TITLES_ZH } from '../../domain/labels';
 import { type Actor, PHASES, type ProgramConfig, type Role } from '../../domain/model';
@@ -80,7 +81,7 @@ async function programFor(store: Store, county: string, programId: string | unde
     programId === undefined ? await store.programs.latestOfCounty(county) : await store.programs.get(programId);
   if (!program || program.county.code !== county) {
     throw new NotFoundError({
-      zh: `${county} 没有改造项目${programId ? ` ${programId}` : ''}`,
+      zh: programId ? `本县没有编号为 ${programId} 的改造项目` : '本县还没有改造项目',
       en: `County ${county} has no program${programId ? ` ${programId}` : ''}`,
     });
   }
@@ -138,11 +139,15 @@ const REPORT_ROLES: readonly Role[] = [...new Set(HUMAN_STEPS.map((step) => step
  * The report as one worksheet in the seed's shape: a row per township and a total row; quota,
  * mode, site, floor area, status counts, overdue steps by role, spot checks, then every phase.
  */
-export async function progressWorkbook(report: ProgressReport): Promise<Workbook> {
+export async function progressWorkbook(report: ProgressReport, countyName?: string): Promise<Workbook> {
   const workbook = new ExcelJS.Workbook();
   workbook.created = new Date(report.generatedAt);
   const sheet = workbook.addWorksheet('进度');
-  sheet.addRow([`${report.programName} 进度报表`, `生成时间 ${report.generatedAt}`]);
+  // Titled with the county's name and a China time, as the county signs it.
+  sheet.addRow([
+    `${countyName ? `${countyName} ` : ''}${report.programName} 进度报表`,
+    `生成时间 ${chinaDateTime(report.generatedAt)}（北京时间）`,
+  ]);
   const header = [
     '乡镇',
     '乡镇代码',
@@ -201,7 +206,7 @@ export async function progressWorkbook(report: ProgressReport): Promise<Workbook
     ...PHASES.map((phase) => line.byPhase[phase]),
   ];
   for (const row of report.townships) sheet.addRow(cellsOf(row.name, row.township, row));
-  sheet.addRow(cellsOf('合计', report.county, report.total)).font = { bold: true };
+  sheet.addRow(cellsOf(countyName ? `${countyName}合计` : '合计', report.county, report.total)).font = { bold: true };
   const coverage = report.spotCheck;
   sheet.addRow([]);
   const spot = sheet.addRow([
@@ -228,5 +233,7 @@ export async function progressReportFor(
 ): Promise<{ kind: 'json'; report: ProgressReport } | { kind: 'xlsx'; workbook: Workbook }> {
   const { county, program, format } = parseOrThrow(ProgressQuery, rawQuery);
   const report = await progressReport(deps, actor, county, program, now);
-  return format === 'xlsx' ? { kind: 'xlsx', workbook: await progressWorkbook(report) } : { kind: 'json', report };
+  if (format === 'json') return { kind: 'json', report };
+  const countyName = (await deps.store.programs.get(report.programId))?.county.name;
+  return { kind: 'xlsx', workbook: await progressWorkbook(report, countyName) };
 }

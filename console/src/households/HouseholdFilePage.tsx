@@ -230,7 +230,11 @@ export function HouseholdFilePage() {
           <Alert
             type="warning"
             style={{ marginTop: 12 }}
-            title={`${t('file.rejection')}: ${household.rejection.reason} (${household.rejection.by})`}
+            title={`${t('file.rejection')}: ${
+              words.language === 'en'
+                ? (household.rejection.reasonEn ?? household.rejection.reason)
+                : household.rejection.reason
+            } (${household.rejection.by})`}
           />
         )}
       </Card>

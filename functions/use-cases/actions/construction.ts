@@ -5,6 +5,7 @@
  */
 import { ConflictError, ValidationError } from '../../../domain/errors';
 import { buildFundingPlan, canRelease, passedMilestonesOf } from '../../../domain/funding';
+import { installmentTitle, milestoneTitle } from '../../../domain/labels';
 import { type Inspection, type Payment, PHASES, type Photo } from '../../../domain/model';
 import { type EvidenceFlag, photoEvidenceProblems, stageTimingFlags } from '../../../domain/rules/evidence';
 import { ACCEPTANCE_MILESTONE } from '../../../process/renovation';
@@ -86,12 +87,23 @@ function requireEvidence(
 /** A milestone inspection (节点验收); a failure is a stop-work rectification notice and a re-inspection. */
 export const inspect: ActionRule<'inspect'> = (context) => {
   const { body, file, program } = context;
-  const expected = program.installments[file.household.nextInstallment]?.milestone;
-  if (body.milestone !== expected) {
-    throw ValidationError.field('milestone', {
-      zh: `当前应验收的节点是 ${expected ?? '无'}，不是 ${body.milestone}`,
-      en: `The milestone due for inspection is ${expected ?? 'none'}, not ${body.milestone}`,
-    });
+  const expected = program.installments[file.household.nextInstallment];
+  if (body.milestone !== expected?.milestone) {
+    // Named as the county names them (the program's label), never by their codes.
+    const labelOf = (code: string) => program.installments.find((i) => i.milestone === code)?.label;
+    const named = (code: string, language: 'zh' | 'en') => milestoneTitle(code, language, labelOf(code));
+    throw ValidationError.field(
+      'milestone',
+      expected
+        ? {
+            zh: `当前应验收的节点是“${named(expected.milestone, 'zh')}”，不是“${named(body.milestone, 'zh')}”`,
+            en: `The milestone due for inspection is "${named(expected.milestone, 'en')}", not "${named(body.milestone, 'en')}"`,
+          }
+        : {
+            zh: '该户当前没有待验收的节点',
+            en: 'No milestone of this household is due for inspection',
+          },
+    );
   }
   requireEvidence(context, body, ['during']);
   const previousPassedOn = file.inspections
@@ -125,8 +137,8 @@ export const releaseInstallment: ActionRule<'release-installment'> = ({ body, fi
   const { household } = file;
   if (body.installment !== household.nextInstallment) {
     throw new ConflictError({
-      zh: `应拨付第 ${household.nextInstallment + 1} 期，不是第 ${body.installment + 1} 期`,
-      en: `Installment ${household.nextInstallment} is due, not ${body.installment}`,
+      zh: `应拨付${installmentTitle(household.nextInstallment, 'zh')}，不是${installmentTitle(body.installment, 'zh')}`,
+      en: `${installmentTitle(household.nextInstallment, 'en')} is due, not ${installmentTitle(body.installment, 'en').toLowerCase()}`,
     });
   }
   if (household.approvedSubsidy === undefined) {
@@ -134,8 +146,8 @@ export const releaseInstallment: ActionRule<'release-installment'> = ({ body, fi
   }
   if (program.installments[body.installment] === undefined) {
     throw ValidationError.field('installment', {
-      zh: `拨付计划没有第 ${body.installment + 1} 期`,
-      en: `The installment plan has no installment ${body.installment}`,
+      zh: `拨付计划没有${installmentTitle(body.installment, 'zh')}`,
+      en: `The installment plan has no ${installmentTitle(body.installment, 'en').toLowerCase()}`,
     });
   }
   const plan = buildFundingPlan(program, {

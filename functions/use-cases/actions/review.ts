@@ -1,6 +1,7 @@
 /**
  * "Household applies, village appraises, township reviews, county approves" (domain.md 2-5).
  */
+import { GRADE_TITLES } from '../../../domain/labels';
 import { ELIGIBLE_GRADES } from '../../../domain/rules/eligibility';
 import { approveSubsidy } from '../../../domain/rules/household';
 import type { ActionRule } from './types';
@@ -15,7 +16,10 @@ export const appraiseSafety: ActionRule<'appraise-safety'> = ({ body }) => {
     changes: { grade: body.grade },
     rejectionReason: qualified
       ? undefined
-      : `grade ${body.grade}: only grade C (partially dangerous) and D (entirely dangerous) qualify`,
+      : {
+          zh: `鉴定为${GRADE_TITLES[body.grade].zh}，只有C级（局部危险）和D级（整体危险）的房屋可以改造`,
+          en: `Appraised as ${GRADE_TITLES[body.grade].en}: only grade C (partly dangerous) and D (entirely dangerous) houses are renovated`,
+        },
     details: {
       grade: body.grade,
       technician: body.technician,
@@ -29,7 +33,10 @@ export const appraiseSafety: ActionRule<'appraise-safety'> = ({ body }) => {
 /** Village democratic appraisal (村民主评议): the meeting's vote and minutes. */
 export const villageAppraisal: ActionRule<'village-appraisal'> = ({ body }) => ({
   outcome: body.result,
-  rejectionReason: body.result === 'rejected' ? 'rejected by the village democratic appraisal' : undefined,
+  rejectionReason:
+    body.result === 'rejected'
+      ? { zh: '村民主评议未通过', en: 'Not approved by the village democratic appraisal' }
+      : undefined,
   details: {
     meetingDate: body.meetingDate,
     votesFor: body.votesFor,

@@ -1,6 +1,7 @@
 import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import { DeleteCommand, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import { demoProgram, exampleActionBody } from '../../../../contract/examples';
 import { buildFundingPlan, parseBankResultCsv } from '../../../../domain/funding';
@@ -322,6 +323,29 @@ describe('GET /reports/funds', () => {
     expect(csv).toContain(`${(firstAmount / 100).toFixed(2)},1/4`);
   });
 
+  it("exports the report to Excel titled with the county's name, in China time, amounts as numbers of yuan", async () => {
+    givenCounty([paymentItem({ status: 'paid', approvedBy: 'qian.caizheng' })]);
+    ddbMock.on(QueryCommand, { IndexName: 'GSI1', ExpressionAttributeValues: { ':pk': 'PROGRAMS#522327' } }).resolves({
+      Items: [programItem()],
+    });
+
+    const response = await call({
+      path: '/reports/funds',
+      query: { county: '522327', format: 'xlsx' },
+      user: 'liu.shenji',
+    });
+
+    expect(response.statusCode).toBe(200);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(Buffer.from(String(response.body), 'base64') as unknown as ArrayBuffer);
+    const sheet = workbook.getWorksheet('资金来源');
+    expect(sheet?.getRow(1).getCell(1).value).toBe('册亨县 资金报表（按来源）');
+    expect(String(sheet?.getRow(1).getCell(2).value)).toBe('生成时间 2026-03-02 10:00（北京时间）');
+    const total = sheet?.getRow(sheet?.rowCount ?? 0).values as unknown[];
+    expect(total).toEqual([undefined, '合计', SUBSIDY / 100, firstAmount / 100, firstAmount / 100, 0, 0]);
+    expect(sheet?.getRow(3).getCell(2).numFmt).toBe('#,##0.00');
+  });
+
   it('is refused to township staff (403)', async () => {
     const response = await call({ path: '/reports/funds', query: { county: '522327' }, user: 'he.zhujian' });
     expect(response.statusCode).toBe(403);
@@ -373,7 +397,7 @@ describe('release-installment prepares a payment only when canRelease allows it'
     const result = await release(1);
 
     expect(result.status).toBe(409);
-    expect((result.body.message as { en: string }).en).toMatch(/needs a passed inspection of milestone foundation/);
+    expect((result.body.message as { en: string }).en).toMatch(/needs a passed inspection: Foundation/);
     expect(ddbMock.commandCalls(TransactWriteCommand)).toHaveLength(0);
   });
 
