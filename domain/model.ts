@@ -121,6 +121,23 @@ export const Township = z.object({
 /** Business deadlines per human step, in working days. */
 export const StepDeadlines = z.record(z.string(), z.number().int().min(1).max(365));
 
+/**
+ * Who issues the printed public notice (公示) and whom the village calls about it (issue 16); absent, the sheet
+ * prints a line to fill in by hand. Shown as written: the office's phone, not a person's.
+ */
+export const NoticeIssuer = z.object({
+  issuingOffice: z.string().trim().min(1).max(60).optional(),
+  contactPhone: z
+    .string()
+    .trim()
+    .regex(
+      /^[\d\s()+-]{5,30}$/,
+      '联系电话只能包含数字、空格、括号和连字符 / a phone number has digits, spaces, brackets and hyphens',
+    )
+    .optional(),
+});
+export type NoticeIssuer = z.infer<typeof NoticeIssuer>;
+
 export const ProgramConfig = z
   .object({
     programId: z.string().regex(/^[a-z0-9-]{3,40}$/),
@@ -139,6 +156,8 @@ export const ProgramConfig = z
     spotCheckRatio: z.number().min(0).max(1).default(0.5),
     /** How each installment is split over department funds (资金来源); absent: all central and provincial. */
     fundingSources: FundingSourceShares.optional(),
+    // ---- issue 16 (console2): the printed notice's issuing office and contact phone.
+    notice: NoticeIssuer.optional(),
   })
   .superRefine((p, ctx) => {
     const total = p.installments.reduce((s, i) => s + i.percent, 0);
