@@ -75,6 +75,8 @@ export async function chooseOption(
   if (options.search) await page.keyboard.type(text);
   const option = page.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: text }).first();
   await option.click();
+  // Until it has closed, the dropdown's accessibility list (option values, i.e. codes) is part of the page's text.
+  await page.locator('.ant-select-dropdown:visible').first().waitFor({ state: 'hidden' });
 }
 
 /** Types a date into an antd DatePicker (by its test id) and confirms it. */
