@@ -1,15 +1,15 @@
 /**
  * `npm run bench:console`: how heavy the console is and how soon a phone can use it.
  *
- * 1. Builds the console (Vite, with its manifest) and prints the JavaScript each screen needs, raw
- *    and gzipped: what index.html loads (every screen needs it), then each route's own chunks on
- *    top. The budget is the first screen: index.html's JavaScript plus the screen's own.
+ * 1. Builds the console (Vite, with its manifest) and prints the JavaScript each screen needs, raw,
+ *    gzipped and in brotli: what index.html loads (every screen needs it), then each route's own
+ *    chunks on top. The budget is the first screen: index.html's JavaScript plus the screen's own.
  * 2. Starts the local stack in-process (temp data, fast waits) and opens the console in Debian's
  *    Chromium on the phone profile of issue 16 (1.6 Mbit/s down, 750 kbit/s up, 150 ms latency,
  *    CPU 4x slower, a 360x740 screen, empty cache), through the DevTools protocol: the time until
  *    the login page can be used, and until a signed-in inspector's and clerk's first screens can.
- *    The stack serves files uncompressed today (compression is a server change), so the times are
- *    for the raw bytes.
+ *    The stack compresses as CloudFront does (brotli for Chromium, twin/services/console.ts); the
+ *    bytes that crossed the emulated network are printed with the times.
  *
  * Flags: --runs N (default 3; the median is printed).
  */
@@ -18,7 +18,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gzipSync } from 'node:zlib';
+import { brotliCompressSync, gzipSync, constants as zlib } from 'node:zlib';
 import { chromium, type Page } from 'playwright-core';
 import { ensureAssembly } from '../twin/assembly/assembly';
 import { startLocalStack } from '../twin/main';
@@ -83,16 +83,19 @@ function closure(manifest: Record<string, ManifestChunk>, key: string, into = ne
   return into;
 }
 
-function weigh(files: Iterable<string>): { raw: number; gzip: number } {
+function weigh(files: Iterable<string>): { raw: number; gzip: number; br: number } {
   let raw = 0;
   let gzip = 0;
+  let br = 0;
   for (const file of files) {
     if (!file.endsWith('.js')) continue;
     const bytes = readFileSync(path.join(DIST, file));
     raw += bytes.length;
     gzip += gzipSync(bytes, { level: 9 }).length;
+    // As the twin serves it (quality 9).
+    br += brotliCompressSync(bytes, { params: { [zlib.BROTLI_PARAM_QUALITY]: 9 } }).length;
   }
-  return { raw, gzip };
+  return { raw, gzip, br };
 }
 
 const kb = (bytes: number) => fmt(bytes / 1024, 1);
@@ -101,7 +104,9 @@ function bytesReport(manifest: Record<string, ManifestChunk>): void {
   const entryKey = Object.keys(manifest).find((key) => manifest[key]?.isEntry) ?? 'index.html';
   const initial = closure(manifest, entryKey);
   const initialWeight = weigh(initial);
-  const rows: string[][] = [['index.html (every screen)', kb(initialWeight.raw), kb(initialWeight.gzip), '', '']];
+  const rows: string[][] = [
+    ['index.html (every screen)', kb(initialWeight.raw), kb(initialWeight.gzip), '', '', kb(initialWeight.br)],
+  ];
   for (const { route, module } of ROUTES) {
     const own = [...closure(manifest, module)].filter((file) => !initial.has(file));
     const weight = weigh(own);
@@ -111,10 +116,13 @@ function bytesReport(manifest: Record<string, ManifestChunk>): void {
       kb(weight.gzip),
       kb(initialWeight.raw + weight.raw),
       kb(initialWeight.gzip + weight.gzip),
+      kb(initialWeight.br + weight.br),
     ]);
   }
   process.stdout.write('\nJavaScript per screen (KiB; first screen = index.html + the screen)\n');
-  process.stdout.write(`${table(['route', 'own raw', 'own gzip', 'first screen raw', 'first screen gzip'], rows)}\n`);
+  process.stdout.write(
+    `${table(['route', 'own raw', 'own gzip', 'first screen raw', 'first screen gzip', 'first screen br'], rows)}\n`,
+  );
 }
 
 async function phonePage(browser: Awaited<ReturnType<typeof chromium.launch>>, token?: string) {
@@ -143,12 +151,34 @@ async function phonePage(browser: Awaited<ReturnType<typeof chromium.launch>>, t
   return { context, page };
 }
 
-/** Milliseconds from navigation to the screen's control being usable. */
-async function timeTo(page: Page, url: string, ready: (page: Page) => Promise<void>): Promise<number> {
+/** Milliseconds from navigation to the screen's control being usable, and the bytes received until then. */
+async function timeTo(
+  page: Page,
+  url: string,
+  ready: (page: Page) => Promise<void>,
+  answered?: (url: string) => boolean,
+): Promise<{ ms: number; received: number; compressed: number; responses: number }> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Network.enable');
+  let received = 0;
+  let compressed = 0;
+  let responses = 0;
+  const encodings = new Map<string, boolean>();
+  cdp.on('Network.responseReceived', (event: { requestId: string; response: { headers: Record<string, string> } }) => {
+    const headers = Object.fromEntries(Object.entries(event.response.headers).map(([k, v]) => [k.toLowerCase(), v]));
+    encodings.set(event.requestId, headers['content-encoding'] !== undefined);
+  });
+  cdp.on('Network.loadingFinished', (event: { requestId: string; encodedDataLength: number }) => {
+    received += event.encodedDataLength;
+    responses += 1;
+    if (encodings.get(event.requestId)) compressed += 1;
+  });
+  // Listened for before the navigation: the answer may come before the screen's control shows.
+  const answer = answered ? page.waitForResponse((r) => answered(r.url()), { timeout: 120_000 }) : undefined;
   const started = performance.now();
   await page.goto(url, { waitUntil: 'commit', timeout: 120_000 });
-  await ready(page);
-  return performance.now() - started;
+  await Promise.all([ready(page), answer]);
+  return { ms: performance.now() - started, received, compressed, responses };
 }
 
 function median(values: readonly number[]): number {
@@ -177,16 +207,18 @@ try {
     });
     return ((await response.json()) as { token: string }).token;
   };
-  const screens: { name: string; user?: string; hash: string; ready: (page: Page) => Promise<void> }[] = [
+  const screens: {
+    name: string;
+    user?: string;
+    hash: string;
+    ready: (page: Page) => Promise<void>;
+    answered?: (url: string) => boolean;
+  }[] = [
     {
       name: 'login page (users listed)',
       hash: '',
-      ready: async (page) => {
-        await page.getByTestId('login-user').waitFor({ timeout: 120_000 });
-        await page
-          .waitForResponse((r) => r.url().endsWith('/auth/dev-users'), { timeout: 120_000 })
-          .catch(() => undefined);
-      },
+      ready: (page) => page.getByTestId('login-user').waitFor({ timeout: 120_000 }),
+      answered: (url) => url.endsWith('/auth/dev-users'),
     },
     {
       name: 'inspector: household picker',
@@ -205,17 +237,28 @@ try {
   for (const screen of screens) {
     const token = screen.user ? await tokenOf(screen.user) : undefined;
     const times: number[] = [];
+    let last = { received: 0, compressed: 0, responses: 0 };
     for (let run = 0; run < runs; run += 1) {
       const { context, page } = await phonePage(browser, token);
-      times.push(await timeTo(page, `${stack.url}/${screen.hash}`, screen.ready));
+      const measured = await timeTo(page, `${stack.url}/${screen.hash}`, screen.ready, screen.answered);
+      times.push(measured.ms);
+      last = measured;
       await context.close();
     }
-    rows.push([screen.name, fmt(median(times) / 1000, 2), times.map((t) => fmt(t / 1000, 2)).join(' ')]);
+    rows.push([
+      screen.name,
+      fmt(median(times) / 1000, 2),
+      times.map((t) => fmt(t / 1000, 2)).join(' '),
+      kb(last.received),
+      `${last.compressed}/${last.responses}`,
+    ]);
   }
   process.stdout.write(
-    `\nTime to the first usable screen on the phone profile (1.6 Mbit/s, 150 ms, CPU x4, 360x740, cold cache, uncompressed)\n`,
+    `\nTime to the first usable screen on the phone profile (1.6 Mbit/s, 150 ms, CPU x4, 360x740, cold cache, compressed as served)\n`,
   );
-  process.stdout.write(`${table(['screen', 'median s', `runs (${runs})`], rows)}\n`);
+  process.stdout.write(
+    `${table(['screen', 'median s', `runs (${runs})`, 'KiB received', 'compressed responses'], rows)}\n`,
+  );
 } finally {
   await browser.close();
   await stack.stop();

@@ -61,6 +61,7 @@ const BODY_EXAMPLES: Partial<Record<RouteKey, unknown>> = {
     email: 'wei.zhijian@example.gov.cn',
   },
   'PATCH /users/{username}': { roles: ['inspector', 'construction'], enabled: true },
+  'POST /households/{id}/reveal': { field: 'phone', reason: '电话通知农户到村委会签订改造协议' },
 };
 
 const demoTownship = demoProgram.townships[0];

@@ -5,6 +5,7 @@
  * the same schemas.
  */
 import { z } from 'zod';
+import { bilingualIssue } from '../domain/errors';
 import { CountyCode, Phase, PhotoKind, TownshipCode, VillageCode } from '../domain/model';
 import { MAX_PHOTO_BYTES, PHOTO_CONTENT_TYPES } from '../domain/rules/evidence';
 
@@ -27,8 +28,33 @@ export const HouseholdListQuery = z.strictObject({
   county: CountyCode.optional(),
   township: TownshipCode.optional(),
   phase: Phase.optional(),
+  /**
+   * Search instead of the newest-first list: an exact 18-character ID number, a village's name, or
+   * the beginning of the head's name (docs/data-access.md, "Search").
+   */
+  q: z.string().trim().min(1).max(40).optional().meta({
+    description:
+      "Search: an exact ID number, a village's name, or the beginning of the head's name; answers sorted by name, masked",
+    example: '韦',
+  }),
+  /** Only this village's households (with `q`: those whose head's name begins with it). */
+  village: VillageCode.optional(),
   cursor: z.string().max(2000).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(25),
+});
+
+/** Payment states a list can ask for: released and waiting for the second signature, or approved and waiting for the bank. */
+export const PAYMENT_LIST_STATES = ['awaiting-approval', 'awaiting-bank'] as const;
+
+export const PaymentListQuery = z.strictObject({
+  county: CountyCode.optional().meta({ description: "Absent: the caller's county" }),
+  status: z.enum(PAYMENT_LIST_STATES),
+  cursor: z.string().max(2000).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(100),
+});
+
+export const TaskCountsQuery = z.strictObject({
+  township: TownshipCode.optional(),
 });
 
 export const TaskQuery = z.strictObject({
@@ -127,3 +153,25 @@ export const PhotoRequestBody = z.strictObject({
     .transform((hex) => hex.toLowerCase()),
 });
 export type PhotoRequestBody = z.infer<typeof PhotoRequestBody>;
+
+/** Personal numbers a reveal may show in full. */
+export const REVEALABLE_FIELDS = ['idNumber', 'phone', 'bankAccount'] as const;
+
+export const RevealBody = z.strictObject({
+  field: z.enum(REVEALABLE_FIELDS).meta({ description: "The head's ID number, phone or bank account" }),
+  /** Why the person needs the full number; recorded on the household's audit trail with who and when. */
+  reason: z
+    .string()
+    .trim()
+    .max(200)
+    .default('')
+    .refine(
+      (reason) => reason.length >= 2,
+      bilingualIssue({
+        zh: '请写明查看完整号码的理由（将记入档案）',
+        en: 'Say why you need the full number (it is recorded in the file)',
+      }),
+    )
+    .meta({ example: '核对一卡通开户信息' }),
+});
+export type RevealBody = z.infer<typeof RevealBody>;

@@ -22,11 +22,14 @@ import {
   IdempotencyHeaders,
   ImportTemplateQuery,
   NoticeQuery,
+  PaymentListQuery,
   PaymentPath,
   PhotoPath,
   PhotoRequestBody,
   ProgramPath,
   ProgressQuery,
+  RevealBody,
+  TaskCountsQuery,
   TaskQuery,
 } from './requests';
 import {
@@ -50,12 +53,15 @@ import {
   LedgerPayment,
   Me,
   NoticeList,
+  PaymentPage,
   PhotoUpload,
   PhotoView,
   ProgramList,
   ProgressReport,
   RebuildAnswer,
   Registered,
+  Revealed,
+  TaskCounts,
   TaskPage,
   Unhealthy,
 } from './views';
@@ -265,6 +271,16 @@ export const ROUTES = {
     success: json(200, HouseholdFileView, 'The file'),
     refusals: READ_ONE,
   },
+  'POST /households/{id}/reveal': {
+    fn: 'HouseholdsFn',
+    summary:
+      "The head's full ID number, phone or bank account, given a reason; recorded as an event of the household's audit trail (who, when, why)",
+    access: READS_THE_HOUSEHOLD,
+    params: HouseholdPath,
+    body: jsonBody(RevealBody),
+    success: json(200, Revealed, 'The full value'),
+    refusals: [...READ_ONE, 409],
+  },
   'GET /households/{id}/ledger-card': {
     fn: 'HouseholdsFn',
     summary:
@@ -281,6 +297,14 @@ export const ROUTES = {
     access: { roles: 'any', within: 'township' },
     query: TaskQuery,
     success: json(200, TaskPage, 'Pending human steps'),
+    refusals: READ,
+  },
+  'GET /tasks/counts': {
+    fn: 'TasksFn',
+    summary: "The caller's open and overdue tasks per step, for the menu",
+    access: { roles: 'any', within: 'township' },
+    query: TaskCountsQuery,
+    success: json(200, TaskCounts, 'Counts per step'),
     refusals: READ,
   },
   'POST /households/{id}/actions/{action}': {
@@ -359,6 +383,15 @@ export const ROUTES = {
       description: 'The funds report (JSON or `format=xlsx`) or the disclosure (CSV)',
       content: { [JSON_TYPE]: FundsReport, [CSV_TYPE]: TEXT, ...BINARY },
     },
+    refusals: READ,
+  },
+  'GET /payments': {
+    fn: 'FundsFn',
+    summary:
+      'Every payment of the county in a state (`awaiting-approval`: released, waiting for the second signature; `awaiting-bank`: approved), oldest first, with the totals of all of them',
+    access: COUNTY_FINANCE,
+    query: PaymentListQuery,
+    success: json(200, PaymentPage, 'A page of payments and the totals'),
     refusals: READ,
   },
   'POST /payments/{householdId}/{installment}/approve': {

@@ -14,6 +14,7 @@ import {
   Grade,
   Household,
   Inspection,
+  Member,
   Mode,
   Objection as ObjectionRecord,
   Phase,
@@ -84,7 +85,28 @@ export type TaskView = z.infer<typeof TaskView>;
 export const TaskPage = Paged(TaskView);
 export type TaskPage = z.infer<typeof TaskPage>;
 
-export const HouseholdView = Household.meta({ id: 'Household' });
+/** `GET /tasks/counts`: the caller's open tasks per step it acts on, for the menu and the queue's filters. */
+export const TaskCounts = z
+  .object({
+    steps: z.array(z.object({ step: Phase, open: z.number().int(), overdue: z.number().int() })),
+    total: z.object({ open: z.number().int(), overdue: z.number().int() }),
+  })
+  .meta({ id: 'TaskCounts' });
+export type TaskCounts = z.infer<typeof TaskCounts>;
+
+/** A personal number as every answer shows it: masked, for every role (domain/rules/masks.ts). */
+const Masked = z.string().meta({
+  description:
+    'Masked (e.g. 522327********1234, 138****5678, ****6789); the full value only through POST /households/{id}/reveal, which is recorded',
+});
+
+/** A household as the API shows it: the head's and members' ID numbers, the phone and the bank account masked. */
+export const HouseholdView = Household.extend({
+  head: Household.shape.head.extend({ idNumber: Masked, phone: Masked.optional() }),
+  members: z.array(Member.extend({ idNumber: Masked.optional() })),
+  bankAccount: Masked.optional(),
+}).meta({ id: 'Household' });
+export type HouseholdView = z.infer<typeof HouseholdView>;
 export const HouseholdPage = Paged(HouseholdView);
 export type HouseholdPage = z.infer<typeof HouseholdPage>;
 
@@ -138,6 +160,18 @@ export const HouseholdFileView = z
   .meta({ id: 'HouseholdFile' });
 export type HouseholdFileView = z.infer<typeof HouseholdFileView>;
 
+/** `POST /households/{id}/reveal`: the full number, and the version its audit event moved the file to. */
+export const Revealed = z
+  .object({
+    householdId: z.string(),
+    field: z.enum(['idNumber', 'phone', 'bankAccount']),
+    value: z.string(),
+    /** The reveal is an event of the household's chain: the file's version after it. */
+    version: z.number().int(),
+  })
+  .meta({ id: 'Revealed' });
+export type Revealed = z.infer<typeof Revealed>;
+
 export const Registered = z.object({ householdId: z.string(), phase: Phase, version: z.number().int() });
 export type Registered = z.infer<typeof Registered>;
 
@@ -174,6 +208,30 @@ export const RebuildAnswer = z.object({
 export type RebuildAnswer = z.infer<typeof RebuildAnswer>;
 
 // ---------------------------------------------------------------- money
+
+/** A ledger entry in a county's list of payments in one state, with its household as people name it. */
+export const PaymentListItem = LedgerPayment.extend({
+  headName: z.string().optional(),
+  villageCode: z.string().optional(),
+  township: z.string().optional(),
+  programId: z.string().optional(),
+  /** The installment's label in the program's plan (e.g. 地基验收). */
+  label: z.string().optional(),
+}).meta({ id: 'PaymentListItem' });
+export type PaymentListItem = z.infer<typeof PaymentListItem>;
+
+/** `GET /payments?status=`: a page of every payment of the county in that state, and the totals of all of them. */
+export const PaymentPage = z
+  .object({
+    county: z.string(),
+    status: z.enum(['awaiting-approval', 'awaiting-bank']),
+    items: z.array(PaymentListItem),
+    cursor: z.string().optional(),
+    /** Every payment in the state, not only this page: how many, and the amount in fen. */
+    totals: z.object({ count: z.number().int(), amount: z.number().int() }),
+  })
+  .meta({ id: 'PaymentPage' });
+export type PaymentPage = z.infer<typeof PaymentPage>;
 
 export const ImportedResults = z.object({
   paid: z.number().int(),

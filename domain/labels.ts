@@ -55,7 +55,7 @@ export function labelOf(
 
 export const PHASE_TITLES_ZH: Readonly<Record<Phase, string>> = titlesIn('zh', PHASE_TITLES);
 
-export type EventType = Action | 'register' | 'confirm-photo' | 'open-notice' | 'close-notice' | 'archive';
+export type EventType = Action | 'register' | 'confirm-photo' | 'open-notice' | 'close-notice' | 'archive' | 'reveal';
 
 /** What the household's file records: each action (the step it completes has the same name) and each system step. */
 export const EVENT_TITLES: Readonly<Record<EventType, Title>> = {
@@ -76,6 +76,14 @@ export const EVENT_TITLES: Readonly<Record<EventType, Title>> = {
   'release-installment': PHASE_TITLES['installment-release'],
   accept: PHASE_TITLES['final-acceptance'],
   archive: { zh: '归档', en: 'Archived' },
+  reveal: { zh: '查看完整号码', en: 'Full number shown' },
+};
+
+/** Which personal number a `reveal` event showed in full. */
+export const REVEALED_FIELD_TITLES: Readonly<Record<'idNumber' | 'phone' | 'bankAccount', Title>> = {
+  idNumber: { zh: '身份证号', en: 'ID number' },
+  phone: { zh: '联系电话', en: 'Phone number' },
+  bankAccount: { zh: '一卡通账号', en: 'Bank account' },
 };
 
 export const ROLE_TITLES: Readonly<Record<Role | 'system', Title>> = {

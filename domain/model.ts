@@ -216,6 +216,23 @@ export type Township = z.infer<typeof Township>;
 /** A site id: lower-case letters, digits and dashes (it names counter cells, so no dots). */
 export const SiteId = z.string().regex(/^[a-z0-9-]{1,40}$/, 'site id: lower-case letters, digits and dashes');
 
+/**
+ * Who issues the printed public notice (公示) and whom the village calls about it; absent, the sheet
+ * prints a line to fill in by hand. Shown as written: the office's phone, not a person's.
+ */
+export const NoticeIssuer = z.strictObject({
+  issuingOffice: z.string().trim().min(1).max(60).optional(),
+  contactPhone: z
+    .string()
+    .trim()
+    .regex(
+      /^[\d\s()+-]{5,30}$/,
+      '联系电话只能包含数字、空格、括号和连字符 / a phone number has digits, spaces, brackets and hyphens',
+    )
+    .optional(),
+});
+export type NoticeIssuer = z.infer<typeof NoticeIssuer>;
+
 /** A named centralized building site (集中建房点) and the villages whose households build there. */
 export const CentralizedSite = z.strictObject({
   id: SiteId,
@@ -270,6 +287,8 @@ const PROGRAM_FIELDS = {
   fundingSources: FundingSourceShares.optional(),
   /** The program's money by source as amounts (fen), and money not tied to one household. */
   funding: ProgramFunding.optional(),
+  /** The printed notice's issuing office and contact phone. */
+  notice: NoticeIssuer.optional(),
 };
 
 /** The fields a program configuration may hold; anything else is refused by name. */
@@ -437,7 +456,10 @@ export const Household = HouseholdApplication.extend({
   plannedStartOn: Day.optional(),
   plannedFinishOn: Day.optional(),
   works: WorksFacts.optional(),
-  rejection: z.object({ reason: z.string(), by: z.string(), at: z.string() }).optional(),
+  /** Why and by whom; `reason` in Chinese, `reasonEn` the English of a reason the system wrote itself. */
+  rejection: z
+    .object({ reason: z.string(), reasonEn: z.string().optional(), by: z.string(), at: z.string() })
+    .optional(),
   /** The county's spot check (入户抽查) recorded with its decision on the township-reviewed file. */
   spotCheck: z.object({ visited: z.boolean(), by: z.string().optional(), date: z.string().optional() }).optional(),
 });

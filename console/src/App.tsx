@@ -7,6 +7,7 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { createHashRouter, Navigate, RouterProvider } from 'react-router-dom';
 import { getJson } from './api/client';
+import { earlyMe } from './api/early';
 import { currentToken, onSessionChange } from './api/session';
 import type { Me } from './api/types';
 import { LoginPage } from './auth/LoginPage';
@@ -82,7 +83,10 @@ function SignedIn() {
     setMe(undefined);
     setFailure(undefined);
     if (!token) return;
-    getJson<Me>('/me').then(setMe, setFailure);
+    // index.html may have asked already, while this code was downloading.
+    earlyMe(token)
+      .then((me) => me ?? getJson<Me>('/me'))
+      .then(setMe, setFailure);
   }, [token]);
 
   if (!token) return <LoginPage />;

@@ -5,8 +5,9 @@
  * ConflictError / ForbiddenError and writes the ledger entry with a conditional put.
  */
 import type { Bilingual } from '../errors';
+import { milestoneTitle } from '../labels';
 import type { Actor, Inspection, Payment, Phase } from '../model';
-import { sum } from './money';
+import { formatYuanWithUnit, sum } from './money';
 import type { FundingPlan } from './plan';
 
 /** The advance paid once the renovation agreement is signed (开工预拨). */
@@ -68,8 +69,8 @@ function milestoneMissing(installment: number, milestone: string, label: string)
     };
   }
   return {
-    zh: `第${nth}期（${label}）须在节点 ${milestone} 验收合格后拨付`,
-    en: `Installment ${nth} (${label}) needs a passed inspection of milestone ${milestone}`,
+    zh: `第${nth}期（${label}）须在“${milestoneTitle(milestone, 'zh')}”合格后拨付`,
+    en: `Installment ${nth} (${label}) needs a passed inspection: ${milestoneTitle(milestone, 'en')}`,
   };
 }
 
@@ -110,8 +111,8 @@ export function canRelease({ plan, installmentIndex, ledger, facts }: ReleaseReq
     return {
       ok: false,
       reason: {
-        zh: `已拨付${releasedSum}分，再拨付${row.amount}分将超过核定补助${plan.approvedSubsidy}分`,
-        en: `${releasedSum} fen released plus ${row.amount} fen would exceed the approved subsidy of ${plan.approvedSubsidy} fen`,
+        zh: `已拨付 ${formatYuanWithUnit(releasedSum)}，再拨付 ${formatYuanWithUnit(row.amount)} 将超过核定补助 ${formatYuanWithUnit(plan.approvedSubsidy)}`,
+        en: `${formatYuanWithUnit(releasedSum, 'en')} released plus ${formatYuanWithUnit(row.amount, 'en')} would exceed the approved subsidy of ${formatYuanWithUnit(plan.approvedSubsidy, 'en')}`,
       },
     };
   }

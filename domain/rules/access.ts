@@ -4,6 +4,7 @@
  * act on households, and `auditor` only reads. A county-level user has no township claim.
  */
 import { type Bilingual, ForbiddenError } from '../errors';
+import { ROLE_TITLES } from '../labels';
 import type { Actor, Role } from '../model';
 
 export type JurisdictionLevel = 'township' | 'county';
@@ -27,7 +28,8 @@ export function canActInJurisdiction(
   household: Place,
 ): AccessDecision {
   if (!actor.roles.includes(required.role)) {
-    return denied({ zh: `此操作需要角色：${required.role}`, en: `This step needs the role ${required.role}` });
+    const role = ROLE_TITLES[required.role];
+    return denied({ zh: `此操作需要${role.zh}人员办理`, en: `This step is done by ${role.en} staff` });
   }
   if (actor.county === undefined || actor.county !== household.county) {
     return denied({ zh: '该农户不在您所属的县', en: 'The household is outside your county' });

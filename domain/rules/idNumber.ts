@@ -43,16 +43,7 @@ export function isValidIdNumber(id: string, today: Date = new Date()): boolean {
   return idCheckChar(id.slice(0, 17)) === id.charAt(17);
 }
 
-/** `110105********123X`: region and last four stay readable on a public notice, the birth date does not. */
-export function maskIdNumber(id: string): string {
-  if (id.length <= 10) return '*'.repeat(id.length);
-  return `${id.slice(0, 6)}${'*'.repeat(id.length - 10)}${id.slice(-4)}`;
-}
-
-/** `****6789`: only the last four digits, and not the length, of a bank account are shown. */
-export function maskBankAccount(account: string): string {
-  return `****${account.length > 4 ? account.slice(-4) : ''}`;
-}
+export { maskBankAccount, maskIdNumber } from './masks';
 
 /** SHA-256 hex of the normalized ID number: the key of the one-subsidy-per-person claim. */
 export function hashIdNumber(id: string): string {

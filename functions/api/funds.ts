@@ -1,5 +1,6 @@
 /**
- * Payments after a release was prepared, and the funds report:
+ * Payments after a release was prepared, and the funds report: `GET /payments?county=&status=` (every payment
+ * awaiting approval or the bank, with totals),
  * `POST /payments/{householdId}/{installment}/approve`, `POST /payments/{householdId}/{installment}/retry`,
  * `GET /payments/batch?county=&date=` (CSV for the bank), `POST /payments/results?county=` (the bank's
  * CSV result file), `GET /reports/funds?county=&format=json|csv|xlsx`.
@@ -13,6 +14,7 @@ import {
   fundsReportFor,
   importBankResults,
   paymentBatch,
+  paymentsInState,
   retryFailedPayment,
 } from '../use-cases/funds';
 
@@ -20,6 +22,7 @@ export const handlerWith = (deps: Dependencies) =>
   contractHandler(
     'FundsFn',
     {
+      'GET /payments': async ({ actor, query, ok }) => ok(await paymentsInState(deps, actor, query)),
       'POST /payments/{householdId}/{installment}/approve': async ({ actor, params, ok }) =>
         ok(await approvePreparedPayment(deps, actor, params)),
       'POST /payments/{householdId}/{installment}/retry': async ({ actor, params, ok }) =>

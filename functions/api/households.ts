@@ -1,7 +1,7 @@
 /**
- * `POST /households` (register), `GET /households` (paged list), `GET /households/{id}`,
- * `GET /households/{id}/ledger-card` (the printable card, once archived), `GET /households/import-template`
- * (the ledger template for bulk import, Excel).
+ * `POST /households` (register), `GET /households` (paged list or search), `GET /households/{id}`,
+ * `POST /households/{id}/reveal` (a personal number in full, recorded), `GET /households/{id}/ledger-card` (the
+ * printable card, once archived), `GET /households/import-template` (the ledger template for bulk import, Excel).
  */
 import { lambdaEntry } from '../config/handler';
 import { htmlResponse, xlsxResponse } from '../http/responses';
@@ -11,6 +11,7 @@ import { IDEMPOTENCY_HEADER, idempotent } from '../use-cases/idempotent';
 import { importTemplateFor } from '../use-cases/import-template';
 import { listHouseholdsFor, readHousehold, readLedgerCard } from '../use-cases/read-households';
 import { registerHousehold } from '../use-cases/register-household';
+import { revealNumber } from '../use-cases/reveal';
 
 export const handlerWith = (deps: Dependencies) =>
   contractHandler(
@@ -22,6 +23,8 @@ export const handlerWith = (deps: Dependencies) =>
         ),
       'GET /households': async ({ actor, query, ok }) => ok(await listHouseholdsFor(deps, actor, query)),
       'GET /households/{id}': async ({ actor, params, ok }) => ok(await readHousehold(deps, actor, params.id)),
+      'POST /households/{id}/reveal': async ({ actor, params, body, ok }) =>
+        ok(await revealNumber(deps, actor, params.id, body)),
       'GET /households/{id}/ledger-card': async ({ actor, params }) =>
         htmlResponse(await readLedgerCard(deps, actor, params.id)),
       'GET /households/import-template': async ({ actor, query }) =>

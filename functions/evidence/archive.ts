@@ -4,7 +4,7 @@
  */
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { type LedgerCardPhoto, renderLedgerCard } from '../../domain/ledger-card';
-import type { Photo } from '../../domain/model';
+import type { Photo, ProgramConfig } from '../../domain/model';
 import type { HouseholdFile } from '../store';
 import { ledgerCardHtmlKey, ledgerCardKey, photoObjectKey, previewObjectKey } from './keys';
 import { type Bucket, presignedGet } from './photos';
@@ -38,8 +38,9 @@ async function ledgerCardHtml(
   file: HouseholdFile,
   now: Date,
   urlOf: (photo: Photo) => string | Promise<string>,
-  programName?: string,
+  program?: ProgramConfig,
 ): Promise<string> {
+  // With the program the card names the village and the milestones as the county does.
   return renderLedgerCard({
     household: file.household,
     events: file.events,
@@ -47,7 +48,8 @@ async function ledgerCardHtml(
     payments: file.payments,
     photos: await ledgerPhotos(file, urlOf),
     generatedAt: now.toISOString(),
-    programName,
+    programName: program?.name,
+    program,
   });
 }
 
@@ -65,9 +67,9 @@ export async function writeLedgerCardHtml(
   bucket: Bucket,
   file: HouseholdFile,
   now: Date,
-  programName?: string,
+  program?: ProgramConfig,
 ): Promise<string> {
-  const html = await ledgerCardHtml(file, now, (photo) => `../../${cardImageKey(photo)}`, programName);
+  const html = await ledgerCardHtml(file, now, (photo) => `../../${cardImageKey(photo)}`, program);
   return putDocument(bucket, ledgerCardHtmlKey(file.household.householdId), html, 'text/html; charset=utf-8');
 }
 
@@ -76,9 +78,9 @@ export function renderLedgerCardNow(
   bucket: Bucket,
   file: HouseholdFile,
   now: Date,
-  programName?: string,
+  program?: ProgramConfig,
 ): Promise<string> {
-  return ledgerCardHtml(file, now, (photo) => presignedGet(bucket, cardImageKey(photo)), programName);
+  return ledgerCardHtml(file, now, (photo) => presignedGet(bucket, cardImageKey(photo)), program);
 }
 
 /** The ledger card as JSON: household, timeline, payments, inspections and where each photo lies. */

@@ -4,7 +4,10 @@
  * `starting` task) and every later change (household, event, task decision and the records it writes) as one
  * transaction with the progress counters.
  */
+
+import { z } from 'zod';
 import { type Bilingual, ValidationError } from '../../domain/errors';
+import { householdReference, installmentTitle, milestoneTitle } from '../../domain/labels';
 import { type AuditEvent, type Household, type Inspection, type Payment, type Phase, Photo } from '../../domain/model';
 import {
   eventItem,
@@ -22,6 +25,9 @@ import {
   outboxTaskItem,
   paymentItem,
   photoItem,
+  type SearchTarget,
+  searchItem,
+  searchPartition,
   sortKeyPrefix,
   taskOf,
 } from './items';
@@ -71,6 +77,17 @@ export interface HouseholdStore {
   recordAndTask(householdId: string): Promise<{ record?: HouseholdRecord; task?: Task }>;
   /** Households newest first through GSI1..GSI4; never a scan. */
   list(filter: HouseholdFilter, cursor: string | undefined, limit: number): Promise<Page<Household>>;
+  /**
+   * A page of households found through their search items (items.ts `searchItem`): the targets' partitions are read
+   * one after the other, each sorted by the head's name and narrowed to names that begin with `namePrefix` when given, then the
+   * households of the page are read in one BatchGetItem. Never a scan.
+   */
+  search(
+    targets: readonly SearchTarget[],
+    namePrefix: string | undefined,
+    cursor: string | undefined,
+    limit: number,
+  ): Promise<Page<Household>>;
   /** Objections recorded for a household, whatever their status, counted without reading them. */
   countObjections(householdId: string): Promise<number>;
   /**
@@ -98,15 +115,16 @@ function stringAttribute(item: Record<string, unknown> | undefined, name: string
   return undefined;
 }
 
-function recordWrite(table: Table, householdId: string, write: RecordWrite): GuardedWrite {
+function recordWrite(table: Table, household: Household, write: RecordWrite): GuardedWrite {
+  const householdId = household.householdId;
   switch (write.kind) {
     case 'payment': {
       const { installment } = write.payment;
       return table.putWrite(
-        paymentItem(write.payment),
+        paymentItem(write.payment, household),
         {
-          zh: `第 ${installment + 1} 期补助已拨付，不能重复拨付`,
-          en: `Installment ${installment} was already released; it cannot be paid twice`,
+          zh: `${installmentTitle(installment, 'zh')}补助已拨付，不能重复拨付`,
+          en: `${installmentTitle(installment, 'en')} was already released; it cannot be paid twice`,
         },
         ABSENT,
       );
@@ -116,8 +134,8 @@ function recordWrite(table: Table, householdId: string, write: RecordWrite): Gua
       return table.putWrite(
         inspectionItem(write.inspection, write.milestoneIndex),
         {
-          zh: `节点 ${milestone} 第 ${round} 次验收已登记，请刷新后重试`,
-          en: `Round ${round} of the ${milestone} inspection is already recorded; reload and retry`,
+          zh: `“${milestoneTitle(milestone, 'zh')}”第 ${round} 次验收已登记，请刷新后重试`,
+          en: `Round ${round} of the "${milestoneTitle(milestone, 'en')}" inspection is already recorded; reload and retry`,
         },
         ABSENT,
       );
@@ -191,6 +209,9 @@ export function fileAfter(file: HouseholdFile, change: HouseholdChange): Househo
   return after;
 }
 
+/** Where a search stopped: the partition it was reading and, inside it, DynamoDB's last key. */
+const SearchCursor = z.object({ at: z.number().int().min(0).max(100), key: StartKey.optional() });
+
 export function dynamoHouseholdStore(table: Table): HouseholdStore {
   return {
     async file(householdId) {
@@ -235,6 +256,54 @@ export function dynamoHouseholdStore(table: Table): HouseholdStore {
       };
     },
 
+    async search(targets, namePrefix, cursor, limit) {
+      const partitions = targets.map(searchPartition);
+      const start = decodeCursor(cursor, SearchCursor) ?? { at: 0 };
+      const found: string[] = [];
+      let at = start.at;
+      let startKey: Record<string, string> | undefined = start.key;
+      let next: z.infer<typeof SearchCursor> | undefined;
+      while (at < partitions.length && found.length < limit) {
+        const where = partitions[at];
+        if (!where) break;
+        const page = await table.queryPage({
+          IndexName: where.index,
+          KeyConditionExpression: namePrefix === undefined ? '#pk = :pk' : '#pk = :pk AND begins_with(#sk, :prefix)',
+          ExpressionAttributeNames: {
+            '#pk': `${where.index}PK`,
+            ...(namePrefix === undefined ? {} : { '#sk': `${where.index}SK` }),
+          },
+          ExpressionAttributeValues: {
+            ':pk': where.partition,
+            ...(namePrefix === undefined ? {} : { ':prefix': namePrefix }),
+          },
+          ProjectionExpression: 'householdId',
+          Limit: limit - found.length,
+          ExclusiveStartKey: startKey,
+        });
+        found.push(...page.items.map((item) => String(item.householdId)));
+        if (page.lastKey) {
+          next = { at, key: page.lastKey as Record<string, string> };
+          if (found.length >= limit) break;
+          startKey = next.key;
+        } else {
+          at += 1;
+          startKey = undefined;
+          next = at < partitions.length ? { at } : undefined;
+        }
+      }
+      const unique = [...new Set(found)];
+      const items = unique.length > 0 ? await table.getMany(unique.map((id) => keys.household(id))) : [];
+      const byId = new Map(items.map((item) => [String(item.householdId), householdRecordOf(item).household]));
+      return {
+        items: unique.flatMap((id) => {
+          const household = byId.get(id);
+          return household ? [household] : [];
+        }),
+        cursor: encodeCursor(next),
+      };
+    },
+
     countObjections(householdId) {
       return table.count({
         KeyConditionExpression: 'PK = :pk AND begins_with(SK, :objection)',
@@ -263,7 +332,8 @@ export function dynamoHouseholdStore(table: Table): HouseholdStore {
         table.putWrite(
           idClaimItem(registration.idHash, h),
           (existing) => {
-            const other = stringAttribute(existing, 'householdId') ?? '?';
+            const claimedBy = stringAttribute(existing, 'householdId');
+            const other = claimedBy ? householdReference(claimedBy) : '?';
             return {
               zh: `该户主身份证号已登记在农户 ${other} 名下，不能重复享受补助`,
               en: `The head's ID number is already claimed by household ${other}; a subsidy cannot be received twice`,
@@ -273,6 +343,7 @@ export function dynamoHouseholdStore(table: Table): HouseholdStore {
         ),
         table.putWrite(eventItem(registration.event), STALE_VERSION, ABSENT),
         table.putWrite(outboxTaskItem(startingTask, h.createdAt), STALE_VERSION),
+        table.putWrite(searchItem(h, registration.idHash), STALE_VERSION),
         ...(counters ? [counters] : []),
       ]);
     },
@@ -317,7 +388,7 @@ export function dynamoHouseholdStore(table: Table): HouseholdStore {
           onConflict: TASK_NOT_OPEN,
         });
       }
-      items.push(...(change.records ?? []).map((write) => recordWrite(table, householdId, write)));
+      items.push(...(change.records ?? []).map((write) => recordWrite(table, after, write)));
       // Last, so the household, event and task keep their places in the transaction.
       const counters = progressCountersUpdate(table, before, after);
       if (counters) items.push(counters);

@@ -46,8 +46,8 @@ export function createStore(client: DynamoDBDocumentClient, tableName: string): 
 export type { HouseholdChange, HouseholdStore, RecordWrite, Registration } from './households';
 export { fileAfter } from './households';
 export type { IdempotencyStore } from './idempotency';
-export type { HouseholdFilter, WorkQueue } from './items';
-export type { PaymentStore } from './payments';
+export type { HouseholdFilter, SearchTarget, WorkQueue } from './items';
+export type { PaymentState, PaymentStore } from './payments';
 export type { PhotoStore } from './photos';
 export type { ProgramStore } from './programs';
 export { programsRememberedFor } from './programs';

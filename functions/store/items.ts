@@ -32,6 +32,7 @@ export const householdPartition = (householdId: string) => `HH#${householdId}`;
 export const keys = {
   household: (id: string) => ({ PK: householdPartition(id), SK: 'HH' }),
   task: (id: string) => ({ PK: householdPartition(id), SK: 'TASK' }),
+  search: (id: string) => ({ PK: householdPartition(id), SK: 'SEARCH' }),
   event: (id: string, seq: number) => ({ PK: householdPartition(id), SK: `EV#${pad(seq, 6)}` }),
   payment: (id: string, installment: number) => ({ PK: householdPartition(id), SK: `PAY#${pad(installment, 2)}` }),
   inspection: (id: string, milestoneIndex: number, round: number) => ({
@@ -89,6 +90,50 @@ export function householdListIndex(filter: HouseholdFilter): { index: string; pa
   return undefined;
 }
 
+/**
+ * How households are found (`GET /households?q=`): the `SEARCH` item written once with the household (the head's
+ * name, the village and the ID number never change after registration) carries four index keys, each sorted by the
+ * head's name: GSI1 `HN#{county}` and GSI3 `HNT#{township}` (names), GSI2 `HV#{villageCode}` (a village),
+ * GSI4 `IDH#{sha256(idNumber)}` (an exact ID number; unlike the ID claim it stays after a rejection).
+ */
+export type SearchTarget =
+  | { county: string }
+  | { township: string }
+  | { villageCode: string }
+  /** The SHA-256 of the normalized ID number (domain/rules/idNumber.ts `hashIdNumber`), as the ID claim. */
+  | { idHash: string };
+
+interface SearchPartition {
+  index: 'GSI1' | 'GSI2' | 'GSI3' | 'GSI4';
+  partition: string;
+}
+
+export function searchPartition(target: SearchTarget): SearchPartition {
+  if ('idHash' in target) return { index: 'GSI4', partition: `IDH#${target.idHash}` };
+  if ('villageCode' in target) return { index: 'GSI2', partition: `HV#${target.villageCode}` };
+  if ('township' in target) return { index: 'GSI3', partition: `HNT#${target.township}` };
+  return { index: 'GSI1', partition: `HN#${target.county}` };
+}
+
+/** The search item of a household: its name, place and the hash of its head's ID number, under four index keys. */
+export function searchItem(h: Household, idHash: string): Item {
+  const byName = `${h.head.name}#${h.householdId}`;
+  const keysOf = (ref: SearchPartition) => ({ [`${ref.index}PK`]: ref.partition, [`${ref.index}SK`]: byName });
+  return {
+    ...keys.search(h.householdId),
+    entity: 'search',
+    householdId: h.householdId,
+    county: h.county,
+    township: h.township,
+    villageCode: h.villageCode,
+    headName: h.head.name,
+    ...keysOf(searchPartition({ county: h.county })),
+    ...keysOf(searchPartition({ township: h.township })),
+    ...keysOf(searchPartition({ villageCode: h.villageCode })),
+    ...keysOf(searchPartition({ idHash })),
+  };
+}
+
 /** A work queue: the open tasks of a step in a township (GSI1 `Q#`) or a county (GSI3 `QC#`), earliest due first. */
 export type WorkQueue = { township: string; step: Phase } | { county: string; step: Phase };
 
@@ -113,6 +158,17 @@ export function outboxIndexKeys(enteredAt: string, householdId: string) {
 export const paymentsDue = {
   partition: (county: string) => `PAYDUE#${county}`,
   sortKey: (day: string, householdId: string, installment: number) => `${day}#${householdId}#${pad(installment, 2)}`,
+};
+
+/**
+ * A released payment waiting for its second signature (复核) sits in the sparse GSI1 partition `PAYAPPROVE#{county}`,
+ * sorted by `{releasedAt}#{householdId}#{nn}` (oldest first); the approval removes it. Households of every phase are
+ * there, archived ones too, so no payment is ever out of the finance office's sight.
+ */
+export const paymentsAwaitingApproval = {
+  partition: (county: string) => `PAYAPPROVE#${county}`,
+  sortKey: (releasedAt: string, householdId: string, installment: number) =>
+    `${releasedAt}#${householdId}#${pad(installment, 2)}`,
 };
 
 /** GSI1 `SHA#{sha256}`, set only on confirmation: a photo never uploaded cannot make another look like a duplicate. */
@@ -193,13 +249,51 @@ export function taskOf(item: Item): Task {
   return Task.parse(strip(item));
 }
 
-export function paymentItem(payment: Payment): Item {
-  return { ...keys.payment(payment.householdId, payment.installment), entity: 'payment', ...payment };
+/**
+ * A ledger entry. Written with its household, it carries the household's county, township, village, program and
+ * head's name, so the county's lists of payments name the household without reading it; a released one not yet
+ * approved is in the county's list awaiting approval (GSI1 `PAYAPPROVE#`).
+ */
+export function paymentItem(payment: Payment & { approvedBy?: string }, household?: Household): Item {
+  const awaiting = household !== undefined && payment.status === 'released' && payment.approvedBy === undefined;
+  return {
+    ...keys.payment(payment.householdId, payment.installment),
+    entity: 'payment',
+    ...payment,
+    ...(household
+      ? {
+          county: household.county,
+          township: household.township,
+          villageCode: household.villageCode,
+          programId: household.programId,
+          headName: household.head.name,
+        }
+      : {}),
+    ...(awaiting
+      ? {
+          GSI1PK: paymentsAwaitingApproval.partition(household.county),
+          GSI1SK: paymentsAwaitingApproval.sortKey(payment.releasedAt, payment.householdId, payment.installment),
+        }
+      : {}),
+  };
 }
 
+const optionalString = (value: unknown) => (typeof value === 'string' ? value : undefined);
+
 export function storedPaymentOf(item: Item): StoredPayment {
-  const county = typeof item.county === 'string' ? item.county : undefined;
-  return { payment: LedgerPayment.parse(strip(item)), ...(county ? { county } : {}) };
+  const county = optionalString(item.county);
+  const household = {
+    headName: optionalString(item.headName),
+    villageCode: optionalString(item.villageCode),
+    township: optionalString(item.township),
+    programId: optionalString(item.programId),
+  };
+  const named = Object.fromEntries(Object.entries(household).filter(([, value]) => value !== undefined));
+  return {
+    payment: LedgerPayment.parse(strip(item)),
+    ...(county ? { county } : {}),
+    ...(Object.keys(named).length > 0 ? { household: named } : {}),
+  };
 }
 
 export function inspectionItem(inspection: Inspection, milestoneIndex: number): Item {

@@ -5,9 +5,20 @@
  */
 import type { Bilingual } from '../../domain/errors';
 import type { LedgerPayment } from '../../domain/funding/bank';
-import { householdPartition, keys, paymentsDue, sortKeyPrefix, storedPaymentOf } from './items';
-import type { StoredPayment } from './records';
-import type { Table } from './table';
+import {
+  householdPartition,
+  type Item,
+  keys,
+  paymentsAwaitingApproval,
+  paymentsDue,
+  sortKeyPrefix,
+  storedPaymentOf,
+} from './items';
+import type { Page, StoredPayment } from './records';
+import { decodeCursor, encodeCursor, StartKey, type Table } from './table';
+
+/** The county-wide lists of payments: released and waiting for the second signature, or approved and waiting for the bank. */
+export type PaymentState = 'awaiting-approval' | 'awaiting-bank';
 
 export interface PaymentStore {
   get(householdId: string, installment: number): Promise<StoredPayment | undefined>;
@@ -18,6 +29,17 @@ export interface PaymentStore {
    * or one racing with another, fails with a ConflictError instead of writing twice.
    */
   approve(payment: LedgerPayment, county: string, approvedBy: string, approvedAt: string, day: string): Promise<void>;
+  /**
+   * A page of the county's payments in `state`, oldest first, from its sparse index partition (GSI1 `PAYAPPROVE#`,
+   * GSI2 `PAYDUE#`), and the count and amount of all of them (a second query of the partition reading only the
+   * amounts: a county has tens to a few hundred payments in either state at a time).
+   */
+  inState(
+    county: string,
+    state: PaymentState,
+    cursor: string | undefined,
+    limit: number,
+  ): Promise<Page<StoredPayment> & { totals: { count: number; amount: number } }>;
   /** Approved payments of a county still waiting for the bank, optionally only those approved on `day`. */
   due(county: string, day?: string): Promise<StoredPayment[]>;
   /**
@@ -55,7 +77,9 @@ export function dynamoPaymentStore(table: Table): PaymentStore {
       return table.orConflict(
         table.update({
           Key: keys.payment(payment.householdId, payment.installment),
-          UpdateExpression: 'SET approvedBy = :by, approvedAt = :at, county = :county, GSI2PK = :due, GSI2SK = :dueKey',
+          // Out of the county's list awaiting approval, into its list for the bank.
+          UpdateExpression:
+            'SET approvedBy = :by, approvedAt = :at, county = :county, GSI2PK = :due, GSI2SK = :dueKey REMOVE GSI1PK, GSI1SK',
           ConditionExpression:
             'attribute_exists(PK) AND #status = :released AND attribute_not_exists(approvedBy) AND releasedBy <> :by',
           ExpressionAttributeNames: { '#status': 'status' },
@@ -70,6 +94,33 @@ export function dynamoPaymentStore(table: Table): PaymentStore {
         }),
         ALREADY_APPROVED,
       );
+    },
+
+    async inState(county, state, cursor, limit) {
+      const where =
+        state === 'awaiting-approval'
+          ? { index: 'GSI1', partition: paymentsAwaitingApproval.partition(county) }
+          : { index: 'GSI2', partition: paymentsDue.partition(county) };
+      const partition = {
+        IndexName: where.index,
+        KeyConditionExpression: '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': `${where.index}PK` },
+        ExpressionAttributeValues: { ':pk': where.partition },
+      };
+      const [page, amounts] = await Promise.all([
+        table.queryPage({ ...partition, Limit: limit, ExclusiveStartKey: decodeCursor(cursor, StartKey) }),
+        table.queryAll({
+          ...partition,
+          ProjectionExpression: '#amount',
+          ExpressionAttributeNames: { '#pk': `${where.index}PK`, '#amount': 'amount' },
+        }),
+      ]);
+      const amountOf = (item: Item) => (typeof item.amount === 'number' ? item.amount : 0);
+      return {
+        items: page.items.map(storedPaymentOf),
+        cursor: encodeCursor(page.lastKey),
+        totals: { count: amounts.length, amount: amounts.reduce((sum, item) => sum + amountOf(item), 0) },
+      };
     },
 
     async due(county, day) {

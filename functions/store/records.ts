@@ -39,6 +39,10 @@ export const Task = z.object({
   decidedBy: z.string().optional(),
   /** For `starting`: the execution to (re)start. */
   executionName: z.string().optional(),
+  /** The household as people name it, copied when the task is recorded so a queue needs no read per row. */
+  headName: z.string().optional(),
+  villageCode: z.string().optional(),
+  programId: z.string().optional(),
 });
 export type Task = z.infer<typeof Task>;
 
@@ -66,10 +70,11 @@ export const StoredPhoto = Photo.extend({
 });
 export type StoredPhoto = z.infer<typeof StoredPhoto>;
 
-/** A ledger entry with the county it is paid in (set when it is approved). */
+/** A ledger entry with the county it is paid in and its household as people name it (both stored with it). */
 export interface StoredPayment {
   payment: LedgerPayment;
   county?: string;
+  household?: { headName?: string; villageCode?: string; township?: string; programId?: string };
 }
 
 export const IdempotencyRecord = z.object({

@@ -32,6 +32,11 @@ export interface TaskStore {
    * returned (or `done`), so paging never skips or repeats a task.
    */
   openInQueues(queues: readonly WorkQueue[], cursor: string | undefined, limit: number): Promise<Page<Task>>;
+  /**
+   * How many open tasks a queue holds and how many of them are overdue (due before `now`): two `Select: COUNT`
+   * queries on the queue's partition (DynamoDB reads the task items to count them, a few KB per queue of a county).
+   */
+  countInQueue(queue: WorkQueue, now: string): Promise<{ open: number; overdue: number }>;
   /** Townships of the overdue open tasks of a county queue (due before `now`). */
   overdueTownships(county: string, step: Phase, now: string): Promise<string[]>;
 }
@@ -152,6 +157,19 @@ export function dynamoTaskStore(table: Table): TaskStore {
         items: merged.map((entry) => taskOf(entry.item)),
         cursor: more ? encodeCursor(next) : undefined,
       };
+    },
+
+    async countInQueue(queue, now) {
+      const ref = queueIndex(queue);
+      const count = (overdueOnly: boolean) =>
+        table.count({
+          IndexName: ref.index,
+          KeyConditionExpression: overdueOnly ? '#pk = :pk AND #sk < :now' : '#pk = :pk',
+          ExpressionAttributeNames: { '#pk': `${ref.index}PK`, ...(overdueOnly ? { '#sk': `${ref.index}SK` } : {}) },
+          ExpressionAttributeValues: { ':pk': ref.partition, ...(overdueOnly ? { ':now': now } : {}) },
+        });
+      const [open, overdue] = await Promise.all([count(false), count(true)]);
+      return { open, overdue };
     },
 
     async overdueTownships(county, step, now) {

@@ -11,8 +11,9 @@
  */
 import ExcelJS from 'exceljs';
 import { z } from 'zod';
-import { BatchQuery, CountyQuery, FundsReportQuery } from '../../contract/requests';
-import type { FundsReport, ImportedResults } from '../../contract/views';
+import { BatchQuery, CountyQuery, FundsReportQuery, PaymentListQuery } from '../../contract/requests';
+import type { FundsReport, ImportedResults, PaymentListItem, PaymentPage } from '../../contract/views';
+import { chinaDateTime } from '../../domain/china-time';
 import { type Bilingual, ConflictError, ForbiddenError, NotFoundError, parseOrThrow } from '../../domain/errors';
 import {
   type AppliedResults,
@@ -35,16 +36,17 @@ import {
   retryPayment,
 } from '../../domain/funding';
 import { fenToWan } from '../../domain/funding/money';
+import { householdReference, installmentTitle, PAYMENT_STATUS_TITLES } from '../../domain/labels';
 import type { Actor, Household, ProgramConfig } from '../../domain/model';
 import { canActInJurisdiction } from '../../domain/rules/access';
-import { chinaDateTime, chinaDay } from '../../domain/rules/calendar';
+import { chinaDay } from '../../domain/rules/calendar';
 import { emptyWorks } from '../../domain/rules/progress';
 import { fundsFigures } from '../../domain/rules/report';
 import { logger } from '../config/logger';
 import type { Store, StoredPayment } from '../store';
 import type { Dependencies } from './dependencies';
 import { programOfReport } from './programs';
-import { OUTSIDE_COUNTY, readsCountyWide } from './read-households';
+import { householdNotFound, OUTSIDE_COUNTY, readsCountyWide } from './read-households';
 
 const FINANCE_STEP = { role: 'finance', level: 'county' } as const;
 
@@ -75,14 +77,14 @@ async function loadPaymentAsFinance(
 ): Promise<{ household: Household; stored: StoredPayment }> {
   const { householdId, installment } = parseOrThrow(PaymentPath, rawPath);
   const record = await store.households.record(householdId);
-  if (!record)
-    throw new NotFoundError({ zh: `农户 ${householdId} 不存在`, en: `There is no household ${householdId}` });
+  if (!record) throw householdNotFound(householdId);
   assertFinanceOf(actor, record.household.county);
   const stored = await store.payments.get(householdId, installment);
   if (!stored) {
+    const { name } = record.household.head;
     throw new NotFoundError({
-      zh: `农户 ${householdId} 第 ${installment + 1} 期尚未拨付`,
-      en: `Installment ${installment} of household ${householdId} was not released`,
+      zh: `${name}户${installmentTitle(installment, 'zh')}尚未拨付`,
+      en: `${installmentTitle(installment, 'en')} of ${name}'s household was not released`,
     });
   }
   return { household: record.household, stored };
@@ -108,8 +110,8 @@ export const approvePreparedPayment: PaymentOperation = async ({ store }, actor,
             en: `The release was already approved by ${payment.approvedBy}`,
           }
         : {
-            zh: `该笔支付的状态为 ${payment.status}，无需复核`,
-            en: `The payment is ${payment.status}; nothing to approve`,
+            zh: `该笔支付${PAYMENT_STATUS_TITLES[payment.status].zh}，无需复核`,
+            en: `The payment is ${PAYMENT_STATUS_TITLES[payment.status].en.toLowerCase()}; nothing to approve`,
           },
     );
   }
@@ -127,6 +129,37 @@ export const retryFailedPayment: PaymentOperation = async ({ store }, actor, raw
   await store.payments.retry(retried, household.county, chinaDay(now));
   return retried;
 };
+
+/**
+ * `GET /payments?county=&status=&cursor=`: a page of every payment of the county in a state, oldest first, each
+ * with its household's head and village (stored with the payment) and its installment's label, and the totals of
+ * the whole state. Read from the state's sparse index partition, so households of every phase are there, archived
+ * ones included, and nothing else is read.
+ */
+export async function paymentsInState({ store }: Needs, actor: Actor, rawQuery: unknown): Promise<PaymentPage> {
+  const query = parseOrThrow(PaymentListQuery, rawQuery);
+  const county = query.county ?? actor.county;
+  if (county === undefined) throw new ForbiddenError(OUTSIDE_COUNTY);
+  assertFinanceOf(actor, county);
+  const page = await store.payments.inState(county, query.status, query.cursor, query.limit);
+  const programs = new Map<string, Promise<ProgramConfig | undefined>>();
+  const labelOf = async (programId: string | undefined, installment: number) => {
+    if (programId === undefined) return undefined;
+    let program = programs.get(programId);
+    if (!program) {
+      program = store.programs.get(programId);
+      programs.set(programId, program);
+    }
+    return (await program)?.installments[installment]?.label;
+  };
+  const items = await Promise.all(
+    page.items.map(async ({ payment, household }): Promise<PaymentListItem> => {
+      const label = await labelOf(household?.programId, payment.installment);
+      return { ...payment, ...household, ...(label === undefined ? {} : { label }) };
+    }),
+  );
+  return { county, status: query.status, items, cursor: page.cursor, totals: page.totals };
+}
 
 export interface BatchFile {
   filename: string;
@@ -385,9 +418,12 @@ export async function fundsDisclosure(
 /**
  * The funds report as a workbook for the county's finance office, in 万元 as county reports state
  * money: the program's allocated money by source (and money not tied to a household), then money by
- * source, township and installment (planned, released, paid, pending, failed).
+ * source, township and installment, titled with the county's name, generated at a China time (planned, released, paid, pending, failed).
  */
-export async function fundsWorkbook(report: FundsReport): Promise<{ filename: string; content: Buffer }> {
+export async function fundsWorkbook(
+  report: FundsReport,
+  countyName: string = report.county,
+): Promise<{ filename: string; content: Buffer }> {
   const workbook = new ExcelJS.Workbook();
   workbook.created = new Date(report.generatedAt);
   const money = ['已拨付(万元)', '已到账(万元)', '待银行回盘(万元)', '支付失败(万元)'];
@@ -395,7 +431,10 @@ export async function fundsWorkbook(report: FundsReport): Promise<{ filename: st
   const amounts = (line: MoneyLine) => [line.released, line.paid, line.pending, line.failed].map(wan);
   const sheet = (name: string, title: string, header: string[]) => {
     const ws = workbook.addWorksheet(name);
-    ws.addRow([`${report.programName} ${title}`, `生成时间 ${chinaDateTime(report.generatedAt)}`]);
+    ws.addRow([
+      `${countyName} ${report.programName} ${title}`,
+      `生成时间 ${chinaDateTime(report.generatedAt)}（北京时间）`,
+    ]);
     ws.addRow(header).font = { bold: true };
     ws.getColumn(1).width = 24;
     for (let c = 2; c <= header.length; c++) ws.getColumn(c).numFmt = '#,##0.00';
@@ -432,9 +471,16 @@ export async function fundsWorkbook(report: FundsReport): Promise<{ filename: st
   }
   if (report.mismatches.length > 0) {
     const issues = workbook.addWorksheet('对账差异');
-    issues.addRow(['类型', '农户编号', '期次', '资金来源', '支付参考号']).font = { bold: true };
+    issues.addRow(['差异', '档案号', '期次', '资金来源', '支付参考号']).font = { bold: true };
+    issues.getColumn(1).width = 60;
     for (const m of report.mismatches) {
-      issues.addRow([m.kind, m.householdId ?? '', m.installment ?? '', m.source ?? '', m.reference ?? '']);
+      issues.addRow([
+        m.message.zh,
+        m.householdId === undefined ? '' : householdReference(m.householdId),
+        m.installment === undefined ? '' : installmentTitle(m.installment, 'zh'),
+        m.source === undefined ? '' : FUNDING_SOURCE_LABELS[m.source].zh,
+        m.reference ?? '',
+      ]);
     }
   }
   return { filename: `funds-${report.programId}.xlsx`, content: Buffer.from(await workbook.xlsx.writeBuffer()) };
@@ -454,6 +500,9 @@ export async function fundsReportFor(
   const { county, program, format } = parseOrThrow(FundsReportQuery, rawQuery);
   if (format === 'csv') return { kind: 'csv', file: await fundsDisclosure(deps, actor, county, program) };
   const report = await fundsReport(deps, actor, county, program, now);
-  if (format === 'xlsx') return { kind: 'xlsx', workbook: await fundsWorkbook(report) };
+  if (format === 'xlsx') {
+    const countyName = (await deps.store.programs.get(report.programId))?.county.name;
+    return { kind: 'xlsx', workbook: await fundsWorkbook(report, countyName) };
+  }
   return { kind: 'json', report };
 }

@@ -8,9 +8,17 @@
 import ExcelJS from 'exceljs';
 import { HouseholdExportQuery } from '../../contract/requests';
 import type { HouseholdExportPage, HouseholdExportRow } from '../../contract/views';
+import { chinaDateTime } from '../../domain/china-time';
 import { ForbiddenError, parseOrThrow, ValidationError } from '../../domain/errors';
 import { fenToYuan } from '../../domain/funding/money';
-import { CATEGORY_TITLES_ZH, GRADE_TITLES, PHASE_TITLES_ZH } from '../../domain/labels';
+import {
+  CATEGORY_TITLES_ZH,
+  GRADE_TITLES,
+  householdReference,
+  MODE_TITLES,
+  PHASE_TITLES_ZH,
+  SITE_TITLES,
+} from '../../domain/labels';
 import type { Actor, Household, ProgramConfig } from '../../domain/model';
 import { canRead, canReadCountyReports } from '../../domain/rules/access';
 import { maskBankAccount, maskIdNumber } from '../../domain/rules/idNumber';
@@ -88,11 +96,17 @@ async function context(store: Store, households: readonly Household[]) {
   const programs = await Promise.all(programIds.map((id) => store.programs.get(id)));
   const villages = new Map<string, string>();
   const sites = new Map<string, string>();
+  const townships = new Map<string, string>();
+  let countyName: string | undefined;
   const byId = new Map<string, ProgramConfig>();
   for (const program of programs) {
     if (!program) continue;
     byId.set(program.programId, program);
-    for (const t of program.townships) for (const v of t.villages) villages.set(v.code, v.name);
+    countyName ??= program.county.name;
+    for (const t of program.townships) {
+      townships.set(t.code, t.name);
+      for (const v of t.villages) villages.set(v.code, v.name);
+    }
     for (const site of program.sites) sites.set(site.id, site.name);
   }
   // The plan of the household's own mode: its status is read against the milestones it passes.
@@ -100,18 +114,21 @@ async function context(store: Store, households: readonly Household[]) {
     const program = byId.get(h.programId);
     return { installments: program ? installmentPlanOf(program, h.mode) : [] };
   };
-  return (h: Household): ExportContext => ({ villages, sites, plan: planOf(h) });
+  return {
+    contextOf: (h: Household): ExportContext => ({ villages, sites, plan: planOf(h) }),
+    places: { countyName, townships } satisfies ExportPlaces,
+  };
 }
 
-async function rowsOf(store: Store, households: readonly Household[]): Promise<HouseholdExportRow[]> {
-  const contextOf = await context(store, households);
-  return households.map((h) => rowOf(h, contextOf(h)));
+async function rowsOf(store: Store, households: readonly Household[]) {
+  const { contextOf, places } = await context(store, households);
+  return { rows: households.map((h) => rowOf(h, contextOf(h))), places };
 }
 
 function workbookColumns(sheet: ExcelJS.Worksheet): void {
   sheet.columns = [
-    { header: '农户编号', key: 'householdId', width: 38 },
-    { header: '乡镇代码', key: 'township', width: 12 },
+    { header: '档案号', key: 'reference', width: 10 },
+    { header: '乡镇', key: 'townshipName', width: 12 },
     { header: '村', key: 'village', width: 10 },
     { header: '户主姓名', key: 'headName', width: 10 },
     { header: '身份证号', key: 'idNumber', width: 20 },
@@ -127,33 +144,59 @@ function workbookColumns(sheet: ExcelJS.Worksheet): void {
     { header: '改造面积(㎡)', key: 'renovatedAreaM2', width: 10 },
     { header: '改造后间数', key: 'renovatedRooms', width: 10 },
     { header: '施工进度', key: 'works', width: 16 },
-    { header: '核定补助(元)', key: 'approvedSubsidyYuan', width: 12 },
-    { header: '自筹资金(元)', key: 'ownFundsYuan', width: 12 },
-    { header: '银行贷款(元)', key: 'bankLoanYuan', width: 12 },
+    { header: '核定补助(元)', key: 'approvedSubsidyYuan', width: 14, style: { numFmt: '#,##0.00' } },
+    { header: '自筹资金(元)', key: 'ownFundsYuan', width: 14, style: { numFmt: '#,##0.00' } },
+    { header: '银行贷款(元)', key: 'bankLoanYuan', width: 14, style: { numFmt: '#,##0.00' } },
     { header: '已拨付期数', key: 'installmentsReleased', width: 10 },
     { header: '银行账号', key: 'bankAccount', width: 12 },
-    { header: '登记时间', key: 'createdAt', width: 22 },
+    { header: '登记时间（北京时间）', key: 'createdAt', width: 20 },
   ];
   sheet.getRow(1).font = { bold: true };
 }
 
-export async function householdWorkbook(county: string, rows: readonly HouseholdExportRow[], township?: string) {
+/** Names of the places and the county in the workbook's title, from the households' programs. */
+export interface ExportPlaces {
+  countyName?: string;
+  townships: ReadonlyMap<string, string>;
+}
+
+/**
+ * Every row of the list as the county office reads it: a title naming the county (and township), generated at a
+ * China time; places by name, codes in words, subsidy as a number of yuan with two decimals, times in China time.
+ */
+export async function householdWorkbook(
+  county: string,
+  rows: readonly HouseholdExportRow[],
+  township?: string,
+  places: ExportPlaces = { townships: new Map() },
+  now: Date = new Date(),
+) {
   const workbook = new ExcelJS.Workbook();
+  workbook.created = now;
   const sheet = workbook.addWorksheet('农户名单');
   workbookColumns(sheet);
   for (const row of rows) {
     sheet.addRow({
       ...row,
+      reference: householdReference(row.householdId),
+      townshipName: places.townships.get(row.township) ?? row.township,
       category: CATEGORY_TITLES_ZH[row.category],
       phase: PHASE_TITLES_ZH[row.phase],
       status: STATUS_LABELS[row.status],
-      mode: row.mode === undefined ? '' : row.mode === 'rebuild' ? '拆除重建' : '修缮加固',
-      site: row.site === 'centralized' ? '集中' : '分散',
+      mode: row.mode === undefined ? '' : MODE_TITLES[row.mode].zh,
+      site: SITE_TITLES[row.site].zh,
       grade: row.grade === undefined ? '' : GRADE_TITLES[row.grade].zh,
       works: row.works === undefined ? '' : WORKS_STATUS_TITLES[row.works].zh,
+      approvedSubsidyYuan: row.approvedSubsidyYuan === undefined ? undefined : Number(row.approvedSubsidyYuan),
+      ownFundsYuan: row.ownFundsYuan === undefined ? undefined : Number(row.ownFundsYuan),
+      bankLoanYuan: row.bankLoanYuan === undefined ? undefined : Number(row.bankLoanYuan),
+      createdAt: chinaDateTime(row.createdAt),
     });
   }
-  sheet.views = [{ state: 'frozen', ySplit: 1 }];
+  const area = `${places.countyName ?? county}${township ? (places.townships.get(township) ?? township) : ''}`;
+  sheet.insertRow(1, [`${area} 农村危房改造农户名单`, `生成时间 ${chinaDateTime(now.toISOString())}（北京时间）`]);
+  sheet.getRow(1).font = { bold: true, size: 13 };
+  sheet.views = [{ state: 'frozen', ySplit: 2 }];
   const content = Buffer.from(await workbook.xlsx.writeBuffer());
   return { filename: `households-${township ?? county}.xlsx`, content } satisfies Workbook;
 }
@@ -173,7 +216,12 @@ export async function householdExportFor(
     const page = await store.households.list(filter, query.cursor, query.limit);
     return {
       kind: 'json',
-      page: { county, ...(township ? { township } : {}), items: await rowsOf(store, page.items), cursor: page.cursor },
+      page: {
+        county,
+        ...(township ? { township } : {}),
+        items: (await rowsOf(store, page.items)).rows,
+        cursor: page.cursor,
+      },
     };
   }
   const households: Household[] = [];
@@ -189,5 +237,9 @@ export async function householdExportFor(
       });
     }
   } while (cursor);
-  return { kind: 'xlsx', workbook: await householdWorkbook(county, await rowsOf(store, households), township) };
+  const { rows, places } = await rowsOf(store, households);
+  if (places.countyName === undefined) {
+    places.countyName = (await store.programs.ofCounty(county))[0]?.county.name;
+  }
+  return { kind: 'xlsx', workbook: await householdWorkbook(county, rows, township, places) };
 }

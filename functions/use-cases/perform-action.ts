@@ -14,7 +14,8 @@
  * 9. answer the file as the change left it (what was read plus what was written), without reading it again.
  */
 import { ActionBodies, type ActionBody } from '../../domain/actions';
-import { ConflictError, NotFoundError, parseOrThrow } from '../../domain/errors';
+import { ConflictError, parseOrThrow } from '../../domain/errors';
+import { OUTCOME_TITLES } from '../../domain/labels';
 import type { Action, Actor, Household } from '../../domain/model';
 import { canActInJurisdiction } from '../../domain/rules/access';
 import { auditedChange } from '../../domain/rules/audit';
@@ -26,9 +27,22 @@ import { fileAfter, type HouseholdChange, type RecordWrite, STALE_VERSION } from
 import { accept, inspect, moveIn, releaseInstallment, signAgreement, supervise } from './actions/construction';
 import { object, resolveObjection } from './actions/notice';
 import { appraiseSafety, countyApprove, townshipReview, villageAppraisal } from './actions/review';
-import type { ActionRule } from './actions/types';
+import type { ActionEffect, ActionRule } from './actions/types';
 import type { Dependencies } from './dependencies';
+import { householdNotFound } from './read-households';
 import { type HouseholdFileView, householdFileViewWithLinks } from './views';
+
+/**
+ * The reason stored on a rejected household: a person's words as they wrote them, the system's own in Chinese with
+ * its English beside it, never a code.
+ */
+function rejectionReasonOf(effect: ActionEffect): { reason: string; reasonEn?: string } {
+  const reason = effect.rejectionReason;
+  if (typeof reason === 'string' && reason.trim() !== '') return { reason };
+  if (typeof reason === 'object') return { reason: reason.zh, reasonEn: reason.en };
+  const title = (effect.outcome && OUTCOME_TITLES[effect.outcome]) || OUTCOME_TITLES.rejected;
+  return { reason: title?.zh ?? '不通过', reasonEn: title?.en ?? 'Rejected' };
+}
 
 const RULES: { readonly [A in Action]: ActionRule<A> } = {
   'appraise-safety': appraiseSafety,
@@ -61,9 +75,7 @@ export async function performAction<A extends Action>(
   const body = parseOrThrow(ActionBodies[action], rawBody) as ActionBody<A>;
 
   const file = await store.households.file(householdId);
-  if (!file) {
-    throw new NotFoundError({ zh: `农户 ${householdId} 不存在`, en: `There is no household ${householdId}` });
-  }
+  if (!file) throw householdNotFound(householdId);
   const { household } = file;
   const step = stepForAction(action);
   if (!phasesOfAction(step).includes(household.phase)) {
@@ -103,7 +115,7 @@ export async function performAction<A extends Action>(
 
   const records: RecordWrite[] = [...(effect.records ?? [])];
   if (next === 'rejected') {
-    changes.rejection = { reason: effect.rejectionReason ?? effect.outcome ?? 'rejected', by: actor.username, at };
+    changes.rejection = { ...rejectionReasonOf(effect), by: actor.username, at };
     // A rejected household may apply again, so its head's ID number is free for a new claim.
     records.push({ kind: 'id-claim-released', idHash: hashIdNumber(household.head.idNumber) });
   }

@@ -36,6 +36,7 @@ import { logger } from '../config/logger';
 import { type Evidence, makePreview, type Preview, photoObjectKey } from '../evidence';
 import type { HouseholdRecord, Store, StoredPhoto } from '../store';
 import type { Dependencies } from './dependencies';
+import { householdNotFound } from './read-households';
 
 export const UPLOAD_EXPIRES_SECONDS = 900;
 
@@ -48,7 +49,7 @@ function view(photo: StoredPhoto): PhotoView {
 }
 
 function noHousehold(householdId: string): NotFoundError {
-  return new NotFoundError({ zh: `农户 ${householdId} 不存在`, en: `There is no household ${householdId}` });
+  return householdNotFound(householdId);
 }
 
 /** Checks the caller may gather evidence for the household; returns the role it acts in. */

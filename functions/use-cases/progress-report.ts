@@ -216,11 +216,12 @@ const WORKS_COLUMNS: readonly { header: string; value: (w: WorksFigures) => numb
   { header: '竣工入住', value: (w) => w.byStatus['moved-in'] },
 ];
 
-function titleRow(sheet: ExcelJS.Worksheet, report: ProgressReport, what: string) {
+/** Titled with the county's name and a China time, as the county signs it. */
+function titleRow(sheet: ExcelJS.Worksheet, report: ProgressReport, what: string, countyName?: string) {
   const place = report.yearEnd.township?.name ?? '';
   sheet.addRow([
-    `${report.programName}${place} ${what}（截至${chineseCalendarDate(report.asOf)}）`,
-    `生成时间 ${chinaDateTime(report.generatedAt)}`,
+    `${countyName ? `${countyName} ` : ''}${report.programName}${place} ${what}（截至${chineseCalendarDate(report.asOf)}）`,
+    `生成时间 ${chinaDateTime(report.generatedAt)}（北京时间）`,
   ]);
 }
 
@@ -231,11 +232,11 @@ function titleRow(sheet: ExcelJS.Worksheet, report: ProgressReport, what: string
  * centralized site), 资金 (money by source in 万元, money not tied to a household, the households'
  * own funds and loans) and 情况说明 (the paragraph).
  */
-export async function progressWorkbook(report: ProgressReport): Promise<Workbook> {
+export async function progressWorkbook(report: ProgressReport, countyName?: string): Promise<Workbook> {
   const workbook = new ExcelJS.Workbook();
   workbook.created = new Date(report.generatedAt);
   const sheet = workbook.addWorksheet('进度');
-  titleRow(sheet, report, '进度报表');
+  titleRow(sheet, report, '进度报表', countyName);
   const header = [
     '乡镇',
     '乡镇代码',
@@ -306,7 +307,9 @@ export async function progressWorkbook(report: ProgressReport): Promise<Workbook
     ...PHASES.map((phase) => line.byPhase[phase]),
   ];
   for (const row of report.townships) sheet.addRow(cellsOf(row.name, row.township, row));
-  sheet.addRow(cellsOf('合计', report.yearEnd.township?.code ?? report.county, report.total)).font = { bold: true };
+  sheet.addRow(
+    cellsOf(countyName ? `${countyName}合计` : '合计', report.yearEnd.township?.code ?? report.county, report.total),
+  ).font = { bold: true };
   for (const name of ['核定补助(万元)', '自筹资金(万元)', '银行贷款(万元)']) {
     sheet.getColumn(header.indexOf(name) + 1).numFmt = '0.00';
   }
@@ -324,8 +327,8 @@ export async function progressWorkbook(report: ProgressReport): Promise<Workbook
   sheet.getColumn(2).width = 12;
   sheet.views = [{ state: 'frozen', xSplit: 2, ySplit: 2 }];
 
-  sitesSheet(workbook.addWorksheet('建房点'), report);
-  fundsSheet(workbook.addWorksheet('资金'), report);
+  sitesSheet(workbook.addWorksheet('建房点'), report, countyName);
+  fundsSheet(workbook.addWorksheet('资金'), report, countyName);
   const text = workbook.addWorksheet('情况说明');
   text.getColumn(1).width = 120;
   text.addRow([progressText(report).split('\n')[0]]).font = { bold: true };
@@ -336,8 +339,8 @@ export async function progressWorkbook(report: ProgressReport): Promise<Workbook
   return { filename: `progress-${report.programId}-${report.asOf}.xlsx`, content };
 }
 
-function sitesSheet(sheet: ExcelJS.Worksheet, report: ProgressReport) {
-  titleRow(sheet, report, '集中建房点');
+function sitesSheet(sheet: ExcelJS.Worksheet, report: ProgressReport, countyName?: string) {
+  titleRow(sheet, report, '集中建房点', countyName);
   sheet.addRow([
     '建房点',
     '乡镇',
@@ -374,9 +377,9 @@ function sitesSheet(sheet: ExcelJS.Worksheet, report: ProgressReport) {
   sheet.getColumn(7 + WORKS_COLUMNS.length).numFmt = '0.00';
 }
 
-function fundsSheet(sheet: ExcelJS.Worksheet, report: ProgressReport) {
+function fundsSheet(sheet: ExcelJS.Worksheet, report: ProgressReport, countyName?: string) {
   const funds = report.yearEnd.funds;
-  titleRow(sheet, report, '资金情况（万元）');
+  titleRow(sheet, report, '资金情况（万元）', countyName);
   const basis = funds.basis === 'allocated' ? '下达资金' : '核定到户补助';
   sheet.addRow(['资金来源', `到户补助(${basis})`, '不到户补助', '合计']).font = { bold: true };
   for (const line of funds.bySource) {
@@ -417,7 +420,10 @@ export async function progressReportFor(
 > {
   const { format, ...request } = parseOrThrow(ProgressQuery, rawQuery);
   const report = await progressReport(deps, actor, request, now);
-  if (format === 'xlsx') return { kind: 'xlsx', workbook: await progressWorkbook(report) };
+  if (format === 'xlsx') {
+    const countyName = (await deps.store.programs.get(report.programId))?.county.name;
+    return { kind: 'xlsx', workbook: await progressWorkbook(report, countyName) };
+  }
   if (format === 'text') {
     return { kind: 'text', text: progressText(report), filename: `progress-${report.programId}-${report.asOf}.txt` };
   }

@@ -8,18 +8,26 @@
 import { HouseholdListQuery } from '../../contract/requests';
 import type { HouseholdFileView, HouseholdPage } from '../../contract/views';
 import { ForbiddenError, NotFoundError, parseOrThrow } from '../../domain/errors';
-import type { Actor } from '../../domain/model';
+import { householdReference } from '../../domain/labels';
+import type { Actor, Household } from '../../domain/model';
 import { canRead, isCountyLevel } from '../../domain/rules/access';
-import type { HouseholdFile, Store } from '../store';
+import { hashIdNumber, normalizeIdNumber } from '../../domain/rules/idNumber';
+import type { HouseholdFile, SearchTarget, Store } from '../store';
 import type { Dependencies } from './dependencies';
-import { householdFileViewWithLinks } from './views';
+import { householdFileViewWithLinks, householdView } from './views';
 
 type Reads = Pick<Dependencies, 'store' | 'evidence'>;
+
+/** A household that does not exist, named by the short reference people read out (never the whole id). */
+export function householdNotFound(householdId: string): NotFoundError {
+  const reference = householdReference(householdId);
+  return new NotFoundError({ zh: `找不到档案号为 ${reference} 的农户`, en: `There is no household ${reference}` });
+}
 
 /** The file, for a caller who may read it. */
 async function readableFile(store: Store, actor: Actor, householdId: string): Promise<HouseholdFile> {
   const file = await store.households.file(householdId);
-  if (!file) throw new NotFoundError({ zh: `农户 ${householdId} 不存在`, en: `There is no household ${householdId}` });
+  if (!file) throw householdNotFound(householdId);
   const access = canRead(actor, file.household);
   if (!access.ok) throw access.error;
   return file;
@@ -44,7 +52,7 @@ export async function readLedgerCard({ store, evidence }: Reads, actor: Actor, h
     });
   }
   const program = await store.programs.get(file.household.programId);
-  return evidence.renderLedgerCard(file, now, program?.name);
+  return evidence.renderLedgerCard(file, now, program);
 }
 
 export const OUTSIDE_COUNTY = { zh: '不在您所属的县', en: 'Outside your county' };
@@ -78,12 +86,86 @@ export function readScope(
   return { county, township: asked.township };
 }
 
+/**
+ * `GET /households`: the newest first list of an area (and phase), or with `q` / `village` a search, always within
+ * the caller's jurisdiction and always masked.
+ */
 export async function listHouseholdsFor(
   { store }: Pick<Dependencies, 'store'>,
   actor: Actor,
   rawQuery: unknown,
 ): Promise<HouseholdPage> {
   const query = parseOrThrow(HouseholdListQuery, rawQuery);
-  const { county, township } = readScope(actor, query);
-  return store.households.list({ county, township, phase: query.phase }, query.cursor, query.limit);
+  const scope = readScope(actor, query);
+  if (query.q !== undefined || query.village !== undefined) return searchHouseholds(store, actor, scope, query);
+  const page = await store.households.list({ ...scope, phase: query.phase }, query.cursor, query.limit);
+  return { items: page.items.map(householdView), cursor: page.cursor };
+}
+
+const ID_NUMBER = /^\d{17}[\dX]$/;
+
+/** An exact ID number as people type it (spaces, a lower-case x), or undefined when the text is not one. */
+function idNumberIn(text: string): string | undefined {
+  const id = normalizeIdNumber(text.replace(/\s+/g, ''));
+  return ID_NUMBER.test(id) ? id : undefined;
+}
+
+/** `者楼村` is found as `者楼村` or `者楼`. */
+function sameVillageName(name: string, typed: string): boolean {
+  return name === typed || name === `${typed}村` || name.replace(/村$/, '') === typed;
+}
+
+/** The villages of the county's programs (in the scope's township, when it has one) that bear the typed name. */
+async function villagesNamed(store: Store, scope: { county: string; township?: string }, typed: string) {
+  const codes = new Set<string>();
+  for (const program of await store.programs.ofCounty(scope.county)) {
+    for (const township of program.townships) {
+      if (scope.township !== undefined && township.code !== scope.township) continue;
+      for (const village of township.villages) if (sameVillageName(village.name, typed)) codes.add(village.code);
+    }
+  }
+  return [...codes].sort();
+}
+
+/**
+ * The search (docs/data-access.md, "Search"): each kind of text is one index query on the households' search items,
+ * sorted by the head's name, never a scan:
+ * - an 18-character ID number: the hash of the number (GSI4 `IDH#`), whatever became of the household;
+ * - `village=` (a code): that village's households (GSI2 `HV#`), narrowed to names that begin with `q` if given;
+ * - `q` naming a village of the county's programs: that village's (or those villages') households;
+ * - otherwise the households whose head's name begins with `q`, in the township (GSI3 `HNT#`) or county (GSI1 `HN#`).
+ * Households outside the caller's jurisdiction are never answered (an ID number may belong to another county's
+ * household); `phase` narrows the page after it is read.
+ */
+async function searchHouseholds(
+  store: Store,
+  actor: Actor,
+  scope: { county: string; township?: string },
+  query: ReturnType<typeof HouseholdListQuery.parse>,
+): Promise<HouseholdPage> {
+  const typed = query.q;
+  const idNumber = typed === undefined ? undefined : idNumberIn(typed);
+  let targets: SearchTarget[];
+  let namePrefix: string | undefined;
+  if (idNumber !== undefined) {
+    targets = [{ idHash: hashIdNumber(idNumber) }];
+  } else if (query.village !== undefined) {
+    targets = [{ villageCode: query.village }];
+    namePrefix = typed;
+  } else {
+    const villages = typed === undefined ? [] : await villagesNamed(store, scope, typed);
+    if (villages.length > 0) {
+      targets = villages.map((villageCode) => ({ villageCode }));
+    } else {
+      targets = [scope.township === undefined ? { county: scope.county } : { township: scope.township }];
+      namePrefix = typed;
+    }
+  }
+  const page = await store.households.search(targets, namePrefix, query.cursor, query.limit);
+  const within = (h: Household) =>
+    h.county === scope.county &&
+    (scope.township === undefined || h.township === scope.township) &&
+    canRead(actor, h).ok &&
+    (query.phase === undefined || h.phase === query.phase);
+  return { items: page.items.filter(within).map(householdView), cursor: page.cursor };
 }

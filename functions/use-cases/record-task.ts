@@ -106,6 +106,10 @@ async function recordOnce(
       dueAt,
       createdAt: at,
       taskToken: input.taskToken,
+      // Names, not ids, in the queues: copied here, where the household is read anyway.
+      headName: household.head.name,
+      villageCode: household.villageCode,
+      programId: household.programId,
     },
     task,
   );

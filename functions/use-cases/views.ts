@@ -3,10 +3,12 @@
  * (contract/views.ts). Task tokens never leave the server: whoever holds one could complete a
  * step without any of the checks.
  */
-import type { FlagView, HouseholdFileView, TaskView } from '../../contract/views';
+import type { FlagView, HouseholdFileView, HouseholdView, TaskView } from '../../contract/views';
+import type { Household } from '../../domain/model';
 import { isOverdue } from '../../domain/rules/calendar';
+import { maskBankAccount, maskIdNumber, maskPhone } from '../../domain/rules/masks';
 import type { Evidence, PhotoLinks } from '../evidence';
-import type { HouseholdFile, Task } from '../store';
+import type { HouseholdFile, Objection, Task } from '../store';
 
 export type { HouseholdFileView };
 
@@ -22,7 +24,35 @@ export function taskView(task: Task, now: Date): TaskView {
     dueAt: task.dueAt,
     createdAt: task.createdAt,
     overdue: task.status === 'open' && task.dueAt !== undefined && isOverdue(task.dueAt, now.toISOString()),
+    ...(task.headName === undefined ? {} : { headName: task.headName }),
+    ...(task.villageCode === undefined ? {} : { villageCode: task.villageCode }),
+    ...(task.programId === undefined ? {} : { programId: task.programId }),
   };
+}
+
+/**
+ * A household as every answer shows it, whatever the caller's role: ID numbers (head and members), the phone and
+ * the bank account masked. The full value is given only by `POST /households/{id}/reveal` (read-households.ts).
+ */
+export function householdView(household: Household): HouseholdView {
+  const { head, members, bankAccount, ...rest } = household;
+  return {
+    ...rest,
+    head: {
+      ...head,
+      idNumber: maskIdNumber(head.idNumber),
+      ...(head.phone === undefined ? {} : { phone: maskPhone(head.phone) }),
+    },
+    members: members.map((member) =>
+      member.idNumber === undefined ? member : { ...member, idNumber: maskIdNumber(member.idNumber) },
+    ),
+    ...(bankAccount === undefined ? {} : { bankAccount: maskBankAccount(bankAccount) }),
+  };
+}
+
+/** An objection with the objector's contact (a phone number, usually) masked like the household's. */
+function objectionView(objection: Objection): Objection {
+  return objection.contact === undefined ? objection : { ...objection, contact: maskPhone(objection.contact) };
 }
 
 export function flagsOf(file: Pick<HouseholdFile, 'photos' | 'inspections'>): FlagView[] {
@@ -54,13 +84,13 @@ export function householdFileView(
     householdId: household.householdId,
     phase: household.phase,
     version: household.version,
-    household,
+    household: householdView(household),
     task: file.task && file.task.status === 'open' ? taskView(file.task, now) : null,
     timeline: [...file.events].sort((a, b) => a.seq - b.seq),
     photos: file.photos.map((photo) => ({ ...photo, ...(links.get(photo.photoId) ?? NO_LINKS) })),
     payments: file.payments,
     inspections: file.inspections,
-    objections: file.objections,
+    objections: file.objections.map(objectionView),
     flags: flagsOf(file),
   };
 }

@@ -1,11 +1,12 @@
 /**
  * The caller's work queue (`GET /tasks`): the pending human steps its roles own, in its township
- * (township staff) or county (county staff), earliest due first so overdue work comes first.
+ * (township staff) or county (county staff), earliest due first so overdue work comes first; and how many
+ * there are per step (`GET /tasks/counts`).
  */
-import { TaskQuery } from '../../contract/requests';
-import type { TaskPage } from '../../contract/views';
+import { TaskCountsQuery, TaskQuery } from '../../contract/requests';
+import type { TaskCounts, TaskPage } from '../../contract/views';
 import { ForbiddenError, parseOrThrow } from '../../domain/errors';
-import type { Actor } from '../../domain/model';
+import type { Actor, Phase } from '../../domain/model';
 import { isCountyLevel } from '../../domain/rules/access';
 import { type HumanStep, RENOVATION } from '../../process/renovation';
 import type { WorkQueue } from '../store';
@@ -17,13 +18,12 @@ function ownedSteps(actor: Actor): HumanStep[] {
   return RENOVATION.steps.filter((step): step is HumanStep => step.kind === 'human' && actor.roles.includes(step.role));
 }
 
-export async function workQueue(
-  { store }: Pick<Dependencies, 'store'>,
-  actor: Actor,
-  rawQuery: unknown,
-  now: Date = new Date(),
-): Promise<TaskPage> {
-  const query = parseOrThrow(TaskQuery, rawQuery);
+/**
+ * The queues a caller's work comes from: per step its roles own (or the one asked for), the township's queue for
+ * township staff, the county's (or the township asked for) for county staff; a county step is not in a township
+ * user's work.
+ */
+function queuesOf(actor: Actor, query: { township?: string | undefined; step?: Phase | undefined }): WorkQueue[] {
   const county = actor.county;
   if (county === undefined) throw new ForbiddenError(OUTSIDE_COUNTY);
   if (query.township !== undefined) {
@@ -48,7 +48,43 @@ export async function workQueue(
       queues.push({ township: actor.township, step: step.phase });
     }
   }
+  return queues;
+}
+
+export async function workQueue(
+  { store }: Pick<Dependencies, 'store'>,
+  actor: Actor,
+  rawQuery: unknown,
+  now: Date = new Date(),
+): Promise<TaskPage> {
+  const query = parseOrThrow(TaskQuery, rawQuery);
+  const queues = queuesOf(actor, query);
   if (queues.length === 0) return { items: [] };
   const page = await store.tasks.openInQueues(queues, query.cursor, query.limit);
   return { items: page.items.map((task) => taskView(task, now)), cursor: page.cursor };
+}
+
+/**
+ * `GET /tasks/counts`: the caller's open and overdue tasks per step, for the menu and the queue's filters. Two
+ * counting queries per step the caller acts on; no task is listed.
+ */
+export async function workCounts(
+  { store }: Pick<Dependencies, 'store'>,
+  actor: Actor,
+  rawQuery: unknown,
+  now: Date = new Date(),
+): Promise<TaskCounts> {
+  const query = parseOrThrow(TaskCountsQuery, rawQuery);
+  const queues = queuesOf(actor, query);
+  const at = now.toISOString();
+  const steps = await Promise.all(
+    queues.map(async (queue) => ({ step: queue.step, ...(await store.tasks.countInQueue(queue, at)) })),
+  );
+  return {
+    steps,
+    total: {
+      open: steps.reduce((sum, step) => sum + step.open, 0),
+      overdue: steps.reduce((sum, step) => sum + step.overdue, 0),
+    },
+  };
 }

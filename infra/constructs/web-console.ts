@@ -190,7 +190,8 @@ export class WebConsole extends Construct {
     if (this.deployment) throw new Error('The console is already published: call publish() once.');
     this.deployment = new BucketDeployment(this, 'Deployment', {
       sources: [
-        Source.asset(this.distPath),
+        // The build's .br/.gz copies are for the local stack: CloudFront compresses by itself.
+        Source.asset(this.distPath, { exclude: ['*.br', '*.gz'] }),
         // jsonData resolves CDK tokens (API id, client id, distribution domain) at deployment.
         Source.jsonData('config.json', config),
       ],

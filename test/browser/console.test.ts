@@ -14,15 +14,21 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
+import type { Browser, BrowserContext, Page, Request, Response } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoIdNumber, demoProgram } from '../../contract/examples';
+import { demoApplication, demoIdNumber, demoProgram } from '../../contract/examples';
 import { buildFundingPlan } from '../../domain/funding/plan';
 import { maskIdNumber } from '../../domain/rules/idNumber';
 import { spotCheckCoverage } from '../../domain/rules/progress';
 import { api, eventually, login } from '../../tools/api-client/client';
-import { type HouseholdView, householdFile, waitForTask } from '../../tools/api-client/household-driver';
+import {
+  type HouseholdView,
+  householdDriver,
+  householdFile,
+  waitForTask,
+} from '../../tools/api-client/household-driver';
+import { DemoStaff } from '../../tools/api-client/staff';
 import { jpegWithExif } from '../../tools/demo/exif-jpeg';
 import { demoUser } from '../../tools/demo/users';
 import { type RunningStack, startStack } from '../../twin/stack-process';
@@ -48,6 +54,17 @@ const TOWNSHIP = demoProgram.townships[0];
 const VILLAGE = TOWNSHIP?.villages[0];
 const HEAD = '韦德才';
 const ID_NUMBER = demoIdNumber(777);
+/** Demo households of another township than the flow's: more payments for a selection to approve. */
+const EXTRA_HOUSEHOLDS = (() => {
+  const others: number[] = [];
+  for (let n = 900; others.length < 2; n += 1) {
+    const township = demoProgram.townships.find((t) =>
+      t.villages.some((v) => v.code === demoApplication(n).villageCode),
+    );
+    if (township && township.code !== TOWNSHIP?.code) others.push(n);
+  }
+  return others;
+})();
 
 // The demo staff of 者楼镇 and of the county (tools/demo/users.ts).
 const CIVIL_AFFAIRS = 'zhang.minzheng';
@@ -157,12 +174,20 @@ describe('the staff console', () => {
     const page = await session(CIVIL_AFFAIRS);
     await expect.poll(() => page.getByTestId('nav-work').textContent()).toBe('我的待办');
     await page.getByTestId('task-count-total').waitFor();
-    // A dropped connection is a sentence, not an error object.
-    const tasks = (url: URL) => url.pathname === '/tasks';
-    await page.route(tasks, (route) => route.abort('connectionreset'));
-    await page.reload();
-    await expect.poll(() => page.locator('.ant-alert').first().textContent()).toContain('无法连接服务器');
-    await page.unroute(tasks);
+    // A dropped connection is a sentence, not an error object. (Without the service worker: with it the
+    // queue's last answer is shown instead, as an inspector offline needs.)
+    const offline = await openConsole(browser, stack.url, PHONE, { serviceWorkers: 'block' });
+    try {
+      await loginAs(offline.page, CIVIL_AFFAIRS);
+      await offline.page.getByTestId('task-count-total').waitFor();
+      const tasks = (url: URL) => url.pathname === '/tasks';
+      await offline.page.route(tasks, (route) => route.abort('connectionreset'));
+      await offline.page.reload();
+      await expect.poll(() => offline.page.locator('.ant-alert').first().textContent()).toContain('无法连接服务器');
+      expect(offline.errors).toEqual([]);
+    } finally {
+      await offline.context.close();
+    }
   });
 
   it('keeps the session through a reload and a second tab', async () => {
@@ -229,11 +254,18 @@ describe('the staff console', () => {
     householdId = page.url().split('/').pop() ?? '';
     const registered = await file();
     expect(registered.phase).toBe('safety-appraisal');
-    expect(registered.household.head).toMatchObject({ name: HEAD, idNumber: ID_NUMBER });
+    // Every answer masks the numbers; the full ones are what was typed, as a recorded reveal shows.
+    expect(registered.household.head).toMatchObject({ name: HEAD, idNumber: maskIdNumber(ID_NUMBER) });
     expect(registered.household.category).toBe('minimum-living-guarantee');
     expect(registered.household.villageCode).toBe(VILLAGE?.code);
-    expect((registered.household as { bankAccount?: string }).bankAccount).toBe('6217990000000777');
+    expect((registered.household as { bankAccount?: string }).bankAccount).toBe('****0777');
+    const account = await api(stack.url, await login(stack.url, CIVIL_AFFAIRS)).post<{ value: string }>(
+      `/households/${householdId}/reveal`,
+      { field: 'bankAccount', reason: '核对一卡通账号' },
+    );
+    expect(account.body.value).toBe('6217990000000777');
     expect(registered.timeline.map((event) => event.actor)).toEqual([CIVIL_AFFAIRS]);
+    await page.reload();
     await page.getByTestId('household-phase').first().waitFor();
     // The file names the household by its head and village; its ID number is masked.
     await expect.poll(() => page.getByTestId('household-title').textContent()).toContain(VILLAGE?.name);
@@ -243,6 +275,46 @@ describe('the staff console', () => {
     await expectPeopleWords(page, 'the new household file', secrets());
     await expectAccessible(page, 'the household file');
     await screenshot(page, '03-household-file');
+
+    // The full ID number takes a reason, and the file records who asked, when and why.
+    await page.getByRole('tab', { name: '基本信息' }).click();
+    await page.getByTestId('reveal-idNumber').click();
+    await page.getByTestId('reveal-reason').fill('核对户口簿');
+    await confirmDialog(page);
+    await expect.poll(() => page.getByTestId('sensitive-idNumber').textContent()).toBe(ID_NUMBER);
+    const revealed = (await file()).timeline.filter((event) => event.type === 'reveal');
+    expect(revealed.at(-1)).toMatchObject({
+      actor: CIVIL_AFFAIRS,
+      details: { field: 'idNumber', reason: '核对户口簿' },
+    });
+    await page.getByRole('tab', { name: '办理记录' }).click();
+    await expect.poll(() => page.getByTestId('timeline').textContent()).toContain('查看完整号码');
+    await expect.poll(() => page.getByTestId('timeline').textContent()).toContain('核对户口簿');
+    await expectPeopleWords(page, 'the file after a reveal', [householdId]);
+    // A reload shows it masked again.
+    await page.reload();
+    await expect.poll(() => page.getByTestId('sensitive-idNumber').textContent()).toBe(maskIdNumber(ID_NUMBER));
+  });
+
+  it('finds the household by the beginning of its head’s name, its ID number and its village', async () => {
+    const page = sessions[1]?.page as Page;
+    await page.goto(`${stack.url}/#/households`);
+    const search = async (text: string) => {
+      await page.getByTestId('household-search').fill(text);
+      await page.getByTestId('household-search-submit').click();
+    };
+    const row = page.getByTestId(`household-link-${householdId}`);
+    await search(HEAD.slice(0, 1));
+    await row.waitFor();
+    await search(ID_NUMBER.toLowerCase());
+    await row.waitFor();
+    expect(await page.locator('[data-testid^="household-link-"]').count()).toBe(1);
+    await search('没有这个人');
+    await row.waitFor({ state: 'detached' });
+    await search(VILLAGE?.name ?? '');
+    await row.waitFor();
+    await expectPeopleWords(page, 'the search', secrets());
+    await expectAccessible(page, 'the household list');
   });
 
   it('takes the household through appraisal, review and approval, each step by its owner', async () => {
@@ -348,13 +420,17 @@ describe('the staff console', () => {
     expect(signed.household.agreementSignedOn).toBe('2025-05-06');
     const signing = signed.timeline.find((event) => event.type === 'sign-agreement');
     expect(signing?.actor).toBe(CONSTRUCTION);
-    expect(signed.timeline.map((event) => event.actor)).toEqual([
+    // Each step signed by its owner (the reveals of the file are events of its own).
+    expect(signed.timeline.filter((event) => event.type !== 'reveal').map((event) => event.actor)).toEqual([
       CIVIL_AFFAIRS,
       CONSTRUCTION,
       CIVIL_AFFAIRS,
       CONSTRUCTION,
       COUNTY_CONSTRUCTION,
-      ...signed.timeline.slice(5).map((event) => event.actor),
+      ...signed.timeline
+        .filter((event) => event.type !== 'reveal')
+        .slice(5)
+        .map((event) => event.actor),
     ]);
     await construction.getByRole('tab', { name: '办理记录' }).click();
     // The timeline reads 5,000.50 元 for what was typed, and no code, fen amount or UTC time.
@@ -648,6 +724,149 @@ describe('the staff console', () => {
       .toBe('Home visits below the required 50%: 1 more to visit');
     await screenshot(dashboard, '11-dashboard-shortfall');
     await dashboard.unroute(progressRoute);
+  });
+
+  it('approves a selection of payments from the complete list, under a second confirmation with the total', async () => {
+    // Two more households of another township, each with its first installment released by the maker.
+    const driver = householdDriver({ url: () => stack.url });
+    const staff = new DemoStaff(() => stack.url);
+    const others = EXTRA_HOUSEHOLDS;
+    const extraIds = await Promise.all(others.map((n) => driver.drive(staff, n, false)));
+    const maker = await login(stack.url, FINANCE_MAKER);
+    for (const id of extraIds) {
+      const current = await householdFile(stack.url, maker, id);
+      const released = await api(stack.url, maker).post(`/households/${id}/actions/release-installment`, {
+        version: current.version,
+        installment: 0,
+      });
+      expect(released.status).toBe(200);
+    }
+    const checker = await session(FINANCE_CHECKER);
+    await checker.goto(`${stack.url}/#/finance`);
+    await checker.getByRole('tab', { name: /待复核/ }).click();
+    const awaiting = await api(stack.url, await login(stack.url, FINANCE_CHECKER)).get<{
+      items: { householdId: string; amount: number }[];
+      totals: { count: number; amount: number };
+    }>('/payments?status=awaiting-approval');
+    expect(awaiting.body.totals.count).toBe(2);
+    // The totals line is the server's, over every payment awaiting approval.
+    const yuan = (fen: number) =>
+      `${Math.floor(fen / 100).toLocaleString('en-US')}.${String(fen % 100).padStart(2, '0')}`;
+    await expect
+      .poll(() => checker.getByTestId('approve-totals').textContent())
+      .toContain(yuan(awaiting.body.totals.amount));
+    for (const id of extraIds) await checker.locator(`tr[data-row-key="${id}/0"] input[type="checkbox"]`).check();
+    await expectPeopleWords(checker, 'the approval list', [...extraIds, ...secrets()]);
+    await checker.getByTestId('approve-selected').click();
+    const first = checker.getByTestId('confirm-selection');
+    await expect.poll(() => first.textContent()).toContain(yuan(awaiting.body.totals.amount));
+    for (const n of others) expect(await first.textContent()).toContain(demoApplication(n).head.name);
+    await confirmDialog(checker);
+    // Nothing is approved before the second confirmation.
+    await checker.getByTestId('confirm-second').waitFor();
+    const stillAwaiting = await api(stack.url, maker).get<{ totals: { count: number } }>(
+      '/payments?status=awaiting-approval',
+    );
+    expect(stillAwaiting.body.totals.count).toBe(2);
+    await screenshot(checker, '12-approve-selection');
+    await confirmDialog(checker);
+    await checker.getByText('暂无待复核的拨付').waitFor();
+    const approved = await api(stack.url, maker).get<{ items: { householdId: string; approvedBy?: string }[] }>(
+      '/payments?status=awaiting-bank',
+    );
+    for (const id of extraIds) {
+      expect(approved.body.items).toContainEqual(
+        expect.objectContaining({ householdId: id, approvedBy: FINANCE_CHECKER }),
+      );
+    }
+  });
+
+  it('opens on the inspector’s phone without a network after a first visit (service worker)', async () => {
+    const phone = await session(INSPECTOR, PHONE);
+    await phone.goto(`${stack.url}/#/inspector`);
+    await phone.getByTestId('inspector-pick').waitFor();
+    // The service worker installs on the first visit and controls the page from the next load on.
+    type WithWorkers = { serviceWorker: { ready: Promise<unknown>; controller: unknown } };
+    await phone.evaluate(async () => {
+      await (navigator as unknown as WithWorkers).serviceWorker.ready;
+    });
+    await phone.reload();
+    await phone.getByTestId('inspector-pick').waitFor();
+    await expect
+      .poll(() => phone.evaluate(() => (navigator as unknown as WithWorkers).serviceWorker.controller !== null))
+      .toBe(true);
+
+    await phone.context().setOffline(true);
+    try {
+      await phone.reload();
+      // The app shell and the screen come from the phone, the user and their queue from its last answers.
+      await phone.getByTestId('current-user').filter({ hasText: INSPECTOR }).waitFor({ state: 'attached' });
+      await phone.getByTestId('inspector-pick').waitFor();
+      await expectPeopleWords(phone, 'the inspector page offline', secrets());
+      await screenshot(phone, '13-inspector-offline-start');
+    } finally {
+      await phone.context().setOffline(false);
+    }
+  });
+
+  it('serves every screen compressed', async () => {
+    const context = await browser.newContext({ viewport: DESKTOP, locale: 'zh-CN', serviceWorkers: 'block' });
+    try {
+      const token = await login(stack.url, COUNTY_CONSTRUCTION);
+      await context.addInitScript((value) => {
+        localStorage.setItem('anju.session', JSON.stringify({ token: value, expiresAt: Date.now() + 3_600_000 }));
+      }, token);
+      const page = await context.newPage();
+      const files = new Map<string, { encoding?: string; accepted: string; bytes: number }>();
+      const recorded: Promise<void>[] = [];
+      const record = async (response: Response) => {
+        const url = new URL(response.url());
+        if (url.origin !== stack.url || !/^\/($|index\.html|assets\/)/.test(url.pathname)) return;
+        // The first answer of each file came over the network; later ones may come from the browser's cache.
+        if (files.has(url.pathname)) return;
+        files.set(url.pathname, { accepted: '', bytes: 0 });
+        const headers = await response.allHeaders();
+        files.set(url.pathname, {
+          encoding: headers['content-encoding'],
+          accepted: (await response.request().allHeaders())['accept-encoding'] ?? '',
+          // As sent: the compressed size when compressed, the file's otherwise.
+          bytes: Number(headers['content-length'] ?? 0),
+        });
+      };
+      const onResponse = (response: Response) => {
+        recorded.push(record(response));
+      };
+      page.on('response', onResponse);
+      for (const screen of [
+        'work',
+        'households',
+        'households/new',
+        `households/${householdId}`,
+        'inspector',
+        'finance',
+        'notices',
+        'dashboard',
+      ]) {
+        // A fresh load per screen (a hash change alone would keep the page and load only the screen's chunk).
+        await page.goto('about:blank');
+        await page.goto(`${stack.url}/#/${screen}`);
+        await page.getByTestId('current-user').waitFor();
+        await page.waitForLoadState('networkidle');
+      }
+      page.off('response', onResponse);
+      await Promise.all(recorded);
+      const scripts = [...files.keys()].filter((file) => file.endsWith('.js'));
+      expect(scripts.length).toBeGreaterThan(20);
+      // Every file worth it goes compressed, in the best encoding the browser takes (brotli, else gzip).
+      const plain = [...files].filter(([, file]) => file.bytes >= 1024 && file.encoding === undefined);
+      expect(plain.map(([name]) => name)).toEqual([]);
+      for (const [name, file] of files) {
+        if (file.encoding === undefined) continue;
+        expect(file.encoding, name).toBe(file.accepted.includes('br') ? 'br' : 'gzip');
+      }
+    } finally {
+      await context.close();
+    }
   });
 
   it('never hit an uncaught error in any page', () => {

@@ -244,9 +244,17 @@ export function householdDriver(options: DriverOptions) {
       demoApplication(index),
     );
     if (answer.status === 201 && answer.body.householdId) return answer.body.householdId;
-    // A registration that committed just before a crash: the retry is told which household holds the ID number.
-    const existing = /claimed by household ([\w-]+)/.exec(answer.body.message?.en ?? '')?.[1];
-    if (answer.retried && answer.status === 409 && existing) return existing;
+    // A registration that committed just before a crash: the retry finds the household by its head's ID number.
+    if (answer.retried && answer.status === 409) {
+      const idNumber = demoApplication(index).head.idNumber;
+      const found = await send<{ items: { householdId: string }[] }>(
+        'GET',
+        token,
+        `/households?q=${encodeURIComponent(idNumber)}`,
+      );
+      const existing = found.status === 200 ? found.body.items[0]?.householdId : undefined;
+      if (existing) return existing;
+    }
     throw new Error(`register answered ${answer.status}: ${JSON.stringify(answer.body)}`);
   }
 

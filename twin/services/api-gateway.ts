@@ -392,7 +392,7 @@ export function createApiHandler(
     const local = await localRoute(method, path, body);
     if (local) return local;
     const match = matchRoute(routes, method, path);
-    if (!match) return (await site(method, path)) ?? json(404, { message: 'Not Found' });
+    if (!match) return (await site(method, path, request.headers)) ?? json(404, { message: 'Not Found' });
     const jwt = await authorize(match.route.spec, request.headers);
     if (jwt && 'status' in jwt) return jwt;
     const requestId = randomUUID();

@@ -1,4 +1,6 @@
 /** Where the API is and how people sign in: `/config.json` next to the console, read once at start. */
+import { earlyConfig } from './early';
+
 export interface CognitoConfig {
   domain: string;
   clientId: string;
@@ -55,6 +57,11 @@ function parse(value: unknown): ConsoleConfig | undefined {
 
 /** Local mode when the file is missing or unreadable: the stack serves the API on the same origin. */
 export async function loadConfig(): Promise<ConsoleConfig> {
+  const fetchedEarly = parse(await earlyConfig());
+  if (fetchedEarly) {
+    loaded = fetchedEarly;
+    return loaded;
+  }
   try {
     const response = await fetch('./config.json', { cache: 'no-store' });
     loaded = (response.ok ? parse(await response.json()) : undefined) ?? LOCAL;

@@ -1,63 +1,42 @@
 /**
- * Routes of the API's second round (shared/api.md, "Added in the second round") the console is
- * written against. Each answers `{ available: false }` while the server does not have the route
- * yet (404, or 400 refusing the new query field), so a screen can say so in a sentence.
+ * Routes of the API's second round (shared/api.md, "Added in the second round") behind small
+ * functions: the search, the county's payments awaiting their second signature, and the recorded
+ * reveal of a personal number.
  */
 
-import { ApiError, getJson, postJson } from './client';
+import type { PaymentPage, Revealed } from '../../../contract/views';
+import { getJson, postJson } from './client';
 import type { Household, Page, PaymentView } from './types';
 
-export type Maybe<T> = { available: true; value: T } | { available: false };
-
-function missingRoute(error: unknown, newFields: readonly string[]): boolean {
-  if (!(error instanceof ApiError) || error.kind !== 'api') return false;
-  if (error.status === 404 || error.status === 405 || error.status === 501) return true;
-  return error.status === 400 && error.fields.some((f) => newFields.includes(f.path));
+/** `GET /households?q=&village=`: by exact ID number, village or the beginning of the head's name; masked. */
+export function searchHouseholds(query: URLSearchParams): Promise<Page<Household>> {
+  return getJson<Page<Household>>(`/households?${query}`);
 }
 
-async function maybe<T>(call: () => Promise<T>, newFields: readonly string[] = []): Promise<Maybe<T>> {
-  try {
-    return { available: true, value: await call() };
-  } catch (error) {
-    if (missingRoute(error, newFields)) return { available: false };
-    throw error;
-  }
+export interface AwaitingApproval {
+  items: PaymentView[];
+  /** Every payment awaiting approval in the county, as the server counts them. */
+  totals: PaymentPage['totals'];
 }
 
-/** `GET /households?q=`: by head's name, exact ID number or village; masked in the answer. */
-export function searchHouseholds(query: URLSearchParams): Promise<Maybe<Page<Household>>> {
-  return maybe(() => getJson<Page<Household>>(`/households?${query}`), ['q', 'village']);
-}
-
-export interface AwaitingApprovalPage extends Page<PaymentView> {
-  totals?: { count: number; amount: number };
-}
-
-/** `GET /payments?county=&status=awaiting-approval&cursor=`: every payment awaiting its second signature. */
-export async function paymentsAwaitingApproval(county: string | undefined): Promise<Maybe<AwaitingApprovalPage>> {
+/** `GET /payments?county=&status=awaiting-approval&cursor=`: every payment awaiting its second signature, all pages. */
+export async function paymentsAwaitingApproval(county: string | undefined): Promise<AwaitingApproval> {
   const items: PaymentView[] = [];
   let cursor: string | undefined;
-  let totals: AwaitingApprovalPage['totals'];
+  let totals: PaymentPage['totals'] = { count: 0, amount: 0 };
   do {
-    const query = new URLSearchParams({ status: 'awaiting-approval' });
+    const query = new URLSearchParams({ status: 'awaiting-approval', limit: '200' });
     if (county) query.set('county', county);
     if (cursor) query.set('cursor', cursor);
-    const page = await maybe(() => getJson<AwaitingApprovalPage>(`/payments?${query}`), ['status']);
-    if (!page.available) return page;
-    items.push(...page.value.items);
-    totals = page.value.totals ?? totals;
-    cursor = page.value.cursor;
+    const page = await getJson<PaymentPage>(`/payments?${query}`);
+    items.push(...page.items);
+    totals = page.totals;
+    cursor = page.cursor;
   } while (cursor);
-  return { available: true, value: { items, ...(totals ? { totals } : {}) } };
+  return { items, totals };
 }
 
-/** `POST /households/{id}/reveal` `{ field, reason }`: the full number, recorded as an audit event. */
-export function revealField(
-  householdId: string,
-  field: 'idNumber' | 'phone',
-  reason: string,
-): Promise<Maybe<{ value: string }>> {
-  return maybe(() =>
-    postJson<{ value: string }>(`/households/${encodeURIComponent(householdId)}/reveal`, { field, reason }),
-  );
+/** `POST /households/{id}/reveal` `{ field, reason }`: the full number, recorded as an audit event of the household. */
+export function revealField(householdId: string, field: Revealed['field'], reason: string): Promise<Revealed> {
+  return postJson<Revealed>(`/households/${encodeURIComponent(householdId)}/reveal`, { field, reason });
 }

@@ -8,16 +8,18 @@ import type { z } from 'zod';
 import type {
   FundsReport,
   HouseholdFileView,
-  LedgerPayment,
+  HouseholdView,
   Me,
   NoticeList,
   Page,
+  PaymentListItem,
   PhotoUpload,
   PhotoWithLinks,
   PhotoView as RecordedPhotoView,
+  TaskCounts,
   TaskView,
 } from '../../../contract/views';
-import type { Household, Phase, Photo, Role } from '../../../domain/model';
+import type { Phase, Photo, Role } from '../../../domain/model';
 
 export type {
   ProgressLine,
@@ -26,20 +28,17 @@ export type {
   SpotCheckCoverage,
   StatusCounts,
 } from '../../../contract/views';
-export type { FundsReport, Household, Me, Page, Phase, PhotoUpload, Role, TaskView };
+export type { FundsReport, Me, Page, Phase, PhotoUpload, Role, TaskCounts, TaskView };
+/** A household as the API shows it: ID numbers, phone and bank account masked. */
+export type Household = HouseholdView;
 
 export type HouseholdFile = HouseholdFileView;
 /** A photo of the household file, with its presigned preview and original links (null until confirmed). */
 export type PhotoView = PhotoWithLinks;
 /** A photo as confirming it answers (no links: the household file presigns them). */
 export type RecordedPhoto = RecordedPhotoView;
-export type PaymentView = z.infer<typeof LedgerPayment> & {
-  /** `GET /payments?status=awaiting-approval` (second round): the household by name, the installment's label. */
-  headName?: string;
-  villageCode?: string;
-  programId?: string;
-  label?: string;
-};
+/** A ledger entry as `GET /payments?status=` lists it: with its household's head and village and the installment's label. */
+export type PaymentView = PaymentListItem;
 export type NoticeItem = z.infer<typeof NoticeList>['items'][number];
 export type MoneyLine = FundsReport['total'];
 export type PhotoKind = Photo['kind'];

@@ -4,11 +4,10 @@ import { useState } from 'react';
 import { Link } from 'react-router-dom';
 import { chinaToday } from '../../../domain/china-time';
 import { sum } from '../../../domain/funding/money';
-import type { Phase } from '../../../domain/model';
 import { download, getJson, postJson } from '../api/client';
 import { finishIntent, intentKey, outcomeUnknown } from '../api/intent';
-import { paymentsAwaitingApproval } from '../api/second-round';
-import type { Household, HouseholdFile, Page, PaymentView } from '../api/types';
+import { type AwaitingApproval, paymentsAwaitingApproval } from '../api/second-round';
+import type { HouseholdFile, PaymentView } from '../api/types';
 import { errorSentence } from '../common/errors';
 import { HouseholdName, householdText } from '../common/HouseholdName';
 import { useLoad } from '../common/hooks';
@@ -51,44 +50,10 @@ async function readyRows(): Promise<ReadyRow[]> {
   );
 }
 
-/** Phases in which a released installment may still wait for its second signature. */
-const PAID_PHASES: readonly Phase[] = [
-  'milestone-inspection',
-  'final-acceptance',
-  'installment-release',
-  'archiving',
-  'archived',
-];
-
-/**
- * Until the server lists payments awaiting approval: every household of the phases a released
- * payment can be in, page by page (slow, and said to be possibly incomplete on screen).
- */
-async function scanAwaitingApproval(county: string | undefined): Promise<PaymentView[]> {
-  const ids = new Set<string>();
-  for (const phase of PAID_PHASES) {
-    let cursor: string | undefined;
-    do {
-      const query = new URLSearchParams({ phase, limit: '100' });
-      if (county) query.set('county', county);
-      if (cursor) query.set('cursor', cursor);
-      const page = await getJson<Page<Household>>(`/households?${query}`);
-      for (const household of page.items) ids.add(household.householdId);
-      cursor = page.cursor;
-    } while (cursor);
-  }
-  const files = await filesOf([...ids]);
-  return files.flatMap((file) =>
-    file.payments
-      .filter((p) => p.status === 'released' && p.approvedBy === undefined)
-      .map((p) => ({ ...p, headName: file.household.head.name, villageCode: file.household.villageCode })),
-  );
-}
-
-async function awaitingApproval(county: string | undefined): Promise<{ payments: PaymentView[]; complete: boolean }> {
+/** Every payment of the county awaiting its second signature, from the server's complete list. */
+async function awaitingApproval(county: string | undefined): Promise<AwaitingApproval> {
   const listed = await paymentsAwaitingApproval(county);
-  if (!listed.available) return { payments: await scanAwaitingApproval(county), complete: false };
-  for (const payment of listed.value.items) {
+  for (const payment of listed.items) {
     if (payment.headName && payment.villageCode) {
       rememberSummary({
         householdId: payment.householdId,
@@ -98,7 +63,7 @@ async function awaitingApproval(county: string | undefined): Promise<{ payments:
       });
     }
   }
-  return { payments: listed.value.items, complete: true };
+  return listed;
 }
 
 const paymentKey = (payment: Pick<PaymentView, 'householdId' | 'installment'>) =>
@@ -120,7 +85,7 @@ export function FinanceView() {
   const places = usePlaces();
   const [busy, setBusy] = useState<string>();
   const [selected, setSelected] = useState<string[]>([]);
-  const payments = pending.data?.payments ?? [];
+  const payments = pending.data?.items ?? [];
 
   const householdOf = (householdId: string, summary: HouseholdSummary | undefined) =>
     householdText(householdId, summary, places.place, words.language);
@@ -279,7 +244,8 @@ export function FinanceView() {
       t('finance.batch'),
     );
 
-  const totalPending = sum(payments.map((payment) => payment.amount));
+  // The server's totals cover every payment awaiting approval, not only the rows read.
+  const totals = pending.data?.totals ?? { count: 0, amount: 0 };
   const selectedTotal = sum(
     payments.filter((payment) => selected.includes(paymentKey(payment))).map((payment) => payment.amount),
   );
@@ -360,21 +326,13 @@ export function FinanceView() {
           },
           {
             key: 'approve',
-            label: `${t('finance.toApprove')} (${payments.length})`,
+            label: `${t('finance.toApprove')} (${totals.count})`,
             children: (
               <>
                 {pending.error && <Alert type="error" title={pending.error} style={{ marginBottom: 16 }} />}
-                {pending.data && !pending.data.complete && (
-                  <Alert
-                    type="warning"
-                    title={t('finance.listIncomplete')}
-                    style={{ marginBottom: 16 }}
-                    data-testid="approve-incomplete"
-                  />
-                )}
                 <Space wrap style={{ marginBottom: 12 }}>
                   <Typography.Text data-testid="approve-totals">
-                    {t('finance.totals', { count: payments.length, amount: words.money(totalPending) })}
+                    {t('finance.totals', { count: totals.count, amount: words.money(totals.amount) })}
                   </Typography.Text>
                   <Button
                     type="primary"

@@ -110,10 +110,13 @@ function Sensitive({
   householdId,
   field,
   value,
+  onRevealed,
 }: {
   householdId: string;
   field: 'idNumber' | 'phone';
   value: string | undefined;
+  /** The reveal was recorded on the file (its version moved). */
+  onRevealed: () => void;
 }) {
   const { t, i18nLanguage } = useWords();
   const { modal, message } = App.useApp();
@@ -140,12 +143,10 @@ function Sensitive({
         }
         try {
           const answer = await revealField(householdId, field, reason.trim());
-          if (!answer.available) {
-            void message.warning(t('households.revealUnavailable'));
-            return;
-          }
-          setShown(answer.value.value);
+          setShown(answer.value);
           void message.success(t('households.revealed'));
+          // The reveal is an event of the file: its version moved, so forms must act on the new one.
+          onRevealed();
         } catch (error) {
           void message.error(errorSentence(error, t, i18nLanguage));
         }
@@ -229,7 +230,11 @@ export function HouseholdFilePage() {
           <Alert
             type="warning"
             style={{ marginTop: 12 }}
-            title={`${t('file.rejection')}: ${household.rejection.reason} (${household.rejection.by})`}
+            title={`${t('file.rejection')}: ${
+              words.language === 'en'
+                ? (household.rejection.reasonEn ?? household.rejection.reason)
+                : household.rejection.reason
+            } (${household.rejection.by})`}
           />
         )}
       </Card>
@@ -261,13 +266,25 @@ export function HouseholdFilePage() {
                       key: 'id',
                       label: t('households.idNumber'),
                       children: (
-                        <Sensitive householdId={file.householdId} field="idNumber" value={household.head.idNumber} />
+                        <Sensitive
+                          householdId={file.householdId}
+                          field="idNumber"
+                          value={household.head.idNumber}
+                          onRevealed={loaded.reload}
+                        />
                       ),
                     },
                     {
                       key: 'phone',
                       label: t('households.phone'),
-                      children: <Sensitive householdId={file.householdId} field="phone" value={household.head.phone} />,
+                      children: (
+                        <Sensitive
+                          householdId={file.householdId}
+                          field="phone"
+                          value={household.head.phone}
+                          onRevealed={loaded.reload}
+                        />
+                      ),
                     },
                     {
                       key: 'category',

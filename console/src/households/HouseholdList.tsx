@@ -40,7 +40,6 @@ export function HouseholdList() {
   const [cursor, setCursor] = useState<string>();
   const [loading, setLoading] = useState(false);
   const [failure, setFailure] = useState<unknown>();
-  const [searchMissing, setSearchMissing] = useState(false);
 
   const load = useCallback(
     async (from: string | undefined, append: boolean) => {
@@ -53,19 +52,18 @@ export function HouseholdList() {
         if (township) query.set('township', township);
         if (filters.phase) query.set('phase', filters.phase);
         if (from) query.set('cursor', from);
-        let page: Page<Household> | undefined;
-        setSearchMissing(false);
+        let page: Page<Household>;
         if (filters.q?.trim() || filters.village) {
+          // The server's search: an exact ID number, a village's name or the beginning of the head's name.
           const search = new URLSearchParams(query);
           if (filters.q?.trim()) search.set('q', queryText(filters.q));
           if (filters.village) search.set('village', filters.village);
-          const answer = await searchHouseholds(search);
-          if (answer.available) page = answer.value;
-          else setSearchMissing(true);
+          page = await searchHouseholds(search);
+        } else {
+          page = await getJson<Page<Household>>(`/households?${query}`);
         }
-        page ??= await getJson<Page<Household>>(`/households?${query}`);
         for (const household of page.items) rememberHousehold(household);
-        setItems((previous) => (append ? [...previous, ...(page?.items ?? [])] : page.items));
+        setItems((previous) => (append ? [...previous, ...page.items] : page.items));
         setCursor(page.cursor);
       } catch (error) {
         setFailure(error);
@@ -80,14 +78,6 @@ export function HouseholdList() {
     void load(undefined, false);
   }, [load]);
 
-  // Until the server searches: the loaded rows, narrowed by what was typed and the village picked.
-  const shown = searchMissing
-    ? items.filter(
-        (h) =>
-          (!filters.q?.trim() || h.head.name.includes(filters.q.trim()) || h.head.idNumber === queryText(filters.q)) &&
-          (!filters.village || h.villageCode === filters.village),
-      )
-    : items;
   const townships = places.townships().filter((township) => !me.township || township.code === me.township);
   const villages = townships
     .filter((township) => !chosenTownship || township.code === chosenTownship)
@@ -129,21 +119,13 @@ export function HouseholdList() {
           {t('households.search')}
         </Button>
       </Form>
-      {searchMissing && (
-        <Alert
-          type="info"
-          title={t('households.searchUnavailable')}
-          style={{ marginBottom: 16 }}
-          data-testid="search-missing"
-        />
-      )}
       {failure !== undefined && (
         <Alert type="error" title={errorSentence(failure, t, i18nLanguage)} style={{ marginBottom: 16 }} />
       )}
       <Table<Household>
         rowKey="householdId"
         loading={loading}
-        dataSource={shown}
+        dataSource={items}
         pagination={false}
         scroll={{ x: 'max-content' }}
         columns={[

@@ -14,6 +14,7 @@ import {
   PHASE_TITLES,
   PHOTO_KIND_TITLES,
   RESOLUTION_TITLES,
+  REVEALED_FIELD_TITLES,
   SUPERVISION_STAGE_TITLES,
   type Title,
   UNKNOWN_FLAG,
@@ -35,6 +36,8 @@ const CODE_TABLES: Readonly<Record<string, Readonly<Record<string, Title>>>> = {
   stage: SUPERVISION_STAGE_TITLES,
   kind: PHOTO_KIND_TITLES,
   step: PHASE_TITLES,
+  // A reveal names the number it showed (never the number itself).
+  field: REVEALED_FIELD_TITLES,
 };
 
 const MONEY = new Set(['approvedSubsidy', 'ownFunds', 'bankLoan', 'amount']);

@@ -58,14 +58,11 @@ export const en: Dictionary = {
     filterPhase: 'Step',
     more: 'Load more',
     search: 'Search',
-    query: "Head's name or ID number",
-    searchUnavailable:
-      'Search by name and ID number comes with the next server update; below, the loaded households are filtered by head name only.',
+    query: "Head's name, ID number or village",
     reveal: 'Show the full number',
     revealTitle: 'Show the full number',
     revealReason: 'Reason (recorded on the file)',
     revealReasonRequired: 'Give a reason',
-    revealUnavailable: 'Showing full numbers comes with the next server update; only part of the number is shown.',
     revealed: 'The full number is shown; this view is recorded on the file',
   },
   register: {
@@ -159,6 +156,7 @@ export const en: Dictionary = {
     result: 'Result',
     decision: 'Decision',
     reason: 'Reason',
+    field: 'Number shown',
     checkedItems: 'Checked items',
     mode: 'Mode',
     plannedAreaM2: 'Planned floor area (m²)',
@@ -265,8 +263,6 @@ export const en: Dictionary = {
     nothingToApprove: 'Nothing to approve',
     nothingToRelease: 'No household waits for a payment',
     totals: '{{count}} payments, {{amount}} in total',
-    listIncomplete:
-      'The complete list of payments awaiting approval comes with the next server update; this list is gathered household by household and may be incomplete.',
     ownRelease: 'A payment you released must be approved by another finance user',
   },
   dashboard: {

@@ -16,10 +16,13 @@ import { type ReactNode, useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Outlet, useLocation, useNavigate } from 'react-router-dom';
 import { ROLE_TITLES } from '../../../domain/labels';
+import { getJson } from '../api/client';
 import { config } from '../api/config';
 import { currentToken, endSession } from '../api/session';
+import type { TaskCounts } from '../api/types';
 import { cognitoLogoutUrl } from '../auth/cognito';
 import { languageOf } from '../common/format';
+import { useLoad } from '../common/hooks';
 import { LanguageSwitch } from './LanguageSwitch';
 import { isCountyLevel, useMe } from './UserContext';
 
@@ -38,8 +41,13 @@ export function AppLayout() {
     if (inspector) void import('../inspector/photo-queue').then(({ photoQueue }) => photoQueue());
   }, [inspector]);
 
+  // The menu says how much work waits (two counting queries per step on the server), afresh on every screen.
+  const counts = useLoad(() => getJson<TaskCounts>('/tasks/counts'), [location.pathname]);
+  const open = counts.data?.total.open;
+  const workLabel = open === undefined || open === 0 ? t('nav.work') : `${t('nav.work')} (${open})`;
+
   const items: { key: string; icon: ReactNode; label: string; show: boolean }[] = [
-    { key: '/work', icon: <ScheduleOutlined />, label: t('nav.work'), show: true },
+    { key: '/work', icon: <ScheduleOutlined />, label: workLabel, show: true },
     { key: '/households', icon: <HomeOutlined />, label: t('nav.households'), show: true },
     { key: '/households/new', icon: <FileAddOutlined />, label: t('nav.register'), show: has('civil-affairs') },
     { key: '/inspector', icon: <CameraOutlined />, label: t('nav.inspector'), show: has('inspector') },

@@ -3,6 +3,7 @@ import { Alert, Button, Card, Form, Select, Table } from 'antd';
 import { useState } from 'react';
 import { chineseCalendarDate } from '../../../domain/china-time';
 import { CATEGORY_TITLES, GRADE_TITLES, MODE_TITLES } from '../../../domain/labels';
+import type { NoticeIssuer, ProgramConfig } from '../../../domain/model';
 import { getJson } from '../api/client';
 import type { NoticeItem } from '../api/types';
 import { errorSentence } from '../common/errors';
@@ -19,20 +20,11 @@ interface Filters {
 }
 
 /**
- * Who issues the notice and whom to call, when the program's configuration says (fields the lead
- * adds to the program configuration); until then the printed sheet has a line to fill by hand.
+ * Who issues the notice and whom to call, as the program's configuration says (`notice`); without
+ * them the printed sheet has a line to fill by hand.
  */
-interface NoticeContact {
-  issuingOffice?: string;
-  contactPhone?: string;
-}
-
-function noticeContact(program: unknown): NoticeContact {
-  const notice = (program as { notice?: NoticeContact } | undefined)?.notice;
-  return {
-    ...(typeof notice?.issuingOffice === 'string' ? { issuingOffice: notice.issuingOffice } : {}),
-    ...(typeof notice?.contactPhone === 'string' ? { contactPhone: notice.contactPhone } : {}),
-  };
+function noticeContact(program: Pick<ProgramConfig, 'notice'> | undefined): NoticeIssuer {
+  return program?.notice ?? {};
 }
 
 const BLANK = '\u00a0'.repeat(24);

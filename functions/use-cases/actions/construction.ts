@@ -5,6 +5,7 @@
  */
 import { ConflictError, ValidationError } from '../../../domain/errors';
 import { buildFundingPlan, canRelease, passedMilestonesOf } from '../../../domain/funding';
+import { installmentTitle, milestoneTitle } from '../../../domain/labels';
 import { type Household, type Inspection, type Payment, PHASES, type Photo } from '../../../domain/model';
 import {
   buildPeriodFlags,
@@ -104,12 +105,24 @@ function requireEvidence(
 /** A milestone inspection (节点验收); a failure is a stop-work rectification notice and a re-inspection. */
 export const inspect: ActionRule<'inspect'> = (context) => {
   const { body, file, program } = context;
-  const expected = installmentPlanOf(program, file.household.mode)[file.household.nextInstallment]?.milestone;
-  if (body.milestone !== expected) {
-    throw ValidationError.field('milestone', {
-      zh: `当前应验收的节点是 ${expected ?? '无'}，不是 ${body.milestone}`,
-      en: `The milestone due for inspection is ${expected ?? 'none'}, not ${body.milestone}`,
-    });
+  const plan = installmentPlanOf(program, file.household.mode);
+  const expected = plan[file.household.nextInstallment];
+  if (body.milestone !== expected?.milestone) {
+    // Named as the county names them (the program's label), never by their codes.
+    const labelOf = (code: string) => plan.find((i) => i.milestone === code)?.label;
+    const named = (code: string, language: 'zh' | 'en') => milestoneTitle(code, language, labelOf(code));
+    throw ValidationError.field(
+      'milestone',
+      expected
+        ? {
+            zh: `当前应验收的节点是“${named(expected.milestone, 'zh')}”，不是“${named(body.milestone, 'zh')}”`,
+            en: `The milestone due for inspection is "${named(expected.milestone, 'en')}", not "${named(body.milestone, 'en')}"`,
+          }
+        : {
+            zh: '该户当前没有待验收的节点',
+            en: 'No milestone of this household is due for inspection',
+          },
+    );
   }
   requireEvidence(context, body, ['during']);
   const previousPassedOn = file.inspections
@@ -167,8 +180,8 @@ export const releaseInstallment: ActionRule<'release-installment'> = ({ body, fi
   const { household } = file;
   if (body.installment !== household.nextInstallment) {
     throw new ConflictError({
-      zh: `应拨付第 ${household.nextInstallment + 1} 期，不是第 ${body.installment + 1} 期`,
-      en: `Installment ${household.nextInstallment} is due, not ${body.installment}`,
+      zh: `应拨付${installmentTitle(household.nextInstallment, 'zh')}，不是${installmentTitle(body.installment, 'zh')}`,
+      en: `${installmentTitle(household.nextInstallment, 'en')} is due, not ${installmentTitle(body.installment, 'en').toLowerCase()}`,
     });
   }
   if (household.approvedSubsidy === undefined) {
@@ -177,8 +190,8 @@ export const releaseInstallment: ActionRule<'release-installment'> = ({ body, fi
   const installments = installmentPlanOf(program, household.mode);
   if (installments[body.installment] === undefined) {
     throw ValidationError.field('installment', {
-      zh: `拨付计划没有第 ${body.installment + 1} 期`,
-      en: `The installment plan has no installment ${body.installment}`,
+      zh: `拨付计划没有${installmentTitle(body.installment, 'zh')}`,
+      en: `The installment plan has no ${installmentTitle(body.installment, 'en').toLowerCase()}`,
     });
   }
   const plan = buildFundingPlan(program, {

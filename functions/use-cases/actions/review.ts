@@ -18,10 +18,16 @@ export const appraiseSafety: ActionRule<'appraise-safety'> = ({ body, program })
   if (outside !== undefined) throw ValidationError.field('grade', outside);
   const qualified = isEligibleGrade(program, body.grade);
   const eligible = eligibleGradesOf(program).map((grade) => GRADE_TITLES[grade].zh);
+  const eligibleEn = eligibleGradesOf(program).map((grade) => GRADE_TITLES[grade].en);
   return {
     outcome: qualified ? 'qualified' : 'not-qualified',
     changes: { grade: body.grade },
-    rejectionReason: qualified ? undefined : `${GRADE_TITLES[body.grade].zh}：本项目只有${eligible.join('、')}可以改造`,
+    rejectionReason: qualified
+      ? undefined
+      : {
+          zh: `鉴定为${GRADE_TITLES[body.grade].zh}，本项目只有${eligible.join('、')}可以改造`,
+          en: `Appraised as ${GRADE_TITLES[body.grade].en}: this program renovates only ${eligibleEn.join(', ')}`,
+        },
     details: {
       grade: body.grade,
       technician: body.technician,
@@ -35,7 +41,10 @@ export const appraiseSafety: ActionRule<'appraise-safety'> = ({ body, program })
 /** Village democratic appraisal (村民主评议): the meeting's vote and minutes. */
 export const villageAppraisal: ActionRule<'village-appraisal'> = ({ body }) => ({
   outcome: body.result,
-  rejectionReason: body.result === 'rejected' ? 'rejected by the village democratic appraisal' : undefined,
+  rejectionReason:
+    body.result === 'rejected'
+      ? { zh: '村民主评议未通过', en: 'Not approved by the village democratic appraisal' }
+      : undefined,
   details: {
     meetingDate: body.meetingDate,
     votesFor: body.votesFor,

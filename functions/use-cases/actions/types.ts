@@ -1,4 +1,5 @@
 import type { ActionBody } from '../../../domain/actions';
+import type { Bilingual } from '../../../domain/errors';
 import type { Action, Actor, Household, ProgramConfig } from '../../../domain/model';
 import type { HouseholdFile, RecordWrite } from '../../store';
 
@@ -21,8 +22,8 @@ export interface ActionEffect {
   readonly details: Record<string, unknown>;
   /** Records written with the change, in the same transaction (a payment, an inspection, an objection). */
   readonly records?: readonly RecordWrite[];
-  /** Why the household is rejected, when the outcome leads to `rejected`. */
-  readonly rejectionReason?: string;
+  /** Why the household is rejected, when the outcome leads to `rejected`: a person's words, or the system's in both languages. */
+  readonly rejectionReason?: string | Bilingual;
 }
 
 export type ActionRule<A extends Action> = (context: ActionContext<A>) => ActionEffect;

@@ -39,8 +39,14 @@ export async function openConsole(
   browser: Browser,
   consoleUrl: string,
   viewport: { width: number; height: number } = DESKTOP,
+  options: { serviceWorkers?: 'allow' | 'block' } = {},
 ): Promise<ConsolePage> {
-  const context = await browser.newContext({ viewport, locale: 'zh-CN', acceptDownloads: true });
+  const context = await browser.newContext({
+    viewport,
+    locale: 'zh-CN',
+    acceptDownloads: true,
+    serviceWorkers: options.serviceWorkers ?? 'allow',
+  });
   context.setDefaultTimeout(30_000);
   const page = await context.newPage();
   const errors: string[] = [];
@@ -76,6 +82,8 @@ export async function chooseOption(
   if (options.search) await page.keyboard.type(text);
   const option = page.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: text }).first();
   await option.click();
+  // Until it has closed, the dropdown's accessibility list (option values, i.e. codes) is part of the page's text.
+  await page.locator('.ant-select-dropdown:visible').first().waitFor({ state: 'hidden' });
 }
 
 /** Types a date into an antd DatePicker (by its test id) and confirms it. */

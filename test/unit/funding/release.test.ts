@@ -53,7 +53,9 @@ describe('canRelease', () => {
   it('refuses an inspected milestone before its inspection passed', () => {
     const facts = { agreementSigned: true, passedMilestones: [] };
     const check = canRelease({ plan, installmentIndex: 1, ledger: ledgerOf(0), facts });
-    expect(reasonOf(check).en).toContain('milestone foundation');
+    // The milestone by its name, not its code.
+    expect(reasonOf(check).en).toContain('needs a passed inspection: Foundation');
+    expect(reasonOf(check).zh).toContain('须在“地基验收”合格后拨付');
     expect(
       canRelease({
         plan,
@@ -79,7 +81,9 @@ describe('canRelease', () => {
   it('never releases more than the approved subsidy', () => {
     const inflated = [{ installment: 0, amount: 2_500_000 }];
     const check = canRelease({ plan, installmentIndex: 1, ledger: inflated, facts: allPassed });
-    expect(reasonOf(check).en).toContain('exceed the approved subsidy of 3000000 fen');
+    // Amounts in yuan, as people read them, never in fen.
+    expect(reasonOf(check).en).toContain('exceed the approved subsidy of 30,000.00 yuan');
+    expect(reasonOf(check).zh).toContain('核定补助 30,000.00 元');
   });
 
   it('refuses a rejected household and an installment the plan does not have', () => {

@@ -126,7 +126,24 @@ const REQUESTS: Partial<Record<RouteKey, Request>> = {
     handler: householdsHandler,
     event: { path: `/households/${HOUSEHOLD_ID}/ledger-card`, pathParameters: onHousehold },
   },
+  'POST /households/{id}/reveal': {
+    handler: householdsHandler,
+    event: {
+      method: 'POST',
+      path: `/households/${HOUSEHOLD_ID}/reveal`,
+      pathParameters: onHousehold,
+      body: { field: 'idNumber', reason: '核对身份' },
+    },
+  },
   'GET /tasks': { handler: tasksHandler, event: { path: '/tasks', query: { township: HOME.township } } },
+  'GET /tasks/counts': {
+    handler: tasksHandler,
+    event: { path: '/tasks/counts', query: { township: HOME.township } },
+  },
+  'GET /payments': {
+    handler: fundsHandler,
+    event: { path: '/payments', query: { county: HOME.county, status: 'awaiting-approval' } },
+  },
   'POST /payments/{householdId}/{installment}/approve': {
     handler: fundsHandler,
     event: { method: 'POST', path: `/payments/${HOUSEHOLD_ID}/0/approve`, pathParameters: payment },

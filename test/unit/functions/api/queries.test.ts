@@ -137,6 +137,49 @@ describe('GET /tasks', () => {
   });
 });
 
+describe('GET /tasks/counts', () => {
+  it('counts the open and overdue tasks of each step the caller acts on, without reading a task list', async () => {
+    ddbMock.on(QueryCommand).resolves({ Count: 0 });
+    ddbMock
+      .on(QueryCommand, { ExpressionAttributeValues: { ':pk': 'QC#522327#township-review' } })
+      .resolves({ Count: 7 });
+    ddbMock
+      .on(QueryCommand, {
+        ExpressionAttributeValues: { ':pk': 'QC#522327#township-review', ':now': NOW.toISOString() },
+      })
+      .resolves({ Count: 2 });
+
+    const result = reply<{ steps: { step: string; open: number; overdue: number }[]; total: unknown }>(
+      await tasks(apiEvent({ path: '/tasks/counts', user: 'li.zhujian' }), context),
+    );
+
+    expect(result.status).toBe(200);
+    expect(result.body.steps).toContainEqual({ step: 'township-review', open: 7, overdue: 2 });
+    expect(result.body.total).toEqual({ open: 7, overdue: 2 });
+    const inputs = ddbMock.commandCalls(QueryCommand).map((c) => c.args[0].input);
+    expect(inputs.every((input) => input.Select === 'COUNT')).toBe(true);
+    expect(inputs.find((input) => input.ExpressionAttributeValues?.[':now'])?.KeyConditionExpression).toBe(
+      '#pk = :pk AND #sk < :now',
+    );
+  });
+
+  it("keeps township staff to their township's queues", async () => {
+    ddbMock.on(QueryCommand).resolves({ Count: 1 });
+
+    const own = reply(await tasks(apiEvent({ path: '/tasks/counts', user: 'he.zhujian' }), context));
+    const other = reply(
+      await tasks(apiEvent({ path: '/tasks/counts', query: { township: '522327101' }, user: 'he.zhujian' }), context),
+    );
+
+    expect(own.status).toBe(200);
+    const partitions = ddbMock
+      .commandCalls(QueryCommand)
+      .map((c) => String(c.args[0].input.ExpressionAttributeValues?.[':pk']));
+    expect(partitions.every((pk) => pk.startsWith('Q#522327100#'))).toBe(true);
+    expect(other.status).toBe(403);
+  });
+});
+
 describe('/programs/{programId}', () => {
   const put = (user: string, body: unknown) =>
     programs(

@@ -32,6 +32,10 @@ describe('RecordTaskFn', () => {
       dueAt: addWorkingDays(NOW.toISOString(), demoProgram.deadlines['township-review'] ?? 10),
       GSI1PK: 'Q#522327100#township-review',
       GSI3PK: 'QC#522327#township-review',
+      // The queue names the household without reading it per row.
+      headName: household().head.name,
+      villageCode: household().villageCode,
+      programId: household().programId,
     });
     expect(sfnMock.commandCalls(SendTaskSuccessCommand)).toHaveLength(0);
   });

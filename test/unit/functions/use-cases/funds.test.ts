@@ -93,6 +93,8 @@ describe('POST /payments/{householdId}/{installment}/approve', () => {
       ':dueKey': `${DAY}#${HOUSEHOLD_ID}#00`,
       ':county': '522327',
     });
+    // Out of the county's list awaiting approval in the same write.
+    expect(update?.UpdateExpression).toMatch(/REMOVE GSI1PK, GSI1SK$/);
   });
 
   it('refuses the user who prepared the release (403) and writes nothing', async () => {
@@ -352,6 +354,11 @@ describe('GET /reports/funds', () => {
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load(Buffer.from(String(response.body), 'base64') as unknown as ArrayBuffer);
     const bySource = workbook.getWorksheet('资金来源');
+    // Titled with the county's name, generated at a China time (never a UTC ISO instant).
+    expect(String(bySource?.getRow(1).getCell(1).value)).toMatch(/^册亨县 .*资金报表（按来源）$/);
+    expect(String(bySource?.getRow(1).getCell(2).value)).toMatch(
+      /^生成时间 \d{4}-\d{2}-\d{2} \d{2}:\d{2}（北京时间）$/,
+    );
     expect(bySource?.getRow(2).values).toContain('核定补助(万元)');
     const total = bySource?.getRow(bySource?.rowCount ?? 0).values as unknown[];
     expect(total).toContain('合计');
@@ -420,7 +427,7 @@ describe('release-installment prepares a payment only when canRelease allows it'
     const result = await release(1);
 
     expect(result.status).toBe(409);
-    expect((result.body.message as { en: string }).en).toMatch(/needs a passed inspection of milestone foundation/);
+    expect((result.body.message as { en: string }).en).toMatch(/needs a passed inspection: Foundation/);
     expect(ddbMock.commandCalls(TransactWriteCommand)).toHaveLength(0);
   });
 
@@ -434,6 +441,73 @@ describe('release-installment prepares a payment only when canRelease allows it'
     const put = items.find((item) => String(item.Put?.Item?.SK) === 'PAY#01')?.Put;
     expect(put?.ConditionExpression).toBe('attribute_not_exists(PK)');
     expect(put?.Item).toMatchObject({ amount: plan.installments[1]?.amount, releasedBy: 'chen.caizheng' });
+    // Waiting for its second signature in the county's list, naming its household.
+    expect(put?.Item).toMatchObject({
+      GSI1PK: 'PAYAPPROVE#522327',
+      GSI1SK: `${NOW.toISOString()}#${HOUSEHOLD_ID}#01`,
+      headName: household().head.name,
+      villageCode: household().villageCode,
+      county: '522327',
+    });
+  });
+});
+
+describe('GET /payments?status=', () => {
+  const list = (user: string, query: Record<string, string>) =>
+    call({ path: '/payments', query, user }).then((response) => reply(response));
+
+  it('pages the county list awaiting approval from its sparse index, with names, labels and the totals of all', async () => {
+    const awaiting = [0, 1].map((installment) =>
+      paymentItem({
+        SK: `PAY#0${installment}`,
+        installment,
+        amount: plan.installments[installment]?.amount,
+        headName: household().head.name,
+        villageCode: household().villageCode,
+        programId: demoProgram.programId,
+        GSI1PK: 'PAYAPPROVE#522327',
+      }),
+    );
+    ddbMock.on(QueryCommand).resolves({ Items: awaiting.slice(0, 1), LastEvaluatedKey: { PK: 'x', SK: 'y' } });
+    ddbMock
+      .on(QueryCommand, { ProjectionExpression: '#amount' })
+      .resolves({ Items: awaiting.map((item) => ({ amount: item.amount })) });
+    ddbMock.on(GetCommand).resolves({ Item: programItem() });
+
+    const page = await list('qian.caizheng', { status: 'awaiting-approval', limit: '1' });
+
+    expect(page.status).toBe(200);
+    const queries = ddbMock.commandCalls(QueryCommand).map((c) => c.args[0].input);
+    expect(
+      queries.every((q) => q.IndexName === 'GSI1' && q.ExpressionAttributeValues?.[':pk'] === 'PAYAPPROVE#522327'),
+    ).toBe(true);
+    expect(page.body).toMatchObject({
+      county: '522327',
+      status: 'awaiting-approval',
+      totals: { count: 2, amount: (plan.installments[0]?.amount ?? 0) + (plan.installments[1]?.amount ?? 0) },
+      items: [{ installment: 0, headName: household().head.name, label: demoProgram.installments[0]?.label }],
+    });
+    expect(typeof page.body.cursor).toBe('string');
+  });
+
+  it('lists the approved payments waiting for the bank from their own partition', async () => {
+    ddbMock.on(QueryCommand).resolves({ Items: [] });
+
+    const page = await list('qian.caizheng', { county: '522327', status: 'awaiting-bank' });
+
+    expect(page.status).toBe(200);
+    expect(ddbMock.commandCalls(QueryCommand)[0]?.args[0].input).toMatchObject({
+      IndexName: 'GSI2',
+      ExpressionAttributeValues: { ':pk': 'PAYDUE#522327' },
+    });
+  });
+
+  it('is for county finance staff of the county only (403), and knows only its states (400)', async () => {
+    ddbMock.on(QueryCommand).resolves({ Items: [] });
+
+    expect((await list('zhang.minzheng', { status: 'awaiting-approval' })).status).toBe(403);
+    expect((await list('qian.caizheng', { county: '110101', status: 'awaiting-approval' })).status).toBe(403);
+    expect((await list('qian.caizheng', { status: 'paid' })).status).toBe(400);
   });
 });
 

@@ -51,12 +51,13 @@ describe('POST /households', () => {
       'IDN',
       'EV#000001',
       'TASK',
+      'SEARCH',
       expect.stringMatching(/^T#522327\d{3}#\d$/),
     ]);
     // The township's progress counters grow in the same transaction.
-    expect(items[4]?.Update?.Key?.PK).toBe(`STATS#${demoApplication(1).programId}`);
-    expect(items[4]?.Update?.UpdateExpression).toMatch(/ ADD /);
-    expect(Object.values(items[4]?.Update?.ExpressionAttributeNames ?? {})).toEqual(
+    expect(items[5]?.Update?.Key?.PK).toBe(`STATS#${demoApplication(1).programId}`);
+    expect(items[5]?.Update?.UpdateExpression).toMatch(/ ADD /);
+    expect(Object.values(items[5]?.Update?.ExpressionAttributeNames ?? {})).toEqual(
       expect.arrayContaining(['n', 'p.safety-appraisal']),
     );
     expect(items[0]?.Put?.ConditionExpression).toBe('attribute_not_exists(PK)');
@@ -142,14 +143,17 @@ describe('POST /households', () => {
     expect(ddbMock.commandCalls(TransactWriteCommand)).toHaveLength(0);
   });
 
-  it('answers 409 naming the household that already claimed the ID number', async () => {
-    ddbMock.on(TransactWriteCommand).rejects(transactionCanceled(1, 4, { householdId: { S: 'hh-earlier' } }));
+  it('answers 409 naming the household that already claimed the ID number by its short reference', async () => {
+    const earlier = '5b0c7f6e-2d0f-4f59-9d43-1c1b8c6d2f10';
+    ddbMock.on(TransactWriteCommand).rejects(transactionCanceled(1, 4, { householdId: { S: earlier } }));
 
     const result = await register(demoApplication(1));
 
     expect(result.status).toBe(409);
-    expect((result.body.message as { en: string; zh: string }).en).toMatch(/hh-earlier/);
-    expect((result.body.message as { en: string; zh: string }).zh).toMatch(/hh-earlier/);
+    const message = result.body.message as { en: string; zh: string };
+    expect(message.en).toMatch(/5B0C7F6E/);
+    expect(message.zh).toMatch(/5B0C7F6E/);
+    expect(JSON.stringify(message)).not.toContain(earlier);
     expect(sfnMock.commandCalls(StartExecutionCommand)).toHaveLength(0);
   });
 
@@ -268,6 +272,10 @@ describe('GET /households/{id}/ledger-card', () => {
     expect(result.headers?.['content-type']).toMatch(/^text\/html/);
     const html = result.body;
     expect(html).toContain(demoProgram.name);
+    // Rendered with the program: the village by its name, never its code.
+    const village = demoProgram.townships.flatMap((t) => t.villages).find((v) => v.code === household().villageCode);
+    expect(html).toContain(String(village?.name));
+    expect(html).not.toContain('行政村代码');
     const src = /<img src="([^"]+)"/.exec(html)?.[1]?.replaceAll('&amp;', '&') ?? '';
     const url = new URL(src);
     expect(decodeURIComponent(url.pathname)).toBe(

@@ -190,7 +190,7 @@ describe('GET /reports/progress', () => {
     expect(zhelou?.getCell(column('拆除重建')).value).toBe(1);
     expect(zhelou?.getCell(column('在建·待主体验收')).value).toBe(1);
     expect(zhelou?.getCell(column('逾期·住建')).value).toBe(2);
-    expect(rowOf('合计')?.getCell(4).value).toBe(6);
+    expect(rowOf('册亨县合计')?.getCell(4).value).toBe(6);
     expect(rowOf('县级入户抽查')?.getCell(5).value).toBe('不达标，尚需抽查 1 户');
     // The works in the seed's words: the archived household of 巧马镇 is completed, not yet moved in.
     const qiaoma = rowOf('巧马镇');
@@ -199,6 +199,11 @@ describe('GET /reports/progress', () => {
     expect(qiaoma?.getCell(column('主体完工（累计）')).value).toBe(1);
     expect(workbook.worksheets.map((w) => w.name)).toEqual(['进度', '建房点', '资金', '情况说明']);
     expect(String(workbook.getWorksheet('情况说明')?.getRow(2).getCell(1).value)).toContain('任务为600户');
+    // Titled with the county's name, generated at a China time (never a UTC ISO instant).
+    expect(String(sheet?.getRow(1).getCell(1).value)).toMatch(
+      new RegExp(`^册亨县 ${demoProgram.name}.* 进度报表（截至`),
+    );
+    expect(String(sheet?.getRow(1).getCell(2).value)).toMatch(/^生成时间 \d{4}-\d{2}-\d{2} \d{2}:\d{2}（北京时间）$/);
   });
 
   it('answers as of an earlier day from the households as they stood, and refuses a day after today', async () => {
@@ -273,9 +278,18 @@ describe('GET /reports/households', () => {
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load(Buffer.from(String(response.body), 'base64') as unknown as ArrayBuffer);
     const sheet = workbook.getWorksheet('农户名单');
-    expect(sheet?.rowCount).toBe(5);
+    // A title naming the county and township, the header, four households.
+    expect(sheet?.rowCount).toBe(6);
+    expect(sheet?.getRow(1).getCell(1).value).toBe('册亨县者楼镇 农村危房改造农户名单');
+    const header = (sheet?.getRow(2).values ?? []) as unknown[];
+    const row = sheet?.getRow(3);
+    expect(row?.getCell(header.indexOf('乡镇')).value).toBe('者楼镇');
+    expect(String(row?.getCell(header.indexOf('登记时间（北京时间）')).value)).toMatch(
+      /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/,
+    );
     const text = JSON.stringify(sheet?.getSheetValues());
     expect(text).toContain('身份证号');
+    expect(text).not.toMatch(/\d{4}-\d{2}-\d{2}T\d{2}:/);
     for (const h of ZHELOU_HOUSEHOLDS) {
       expect(text).not.toContain(h.head.idNumber);
       if (h.bankAccount) expect(text).not.toContain(h.bankAccount);

@@ -1,11 +1,13 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RouteSpec } from '../../../../twin/assembly/assembly';
 import { freePort } from '../../../../twin/net/ports';
 import { startApiServer } from '../../../../twin/services/api-gateway';
-import { assetFile, consoleSite, contentTypeOf } from '../../../../twin/services/console';
+import { assetFile, chooseEncoding, consoleSite, contentTypeOf } from '../../../../twin/services/console';
 import { createIdentityProvider } from '../../../../twin/services/identity';
 
 const route = (routeKey: string, functionName: string): RouteSpec => {
@@ -39,6 +41,19 @@ describe('assetFile', () => {
   });
 });
 
+const BIG_SCRIPT = `export const words = ${JSON.stringify(Array.from({ length: 400 }, (_, i) => `第 ${i} 期`))};\n`;
+
+describe('chooseEncoding', () => {
+  it('prefers brotli, then gzip, honours q=0 and the wildcard', () => {
+    expect(chooseEncoding('gzip, deflate, br, zstd')).toBe('br');
+    expect(chooseEncoding('gzip')).toBe('gzip');
+    expect(chooseEncoding('br;q=0, gzip;q=0.5')).toBe('gzip');
+    expect(chooseEncoding('*')).toBe('br');
+    expect(chooseEncoding('identity')).toBeUndefined();
+    expect(chooseEncoding(undefined)).toBeUndefined();
+  });
+});
+
 describe('contentTypeOf', () => {
   it('names the types a Vite build produces', () => {
     expect(contentTypeOf('a.js')).toMatch(/^text\/javascript/);
@@ -64,6 +79,19 @@ describe('the console served by the local API', () => {
     writeFileSync(path.join(dist, 'assets', 'index-AbCd1234.js'), 'console.log(1)');
     writeFileSync(path.join(dist, 'assets', 'style-Zz9_-xYw.css'), 'body{}');
     writeFileSync(path.join(dist, 'assets', 'plain.txt'), 'not hashed');
+    // The PWA's files at the top of the build, and a script big enough to be worth compressing.
+    writeFileSync(
+      path.join(dist, 'sw.js'),
+      `self.addEventListener('fetch', () => {});\n${'// precache\n'.repeat(200)}`,
+    );
+    writeFileSync(path.join(dist, 'workbox-5ffe50d4.js'), 'workbox');
+    writeFileSync(path.join(dist, 'manifest.webmanifest'), '{"name":"安居"}');
+    mkdirSync(path.join(dist, 'icons'));
+    writeFileSync(path.join(dist, 'icons', 'icon-192.png'), Buffer.from([0x89, 0x50, 0x4e, 0x47]));
+    writeFileSync(path.join(dist, 'assets', 'big-AbCd1234.js'), BIG_SCRIPT);
+    // A file the build compressed itself: its copy is served as it is.
+    writeFileSync(path.join(dist, 'assets', 'pre-AbCd1234.js'), BIG_SCRIPT);
+    writeFileSync(path.join(dist, 'assets', 'pre-AbCd1234.js.br'), zlib.brotliCompressSync('// the build copy'));
     writeFileSync(path.join(root, 'secret.txt'), 'secret');
     const port = await freePort();
     const server = await startApiServer(
@@ -138,10 +166,67 @@ describe('the console served by the local API', () => {
     }
   });
 
-  it('serves only GET and HEAD, and nothing outside /, /assets/ and /config.json', async () => {
+  it('serves only GET and HEAD, and nothing outside the build and /config.json', async () => {
     expect((await fetch(`${url}/config.json`, { method: 'POST' })).status).toBe(404);
     expect((await fetch(`${url}/secret.txt`)).status).toBe(404);
     expect((await fetch(`${url}/dist/index.html`)).status).toBe(404);
+    expect((await fetch(`${url}/..%2Fsecret.txt`)).status).toBe(404);
+  });
+
+  it("serves the build's top-level files: the service worker revalidated, workbox cached, the manifest and icons", async () => {
+    const worker = await fetch(`${url}/sw.js`);
+    expect(worker.status).toBe(200);
+    expect(worker.headers.get('content-type')).toMatch(/^text\/javascript/);
+    expect(worker.headers.get('cache-control')).toBe('no-cache');
+    const workbox = await fetch(`${url}/workbox-5ffe50d4.js`);
+    expect(workbox.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    const manifest = await fetch(`${url}/manifest.webmanifest`);
+    expect(manifest.headers.get('content-type')).toBe('application/manifest+json');
+    expect(await manifest.json()).toEqual({ name: '安居' });
+    const icon = await fetch(`${url}/icons/icon-192.png`);
+    expect(icon.headers.get('content-type')).toBe('image/png');
+  });
+
+  it('compresses text with brotli or gzip as the browser asks, says so and varies on it', async () => {
+    const raw = (encoding: string) =>
+      new Promise<{ headers: Record<string, string | string[] | undefined>; body: Buffer }>((resolve, reject) => {
+        // node's fetch would decode the body; http.get shows the bytes as sent.
+        http
+          .get(`${url}/assets/big-AbCd1234.js`, { headers: { 'accept-encoding': encoding } }, (response) => {
+            const chunks: Buffer[] = [];
+            response.on('data', (chunk: Buffer) => chunks.push(chunk));
+            response.on('end', () => resolve({ headers: response.headers, body: Buffer.concat(chunks) }));
+          })
+          .on('error', reject);
+      });
+    const br = await raw('gzip, deflate, br');
+    expect(br.headers['content-encoding']).toBe('br');
+    expect(br.headers.vary).toBe('Accept-Encoding');
+    expect(br.body.length).toBeLessThan(BIG_SCRIPT.length / 4);
+    expect(zlib.brotliDecompressSync(br.body).toString()).toBe(BIG_SCRIPT);
+    const gz = await raw('gzip');
+    expect(gz.headers['content-encoding']).toBe('gzip');
+    expect(zlib.gunzipSync(gz.body).toString()).toBe(BIG_SCRIPT);
+    const refused = await raw('br;q=0, gzip;q=0');
+    expect(refused.headers['content-encoding']).toBeUndefined();
+    expect(refused.headers.vary).toBe('Accept-Encoding');
+    expect(refused.body.toString()).toBe(BIG_SCRIPT);
+    // The build's own copy when there is one, never under its own name.
+    const built = await new Promise<Buffer>((resolve, reject) => {
+      http
+        .get(`${url}/assets/pre-AbCd1234.js`, { headers: { 'accept-encoding': 'br' } }, (response) => {
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.on('end', () => resolve(Buffer.concat(chunks)));
+        })
+        .on('error', reject);
+    });
+    expect(zlib.brotliDecompressSync(built).toString()).toBe('// the build copy');
+    expect((await fetch(`${url}/assets/pre-AbCd1234.js.br`)).status).toBe(404);
+    // Small files and images go as they are.
+    expect((await raw('br')).headers['content-length']).toBe(String(br.body.length));
+    const small = await fetch(`${url}/assets/index-AbCd1234.js`, { headers: { 'accept-encoding': 'br' } });
+    expect(small.headers.get('content-encoding')).toBeNull();
   });
 
   it('never shadows an API route', async () => {
