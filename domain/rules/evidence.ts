@@ -6,6 +6,7 @@
  */
 import type { Bilingual, FieldMessage } from '../errors';
 import type { Photo } from '../model';
+import { CHINA_OFFSET, startOfChinaDay } from './calendar';
 
 export const PHOTO_CONTENT_TYPES = ['image/jpeg', 'image/png', 'image/webp', 'image/heic'] as const;
 export type PhotoContentType = (typeof PHOTO_CONTENT_TYPES)[number];
@@ -20,7 +21,7 @@ export const DEFAULT_MAX_PHOTO_DISTANCE_M = 500;
  * EXIF times carry no zone unless the camera wrote `OffsetTimeOriginal`; the programs run in
  * China, so a bare time is Beijing time rather than the server's UTC.
  */
-export const DEFAULT_EXIF_OFFSET = '+08:00';
+export const DEFAULT_EXIF_OFFSET = CHINA_OFFSET;
 
 /** Camera clocks drift: a capture time this far ahead of the server is still believed. */
 export const CAPTURE_CLOCK_TOLERANCE_MS = 10 * 60 * 1000;
@@ -114,11 +115,6 @@ export interface EvidenceContext {
   maxDistanceM?: number;
   /** `YYYY-MM-DD` (China date) the renovation agreement was signed, once it was. */
   agreementSignedOn?: string | undefined;
-}
-
-/** The first instant of a China calendar date `YYYY-MM-DD`, in epoch milliseconds. */
-function startOfChinaDay(date: string): number {
-  return Date.parse(`${date}T00:00:00${DEFAULT_EXIF_OFFSET}`);
 }
 
 /** Photos that document the works themselves, so they are taken after the agreement. */

@@ -1,31 +1,25 @@
 /**
- * `POST /households` (register), `GET /households/{id}`, `GET /households` (paged list),
+ * `POST /households` (register), `GET /households` (paged list), `GET /households/{id}`,
  * `GET /households/{id}/ledger-card` (the printable card, once archived).
  */
-import { actorOf } from '../commons/auth';
-import { apiHandler } from '../commons/http';
-import { IDEMPOTENCY_HEADER, idempotent } from '../commons/idempotency';
+import { lambdaEntry } from '../config/handler';
+import { htmlResponse } from '../http/responses';
+import { contractHandler } from '../http/router';
+import type { Dependencies } from '../use-cases/dependencies';
+import { IDEMPOTENCY_HEADER, idempotent } from '../use-cases/idempotent';
 import { listHouseholdsFor, readHousehold, readLedgerCard } from '../use-cases/read-households';
 import { registerHousehold } from '../use-cases/register-household';
-import { pathParameter, queryParameters } from './params';
 
-export const handler = apiHandler(async ({ event, body, header }) => {
-  const actor = actorOf(event);
-  if (event.requestContext.http.method === 'POST') {
-    return idempotent(actor, header(IDEMPOTENCY_HEADER), body, async () => ({
-      status: 201,
-      body: await registerHousehold(actor, body),
-    }));
-  }
-  if (event.pathParameters?.id !== undefined && event.rawPath.endsWith('/ledger-card')) {
-    return {
-      status: 200,
-      headers: { 'content-type': 'text/html; charset=utf-8' },
-      body: await readLedgerCard(actor, pathParameter(event, 'id')),
-    };
-  }
-  if (event.pathParameters?.id !== undefined) {
-    return { status: 200, body: await readHousehold(actor, pathParameter(event, 'id')) };
-  }
-  return { status: 200, body: await listHouseholdsFor(actor, queryParameters(event)) };
-});
+export const handlerWith = (deps: Dependencies) =>
+  contractHandler('HouseholdsFn', {
+    'POST /households': async ({ actor, body, sentBody, header, ok }) =>
+      idempotent(deps.store.idempotency, actor, header(IDEMPOTENCY_HEADER), sentBody, async () =>
+        ok(await registerHousehold(deps, actor, body)),
+      ),
+    'GET /households': async ({ actor, query, ok }) => ok(await listHouseholdsFor(deps, actor, query)),
+    'GET /households/{id}': async ({ actor, params, ok }) => ok(await readHousehold(deps, actor, params.id)),
+    'GET /households/{id}/ledger-card': async ({ actor, params }) =>
+      htmlResponse(await readLedgerCard(deps, actor, params.id)),
+  });
+
+export const handler = lambdaEntry(handlerWith);

@@ -1,5 +1,9 @@
 /** `GET /me`: the caller's user name, roles and jurisdiction. */
-import { actorOf } from '../commons/auth';
-import { apiHandler } from '../commons/http';
+import { withLambdaContext } from '../config/handler';
+import { contractHandler } from '../http/router';
 
-export const handler = apiHandler(async ({ event }) => ({ status: 200, body: actorOf(event) }));
+export const handler = withLambdaContext(
+  contractHandler('MeFn', {
+    'GET /me': async ({ actor, ok }) => ok(actor),
+  }),
+);

@@ -1,10 +1,12 @@
 /** `GET /notices?county=&township=&village=`: the public notice list of an area, personal data masked. */
-import { actorOf } from '../commons/auth';
-import { apiHandler } from '../commons/http';
+import { lambdaEntry } from '../config/handler';
+import { contractHandler } from '../http/router';
+import type { Dependencies } from '../use-cases/dependencies';
 import { publicNoticeFor } from '../use-cases/public-notice';
-import { queryParameters } from './params';
 
-export const handler = apiHandler(async ({ event }) => ({
-  status: 200,
-  body: await publicNoticeFor(actorOf(event), queryParameters(event)),
-}));
+export const handlerWith = (deps: Dependencies) =>
+  contractHandler('NoticesFn', {
+    'GET /notices': async ({ actor, query, ok }) => ok(await publicNoticeFor(deps, actor, query)),
+  });
+
+export const handler = lambdaEntry(handlerWith);

@@ -1,10 +1,15 @@
-/** `GET /openapi.json` (no auth): generated once per container from the zod schemas. */
-import { apiHandler } from '../commons/http';
-import { buildOpenApiDocument } from '../commons/openapi';
+/** `GET /openapi.json` (no auth): generated once per container from the contract. */
+import { buildOpenApiDocument } from '../../contract/openapi';
+import { withLambdaContext } from '../config/handler';
+import { contractHandler } from '../http/router';
 
 let document: ReturnType<typeof buildOpenApiDocument> | undefined;
 
-export const handler = apiHandler(async () => {
-  document ??= buildOpenApiDocument();
-  return { status: 200, body: document };
-});
+export const handler = withLambdaContext(
+  contractHandler('OpenApiFn', {
+    'GET /openapi.json': async ({ ok }) => {
+      document ??= buildOpenApiDocument();
+      return ok(document);
+    },
+  }),
+);

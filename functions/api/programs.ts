@@ -1,20 +1,19 @@
 /**
- * `PUT /programs/{programId}` (admin), `GET /programs/{programId}` and
+ * `GET /programs/{programId}`, `PUT /programs/{programId}` (admin) and
  * `POST /programs/{programId}/progress-counters/rebuild` (admin).
  */
-import { actorOf } from '../commons/auth';
-import { apiHandler } from '../commons/http';
+import { lambdaEntry } from '../config/handler';
+import { contractHandler } from '../http/router';
+import type { Dependencies } from '../use-cases/dependencies';
 import { readProgram, rebuildProgressCountersOf, writeProgram } from '../use-cases/programs';
-import { pathParameter } from './params';
 
-export const handler = apiHandler(async ({ event, body }) => {
-  const actor = actorOf(event);
-  const programId = pathParameter(event, 'programId');
-  if (event.requestContext.http.method === 'POST' && event.rawPath.endsWith('/progress-counters/rebuild')) {
-    return { status: 200, body: await rebuildProgressCountersOf(actor, programId) };
-  }
-  if (event.requestContext.http.method === 'PUT') {
-    return { status: 200, body: await writeProgram(actor, programId, body) };
-  }
-  return { status: 200, body: await readProgram(actor, programId) };
-});
+export const handlerWith = (deps: Dependencies) =>
+  contractHandler('ProgramsFn', {
+    'GET /programs/{programId}': async ({ actor, params, ok }) => ok(await readProgram(deps, actor, params.programId)),
+    'PUT /programs/{programId}': async ({ actor, params, body, ok }) =>
+      ok(await writeProgram(deps, actor, params.programId, body)),
+    'POST /programs/{programId}/progress-counters/rebuild': async ({ actor, params, ok }) =>
+      ok(await rebuildProgressCountersOf(deps, actor, params.programId)),
+  });
+
+export const handler = lambdaEntry(handlerWith);

@@ -1,10 +1,12 @@
 /** `GET /tasks`: the caller's work queue, earliest due first, with `overdue`. */
-import { actorOf } from '../commons/auth';
-import { apiHandler } from '../commons/http';
+import { lambdaEntry } from '../config/handler';
+import { contractHandler } from '../http/router';
+import type { Dependencies } from '../use-cases/dependencies';
 import { workQueue } from '../use-cases/work-queue';
-import { queryParameters } from './params';
 
-export const handler = apiHandler(async ({ event }) => ({
-  status: 200,
-  body: await workQueue(actorOf(event), queryParameters(event)),
-}));
+export const handlerWith = (deps: Dependencies) =>
+  contractHandler('TasksFn', {
+    'GET /tasks': async ({ actor, query, ok }) => ok(await workQueue(deps, actor, query)),
+  });
+
+export const handler = lambdaEntry(handlerWith);

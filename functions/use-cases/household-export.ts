@@ -6,25 +6,19 @@
  * 3. answer a page of masked rows as JSON (with a cursor), or every row as an Excel workbook.
  */
 import ExcelJS from 'exceljs';
-import { z } from 'zod';
+import { HouseholdExportQuery } from '../../contract/requests';
+import type { HouseholdExportPage, HouseholdExportRow } from '../../contract/views';
 import { ForbiddenError, parseOrThrow, ValidationError } from '../../domain/errors';
 import { fenToYuan } from '../../domain/funding/money';
 import { CATEGORY_TITLES_ZH, PHASE_TITLES_ZH } from '../../domain/labels';
-import { type Actor, type Category, CountyCode, type Household, TownshipCode } from '../../domain/model';
+import type { Actor, Household } from '../../domain/model';
 import { canRead, canReadCountyReports } from '../../domain/rules/access';
 import { maskBankAccount, maskIdNumber } from '../../domain/rules/idNumber';
 import { progressStatus, renovatedAreaM2 } from '../../domain/rules/progress';
-import { getProgram, listHouseholds } from '../commons/repository';
+import type { Store } from '../store';
+import type { Dependencies } from './dependencies';
 import type { Workbook } from './progress-report';
 import { OUTSIDE_COUNTY, townshipInCounty } from './read-households';
-
-export const HouseholdExportQuery = z.strictObject({
-  county: CountyCode,
-  township: TownshipCode.optional(),
-  format: z.enum(['json', 'xlsx']).default('json'),
-  cursor: z.string().max(2000).optional(),
-  limit: z.coerce.number().int().min(1).max(1000).default(500),
-});
 
 /** A workbook is built in memory: beyond this many rows ask for one township at a time. */
 export const MAX_EXPORT_ROWS = 20_000;
@@ -39,28 +33,6 @@ const STATUS_LABELS = {
   archived: '已归档',
   rejected: '未通过',
 } as const;
-
-/** One household as exported: no full ID number, bank account or phone number ever leaves. */
-export interface HouseholdExportRow {
-  householdId: string;
-  township: string;
-  villageCode: string;
-  village: string;
-  headName: string;
-  idNumber: string;
-  persons: number;
-  category: Category;
-  phase: Household['phase'];
-  status: keyof typeof STATUS_LABELS;
-  mode?: Household['mode'];
-  site: Household['site'];
-  houseAreaM2: number;
-  renovatedAreaM2?: number;
-  approvedSubsidyYuan?: string;
-  installmentsReleased: number;
-  bankAccount?: string;
-  createdAt: string;
-}
 
 function rowOf(h: Household, villages: ReadonlyMap<string, string>, plan: { installments: { milestone: string }[] }) {
   const row: HouseholdExportRow = {
@@ -96,16 +68,9 @@ function assertMayExport(actor: Actor, county: string, township: string | undefi
   if (!access.ok) throw access.error;
 }
 
-export interface HouseholdExportPage {
-  county: string;
-  township?: string;
-  items: HouseholdExportRow[];
-  cursor?: string;
-}
-
-async function context(households: readonly Household[]) {
+async function context(store: Store, households: readonly Household[]) {
   const programIds = [...new Set(households.map((h) => h.programId))];
-  const programs = await Promise.all(programIds.map((id) => getProgram(id)));
+  const programs = await Promise.all(programIds.map((id) => store.programs.get(id)));
   const villages = new Map<string, string>();
   const plans = new Map<string, { installments: { milestone: string }[] }>();
   for (const program of programs) {
@@ -116,8 +81,8 @@ async function context(households: readonly Household[]) {
   return { villages, planOf: (h: Household) => plans.get(h.programId) ?? { installments: [] } };
 }
 
-async function rowsOf(households: readonly Household[]): Promise<HouseholdExportRow[]> {
-  const { villages, planOf } = await context(households);
+async function rowsOf(store: Store, households: readonly Household[]): Promise<HouseholdExportRow[]> {
+  const { villages, planOf } = await context(store, households);
   return households.map((h) => rowOf(h, villages, planOf(h)));
 }
 
@@ -165,6 +130,7 @@ export async function householdWorkbook(county: string, rows: readonly Household
 
 /** `GET /reports/households?county=&township=&format=json|xlsx&cursor=&limit=`. */
 export async function householdExportFor(
+  { store }: Pick<Dependencies, 'store'>,
   actor: Actor,
   rawQuery: unknown,
 ): Promise<{ kind: 'json'; page: HouseholdExportPage } | { kind: 'xlsx'; workbook: Workbook }> {
@@ -174,16 +140,16 @@ export async function householdExportFor(
   assertMayExport(actor, county, township);
   const filter = township === undefined ? { county } : { county, township };
   if (query.format === 'json') {
-    const page = await listHouseholds(filter, query.cursor, query.limit);
+    const page = await store.households.list(filter, query.cursor, query.limit);
     return {
       kind: 'json',
-      page: { county, ...(township ? { township } : {}), items: await rowsOf(page.items), cursor: page.cursor },
+      page: { county, ...(township ? { township } : {}), items: await rowsOf(store, page.items), cursor: page.cursor },
     };
   }
   const households: Household[] = [];
   let cursor: string | undefined;
   do {
-    const page = await listHouseholds(filter, cursor, 1000);
+    const page = await store.households.list(filter, cursor, 1000);
     households.push(...page.items);
     cursor = page.cursor;
     if (households.length > MAX_EXPORT_ROWS) {
@@ -193,5 +159,5 @@ export async function householdExportFor(
       });
     }
   } while (cursor);
-  return { kind: 'xlsx', workbook: await householdWorkbook(county, await rowsOf(households), township) };
+  return { kind: 'xlsx', workbook: await householdWorkbook(county, await rowsOf(store, households), township) };
 }

@@ -5,49 +5,47 @@
  * - the printable ledger card of an archived household, rendered from the stored file with photo
  *   links presigned for this answer (the copy archived in S3 links the photos by key instead).
  */
-import { z } from 'zod';
+import { HouseholdListQuery } from '../../contract/requests';
+import type { HouseholdFileView, HouseholdPage } from '../../contract/views';
 import { ForbiddenError, NotFoundError, parseOrThrow } from '../../domain/errors';
-import { type Actor, CountyCode, type Household, Phase, TownshipCode } from '../../domain/model';
+import type { Actor } from '../../domain/model';
 import { canRead, isCountyLevel } from '../../domain/rules/access';
-import { renderLedgerCardNow } from '../commons/evidence';
-import { getHouseholdFile, getProgram, listHouseholds, type Page } from '../commons/repository';
-import { type HouseholdFileView, householdFileViewWithLinks } from './views';
+import type { HouseholdFile, Store } from '../store';
+import type { Dependencies } from './dependencies';
+import { householdFileViewWithLinks } from './views';
+
+type Reads = Pick<Dependencies, 'store' | 'evidence'>;
+
+/** The file, for a caller who may read it. */
+async function readableFile(store: Store, actor: Actor, householdId: string): Promise<HouseholdFile> {
+  const file = await store.households.file(householdId);
+  if (!file) throw new NotFoundError({ zh: `农户 ${householdId} 不存在`, en: `There is no household ${householdId}` });
+  const access = canRead(actor, file.household);
+  if (!access.ok) throw access.error;
+  return file;
+}
 
 export async function readHousehold(
+  { store, evidence }: Reads,
   actor: Actor,
   householdId: string,
   now: Date = new Date(),
 ): Promise<HouseholdFileView> {
-  const file = await getHouseholdFile(householdId);
-  if (!file) throw new NotFoundError({ zh: `农户 ${householdId} 不存在`, en: `There is no household ${householdId}` });
-  const access = canRead(actor, file.household);
-  if (!access.ok) throw access.error;
-  return householdFileViewWithLinks(file, now);
+  return householdFileViewWithLinks(evidence, await readableFile(store, actor, householdId), now);
 }
 
 /** The printable ledger card of an archived household; not found before it is archived. */
-export async function readLedgerCard(actor: Actor, householdId: string, now: Date = new Date()): Promise<string> {
-  const file = await getHouseholdFile(householdId);
-  if (!file) throw new NotFoundError({ zh: `农户 ${householdId} 不存在`, en: `There is no household ${householdId}` });
-  const access = canRead(actor, file.household);
-  if (!access.ok) throw access.error;
+export async function readLedgerCard({ store, evidence }: Reads, actor: Actor, householdId: string, now = new Date()) {
+  const file = await readableFile(store, actor, householdId);
   if (file.household.phase !== 'archived') {
     throw new NotFoundError({
       zh: '该户尚未归档，台帐卡在归档时生成',
       en: 'The household is not archived yet; its ledger card is written at archive',
     });
   }
-  const program = await getProgram(file.household.programId);
-  return renderLedgerCardNow(file, now, program?.name);
+  const program = await store.programs.get(file.household.programId);
+  return evidence.renderLedgerCard(file, now, program?.name);
 }
-
-export const HouseholdListQuery = z.strictObject({
-  county: CountyCode.optional(),
-  township: TownshipCode.optional(),
-  phase: Phase.optional(),
-  cursor: z.string().max(2000).optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(25),
-});
 
 export const OUTSIDE_COUNTY = { zh: '不在您所属的县', en: 'Outside your county' };
 
@@ -80,8 +78,12 @@ export function readScope(
   return { county, township: asked.township };
 }
 
-export async function listHouseholdsFor(actor: Actor, rawQuery: unknown): Promise<Page<Household>> {
+export async function listHouseholdsFor(
+  { store }: Pick<Dependencies, 'store'>,
+  actor: Actor,
+  rawQuery: unknown,
+): Promise<HouseholdPage> {
   const query = parseOrThrow(HouseholdListQuery, rawQuery);
   const { county, township } = readScope(actor, query);
-  return listHouseholds({ county, township, phase: query.phase }, query.cursor, query.limit);
+  return store.households.list({ county, township, phase: query.phase }, query.cursor, query.limit);
 }

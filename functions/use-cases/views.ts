@@ -1,25 +1,16 @@
 /**
- * What the API shows of stored records. Task tokens never leave the server: whoever holds one
- * could complete a step without any of the checks.
+ * What the API shows of stored records, in the shapes of the contract's views
+ * (contract/views.ts). Task tokens never leave the server: whoever holds one could complete a
+ * step without any of the checks.
  */
+import type { FlagView, HouseholdFileView, TaskView } from '../../contract/views';
 import { isOverdue } from '../../domain/rules/calendar';
-import { type PhotoLinks, photoLinks } from '../commons/evidence';
-import type { HouseholdFile, TaskItem } from '../commons/repository';
+import type { Evidence, PhotoLinks } from '../evidence';
+import type { HouseholdFile, Task } from '../store';
 
-export interface TaskView {
-  householdId: string;
-  step: TaskItem['step'];
-  status: TaskItem['status'];
-  role?: TaskItem['role'];
-  jurisdiction?: string;
-  county: string;
-  township: string;
-  dueAt?: string;
-  createdAt: string;
-  overdue: boolean;
-}
+export type { HouseholdFileView };
 
-export function taskView(task: TaskItem, now: Date): TaskView {
+export function taskView(task: Task, now: Date): TaskView {
   return {
     householdId: task.householdId,
     step: task.step,
@@ -32,14 +23,6 @@ export function taskView(task: TaskItem, now: Date): TaskView {
     createdAt: task.createdAt,
     overdue: task.status === 'open' && task.dueAt !== undefined && isOverdue(task.dueAt, now.toISOString()),
   };
-}
-
-/** A flag on a photo or an inspection, listed together so the signer sees every one at a glance. */
-export interface FlagView {
-  source: 'photo' | 'inspection';
-  /** The photo id, or `{milestone}#{round}` of the inspection. */
-  ref: string;
-  flag: string;
 }
 
 export function flagsOf(file: Pick<HouseholdFile, 'photos' | 'inspections'>): FlagView[] {
@@ -61,7 +44,11 @@ const NO_LINKS: PhotoLinks = { previewUrl: null, originalUrl: null };
  * The household file as the API shows it. Every photo carries `previewUrl` and `originalUrl`,
  * presigned afresh for each answer (`links`, from `photoLinks`); both null until it is confirmed.
  */
-export function householdFileView(file: HouseholdFile, now: Date, links: ReadonlyMap<string, PhotoLinks>) {
+export function householdFileView(
+  file: HouseholdFile,
+  now: Date,
+  links: ReadonlyMap<string, PhotoLinks>,
+): HouseholdFileView {
   const { household } = file;
   return {
     householdId: household.householdId,
@@ -77,9 +64,12 @@ export function householdFileView(file: HouseholdFile, now: Date, links: Readonl
     flags: flagsOf(file),
   };
 }
-export type HouseholdFileView = ReturnType<typeof householdFileView>;
 
 /** The view with fresh photo links. */
-export async function householdFileViewWithLinks(file: HouseholdFile, now: Date): Promise<HouseholdFileView> {
-  return householdFileView(file, now, await photoLinks(file.photos));
+export async function householdFileViewWithLinks(
+  evidence: Pick<Evidence, 'photoLinks'>,
+  file: HouseholdFile,
+  now: Date,
+): Promise<HouseholdFileView> {
+  return householdFileView(file, now, await evidence.photoLinks(file.photos));
 }

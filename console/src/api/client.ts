@@ -1,6 +1,6 @@
 /**
  * The one HTTP client of the console: bearer token, JSON in and out, and every failure turned into
- * an ApiError that carries the API's bilingual message and field messages (functions/commons/http.ts).
+ * an ApiError that carries the API's bilingual message and field messages (functions/http/errors.ts).
  * Nothing else in the console calls `fetch` on the API, so no screen can show a raw error.
  */
 import type { Bilingual, FieldMessage } from '../../../domain/errors';

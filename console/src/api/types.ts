@@ -1,112 +1,53 @@
 /**
- * The shapes the console reads from the API. Domain records come from the zod-inferred types of
- * `domain/`; the views mirror functions/use-cases/views.ts and the report use cases.
+ * The shapes the console reads from the API: the contract's response schemas (contract/views.ts),
+ * inferred, so a field the server adds, renames or drops is a type error here rather than drift.
+ * Only the local twin's sign-in list (`GET /auth/dev-users`, not part of the API on AWS) is
+ * written out by hand.
  */
-import type { Bilingual } from '../../../domain/errors';
-import type { AuditEvent, Household, Inspection, Phase, Photo, Role } from '../../../domain/model';
-import type { SpotCheckCoverage, StatusCounts } from '../../../domain/rules/progress';
+import type { z } from 'zod';
+import type {
+  FundsReport,
+  HouseholdFileView,
+  LedgerPayment,
+  Me,
+  NoticeList,
+  Page,
+  PhotoUpload,
+  PhotoWithLinks,
+  PhotoView as RecordedPhotoView,
+  TaskView,
+} from '../../../contract/views';
+import type { Household, Phase, Photo, Role } from '../../../domain/model';
 
-export type { Household, Phase, Role, SpotCheckCoverage, StatusCounts };
+export type {
+  ProgressLine,
+  ProgressReport,
+  ProgressRow,
+  SpotCheckCoverage,
+  StatusCounts,
+} from '../../../contract/views';
+export type { FundsReport, Household, Me, Page, Phase, PhotoUpload, Role, TaskView };
 
-export interface Me {
-  username: string;
-  roles: Role[];
-  county?: string;
-  township?: string;
-}
+export type HouseholdFile = HouseholdFileView;
+/** A photo of the household file, with its presigned preview and original links (null until confirmed). */
+export type PhotoView = PhotoWithLinks;
+/** A photo as confirming it answers (no links: the household file presigns them). */
+export type RecordedPhoto = RecordedPhotoView;
+export type PaymentView = z.infer<typeof LedgerPayment> & {
+  /** `GET /payments?status=awaiting-approval` (second round): the household by name, the installment's label. */
+  headName?: string;
+  villageCode?: string;
+  programId?: string;
+  label?: string;
+};
+export type NoticeItem = z.infer<typeof NoticeList>['items'][number];
+export type MoneyLine = FundsReport['total'];
+export type PhotoKind = Photo['kind'];
 
+/** A seeded user of the local twin's sign-in page. */
 export interface DevUser extends Me {
   displayName: string;
   county: string;
-}
-
-export interface TaskView {
-  householdId: string;
-  step: Phase;
-  status: string;
-  role?: Role;
-  county: string;
-  township: string;
-  dueAt?: string;
-  createdAt: string;
-  overdue: boolean;
-}
-
-export interface PhotoView extends Photo {
-  /** Presigned GET of a preview; absent until the preview feature is deployed. */
-  previewUrl?: string;
-  originalUrl?: string;
-}
-
-export interface PaymentView {
-  householdId: string;
-  installment: number;
-  amount: number;
-  status: 'released' | 'paid' | 'failed';
-  reference: string;
-  releasedBy: string;
-  releasedAt: string;
-  approvedBy?: string;
-  approvedAt?: string;
-}
-
-export interface HouseholdFile {
-  householdId: string;
-  phase: Phase;
-  version: number;
-  household: Household;
-  task: TaskView | null;
-  timeline: AuditEvent[];
-  photos: PhotoView[];
-  payments: PaymentView[];
-  inspections: Inspection[];
-  objections?: { objectionId: string; objector?: string; reason?: string; status?: string }[];
-  flags: { source: 'photo' | 'inspection'; ref: string; flag: string }[];
-}
-
-export interface Page<T> {
-  items: T[];
-  cursor?: string;
-}
-
-export interface PhotoUpload {
-  photoId: string;
-  upload: { url: string; method: string; headers: Record<string, string> };
-}
-
-/** The progress report is the domain's shape, shared with the API that answers it. */
-export type { Overdue, ProgressLine, ProgressReport, ProgressRow } from '../../../domain/rules/progress';
-
-export interface MoneyLine {
-  planned: number;
-  released: number;
-  paid: number;
-  pending: number;
-  failed: number;
-}
-
-export interface FundsReport {
-  county: string;
-  generatedAt: string;
-  households: number;
-  total: MoneyLine;
-  bySource: ({ source: string; label: Bilingual } & MoneyLine)[];
-  byTownship: ({ township: string; name: string; households: number } & MoneyLine)[];
-}
-
-export interface NoticeItem {
-  householdId: string;
-  headName: string;
-  idNumberMasked: string;
-  village: string;
-  township: string;
-  category: Household['category'];
-  grade: Household['grade'] | null;
-  mode: Household['mode'] | null;
-  subsidyFen: number | null;
-  noticeStartsAt: string | null;
-  noticeEndsAt: string | null;
-  objections: number;
 }
 
 /** Fen (integer) to a yuan string with two decimals: money is never a float in the API. */
@@ -116,4 +57,3 @@ export function yuan(fen: number | undefined): string {
   const abs = Math.abs(fen);
   return `${sign}${Math.floor(abs / 100).toLocaleString('en-US')}.${String(abs % 100).padStart(2, '0')}`;
 }
-export type PhotoKind = Photo['kind'];

@@ -1,23 +1,25 @@
 /**
  * Every action x every role x every place a caller may sit, against the real handlers with mocked
- * DynamoDB and Step Functions. The expected answer of each row is computed from OWNERS (the role
- * and level of each action as the workflow description states them) and the jurisdiction rules
- * written out below, never read back from the code under test.
+ * DynamoDB and Step Functions. The expected answer of each row is the contract's access of the
+ * action or route (contract/routes.ts), never read back from the code under test; the contract's
+ * access of each action is itself checked against OWNERS (docs/api.md) and the process description.
  */
-import '../functions/support/env';
 import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it, test } from 'vitest';
-import { exampleActionBody } from '../../../domain/demo';
+import { exampleActionBody } from '../../../contract/examples';
+import { ROUTES } from '../../../contract/routes';
 import { ACTIONS, type Action, ROLES, type Role } from '../../../domain/model';
-import { handler as actionsHandler } from '../../../functions/api/actions';
-import { handler as fundsHandler } from '../../../functions/api/funds';
-import { handler as householdsHandler } from '../../../functions/api/households';
-import { handler as tasksHandler } from '../../../functions/api/tasks';
+import { handlerWith as actionsHandlerWith } from '../../../functions/api/actions';
+import { handlerWith as fundsHandlerWith } from '../../../functions/api/funds';
+import { handlerWith as householdsHandlerWith } from '../../../functions/api/households';
+import { handlerWith as tasksHandlerWith } from '../../../functions/api/tasks';
 import { rolesOfAction, stepForAction } from '../../../process/renovation';
 import { apiEvent, context, reply } from '../functions/support/api';
+import { testDependencies } from '../functions/support/dependencies';
 import { HOUSEHOLD_ID, NOW } from '../functions/support/fixtures';
 import { ddbMock, sfnMock, withMocksAtFixedTime } from '../functions/support/mocks';
+import { ruleOf } from './support/routes';
 import {
   claimsFor,
   givenScene,
@@ -29,6 +31,11 @@ import {
   SCENES,
 } from './support/scenes';
 
+const actionsHandler = actionsHandlerWith(testDependencies());
+const fundsHandler = fundsHandlerWith(testDependencies());
+const householdsHandler = householdsHandlerWith(testDependencies());
+const tasksHandler = tasksHandlerWith(testDependencies());
+
 const PLACES: readonly Place[] = [
   { name: "township staff of the household's township", ...HOME },
   { name: 'township staff of another township of the county', county: HOME.county, township: OTHER_TOWNSHIP },
@@ -37,31 +44,21 @@ const PLACES: readonly Place[] = [
   { name: 'county staff of another county', county: OTHER_COUNTY },
 ];
 
-const isCountyLevel = (place: Place) => place.township === undefined;
+const ACTION_ROUTE = ROUTES['POST /households/{id}/actions/{action}'];
 
 /** docs/design.md: county-level steps need county staff; township steps accept the township and its county. */
 function mayAct(action: Action, role: Role, place: Place): boolean {
-  const owner = OWNERS[action];
-  if (!owner.roles.includes(role) || place.county !== HOME.county) return false;
-  if (owner.level === 'county') return isCountyLevel(place);
-  return isCountyLevel(place) || place.township === HOME.township;
+  return ruleOf(ACTION_ROUTE.byAction[action].access)(role, place);
 }
 
 /** A file: any role of its county; township staff only their township, unless auditor or admin. */
-function mayReadFile(role: Role, place: Place): boolean {
-  if (place.county !== HOME.county) return false;
-  return isCountyLevel(place) || role === 'auditor' || role === 'admin' || place.township === HOME.township;
-}
+const mayReadFile = ruleOf(ROUTES['GET /households/{id}'].access);
 
 /** The work queue of a township: its own staff and the county's staff. */
-function mayReadQueue(place: Place): boolean {
-  return place.county === HOME.county && (isCountyLevel(place) || place.township === HOME.township);
-}
+const mayReadQueue = ruleOf(ROUTES['GET /tasks'].access);
 
 /** The funds report covers the county: county staff, auditors and admins of that county. */
-function mayReadFunds(role: Role, place: Place): boolean {
-  return place.county === HOME.county && (isCountyLevel(place) || role === 'auditor' || role === 'admin');
-}
+const mayReadFunds = ruleOf(ROUTES['GET /reports/funds'].access);
 
 interface Row {
   readonly role: Role;
@@ -85,6 +82,14 @@ describe('the ownership table', () => {
     expect({ roles: [...rolesOfAction(step)].sort(), level: step.level }).toEqual({
       roles: [...OWNERS[action].roles].sort(),
       level: OWNERS[action].level,
+    });
+  });
+
+  it.each(ACTIONS)('is what the contract lets call %s', (action) => {
+    const { access } = ACTION_ROUTE.byAction[action];
+    expect('roles' in access ? { roles: [...access.roles].sort(), within: access.within } : access).toEqual({
+      roles: [...OWNERS[action].roles].sort(),
+      within: OWNERS[action].level === 'county' ? 'county-level' : 'township',
     });
   });
 
@@ -162,7 +167,7 @@ describe('read routes', () => {
     },
   );
 
-  test.each(everyCaller.map((row) => label({ ...row, allowed: mayReadQueue(row.place) })))(
+  test.each(everyCaller.map((row) => label({ ...row, allowed: mayReadQueue(row.role, row.place) })))(
     "GET /tasks?township=<the household's>: $label is $verdict",
     async ({ role, place, allowed }) => {
       const result = reply(

@@ -1,15 +1,14 @@
 /**
- * The OpenAPI document against the route table the stack deploys (API_FUNCTIONS): a route added
- * without documentation, or documented with the wrong success status, fails here; every example
- * action body is valid for its action.
+ * The OpenAPI document against the contract's routes (the routes the stack deploys: see
+ * test/infra/stack.test.ts): a route documented twice or not at all, or with the wrong success
+ * status, fails here; every operation that takes a body has an example its schema accepts.
  */
-import '../functions/support/env';
 import { describe, expect, it } from 'vitest';
+import { buildOpenApiDocument } from '../../../contract/openapi';
+import { PhotoRequestBody } from '../../../contract/requests';
+import { CONTRACT_ROUTES } from '../../../contract/routes';
 import { ActionBodies } from '../../../domain/actions';
 import { ACTIONS, HouseholdApplication, ProgramConfig } from '../../../domain/model';
-import { buildOpenApiDocument } from '../../../functions/commons/openapi';
-import { PhotoRequestBody } from '../../../functions/use-cases/photos';
-import { API_FUNCTIONS } from '../../../infra/constructs/api';
 
 const document = buildOpenApiDocument();
 
@@ -20,13 +19,11 @@ interface Operation {
 type PathItem = Record<string, Operation>;
 const paths = (document.paths ?? {}) as Record<string, PathItem>;
 
-/** `METHOD /path` of every deployed route; the action route stands for one path per action. */
-const deployed = API_FUNCTIONS.flatMap((fn) =>
-  fn.routes.flatMap((route) =>
-    route.path.includes('{action}')
-      ? ACTIONS.map((action) => `${route.method} ${route.path.replace('{action}', action)}`)
-      : [`${route.method} ${route.path}`],
-  ),
+/** `METHOD /path` of every route of the contract; the action route stands for one path per action. */
+const deployed = CONTRACT_ROUTES.flatMap((route) =>
+  route.path.includes('{action}')
+    ? ACTIONS.map((action) => `${route.method} ${route.path.replace('{action}', action)}`)
+    : [`${route.method} ${route.path}`],
 ).sort();
 
 const documented = Object.entries(paths)
@@ -51,7 +48,7 @@ function exampleOf(key: string): unknown {
 }
 
 describe('GET /openapi.json', () => {
-  it('documents exactly the routes the stack deploys', () => {
+  it('documents exactly the routes of the contract', () => {
     expect(documented).toEqual(deployed);
   });
 
@@ -72,6 +69,16 @@ describe('GET /openapi.json', () => {
     expect(ProgramConfig.safeParse(exampleOf('PUT /programs/{programId}')).error).toBeUndefined();
     expect(PhotoRequestBody.safeParse(exampleOf('POST /households/{id}/photos')).error).toBeUndefined();
   });
+  it.each(CONTRACT_ROUTES.filter((route) => 'body' in route.spec && route.spec.body !== undefined))(
+    'has an example body for $key that its schema accepts',
+    (route) => {
+      const body = 'body' in route.spec ? route.spec.body : undefined;
+      const example = operation(route.key).requestBody?.content?.[body?.contentType ?? '']?.example;
+      expect(example).toBeDefined();
+      expect(body?.schema.safeParse(example).error).toBeUndefined();
+    },
+  );
+
   it('describes the photo links the console reads on the household file: previewUrl and originalUrl', () => {
     const schemas = (document.components?.schemas ?? {}) as Record<
       string,

@@ -1,31 +1,40 @@
 /**
- * Every route of the API construct x every role x every place a caller may sit, against the real
+ * Every route of the contract x every role x every place a caller may sit, against the real
  * handlers with mocked DynamoDB, S3 and Step Functions. The expected verdict of each row comes from
- * ROUTE_ACCESS (support/routes.ts), the one table; the actions route is checked per action by
- * authorization-matrix.test.ts from the same table's OWNERS. A denied call is a 403 that writes
- * nothing; an allowed one gets past authorization (whatever the scene then answers, never 401/403/5xx).
+ * the contract's `access` of the route (support/routes.ts); the actions route is checked per action
+ * by authorization-matrix.test.ts from the contract's access of each action. A denied call is a 403
+ * that writes nothing; an allowed one gets past authorization (whatever the scene then answers,
+ * never 401/403/5xx).
  */
-import '../functions/support/env';
 import { DeleteCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { beforeEach, describe, expect, it, test } from 'vitest';
-import { demoApplication, demoProgram } from '../../../domain/demo';
+import { demoApplication, demoProgram } from '../../../contract/examples';
+import { CONTRACT_ROUTES, isPublic, type RouteKey } from '../../../contract/routes';
 import { ROLES } from '../../../domain/model';
-import { handler as fundsHandler } from '../../../functions/api/funds';
-import { handler as householdsHandler } from '../../../functions/api/households';
+import { handlerWith as fundsHandlerWith } from '../../../functions/api/funds';
+import { handlerWith as householdsHandlerWith } from '../../../functions/api/households';
 import { handler as meHandler } from '../../../functions/api/me';
-import { handler as noticesHandler } from '../../../functions/api/notices';
-import { handler as photosHandler } from '../../../functions/api/photos';
-import { handler as programsHandler } from '../../../functions/api/programs';
-import { handler as reportsHandler } from '../../../functions/api/reports';
-import { handler as tasksHandler } from '../../../functions/api/tasks';
-import type { ApiEvent, ApiResponse } from '../../../functions/commons/http';
-import { API_FUNCTIONS } from '../../../infra/constructs/api';
+import { handlerWith as noticesHandlerWith } from '../../../functions/api/notices';
+import { handlerWith as photosHandlerWith } from '../../../functions/api/photos';
+import { handlerWith as programsHandlerWith } from '../../../functions/api/programs';
+import { handlerWith as reportsHandlerWith } from '../../../functions/api/reports';
+import { handlerWith as tasksHandlerWith } from '../../../functions/api/tasks';
+import type { ApiEvent, ApiResponse } from '../../../functions/http/responses';
 import { apiEvent, context } from '../functions/support/api';
+import { testDependencies } from '../functions/support/dependencies';
 import { HOUSEHOLD_ID, NOW } from '../functions/support/fixtures';
 import { ddbMock, withMocksAtFixedTime } from '../functions/support/mocks';
-import { ROUTE_ACCESS, type RouteKey, type Rule } from './support/routes';
+import { RULED } from './support/routes';
 import { claimsFor, givenScene, HOME, OTHER_COUNTY, OTHER_TOWNSHIP, type Place, SCENES } from './support/scenes';
+
+const fundsHandler = fundsHandlerWith(testDependencies());
+const householdsHandler = householdsHandlerWith(testDependencies());
+const noticesHandler = noticesHandlerWith(testDependencies());
+const photosHandler = photosHandlerWith(testDependencies());
+const programsHandler = programsHandlerWith(testDependencies());
+const reportsHandler = reportsHandlerWith(testDependencies());
+const tasksHandler = tasksHandlerWith(testDependencies());
 
 const PLACES: readonly Place[] = [
   { name: "township staff of the household's township", ...HOME },
@@ -149,11 +158,7 @@ const REQUESTS: Partial<Record<RouteKey, Request>> = {
   },
 };
 
-const ruled = (Object.entries(ROUTE_ACCESS) as [RouteKey, (typeof ROUTE_ACCESS)[RouteKey]][]).flatMap(
-  ([route, access]) => ('allowed' in access ? [{ route, allowed: access.allowed as Rule }] : []),
-);
-
-const rows = ruled.flatMap(({ route, allowed }) =>
+const rows = RULED.flatMap(({ route, allowed }) =>
   ROLES.flatMap((role) =>
     PLACES.map((place) => {
       const verdict = allowed(role, place);
@@ -181,24 +186,21 @@ function writesSent(): number {
 withMocksAtFixedTime(NOW);
 
 describe('the route table', () => {
-  it('lists every route of the API construct, and nothing else', () => {
-    const inConstruct = API_FUNCTIONS.flatMap((fn) => fn.routes.map((route) => `${route.method} ${route.path}`));
-    expect(Object.keys(ROUTE_ACCESS).sort()).toEqual([...new Set(inConstruct)].sort());
+  it('governs every route of the contract: public, one rule, or one rule per action', () => {
+    const governed = CONTRACT_ROUTES.filter(
+      (route) => isPublic(route.spec) || RULED.some((ruled) => ruled.route === route.key) || 'byAction' in route.spec,
+    );
+    expect(governed.map((route) => route.key)).toEqual(CONTRACT_ROUTES.map((route) => route.key));
   });
 
-  it('marks exactly the public routes of the construct as public', () => {
-    const publicInConstruct = API_FUNCTIONS.flatMap((fn) =>
-      fn.routes.filter((route) => route.public).map((route) => `${route.method} ${route.path}`),
-    );
-    const publicInTable = Object.entries(ROUTE_ACCESS)
-      .filter(([, access]) => 'public' in access)
-      .map(([route]) => route);
-    expect(publicInTable.sort()).toEqual(publicInConstruct.sort());
+  it('leaves only the health check and this document public', () => {
+    const open = CONTRACT_ROUTES.filter((route) => isPublic(route.spec)).map((route) => route.key);
+    expect(open.sort()).toEqual(['GET /health', 'GET /openapi.json']);
   });
 
   it('has a request for every route a rule governs, and every rule both allows and denies someone', () => {
-    expect(Object.keys(REQUESTS).sort()).toEqual(ruled.map(({ route }) => route).sort());
-    for (const { route } of ruled.filter(({ route }) => route !== 'GET /me')) {
+    expect(Object.keys(REQUESTS).sort()).toEqual(RULED.map(({ route }) => route).sort());
+    for (const { route } of RULED.filter(({ route }) => route !== 'GET /me')) {
       const verdicts = rows.filter((row) => row.route === route).map((row) => row.allowed);
       expect(verdicts, route).toContain(true);
       expect(verdicts, route).toContain(false);
