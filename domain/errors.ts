@@ -119,7 +119,7 @@ export const WORKFLOW_ERROR_NAMES = {
    * a service's internal error, a transaction conflict that outlasted the store's own tries, a network
    * error). The state machine retries it with backoff for minutes; see `process/healing.ts`.
    */
-  Transient: 'TransientError',
+  TransientError: 'TransientError',
 } as const;
 export type WorkflowErrorName = (typeof WORKFLOW_ERROR_NAMES)[keyof typeof WORKFLOW_ERROR_NAMES];
 

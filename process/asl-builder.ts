@@ -174,7 +174,7 @@ export const LAMBDA_SERVICE_ERRORS = [
 export const TIMEOUT_ERRORS = ['Sandbox.Timedout', 'Lambda.Unknown', 'States.Timeout'] as const;
 
 /** What a function reports when a later attempt can clear its error (`process/healing.ts`, `classifyError`). */
-export const FUNCTION_TRANSIENT_ERRORS = [WORKFLOW_ERROR_NAMES.Transient] as const;
+export const FUNCTION_TRANSIENT_ERRORS = [WORKFLOW_ERROR_NAMES.TransientError] as const;
 
 /** Lambda service errors: 6 tries within about a minute (1, 2, 4, 8, 16, 30 s at most, each jittered). */
 export const RETRY_LAMBDA_SERVICE_ERRORS: Retrier = {

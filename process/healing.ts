@@ -60,7 +60,7 @@ const TRANSIENT_ERROR_NAMES: ReadonlySet<string> = new Set([
   'RequestTimeoutException',
   // Our own: a function that already classified its error, and a race with a person's action (a
   // workflow function reads the household again on its next attempt; see `classifyError`).
-  WORKFLOW_ERROR_NAMES.Transient,
+  WORKFLOW_ERROR_NAMES.TransientError,
   'ConflictError',
 ]);
 
@@ -137,7 +137,7 @@ export function classifyError(error: unknown): ErrorClass {
 
 /** The workflow's own errors (other than TransientError): the state machine catches and routes them. */
 const PERMANENT_WORKFLOW_ERRORS: ReadonlySet<string> = new Set(
-  Object.values(WORKFLOW_ERROR_NAMES).filter((name) => name !== WORKFLOW_ERROR_NAMES.Transient),
+  Object.values(WORKFLOW_ERROR_NAMES).filter((name) => name !== WORKFLOW_ERROR_NAMES.TransientError),
 );
 
 function isPermanentWorkflowError(error: unknown): boolean {
@@ -210,12 +210,30 @@ export interface HealingPolicy {
 
 const DAY_MS = 86_400_000;
 
-export const AWS_HEALING_POLICY: HealingPolicy = {
-  executionLimitMs: 365 * DAY_MS,
-  replaceMarginMs: 30 * DAY_MS,
-  checkEveryMs: 60 * 60_000,
-  permanentFailurePauseMs: DAY_MS,
-};
+/** How long Step Functions lets a Standard execution run: one year. */
+export const STANDARD_EXECUTION_LIMIT_MS = 365 * DAY_MS;
+
+/**
+ * The policy for a state machine whose executions live `executionLimitMs` (one year on AWS; the twin
+ * shortens it under fast waits and tells the functions, so the same rules meet the limit in a test):
+ * replace an execution in the last quarter of its life (after 9 months of a year: a replacement costs
+ * a stop, a start and a task recorded again, so replacing early is cheap and leaves months for the
+ * reconciler to be late), look at a well household at most every hour and at least 24 times in an
+ * execution's life, pause a twelfth of the life (at most a day) after a permanent failure.
+ */
+export function healingPolicyFor(executionLimitMs: number): HealingPolicy {
+  if (!Number.isFinite(executionLimitMs) || executionLimitMs <= 0) {
+    throw new Error(`an execution limit is a positive duration: ${executionLimitMs}`);
+  }
+  return {
+    executionLimitMs,
+    replaceMarginMs: Math.round(executionLimitMs / 4),
+    checkEveryMs: Math.max(1000, Math.min(60 * 60_000, Math.round(executionLimitMs / 24))),
+    permanentFailurePauseMs: Math.min(DAY_MS, Math.round(executionLimitMs / 12)),
+  };
+}
+
+export const AWS_HEALING_POLICY: HealingPolicy = healingPolicyFor(STANDARD_EXECUTION_LIMIT_MS);
 
 /** The failures of an execution that the same household would meet again at once: see the state machine's Fail states. */
 const PERMANENT_EXECUTION_ERRORS: ReadonlySet<string> = new Set([
@@ -339,6 +357,15 @@ export function reconcile(
 
 /** How many keys the outbox index is spread over: no single index partition takes every decision. */
 export const OUTBOX_SHARDS = 8;
+/** How many keys the reconciler's index of unfinished households is spread over. */
+export const WATCH_SHARDS = 8;
+
+/**
+ * When an outbox entry is first due for the sweep: a decision a minute after it was stored (its action
+ * normally delivers it at once), a registration's first start ten seconds after it (a start that did
+ * happen is answered as a success, so starting early never doubles it).
+ */
+export const OUTBOX_FIRST_TRY_AFTER_MS = { decided: 60_000, starting: 10_000 } as const;
 
 /** A stable shard of a household (FNV-1a of its id), the same in every function and every run. */
 export function shardOf(householdId: string, shards: number = OUTBOX_SHARDS): number {

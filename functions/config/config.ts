@@ -3,6 +3,7 @@
  * is named in one error instead of surfacing later as an obscure SDK error mid-request.
  */
 import { DEFAULT_MAX_PHOTO_DISTANCE_M } from '../../domain/rules/evidence';
+import { STANDARD_EXECUTION_LIMIT_MS } from '../../process/healing';
 
 export interface Config {
   readonly tableName: string;
@@ -10,6 +11,11 @@ export interface Config {
   readonly stateMachineArn: string;
   /** The distance beyond which a photo is flagged `gps-far`; `PHOTO_MAX_DISTANCE_M`, optional. */
   readonly photoMaxDistanceM: number;
+  /**
+   * How long an execution of the state machine may run (`EXECUTION_LIMIT_SECONDS`, optional): one year, the limit
+   * of a Standard workflow; the local twin sets it when it shortens that limit. The reconciler's policy follows it.
+   */
+  readonly executionLimitSeconds: number;
 }
 
 export function readConfig(variables: Readonly<Record<string, string | undefined>>): Config {
@@ -27,6 +33,7 @@ export function readConfig(variables: Readonly<Record<string, string | undefined
     evidenceBucket: required('EVIDENCE_BUCKET'),
     stateMachineArn: required('STATE_MACHINE_ARN'),
     photoMaxDistanceM: distance(variables.PHOTO_MAX_DISTANCE_M),
+    executionLimitSeconds: executionLimit(variables.EXECUTION_LIMIT_SECONDS),
   };
   // The logger reads these itself; they are checked here so a template without them fails as loudly.
   required('POWERTOOLS_SERVICE_NAME');
@@ -35,6 +42,15 @@ export function readConfig(variables: Readonly<Record<string, string | undefined
     throw new Error(`environment variable${missing.length > 1 ? 's' : ''} ${missing.join(', ')} required but not set`);
   }
   return config;
+}
+
+function executionLimit(raw: string | undefined): number {
+  if (raw === undefined || raw.trim() === '') return STANDARD_EXECUTION_LIMIT_MS / 1000;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value <= 0 || value > STANDARD_EXECUTION_LIMIT_MS / 1000) {
+    throw new Error('EXECUTION_LIMIT_SECONDS must be a whole number of seconds up to one year');
+  }
+  return value;
 }
 
 function distance(raw: string | undefined): number {

@@ -50,8 +50,28 @@ export const Task = z.object({
   decidedBy: z.string().optional(),
   /** For `starting`: the execution to (re)start. */
   executionName: z.string().optional(),
+  /** In the outbox: failed deliveries so far, and when the sweep tries again (docs/workflow.md "Healing"). */
+  attempts: z.number().int().nonnegative().optional(),
+  nextTryAt: z.string().optional(),
+  /** The name of the error of the last failed delivery. */
+  lastError: z.string().optional(),
 });
 export type Task = z.infer<typeof Task>;
+
+/**
+ * The execution a household believes is current (`HH#{id}` / `EXEC`): its name (`{householdId}-{attempt}`), when
+ * it was started, and when the reconciler should look at it next. `watched` is false once the household is
+ * finished and the reconciler has let it go.
+ */
+export const ExecutionPointer = z.object({
+  householdId: z.string(),
+  executionName: z.string(),
+  attempt: z.number().int().nonnegative(),
+  startedAt: z.string(),
+  checkAt: z.string(),
+  watched: z.boolean(),
+});
+export type ExecutionPointer = z.infer<typeof ExecutionPointer>;
 
 /** Everything stored under a household, read in one Query of its partition. */
 export interface HouseholdFile extends HouseholdRecord {

@@ -3,6 +3,7 @@
  * ways the modules talk to it (a read, a paged Query, a conditional write, a transaction whose failed
  * condition becomes a ConflictError with a sentence a person can act on).
  */
+import { createHash } from 'node:crypto';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
@@ -46,6 +47,17 @@ export function isNamed(error: unknown, name: string): error is Error & Record<s
 
 const codeOf = (reason: unknown): string | undefined =>
   typeof reason === 'object' && reason !== null ? (reason as { Code?: string }).Code : undefined;
+
+/**
+ * The `ClientRequestToken` of one attempt of a transaction: a hash of its items (the new version and the event's
+ * hash make every change's items unique) and the attempt. The SDK's own retries of the call (after a timeout, a
+ * 5xx, a throttle) send the same input, so a transaction that committed but whose answer was lost is answered as a
+ * success within DynamoDB's 10-minute window instead of failing its version condition ("someone else changed the
+ * file"). A retry after a TransactionConflict, which wrote nothing, is a new attempt with a new token.
+ */
+export function clientRequestToken(transactItems: readonly unknown[], attempt: number): string {
+  return createHash('sha256').update(JSON.stringify(transactItems)).update(`#${attempt}`).digest('hex').slice(0, 36);
+}
 
 export class Table {
   constructor(
@@ -159,9 +171,15 @@ export class Table {
    * pause; a conflict on the household itself then fails its version condition and answers 409 like any stale write.
    */
   async transact(items: readonly GuardedWrite[]): Promise<void> {
+    const transactItems = items.map((guarded) => guarded.item);
     for (let attempt = 1; ; attempt += 1) {
       try {
-        await this.client.send(new TransactWriteCommand({ TransactItems: items.map((guarded) => guarded.item) }));
+        await this.client.send(
+          new TransactWriteCommand({
+            TransactItems: transactItems,
+            ClientRequestToken: clientRequestToken(transactItems, attempt),
+          }),
+        );
         return;
       } catch (error) {
         if (!isNamed(error, 'TransactionCanceledException')) throw error;

@@ -41,7 +41,11 @@ export async function recordTask(deps: Needs, rawInput: unknown, now: Date = new
     const result = await recordOnce(deps, input, now);
     if (result) return result;
     if (attempt >= RECORD_ATTEMPTS) {
-      throw new Error(`the task of ${input.householdId} kept changing while ${input.step} was recorded`);
+      // People keep deciding in between: a later attempt (the state machine's retry) reads a quieter file.
+      throw new WorkflowError(
+        WORKFLOW_ERROR_NAMES.TransientError,
+        `the task of ${input.householdId} kept changing while ${input.step} was recorded`,
+      );
     }
     logger.info('a decision was stored while the task was recorded; reading it again', {
       householdId: input.householdId,

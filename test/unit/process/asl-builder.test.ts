@@ -440,9 +440,9 @@ describe('retries and catches of every Task state', () => {
   });
 
   it.each(taskStates)("%s retries a function's TransientError for minutes, capped and jittered", (_, t) => {
-    const r = retrierFor(t, WORKFLOW_ERROR_NAMES.Transient);
+    const r = retrierFor(t, WORKFLOW_ERROR_NAMES.TransientError);
     expect(r).toBeDefined();
-    expect(r?.ErrorEquals).toEqual([WORKFLOW_ERROR_NAMES.Transient]);
+    expect(r?.ErrorEquals).toEqual([WORKFLOW_ERROR_NAMES.TransientError]);
     expect(r?.MaxAttempts).toBeGreaterThanOrEqual(10);
     expect(r?.BackoffRate).toBeGreaterThan(1);
     expect(r?.MaxDelaySeconds).toBeLessThanOrEqual(300);
@@ -474,7 +474,7 @@ describe('retries and catches of every Task state', () => {
     // States.ALL must stand alone and last in a Catch.
     expect(last).toEqual({ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'Unrecoverable' });
     expect(t.Catch.slice(0, -1).every((c) => !c.ErrorEquals.includes('States.ALL'))).toBe(true);
-    for (const error of [WORKFLOW_ERROR_NAMES.Transient, 'Lambda.ServiceException', 'Sandbox.Timedout', 'TypeError']) {
+    for (const error of [WORKFLOW_ERROR_NAMES.TransientError, 'Lambda.ServiceException', 'Sandbox.Timedout', 'TypeError']) {
       expect(catcherFor(t, error), error).toBe('Unrecoverable');
     }
   });

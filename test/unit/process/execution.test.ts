@@ -329,7 +329,7 @@ describe('a household through the local state machine', () => {
 });
 
 describe('a household through failures of its functions', () => {
-  const TRANSIENT = `${THROW_PREFIX}${WORKFLOW_ERROR_NAMES.Transient}`;
+  const TRANSIENT = `${THROW_PREFIX}${WORKFLOW_ERROR_NAMES.TransientError}`;
 
   it('retries a TransientError of a callback task to success, with a fresh task token each time', async () => {
     const run = await runHousehold('county-approval', {
@@ -388,7 +388,7 @@ describe('a household through failures of its functions', () => {
 
     expect(run.succeeded).toBe(false);
     expect(run.entered.at(-1)).toBe('Unrecoverable');
-    expect(run.error).toBe(WORKFLOW_ERROR_NAMES.Transient);
+    expect(run.error).toBe(WORKFLOW_ERROR_NAMES.TransientError);
     // The first call and the retrier's twelve tries.
     expect(run.calls.Archive).toBe(13);
     expect(run.retried.Archive).toBe(12);

@@ -54,7 +54,7 @@ describe('classifyError', () => {
     ['a request timeout', sdkError('TimeoutError')],
     ['a reset connection', Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })],
     ['a refused connection', Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' })],
-    ['a function that already said so', new WorkflowError(WORKFLOW_ERROR_NAMES.Transient, 'busy')],
+    ['a function that already said so', new WorkflowError(WORKFLOW_ERROR_NAMES.TransientError, 'busy')],
     ['a race with a person (close-notice, archive after their tries)', new ConflictError()],
     [
       'a conflict that outlasted the store tries',
@@ -182,7 +182,7 @@ describe('reconcile: an unfinished household', () => {
     ['aborted', { status: 'ABORTED', startDate: ago(DAY), stopDate: ago(60_000) }],
     [
       'failed on TransientError',
-      { status: 'FAILED', startDate: ago(DAY), stopDate: ago(1000), error: WORKFLOW_ERROR_NAMES.Transient },
+      { status: 'FAILED', startDate: ago(DAY), stopDate: ago(1000), error: WORKFLOW_ERROR_NAMES.TransientError },
     ],
     ['failed on Lambda.ServiceException', { status: 'FAILED', startDate: ago(DAY), error: 'Lambda.ServiceException' }],
     ['failed on States.Runtime', { status: 'FAILED', startDate: ago(DAY), error: 'States.Runtime' }],
@@ -243,7 +243,7 @@ describe('reconcile: a finished household', () => {
 
   it.each<[string, ObservedExecution]>([
     ['succeeded', { status: 'SUCCEEDED', startDate: ago(DAY), stopDate: ago(1000) }],
-    ['failed', { status: 'FAILED', startDate: ago(DAY), error: WORKFLOW_ERROR_NAMES.Transient }],
+    ['failed', { status: 'FAILED', startDate: ago(DAY), error: WORKFLOW_ERROR_NAMES.TransientError }],
     ['timed out', { status: 'TIMED_OUT', startDate: ago(365 * DAY) }],
     ['aborted', { status: 'ABORTED', startDate: ago(DAY) }],
     ['missing', { status: 'MISSING' }],
@@ -272,7 +272,7 @@ describe('reconcile: properties over every household and every answer', () => {
           { nil: undefined },
         ),
         error: fc.option(
-          fc.constantFrom(WORKFLOW_ERROR_NAMES.Transient, WORKFLOW_ERROR_NAMES.ProgramNotFound, 'States.Runtime'),
+          fc.constantFrom(WORKFLOW_ERROR_NAMES.TransientError, WORKFLOW_ERROR_NAMES.ProgramNotFound, 'States.Runtime'),
           {
             nil: undefined,
           },

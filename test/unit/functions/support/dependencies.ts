@@ -9,12 +9,14 @@ import type { Config } from '../../../../functions/config/config';
 import { createDependencies } from '../../../../functions/config/dependencies';
 import { logger } from '../../../../functions/config/logger';
 import type { Dependencies } from '../../../../functions/use-cases/dependencies';
+import { STANDARD_EXECUTION_LIMIT_MS } from '../../../../process/healing';
 
 export const TEST_CONFIG: Config = {
   tableName: 'anju-test',
   evidenceBucket: 'anju-evidence-test',
   stateMachineArn: 'arn:aws:states:cn-north-1:123456789012:stateMachine:Renovation',
   photoMaxDistanceM: DEFAULT_MAX_PHOTO_DISTANCE_M,
+  executionLimitSeconds: STANDARD_EXECUTION_LIMIT_MS / 1000,
 };
 
 /** The handlers' logs are not what these tests read. */

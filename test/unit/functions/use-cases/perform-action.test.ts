@@ -14,7 +14,9 @@ import { GENESIS_HASH, verifyChain } from '../../../../domain/rules/audit';
 import { hashIdNumber } from '../../../../domain/rules/idNumber';
 import { splitInstallments } from '../../../../domain/rules/installments';
 import { handlerWith } from '../../../../functions/api/actions';
+import { clientRequestToken } from '../../../../functions/store/table';
 import { bodyHash } from '../../../../functions/use-cases/idempotent';
+import { shardOf } from '../../../../process/healing';
 import { apiEvent, context, reply } from '../support/api';
 import { testDependencies } from '../support/dependencies';
 import { HOUSEHOLD_ID, household, householdItem, NOW, openTaskItem, programItem, TOKEN } from '../support/fixtures';
@@ -119,9 +121,20 @@ describe('POST /households/{id}/actions/{action}', () => {
     expect(taskUpdate?.Update?.ExpressionAttributeValues).toMatchObject({
       ':step': 'township-review',
       ':decided': 'decided',
-      ':outbox': 'OUTBOX',
+      ':outbox': `OUTBOX#${shardOf(HOUSEHOLD_ID)}`,
       ':decision': { outcome: 'approve', next: 'county-approval' },
     });
+    // First due for the sweep a minute after the decision: the action itself normally delivers it at once.
+    const decidedAt = String(taskUpdate?.Update?.ExpressionAttributeValues?.[':at']);
+    const aMinuteLater = new Date(Date.parse(decidedAt) + 60_000).toISOString();
+    expect(taskUpdate?.Update?.ExpressionAttributeValues).toMatchObject({
+      ':nextTryAt': aMinuteLater,
+      ':outboxKey': `${aMinuteLater}#${HOUSEHOLD_ID}`,
+    });
+    // The transaction carries a token derived from it: an SDK retry of a commit whose answer was lost is a success.
+    const transaction = ddbMock.commandCalls(TransactWriteCommand)[0]?.args[0].input;
+    expect(transaction?.ClientRequestToken).toMatch(/^[0-9a-f]{36}$/);
+    expect(transaction?.ClientRequestToken).toBe(clientRequestToken(transaction?.TransactItems ?? [], 1));
     expect(order).toEqual(['transaction', 'send-task-success']);
     const sent = sfnMock.commandCalls(SendTaskSuccessCommand)[0]?.args[0].input;
     expect(sent?.taskToken).toBe(TOKEN);
