@@ -474,7 +474,12 @@ describe('retries and catches of every Task state', () => {
     // States.ALL must stand alone and last in a Catch.
     expect(last).toEqual({ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'Unrecoverable' });
     expect(t.Catch.slice(0, -1).every((c) => !c.ErrorEquals.includes('States.ALL'))).toBe(true);
-    for (const error of [WORKFLOW_ERROR_NAMES.TransientError, 'Lambda.ServiceException', 'Sandbox.Timedout', 'TypeError']) {
+    for (const error of [
+      WORKFLOW_ERROR_NAMES.TransientError,
+      'Lambda.ServiceException',
+      'Sandbox.Timedout',
+      'TypeError',
+    ]) {
       expect(catcherFor(t, error), error).toBe('Unrecoverable');
     }
   });
