@@ -396,7 +396,7 @@ describe('local Step Functions service without fast waits', () => {
 });
 
 describe('local Step Functions service across a restart', () => {
-  it('restarts a parked execution at its parked step with a new token, from a journal with a torn last line', async () => {
+  it('resumes a parked execution under its own ARN at its parked step with a new token, from a journal with a torn last line', async () => {
     const dataDir = tempDir();
     const journalFile = path.join(dataDir, 'stepfunctions', 'journal.jsonl');
     const before = new FakeLambdas();
@@ -433,16 +433,18 @@ describe('local Step Functions service across a restart', () => {
         client.send(new SendTaskSuccessCommand({ taskToken: parkedToken, output: '{}' })),
       ).rejects.toMatchObject({ name: 'TaskDoesNotExist' });
 
-      const old = await client.send(new DescribeExecutionCommand({ executionArn: original.executionArn }));
-      expect(old.status).toBe('ABORTED');
-      const newArn = `arn:aws:states:${REGION}:${ACCOUNT}:execution:${MACHINE_NAME}:hh-r-1-r1`;
-      const restarted = await client.send(new DescribeExecutionCommand({ executionArn: newArn }));
-      expect(JSON.parse(restarted.input ?? '{}')).toEqual({ householdId: 'hh-r', phase: 'inspection' });
+      // As on AWS, the execution outlived the restart: same ARN, still running, its first start date and input.
+      const same = await client.send(new DescribeExecutionCommand({ executionArn: original.executionArn }));
+      expect(same.status).toBe('RUNNING');
+      expect(same.startDate?.getTime()).toBe(waiting.startDate?.getTime());
+      expect(JSON.parse(same.input ?? '{}')).toEqual({ householdId: 'hh-r', phase: 'review' });
+      const listed = await client.send(new ListExecutionsCommand({ stateMachineArn: MACHINE_ARN }));
+      expect(listed.executions?.map((e) => e.name)).toEqual(['hh-r-1']);
 
       await client.send(
         new SendTaskSuccessCommand({ taskToken: resumed.payload.taskToken, output: '{"next":"payment"}' }),
       );
-      const done = await finished(client, newArn);
+      const done = await finished(client, original.executionArn ?? '');
       expect(done.status).toBe('SUCCEEDED');
       expect(after.payments('hh-r')).toHaveLength(1);
     } finally {
@@ -458,7 +460,7 @@ describe('local Step Functions service across a restart', () => {
       expect(await third.recover()).toBe(0);
       const thirdClient = clientFor(third);
       const old = await thirdClient.send(new DescribeExecutionCommand({ executionArn: original.executionArn }));
-      expect(old.status).toBe('ABORTED');
+      expect(old.status).toBe('SUCCEEDED');
       thirdClient.destroy();
     } finally {
       await third.stop();
