@@ -216,10 +216,11 @@ export const STANDARD_EXECUTION_LIMIT_MS = 365 * DAY_MS;
 /**
  * The policy for a state machine whose executions live `executionLimitMs` (one year on AWS; the twin
  * shortens it under fast waits and tells the functions, so the same rules meet the limit in a test):
- * replace an execution in the last quarter of its life (after 9 months of a year: a replacement costs
- * a stop, a start and a task recorded again, so replacing early is cheap and leaves months for the
- * reconciler to be late), look at a well household at most every hour and at least 24 times in an
- * execution's life, pause a twelfth of the life (at most a day) after a permanent failure.
+ * replace an execution once it has lived half its life (six months of a year: a replacement costs a
+ * stop, a start and a task recorded again, so replacing early is cheap, and it leaves the reconciler
+ * half a life to be late, however short the twin makes that life), look at a well household at most
+ * every hour and at least 24 times in an execution's life, pause a twelfth of the life (at most a
+ * day) after a permanent failure.
  */
 export function healingPolicyFor(executionLimitMs: number): HealingPolicy {
   if (!Number.isFinite(executionLimitMs) || executionLimitMs <= 0) {
@@ -227,7 +228,7 @@ export function healingPolicyFor(executionLimitMs: number): HealingPolicy {
   }
   return {
     executionLimitMs,
-    replaceMarginMs: Math.round(executionLimitMs / 4),
+    replaceMarginMs: Math.round(executionLimitMs / 2),
     checkEveryMs: Math.max(1000, Math.min(60 * 60_000, Math.round(executionLimitMs / 24))),
     permanentFailurePauseMs: Math.min(DAY_MS, Math.round(executionLimitMs / 12)),
   };
