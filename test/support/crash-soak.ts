@@ -24,6 +24,7 @@ import { login } from '../../tools/api-client/client';
 import { type HouseholdFileView, householdDriver } from '../../tools/api-client/household-driver';
 import { DemoStaff } from '../../tools/api-client/staff';
 import { demoUsers } from '../../tools/demo/users';
+import { stressFaults } from '../../twin/faults/faults';
 import { makeDataDir, type RunningStack, removeDataDir, startStack } from '../../twin/stack-process';
 
 export type SoakOptions = {
@@ -76,16 +77,7 @@ export type SoakResult = {
  * at Task states) and 0.5 % more are applied and then lose their answer, as after a timeout.
  */
 export function soakFaults(seed: number): string {
-  return [
-    `seed=${seed % 1_000_000_000}`,
-    'dynamodb:*=0.02',
-    'sfn:*=0.02',
-    's3:*=0.02',
-    'lambda:Invoke=0.02',
-    'dynamodb:*@after=0.005',
-    'sfn:*@after=0.005',
-    'lambda:Invoke@after=0.005',
-  ].join('; ');
+  return stressFaults(2, seed);
 }
 
 /**
