@@ -3,6 +3,7 @@
  * household believes is current, and when the reconciler looks at it next. Written with the registration; moved
  * from one attempt to the next only under a condition on the attempt read, so two reconcilers never both move it.
  */
+import { canonicalJson } from '../../domain/rules/audit';
 import { WATCH_SHARDS } from '../../process/healing';
 import {
   dueUpTo,
@@ -72,8 +73,12 @@ export function dynamoExecutionStore(table: Table): ExecutionStore {
         .map((item: Item) => executionPointerOf(item));
     },
 
-    advance(fromAttempt, next) {
-      return table.applied(table.put({ Item: executionPointerItem(next), ...atAttempt(fromAttempt) }));
+    async advance(fromAttempt, next) {
+      const item = executionPointerItem(next);
+      if (await table.applied(table.put({ Item: item, ...atAttempt(fromAttempt) }))) return true;
+      // The SDK sent the move again after its answer was lost: the pointer as this move wrote it is its own success.
+      const found = await table.get(keys.execution(next.householdId));
+      return found !== undefined && canonicalJson(found) === canonicalJson(item);
     },
 
     adopt(pointer) {

@@ -103,9 +103,26 @@ export interface StoredPayment {
   county?: string;
 }
 
+/**
+ * What a replay of an answer needs, kept instead of the answer: a small body without links as it was, or the
+ * household file (read again, its links signed afresh), or a photo upload (its URL signed afresh).
+ */
+export const ReplayRecipe = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('body'), body: z.unknown() }),
+  z.object({ kind: z.literal('household'), householdId: z.string() }),
+  z.object({ kind: z.literal('photo-upload'), householdId: z.string(), photoId: z.string() }),
+]);
+export type ReplayRecipe = z.infer<typeof ReplayRecipe>;
+
 export const IdempotencyRecord = z.object({
   bodyHash: z.string(),
   status: z.enum(['in-progress', 'completed']),
+  /** Who claimed the key (one request's own id): its retried claim knows it holds it. */
+  claimId: z.string().optional(),
+  /** The completed answer's status and how to answer it again. */
+  replyStatus: z.number().optional(),
+  replay: ReplayRecipe.optional(),
+  /** The whole answer, as records written before recipes kept it (they expire within a day). */
   response: z.object({ status: z.number(), body: z.unknown() }).optional(),
   expiresAt: z.number(),
 });

@@ -22,6 +22,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { type Bilingual, ConflictError, ValidationError } from '../../domain/errors';
+import { canonicalJson } from '../../domain/rules/audit';
 import type { Item } from './items';
 
 type Key = Record<string, string>;
@@ -140,6 +141,18 @@ export class Table {
 
   async delete(input: WithoutTable<DeleteCommandInput>): Promise<void> {
     await this.client.send(new DeleteCommand({ ...input, TableName: this.name }));
+  }
+
+  /**
+   * Puts an item that must not exist yet. When the SDK sent the put again because its answer was lost (a timeout,
+   * a 500 after the write applied), the second try meets the first one's item: the same item is this write's own
+   * success, not a conflict. False when another item is there.
+   */
+  async putNew(item: Item): Promise<boolean> {
+    const written = await this.applied(this.put({ Item: item, ...ABSENT }));
+    if (written) return true;
+    const found = await this.get({ PK: String(item.PK), SK: String(item.SK) });
+    return found !== undefined && canonicalJson(found) === canonicalJson(item);
   }
 
   /** A conditional write: true when it was applied, false when its condition did not hold. */

@@ -4,7 +4,7 @@ import {
   type StartExecutionCommandInput,
   StopExecutionCommand,
 } from '@aws-sdk/client-sfn';
-import { BatchGetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { handlerWith } from '../../../../functions/schedules/reconciler';
 import { AWS_HEALING_POLICY, shardOf } from '../../../../process/healing';
@@ -160,11 +160,32 @@ describe('ReconcilerFn', () => {
   it('starts nothing when another reconciler moved the pointer first', async () => {
     given('agreement', { status: 'FAILED', startDate: ago(DAY), error: 'TransientError' });
     ddbMock.on(PutCommand).rejects(namedError('ConditionalCheckFailedException'));
+    // The other reconciler's move: the same attempt, started at its own moment.
+    ddbMock
+      .on(GetCommand)
+      .resolves({
+        Item: pointerItem({ executionName: `${HOUSEHOLD_ID}-4`, attempt: 4, startedAt: ago(5).toISOString() }),
+      });
 
     const counts = await reconciler({}, context);
 
     expect(changes()).toEqual([`move pointer to ${HOUSEHOLD_ID}-4`]);
     expect(counts).toMatchObject({ checked: 1, restarted: 0, failed: 0 });
+  });
+
+  it('takes its own move, met by the SDK retry of a move whose answer was lost, as done, and starts', async () => {
+    given('agreement', { status: 'FAILED', startDate: ago(DAY), error: 'TransientError' });
+    let written: Record<string, unknown> | undefined;
+    ddbMock.on(PutCommand).callsFake((input: { Item: Record<string, unknown> }) => {
+      written = input.Item;
+      throw namedError('ConditionalCheckFailedException');
+    });
+    ddbMock.on(GetCommand).callsFake(() => ({ Item: written }));
+
+    const counts = await reconciler({}, context);
+
+    expect(changes()).toEqual([`move pointer to ${HOUSEHOLD_ID}-4`, `start ${HOUSEHOLD_ID}-4`]);
+    expect(counts).toMatchObject({ restarted: 1, failed: 0 });
   });
 
   it('starts a never-started execution under its own name, so a late start by the registration is the same one', async () => {

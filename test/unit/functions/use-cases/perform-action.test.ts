@@ -478,7 +478,7 @@ describe('POST /households/{id}/actions/{action}', () => {
     });
   });
 
-  it('acts once for a repeated Idempotency-Key with the same body and replays the first answer', async () => {
+  it('acts once for a repeated Idempotency-Key with the same body and answers it again from the file read afresh', async () => {
     given(atTownshipReview(), openTaskItem('township-review'));
     const body = townshipReview();
     let stored: Record<string, unknown> | undefined;
@@ -488,19 +488,32 @@ describe('POST /households/{id}/actions/{action}', () => {
       return {};
     });
     ddbMock.on(UpdateCommand).callsFake((input: { ExpressionAttributeValues: Record<string, unknown> }) => {
-      stored = { ...stored, status: 'completed', response: input.ExpressionAttributeValues[':response'] };
+      const values = input.ExpressionAttributeValues;
+      stored = { ...stored, status: 'completed', replyStatus: values[':replyStatus'], replay: values[':replay'] };
       return {};
     });
     ddbMock.on(GetCommand, { Key: { PK: 'IDEM#he.zhujian#key-1', SK: 'IDEM' } }).callsFake(() => ({ Item: stored }));
 
     const first = await act('township-review', body, 'he.zhujian', { 'Idempotency-Key': 'key-1' });
+    // The file as the action left it: what a replay reads.
+    givenFile([householdItem({ ...atTownshipReview(), phase: 'county-approval', version: 4 })]);
     const second = await act('township-review', body, 'he.zhujian', { 'Idempotency-Key': 'key-1' });
 
     expect(first.status).toBe(200);
     expect(second.status).toBe(200);
-    expect(second.body).toEqual(first.body);
+    expect(second.headers['idempotent-replay']).toBe('true');
+    expect(second.body).toMatchObject({
+      householdId: HOUSEHOLD_ID,
+      phase: 'county-approval',
+      version: first.body.version,
+    });
     expect(ddbMock.commandCalls(TransactWriteCommand)).toHaveLength(1);
-    expect(stored?.bodyHash).toBe(bodyHash(body));
+    expect(stored).toMatchObject({
+      bodyHash: bodyHash(body),
+      replyStatus: 200,
+      replay: { kind: 'household', householdId: HOUSEHOLD_ID },
+    });
+    expect(stored).not.toHaveProperty('response');
   });
 
   it('answers 422 for a repeated Idempotency-Key with another body', async () => {
