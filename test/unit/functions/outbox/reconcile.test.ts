@@ -161,11 +161,9 @@ describe('ReconcilerFn', () => {
     given('agreement', { status: 'FAILED', startDate: ago(DAY), error: 'TransientError' });
     ddbMock.on(PutCommand).rejects(namedError('ConditionalCheckFailedException'));
     // The other reconciler's move: the same attempt, started at its own moment.
-    ddbMock
-      .on(GetCommand)
-      .resolves({
-        Item: pointerItem({ executionName: `${HOUSEHOLD_ID}-4`, attempt: 4, startedAt: ago(5).toISOString() }),
-      });
+    ddbMock.on(GetCommand).resolves({
+      Item: pointerItem({ executionName: `${HOUSEHOLD_ID}-4`, attempt: 4, startedAt: ago(5).toISOString() }),
+    });
 
     const counts = await reconciler({}, context);
 
