@@ -219,8 +219,9 @@ export const STANDARD_EXECUTION_LIMIT_MS = 365 * DAY_MS;
  * replace an execution once it has lived half its life (six months of a year: a replacement costs a
  * stop, a start and a task recorded again, so replacing early is cheap, and it leaves the reconciler
  * half a life to be late, however short the twin makes that life), look at a well household at most
- * every hour and at least 24 times in an execution's life, pause a twelfth of the life (at most a
- * day) after a permanent failure.
+ * every hour (so a failed execution is found within the hour) and at least 360 times in an
+ * execution's life (every 10 s of the twin's one-hour fast-wait limit), pause a twelfth of the life
+ * (at most a day) after a permanent failure.
  */
 export function healingPolicyFor(executionLimitMs: number): HealingPolicy {
   if (!Number.isFinite(executionLimitMs) || executionLimitMs <= 0) {
@@ -229,7 +230,7 @@ export function healingPolicyFor(executionLimitMs: number): HealingPolicy {
   return {
     executionLimitMs,
     replaceMarginMs: Math.round(executionLimitMs / 2),
-    checkEveryMs: Math.max(1000, Math.min(60 * 60_000, Math.round(executionLimitMs / 24))),
+    checkEveryMs: Math.max(1000, Math.min(60 * 60_000, Math.round(executionLimitMs / 360))),
     permanentFailurePauseMs: Math.min(DAY_MS, Math.round(executionLimitMs / 12)),
   };
 }

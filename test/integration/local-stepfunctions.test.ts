@@ -468,6 +468,52 @@ describe('local Step Functions service across a restart', () => {
   });
 });
 
+describe('local Step Functions engine with fast waits', () => {
+  it("passes a retry's backoff of minutes in about a second per attempt, as it passes a Wait", async () => {
+    const lambdas = new FakeLambdas();
+    lambdas.bankFailures.set('hh-retry', 2);
+    const definition = {
+      StartAt: 'Pay',
+      States: {
+        Pay: {
+          Type: 'Task',
+          Resource: 'arn:aws:states:::lambda:invoke',
+          Parameters: { FunctionName: SYSTEM_TASK_FN, Payload: { task: 'pay', 'householdId.$': '$.householdId' } },
+          Retry: [
+            {
+              ErrorEquals: ['BankUnavailable'],
+              IntervalSeconds: 60,
+              MaxAttempts: 3,
+              BackoffRate: 2,
+              JitterStrategy: 'FULL',
+            },
+          ],
+          Next: 'Done',
+        },
+        Done: { Type: 'Succeed' },
+      },
+    };
+    const engine = new Engine({
+      dataDir: tempDir(),
+      region: REGION,
+      accountId: ACCOUNT,
+      stateMachines: [{ arn: MACHINE_ARN, name: MACHINE_NAME, definition }],
+      invokeLambda: lambdas.invoke,
+      fastWaits: true,
+      log: () => undefined,
+    });
+    try {
+      const started = Date.now();
+      const { executionArn } = engine.startExecution(MACHINE_ARN, 'retry-1', '{"householdId":"hh-retry"}');
+      await soon(() => (engine.describeExecution(executionArn).status === 'SUCCEEDED' ? true : undefined));
+      expect(lambdas.payments('hh-retry')).toHaveLength(3);
+      expect(Date.now() - started).toBeLessThan(8_000);
+    } finally {
+      engine.stop();
+    }
+  });
+});
+
 describe('local Step Functions engine on a fake clock', () => {
   const DAY_MS = 24 * 3600 * 1000;
   /** A person who takes a month, then a 30-day cooling-off Wait: both beyond what one setTimeout can hold. */

@@ -62,6 +62,8 @@ export interface MachineEntry {
   readonly creationDate: number;
   readonly prepared: PreparedDefinition;
   readonly runner: StateMachine;
+  /** With fast waits, every retry of a top-level state waits at most a second (time is compressed as for Waits). */
+  readonly fastRetryIntervals: Record<string, number[]>;
 }
 
 /** One event of GetExecutionHistory, in the API's shape (details keyed as the API names them). */
@@ -175,6 +177,27 @@ async function sleepChunked(ms: number, signal: AbortSignal): Promise<void> {
 
 const seconds = (ms: number): number => ms / 1000;
 
+/** The longest a retry waits with fast waits: a state's backoff of minutes passes in seconds, as a Wait state's does. */
+const FAST_RETRY_MS = 1000;
+
+/**
+ * Retry intervals of the top-level states with fast waits: each retrier's first interval, at most a second, for
+ * every attempt (the library's override is a fixed interval); the prepared overrides (the re-attach retrier's 0)
+ * stay as they are.
+ */
+function fastRetryIntervals(prepared: PreparedDefinition): Record<string, number[]> {
+  const overrides: Record<string, number[]> = { ...prepared.retryIntervalOverrides };
+  const states = (prepared.runnable as { States?: Record<string, { Retry?: { IntervalSeconds?: number }[] }> }).States;
+  for (const [name, state] of Object.entries(states ?? {})) {
+    if (!Array.isArray(state.Retry)) continue;
+    const kept = overrides[name] ?? [];
+    overrides[name] = state.Retry.map(
+      (retrier, index) => kept[index] ?? Math.min(FAST_RETRY_MS, 1000 * (retrier.IntervalSeconds ?? 1)),
+    );
+  }
+  return overrides;
+}
+
 export class Engine {
   private readonly machines = new Map<string, MachineEntry>();
   private readonly live = new Map<string, LiveExecution>();
@@ -205,6 +228,7 @@ export class Engine {
         creationDate: Date.now(),
         prepared,
         runner: new StateMachine(prepared.runnable),
+        fastRetryIntervals: fastRetryIntervals(prepared),
       });
     }
     const { journal, contents } = Journal.open(`${options.dataDir}/stepfunctions`, RECENT_EXECUTIONS);
@@ -344,7 +368,9 @@ export class Engine {
       overrides: {
         taskResourceLocalHandlers: handlers as NonNullable<RunOptions['overrides']>['taskResourceLocalHandlers'],
         waitTimeOverrides,
-        retryIntervalOverrides: machine.prepared.retryIntervalOverrides,
+        retryIntervalOverrides: this.options.fastWaits
+          ? machine.fastRetryIntervals
+          : machine.prepared.retryIntervalOverrides,
       },
     };
     const run = machine.runner.run(parsed as Parameters<StateMachine['run']>[0], runOptions);
