@@ -7,6 +7,7 @@ import {
   classifyError,
   executionName,
   type HealingPolicy,
+  healingPolicyFor,
   type ObservedExecution,
   OUTBOX_BACKOFF,
   OUTBOX_SHARDS,
@@ -339,6 +340,39 @@ describe('reconcile: properties over every household and every answer', () => {
         );
       }),
     );
+  });
+});
+
+describe('healingPolicyFor', () => {
+  const HOUR = 3_600_000;
+
+  it('replaces a year-long execution after six months, looks hourly, pauses a day after a permanent failure', () => {
+    expect(healingPolicyFor(365 * DAY)).toEqual({
+      executionLimitMs: 365 * DAY,
+      replaceMarginMs: 182.5 * DAY,
+      checkEveryMs: HOUR,
+      permanentFailurePauseMs: DAY,
+    });
+    expect(AWS_HEALING_POLICY).toEqual(healingPolicyFor(365 * DAY));
+  });
+
+  it('keeps the same proportions for the limits the twin shortens, never looking more than once a second', () => {
+    expect(healingPolicyFor(HOUR)).toMatchObject({ replaceMarginMs: HOUR / 2, checkEveryMs: 10_000 });
+    expect(healingPolicyFor(16_000)).toMatchObject({ replaceMarginMs: 8_000, checkEveryMs: 1_000 });
+    fc.assert(
+      fc.property(fc.integer({ min: 1000, max: 365 * DAY }), (limit) => {
+        const policy = healingPolicyFor(limit);
+        // Half the life is left for the reconciler to be late: many looks fit in it.
+        expect(policy.executionLimitMs - policy.replaceMarginMs).toBeGreaterThan(0);
+        expect(policy.checkEveryMs).toBeGreaterThanOrEqual(1000);
+        expect(policy.checkEveryMs).toBeLessThanOrEqual(HOUR);
+        expect(policy.permanentFailurePauseMs).toBeLessThanOrEqual(DAY);
+      }),
+    );
+  });
+
+  it('refuses a limit that is not a positive duration', () => {
+    for (const limit of [0, -1, Number.NaN, Number.POSITIVE_INFINITY]) expect(() => healingPolicyFor(limit)).toThrow();
   });
 });
 
