@@ -93,9 +93,11 @@ export function dynamoExecutionStore(table: Table): ExecutionStore {
         table.update({
           Key: keys.execution(householdId),
           UpdateExpression: 'SET checkAt = :checkAt, GSI2PK = :pk, GSI2SK = :sk',
-          ...atAttempt(attempt),
+          // A pointer let go meanwhile stays out of the index.
+          ConditionExpression: 'attempt = :attempt AND watched = :yes',
           ExpressionAttributeValues: {
             ':attempt': attempt,
+            ':yes': true,
             ':checkAt': checkAt,
             ':pk': index.GSI2PK,
             ':sk': index.GSI2SK,

@@ -105,7 +105,7 @@ describe('ReconcilerFn', () => {
     expect(changes()).toEqual(['reschedule']);
     const update = ddbMock.commandCalls(UpdateCommand)[0]?.args[0].input;
     const next = new Date(NOW.getTime() + AWS_HEALING_POLICY.checkEveryMs).toISOString();
-    expect(update?.ConditionExpression).toBe('attempt = :attempt');
+    expect(update?.ConditionExpression).toBe('attempt = :attempt AND watched = :yes');
     expect(update?.ExpressionAttributeValues).toMatchObject({
       ':attempt': 3,
       ':checkAt': next,
