@@ -15,17 +15,12 @@
  * - the reconciler (`reconcileDue`, reconcile.ts): every unfinished household has one running execution, replaced
  *   before its time limit.
  */
-import {
-  DescribeStateMachineCommand,
-  SendTaskSuccessCommand,
-  type SFNClient,
-  StartExecutionCommand,
-} from '@aws-sdk/client-sfn';
+import { DescribeStateMachineCommand, SendTaskSuccessCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import type { Phase } from '../../domain/model';
 import { type HealingPolicy, OUTBOX_FIRST_TRY_AFTER_MS, outboxRetryDelayMs } from '../../process/healing';
 import { logger } from '../config/logger';
 import type { Decision, ExecutionStore, Task, TaskStore } from '../store';
-import { type ExecutionInput, firstExecutionName } from './executions';
+import { type ExecutionInput, firstExecutionName, startNamed } from './executions';
 import { createReconciler, inParallel, type ReconcileCounts, type Reconciled } from './reconcile';
 
 export { type ExecutionInput, executionArn, firstExecutionName } from './executions';
@@ -110,7 +105,10 @@ export interface OutboxParts {
 
 const DEAD_TOKEN_ERRORS = new Set(['TaskDoesNotExist', 'TaskTimedOut', 'InvalidToken']);
 
-/** The execution waiting on this token is gone: only a new execution can carry the household on. */
+/**
+ * No task waits on this token any more: its decision was delivered already (and the answer lost), or its execution
+ * is gone. Which of the two, only the household's execution can tell (the sweep asks the reconciler).
+ */
 export function isDeadToken(error: unknown): boolean {
   return error instanceof Error && DEAD_TOKEN_ERRORS.has(error.name);
 }
@@ -120,14 +118,7 @@ const errorName = (error: unknown) => (error instanceof Error ? error.name : Str
 export function createOutbox({ sfn, stateMachineArn, tasks, executions, policy }: OutboxParts): Outbox {
   const reconciler = createReconciler({ sfn, stateMachineArn, executions, policy });
 
-  /** Starts an execution; one that already exists under this name (a retry) counts as started. */
-  const start = async (name: string, input: ExecutionInput): Promise<void> => {
-    try {
-      await sfn.send(new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify(input) }));
-    } catch (error) {
-      if (!(error instanceof Error && error.name === 'ExecutionAlreadyExists')) throw error;
-    }
-  };
+  const start = (name: string, input: ExecutionInput) => startNamed(sfn, stateMachineArn, name, input);
 
   const send = async (taskToken: string, decision: Decision): Promise<void> => {
     await sfn.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(decision) }));

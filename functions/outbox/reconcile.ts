@@ -8,12 +8,7 @@
  * condition lets one reconciler of two move the pointer; the stop comes before the move, so n+1 never runs
  * beside n. A crash between any two steps leaves a state the next look resolves the same way.
  */
-import {
-  DescribeExecutionCommand,
-  type SFNClient,
-  StartExecutionCommand,
-  StopExecutionCommand,
-} from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, type SFNClient, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import {
   type ExecutionStatus,
   executionName,
@@ -24,7 +19,7 @@ import {
 import { isTerminal } from '../../process/renovation';
 import { logger } from '../config/logger';
 import type { ExecutionPointer, ExecutionStore } from '../store';
-import { type ExecutionInput, executionArn } from './executions';
+import { type ExecutionInput, executionArn, startNamed } from './executions';
 
 /** What one look at a household came to. */
 export type Reconciled =
@@ -113,14 +108,7 @@ export function createReconciler({ sfn, stateMachineArn, executions, policy }: R
     }
   };
 
-  /** A start retried under the same name with the same input is answered as a success; any other is refused. */
-  const start = async (name: string, input: ExecutionInput): Promise<void> => {
-    try {
-      await sfn.send(new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify(input) }));
-    } catch (error) {
-      if (errorName(error) !== 'ExecutionAlreadyExists') throw error;
-    }
-  };
+  const start = (name: string, input: ExecutionInput) => startNamed(sfn, stateMachineArn, name, input);
 
   const stop = async (name: string, cause: string): Promise<void> => {
     try {
