@@ -321,7 +321,13 @@ function humanStepStates(step: HumanStep, functions: Functions, description: Pro
     Resource: functions.callbackResource,
     Parameters: {
       FunctionName: functions.recordTask,
-      Payload: { 'taskToken.$': '$$.Task.Token', 'householdId.$': '$.householdId', step: step.phase },
+      // The execution's name lets RecordTaskFn refuse the late write of an execution already replaced.
+      Payload: {
+        'taskToken.$': '$$.Task.Token',
+        'householdId.$': '$.householdId',
+        step: step.phase,
+        'execution.$': '$$.Execution.Name',
+      },
     },
     ResultPath: DECISION_PATH,
     Retry: RETRIERS,

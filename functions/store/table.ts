@@ -231,6 +231,16 @@ export interface Condition {
 
 export const ABSENT: Condition = { ConditionExpression: 'attribute_not_exists(PK)' };
 
+/** Which write of a transaction failed its condition (`transact` keeps DynamoDB's cancellation as the cause). */
+export function failedConditionOf(error: unknown): number | undefined {
+  const cause = error instanceof ConflictError ? error.cause : error;
+  if (!isNamed(cause, 'TransactionCanceledException') || !Array.isArray(cause.CancellationReasons)) return undefined;
+  const index = (cause.CancellationReasons as unknown[]).findIndex(
+    (reason) => codeOf(reason) === 'ConditionalCheckFailed',
+  );
+  return index < 0 ? undefined : index;
+}
+
 // ---------------------------------------------------------------- cursors
 
 /** Opaque base64url page cursor wrapping DynamoDB's LastEvaluatedKey. */

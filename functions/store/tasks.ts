@@ -16,7 +16,15 @@ import {
   type WorkQueue,
 } from './items';
 import type { Page, Task } from './records';
-import { decodeCursor, encodeCursor, StartKey, type Table } from './table';
+import {
+  type Condition,
+  decodeCursor,
+  encodeCursor,
+  failedConditionOf,
+  STALE_VERSION,
+  StartKey,
+  type Table,
+} from './table';
 
 export interface TaskStore {
   get(householdId: string): Promise<Task | undefined>;
@@ -25,9 +33,15 @@ export interface TaskStore {
    * whatever is there (a delivered decision of an earlier step, an open task of a dead execution) except a decision
    * of this very step stored after that read: overwriting it would take it out of the outbox, so the write is
    * refused (false) and the caller reads again and decides again. A decision of this step that was already there at
-   * the read (a failed inspection, whose step loops onto itself) is replaced.
+   * the read (a failed inspection, whose step loops onto itself) is replaced. With `execution`, the write is one
+   * transaction with a check that the household's execution pointer names that execution (or that it has none):
+   * `replaced` when it names another, so a replaced execution's late write never hides the current one's token.
    */
-  putOpen(task: Task & { status: 'open'; dueAt: string }, replacing: Task | undefined): Promise<boolean>;
+  putOpen(
+    task: Task & { status: 'open'; dueAt: string },
+    replacing: Task | undefined,
+    execution?: string,
+  ): Promise<boolean | 'replaced'>;
   /**
    * Removes the task once Step Functions has the decision for `taskToken`. False means the next step already
    * recorded its own task: nothing to remove.
@@ -60,21 +74,43 @@ export function dynamoTaskStore(table: Table): TaskStore {
   return {
     get: (householdId) => table.find(keys.task(householdId), taskOf),
 
-    putOpen(task, replacing) {
+    async putOpen(task, replacing, execution) {
       const seenDecisionOfThisStep =
         replacing?.status === 'decided' && replacing.step === task.step ? replacing.taskToken : undefined;
-      return table.applied(
-        table.put({
-          Item: openTaskItem(task),
-          ConditionExpression: `attribute_not_exists(PK) OR #status <> :decided OR step <> :step${seenDecisionOfThisStep ? ' OR taskToken = :seen' : ''}`,
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: {
-            ':decided': 'decided',
-            ':step': task.step,
-            ...(seenDecisionOfThisStep ? { ':seen': seenDecisionOfThisStep } : {}),
+      const notOverADecision: Condition = {
+        ConditionExpression: `attribute_not_exists(PK) OR #status <> :decided OR step <> :step${seenDecisionOfThisStep ? ' OR taskToken = :seen' : ''}`,
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':decided': 'decided',
+          ':step': task.step,
+          ...(seenDecisionOfThisStep ? { ':seen': seenDecisionOfThisStep } : {}),
+        },
+      };
+      if (execution === undefined) {
+        return table.applied(table.put({ Item: openTaskItem(task), ...notOverADecision }));
+      }
+      try {
+        await table.transact([
+          table.putWrite(openTaskItem(task), STALE_VERSION, notOverADecision),
+          {
+            item: {
+              ConditionCheck: {
+                TableName: table.name,
+                Key: keys.execution(task.householdId),
+                ConditionExpression: 'attribute_not_exists(PK) OR executionName = :mine',
+                ExpressionAttributeValues: { ':mine': execution },
+              },
+            },
+            onConflict: STALE_VERSION,
           },
-        }),
-      );
+        ]);
+        return true;
+      } catch (error) {
+        const failed = failedConditionOf(error);
+        if (failed === 0) return false;
+        if (failed === 1) return 'replaced';
+        throw error;
+      }
     },
 
     deleteIfToken(householdId, taskToken) {

@@ -5,7 +5,9 @@
  *    was lost) or with `resync` to the household's phase, so the execution catches up;
  * 2. otherwise record the open task with its token, owning role, jurisdiction and due date, and
  *    leave the execution waiting for the decision. The write refuses to replace a decision of this
- *    step stored since step 1 read the TASK item; the round then starts over and hands it over.
+ *    step stored since step 1 read the TASK item; the round then starts over and hands it over. It
+ *    also refuses when the household's execution pointer names another execution (this one was
+ *    replaced by the reconciler while it ran): its token must not hide the new execution's.
  * Running it twice for the same token changes nothing.
  */
 import { z } from 'zod';
@@ -22,6 +24,8 @@ export const RecordTaskInput = z.object({
   taskToken: z.string().min(1),
   householdId: z.string().min(1),
   step: Phase,
+  /** The name of the execution whose task this is (`$$.Execution.Name`). */
+  execution: z.string().min(1).optional(),
 });
 export type RecordTaskInput = z.infer<typeof RecordTaskInput>;
 
@@ -110,6 +114,12 @@ async function recordOnce(
       taskToken: input.taskToken,
     },
     task,
+    input.execution,
   );
+  if (recorded === 'replaced') {
+    // This execution was stopped and replaced while this task was recorded: its token must not take the place
+    // of the new execution's. It ends as Superseded.
+    throw new WorkflowError(WORKFLOW_ERROR_NAMES.StaleTask, `execution ${input.execution} was replaced`);
+  }
   return recorded ? { recorded: 'open', dueAt } : undefined;
 }

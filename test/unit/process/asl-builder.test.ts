@@ -188,7 +188,12 @@ describe('the state machine graph', () => {
       expect(t.Parameters).toEqual({
         // biome-ignore lint/suspicious/noTemplateCurlyInString: the definition substitution named in docs/design.md
         FunctionName: '${RecordTaskFn}',
-        Payload: { 'taskToken.$': '$$.Task.Token', 'householdId.$': '$.householdId', step: step.phase },
+        Payload: {
+          'taskToken.$': '$$.Task.Token',
+          'householdId.$': '$.householdId',
+          step: step.phase,
+          'execution.$': '$$.Execution.Name',
+        },
       });
       expect(t.ResultPath).toBe('$.decision');
       expect(t.Retry[0]?.ErrorEquals).toEqual([...LAMBDA_SERVICE_ERRORS]);

@@ -51,7 +51,7 @@ function thrown(name: string): Error {
   return error;
 }
 
-function payloadOf(input: unknown): { step?: Phase; taskToken?: string } {
+function payloadOf(input: unknown): { step?: Phase; taskToken?: string; execution?: string } {
   if (typeof input === 'object' && input !== null && 'Payload' in input) {
     const payload = input.Payload;
     if (typeof payload === 'object' && payload !== null) return payload;
@@ -109,6 +109,7 @@ async function runHousehold(
     handlers[step.state] = counted(step.state, (input) => {
       const payload = payloadOf(input);
       if (payload.step !== step.phase) throw new Error(`${step.state} recorded the step ${payload.step}`);
+      if (payload.execution !== 'hh-1-0') throw new Error(`${step.state} was not told its execution's name`);
       if (!payload.taskToken || seenTokens.has(payload.taskToken))
         throw new Error('callback task without a fresh token');
       seenTokens.add(payload.taskToken);
@@ -122,6 +123,7 @@ async function runHousehold(
     {
       // The real service mints one token per callback task; so does this getter.
       context: {
+        Execution: { Name: 'hh-1-0' },
         Task: {
           get Token() {
             tokens += 1;
