@@ -7,6 +7,12 @@
  * id the SDK sends with each call), Step
  * Functions state transitions (from the local execution histories), the ratio to DynamoDB Local's PutItem ceiling
  * (measured on the same JVM afterwards) and an AWS cost estimate per household.
+ *
+ * `--faults N` (N > 0) then drives the same number of households on a second, fresh stack on which N % of the calls
+ * to every AWS service fail as they do under stress (`stressFaults`: throttling, internal errors, transaction
+ * conflicts, Lambda invocation failures at Task states, answers lost after the call applied) and prints households
+ * per minute with and without faults. Both runs then use the resilient client (an Idempotency-Key on every write,
+ * retries on 429/503), so the difference is the faults' alone.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -15,6 +21,7 @@ import { GetExecutionHistoryCommand, ListExecutionsCommand, SFNClient } from '@a
 import { householdDriver } from '../tools/api-client/household-driver';
 import { DemoStaff } from '../tools/api-client/staff';
 import type { FunctionSpec } from '../twin/assembly/assembly';
+import { parseFaults, stressFaults } from '../twin/faults/faults';
 import type { DynamoCall as FrontCall } from '../twin/iam/dynamodb-front';
 import { newTraceId } from '../twin/iam/sandbox';
 import { startLocalStack } from '../twin/main';
@@ -22,7 +29,13 @@ import { ensureSynthesized } from '../twin/stack-process';
 import { fmt, intFlags, pool, summarize, table } from './common';
 import { ensureCeilingTable, measurePuts } from './dynamo-puts';
 
-const flags = intFlags(process.argv.slice(2), { households: 1000, concurrency: 16, archive: 1, ceilingPuts: 2000 });
+const flags = intFlags(process.argv.slice(2), {
+  households: 1000,
+  concurrency: 16,
+  archive: 1,
+  ceilingPuts: 2000,
+  faults: 0,
+});
 
 /**
  * Published on-demand prices, us-east-1, as the author knew them (AWS price pages as of 2025); NOT re-checked on the
@@ -80,11 +93,14 @@ const LOG_RETENTION_MONTHS = 12;
 const SWEEPS_PER_YEAR = 60 * 24 * 365;
 const ASSUMED_SWEEP_SECONDS = 0.1;
 /**
- * A reconciler (not built yet) is assumed to run nightly, 60 s at 1 GB, reading each active household once
- * (an eventually consistent 4 KB read: half a read unit) to compare it with its execution.
+ * The reconciler (functions/schedules/reconciler.ts) runs every five minutes: each run queries the 8 shards of its
+ * index (half a read unit each when little is due) for about a second at 512 MB; it looks at a well household once
+ * an hour (a BatchGetItem of two items, 2 read units, and an UpdateItem of the pointer with its index entry, 2 write
+ * units; DescribeExecution costs nothing).
  */
-const ASSUMED_RECONCILER_SECONDS = 60;
-const ASSUMED_RECONCILER_READ_UNITS_PER_HOUSEHOLD_NIGHT = 0.5;
+const RECONCILER_RUNS_PER_YEAR = 12 * 24 * 365;
+const ASSUMED_RECONCILER_SECONDS = 1;
+const RECONCILER_LOOKS_PER_ACTIVE_YEAR = 24 * 365;
 
 // ------------------------------------------------------------ counting DynamoDB requests at the DynamoDB front
 
@@ -190,13 +206,16 @@ async function timed<T>(label: string, work: () => Promise<T>): Promise<T> {
   return result;
 }
 
-let staffing: DemoStaff | undefined;
+const staffOf = new Map<string, DemoStaff>();
 
 /** Registration to archive by the shared driver (tools/api-client/household-driver.ts), timed per action. */
 function household(url: string, index: number): Promise<string> {
-  staffing ??= new DemoStaff(() => url);
+  const staffing = staffOf.get(url) ?? new DemoStaff(() => url);
+  staffOf.set(url, staffing);
   const driver = householdDriver({
     url: () => url,
+    // With faults in the comparison, both runs use the client that survives them.
+    resilient: flags.faults > 0,
     hooks: {
       timed,
       onActingRequest: () => {
@@ -301,6 +320,7 @@ try {
 
   const ceiling = flags.ceilingPuts > 0 ? await ceilingOn(stack.endpoints.dynamodb) : undefined;
   report({ seconds, n, transitions, histories, ceiling });
+  if (flags.faults > 0) await withFaults(seconds);
 } catch (error) {
   exitCode = 1;
   process.stderr.write(
@@ -311,6 +331,34 @@ try {
   rmSync(dataDir, { recursive: true, force: true });
 }
 process.exit(exitCode);
+
+/** The same households on a fresh stack with `--faults` % of the AWS calls failing; households per minute of both runs. */
+async function withFaults(secondsWithout: number): Promise<void> {
+  const faults = parseFaults(stressFaults(flags.faults, 42));
+  const faultData = mkdtempSync(path.join(os.tmpdir(), 'anju-bench-faults-'));
+  process.stdout.write(`\nstarting a second local stack with ${flags.faults} % of the AWS calls failing...\n`);
+  const faulty = await startLocalStack({ port: 0, dataDir: faultData, fastWaits: true, log: 'quiet', faults });
+  try {
+    const started = performance.now();
+    await pool(flags.households, flags.concurrency, async (i) => {
+      await household(faulty.url, i);
+    });
+    const seconds = (performance.now() - started) / 1000;
+    const injected = faulty.faults.injected();
+    const perMinute = (s: number) => fmt((flags.households / s) * 60, 1);
+    process.stdout.write(
+      `\nhouseholds per minute: ${perMinute(secondsWithout)} without faults, ${perMinute(seconds)} with ${flags.faults} % of the AWS calls failing ` +
+        `(${flags.households} households each, ${flags.concurrency} concurrent clients; ${injected.total} faults injected: ` +
+        `${injected.byFault
+          .slice(0, 8)
+          .map(({ fault, count }) => `${fault} ${count}`)
+          .join(', ')}${injected.byFault.length > 8 ? ', ...' : ''})\n`,
+    );
+  } finally {
+    await faulty.stop();
+    rmSync(faultData, { recursive: true, force: true });
+  }
+}
 
 async function ceilingOn(endpoint: string): Promise<number> {
   await ensureCeilingTable(endpoint);
@@ -576,10 +624,10 @@ function costReport(
       gb(storedBytes) * PRICES.s3PerGbMonth * ASSUMED_ACTIVE_MONTHS,
     ],
     [
-      'Nightly reconciler reads (assumed)',
-      fmt(365 * ASSUMED_RECONCILER_READ_UNITS_PER_HOUSEHOLD_NIGHT, 0),
-      'read units while active',
-      365 * ASSUMED_RECONCILER_READ_UNITS_PER_HOUSEHOLD_NIGHT * PRICES.dynamoPerReadUnit,
+      'Reconciler looks, one an hour',
+      `${fmt(RECONCILER_LOOKS_PER_ACTIVE_YEAR, 0)} looks`,
+      '2 read and 2 write units each while active',
+      RECONCILER_LOOKS_PER_ACTIVE_YEAR * (2 * PRICES.dynamoPerReadUnit + 2 * PRICES.dynamoPerWriteUnit),
     ],
     ...keptEveryYear,
   ];
@@ -610,14 +658,25 @@ function costReport(
         sweepGbSeconds * PRICES.lambdaPerGbSecond.arm64,
     ],
     [
-      'Nightly reconciler runs (assumed)',
-      '365 runs',
-      `${ASSUMED_RECONCILER_SECONDS} s at 1 GB arm64`,
-      365 * (PRICES.lambdaPerRequest + ASSUMED_RECONCILER_SECONDS * PRICES.lambdaPerGbSecond.arm64),
+      'Reconciler, every five minutes',
+      `${fmt(RECONCILER_RUNS_PER_YEAR, 0)} runs`,
+      `${ASSUMED_RECONCILER_SECONDS} s at 512 MB arm64, 8 index Queries, a trace and a log line each`,
+      RECONCILER_RUNS_PER_YEAR *
+        (PRICES.lambdaPerRequest +
+          8 * 0.5 * PRICES.dynamoPerReadUnit +
+          PRICES.xrayPerTraceRecorded +
+          gb(ASSUMED_LOG_BYTES_PER_INVOCATION) *
+            (PRICES.logsIngestPerGb + PRICES.logsStoragePerGbMonth * LOG_RETENTION_MONTHS) +
+          ASSUMED_RECONCILER_SECONDS * 0.5 * PRICES.lambdaPerGbSecond.arm64),
     ],
     ['CloudWatch alarms', String(alarms), 'from the template', alarms * PRICES.alarmPerMonth * 12],
     ['CloudWatch dashboard', '1', '', PRICES.dashboardPerMonth * 12],
-    ['Custom metric OutboxOldestAgeSeconds', '1', 'published by the sweeper', PRICES.customMetricPerMonth * 12],
+    [
+      'Custom metrics',
+      '4',
+      'OutboxOldestAgeSeconds (sweeper); HouseholdsReconciled, ExecutionsRestarted, ReconcileFailures (reconciler)',
+      4 * PRICES.customMetricPerMonth * 12,
+    ],
   ];
 
   const total = (rows: CostRow[]) => rows.reduce((sum, row) => sum + row[3], 0);

@@ -114,6 +114,12 @@ export const WORKFLOW_ERROR_NAMES = {
   ProgramNotFound: 'ProgramNotFound',
   /** A system step was asked for a task it does not know. */
   UnknownSystemTask: 'UnknownSystemTask',
+  /**
+   * The one name under which a function reports any error that a later attempt can clear (throttling,
+   * a service's internal error, a transaction conflict that outlasted the store's own tries, a network
+   * error). The state machine retries it with backoff for minutes; see `process/healing.ts`.
+   */
+  TransientError: 'TransientError',
 } as const;
 export type WorkflowErrorName = (typeof WORKFLOW_ERROR_NAMES)[keyof typeof WORKFLOW_ERROR_NAMES];
 

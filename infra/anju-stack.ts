@@ -132,6 +132,7 @@ export class AnjuStack extends Stack {
         { id: 'RecordTaskFn', fn: this.renovation.recordTaskFn },
         { id: 'SystemTaskFn', fn: this.renovation.systemTaskFn },
         { id: 'OutboxSweeperFn', fn: this.renovation.outboxSweeperFn },
+        { id: 'ReconcilerFn', fn: this.renovation.reconcilerFn },
       ],
       table: this.data.table,
       indexNames: GSI_NAMES,

@@ -7,6 +7,9 @@
  * - each human step is one fragment: a callback task that records the pending task and waits for
  *   the decision (no timeout: a person's delay never fails the execution), then a choice on the
  *   decision's `next` phase, whose first rule sends a `resync` outcome back to `RouteByPhase`;
+ * - every task retries what is transient (Lambda service errors, timeouts, a function's
+ *   `TransientError`) with jittered exponential backoff, routes the workflow's own errors, and ends
+ *   anything else in `Unrecoverable` for the reconciler (docs/workflow.md, "Healing");
  * - the public notice opens, waits until its end timestamp, closes and chooses;
  * - archiving runs its system task and ends in `Archived`.
  */
@@ -30,6 +33,7 @@ export type Retrier = {
   readonly IntervalSeconds: number;
   readonly MaxAttempts: number;
   readonly BackoffRate: number;
+  readonly MaxDelaySeconds: number;
   readonly JitterStrategy: 'FULL';
 };
 export type Catcher = { readonly ErrorEquals: readonly string[]; readonly ResultPath: string; readonly Next: string };
@@ -41,6 +45,8 @@ export type TaskState = {
   readonly Parameters: { readonly FunctionName: string; readonly Payload: Record<string, string> };
   readonly ResultSelector?: Record<string, string>;
   readonly ResultPath: string;
+  /** Only on system tasks: a callback task waits for a person, whose delay never fails the execution. */
+  readonly TimeoutSeconds?: number;
   readonly Retry: readonly Retrier[];
   readonly Catch: readonly Catcher[];
   readonly Next: string;
@@ -121,6 +127,7 @@ export const UNEXPECTED_TRANSITION_STATE = 'UnexpectedTransition';
 export const UNEXPECTED_PHASE_STATE = 'UnexpectedPhase';
 export const SUPERSEDED_STATE = 'Superseded';
 export const CANNOT_CONTINUE_STATE = 'CannotContinue';
+export const UNRECOVERABLE_STATE = 'Unrecoverable';
 /**
  * The household record, not the execution, is the source of truth. An execution (re)started at a
  * phase the household has already left is told so by its first task (`outcome: 'resync'`, `next`:
@@ -139,42 +146,97 @@ export function lambdaInvokeResource(partition: string, callback: boolean): stri
 }
 export const CALLBACK_RESOURCE = lambdaInvokeResource(DEFAULT_PARTITION, true);
 export const INVOKE_RESOURCE = lambdaInvokeResource(DEFAULT_PARTITION, false);
+/**
+ * A system task's function times out after seconds; the state's own limit is the backstop for an
+ * invocation whose answer never comes (it fails as `States.Timeout`, which is retried).
+ */
+export const SYSTEM_TASK_TIMEOUT_SECONDS = 60;
 /** Where the human decision (`{ outcome, next }`) and the close-notice result land in the state. */
 export const DECISION_PATH = '$.decision';
 
-/** Transient Lambda service errors: retried with backoff, never caught. */
+/**
+ * Lambda's own transient failures to invoke a function (the function did not run, or its answer was
+ * lost): retried quickly, as the Step Functions guide recommends for every Lambda task.
+ */
 export const LAMBDA_SERVICE_ERRORS = [
   'Lambda.ServiceException',
   'Lambda.AWSLambdaException',
   'Lambda.SdkClientException',
   'Lambda.TooManyRequestsException',
+  'Lambda.ClientExecutionTimeoutException',
 ] as const;
 
-const RETRY_LAMBDA_SERVICE_ERRORS: Retrier = {
+/**
+ * A function that ran out of time (`Sandbox.Timedout`; `Lambda.Unknown` also covers running out of
+ * memory) or a state that did (`States.Timeout`). Every task function is safe to run again: it reads
+ * the household first and changes it only under a version condition.
+ */
+export const TIMEOUT_ERRORS = ['Sandbox.Timedout', 'Lambda.Unknown', 'States.Timeout'] as const;
+
+/** What a function reports when a later attempt can clear its error (`process/healing.ts`, `classifyError`). */
+export const FUNCTION_TRANSIENT_ERRORS = [WORKFLOW_ERROR_NAMES.TransientError] as const;
+
+/** Lambda service errors: 6 tries within about a minute (1, 2, 4, 8, 16, 30 s at most, each jittered). */
+export const RETRY_LAMBDA_SERVICE_ERRORS: Retrier = {
   ErrorEquals: LAMBDA_SERVICE_ERRORS,
-  IntervalSeconds: 2,
+  IntervalSeconds: 1,
   MaxAttempts: 6,
   BackoffRate: 2,
+  MaxDelaySeconds: 30,
   JitterStrategy: 'FULL',
 };
+
+/** Timeouts: a slow dependency may need a while, and each try already took the function's whole timeout. */
+export const RETRY_TIMEOUTS: Retrier = {
+  ErrorEquals: TIMEOUT_ERRORS,
+  IntervalSeconds: 5,
+  MaxAttempts: 3,
+  BackoffRate: 2,
+  MaxDelaySeconds: 60,
+  JitterStrategy: 'FULL',
+};
+
+/**
+ * A function's transient errors (throttling, a service's internal error, a conflict that outlasted the
+ * store's own tries): generous, because the trouble is the service's and passes: 12 tries over up to
+ * about 14 minutes (2, 4, ... 120 s each at most, fully jittered so a throttled service is not hit by
+ * every household at the same moment).
+ */
+export const RETRY_FUNCTION_TRANSIENT_ERRORS: Retrier = {
+  ErrorEquals: FUNCTION_TRANSIENT_ERRORS,
+  IntervalSeconds: 2,
+  MaxAttempts: 12,
+  BackoffRate: 2,
+  MaxDelaySeconds: 120,
+  JitterStrategy: 'FULL',
+};
+
+/** Every Task state's retriers, most specific first (Step Functions applies the first that matches). */
+export const RETRIERS: readonly Retrier[] = [
+  RETRY_LAMBDA_SERVICE_ERRORS,
+  RETRY_TIMEOUTS,
+  RETRY_FUNCTION_TRANSIENT_ERRORS,
+];
+
+/** The workflow errors that no retry can fix: the household or its program is missing, or the task is unknown. */
+export const CANNOT_CONTINUE_ERRORS = [
+  WORKFLOW_ERROR_NAMES.HouseholdNotFound,
+  WORKFLOW_ERROR_NAMES.ProgramNotFound,
+  WORKFLOW_ERROR_NAMES.UnknownSystemTask,
+] as const;
 
 /**
  * A stale task means the household moved on under another execution (or a restart at a later
  * phase): the household record, not the execution, is the source of truth, so this execution
  * ends quietly. The other workflow errors cannot be fixed by retrying and end the execution with
- * their own name (the failed-executions alarm fires).
+ * their own name (the failed-executions alarm fires). Anything else, a transient error whose
+ * retries ran out included, ends in `Unrecoverable`, which keeps the error's name and cause: the
+ * reconciler finds the failed execution and starts the household again at its phase.
  */
-const CATCHERS: readonly Catcher[] = [
+export const CATCHERS: readonly Catcher[] = [
   { ErrorEquals: [WORKFLOW_ERROR_NAMES.StaleTask], ResultPath: '$.error', Next: SUPERSEDED_STATE },
-  {
-    ErrorEquals: [
-      WORKFLOW_ERROR_NAMES.HouseholdNotFound,
-      WORKFLOW_ERROR_NAMES.ProgramNotFound,
-      WORKFLOW_ERROR_NAMES.UnknownSystemTask,
-    ],
-    ResultPath: '$.error',
-    Next: CANNOT_CONTINUE_STATE,
-  },
+  { ErrorEquals: CANNOT_CONTINUE_ERRORS, ResultPath: '$.error', Next: CANNOT_CONTINUE_STATE },
+  { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: UNRECOVERABLE_STATE },
 ];
 
 /** The state that begins the work of `phase`: where a route or a decision leading to it goes. */
@@ -244,7 +306,8 @@ function systemTask(task: string, functions: Functions, resultPath: string, next
     Parameters: { FunctionName: functions.systemTask, Payload: { task, 'householdId.$': '$.householdId' } },
     ResultSelector: { 'result.$': '$.Payload' },
     ResultPath: resultPath,
-    Retry: [RETRY_LAMBDA_SERVICE_ERRORS],
+    TimeoutSeconds: SYSTEM_TASK_TIMEOUT_SECONDS,
+    Retry: RETRIERS,
     Catch: CATCHERS,
     Next: next,
   };
@@ -258,10 +321,16 @@ function humanStepStates(step: HumanStep, functions: Functions, description: Pro
     Resource: functions.callbackResource,
     Parameters: {
       FunctionName: functions.recordTask,
-      Payload: { 'taskToken.$': '$$.Task.Token', 'householdId.$': '$.householdId', step: step.phase },
+      // The execution's name lets RecordTaskFn refuse the late write of an execution already replaced.
+      Payload: {
+        'taskToken.$': '$$.Task.Token',
+        'householdId.$': '$.householdId',
+        step: step.phase,
+        'execution.$': '$$.Execution.Name',
+      },
     },
     ResultPath: DECISION_PATH,
-    Retry: [RETRY_LAMBDA_SERVICE_ERRORS],
+    Retry: RETRIERS,
     Catch: CATCHERS,
     Next: decision,
   };
@@ -337,6 +406,13 @@ export function buildDefinition(description: ProcessDescription = RENOVATION, op
     [CANNOT_CONTINUE_STATE]: {
       Type: 'Fail',
       Comment: 'A workflow error no retry can fix (unknown household or program, unknown system task)',
+      ErrorPath: '$.error.Error',
+      CausePath: '$.error.Cause',
+    },
+    [UNRECOVERABLE_STATE]: {
+      Type: 'Fail',
+      Comment:
+        'Any other error, retries spent: keeps its name and cause; the reconciler restarts the household at its phase',
       ErrorPath: '$.error.Error',
       CausePath: '$.error.Cause',
     },

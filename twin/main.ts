@@ -212,6 +212,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     // The twin's own tools in this process (the demo county loader) reach the services as the operator.
     Object.assign(process.env, commonLambdaEnvironment(endpoints));
+    const executionMaxSeconds =
+      config.executionMaxSeconds ?? (config.fastWaits ? FAST_EXECUTION_MAX_SECONDS : STANDARD_EXECUTION_MAX_SECONDS);
     const reachable = reachableFunctions(assembly);
     const lambdas = await startSandboxes(
       assembly.functions.filter((fn) => reachable.has(fn.name)),
@@ -223,6 +225,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
           IDENTITY_MODE: 'oidc',
           IDENTITY_USERNAME_CLAIM: 'preferred_username',
           ...(config.log === 'quiet' ? { POWERTOOLS_LOG_LEVEL: 'WARN' } : {}),
+          // The limit as this twin enforces it, so the reconciler replaces executions before it (functions/config).
+          ...(executionMaxSeconds === STANDARD_EXECUTION_MAX_SECONDS
+            ? {}
+            : { EXECUTION_LIMIT_SECONDS: String(executionMaxSeconds) }),
         },
         environmentFor: (spec) => iam.environmentFor(spec),
         // A sandbox costs about 40 MB: start each at its function's first invocation (a cold start), as Lambda does.
@@ -244,10 +250,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         iam.invokeAsStateMachine(stateMachineArn, functionName, () => lambdas.invoke(functionName, payload)),
       fastWaits: config.fastWaits,
       gate: iam.stepFunctionsGate,
-      maxExecutionMs:
-        1000 *
-        (config.executionMaxSeconds ??
-          (config.fastWaits ? FAST_EXECUTION_MAX_SECONDS : STANDARD_EXECUTION_MAX_SECONDS)),
+      maxExecutionMs: 1000 * executionMaxSeconds,
       log: info,
       recoveryInput: restartAtParkedStep,
     });

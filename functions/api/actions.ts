@@ -5,14 +5,23 @@ import { contractHandler } from '../http/router';
 import type { Dependencies } from '../use-cases/dependencies';
 import { IDEMPOTENCY_HEADER, idempotent } from '../use-cases/idempotent';
 import { performAction } from '../use-cases/perform-action';
+import { replayFor } from '../use-cases/replays';
 
 export const handlerWith = (deps: Dependencies) =>
   contractHandler(
     'ActionsFn',
     {
       'POST /households/{id}/actions/{action}': async ({ actor, params, body, sentBody, header, ok }) =>
-        idempotent(deps.store.idempotency, actor, header(IDEMPOTENCY_HEADER), sentBody, async () =>
-          ok(await performAction(deps, actor, params.id, params.action, body)),
+        idempotent(
+          deps.store.idempotency,
+          actor,
+          header(IDEMPOTENCY_HEADER),
+          sentBody,
+          async () => ({
+            reply: ok(await performAction(deps, actor, params.id, params.action, body)),
+            replay: { kind: 'household', householdId: params.id },
+          }),
+          replayFor(deps, actor),
         ),
     },
     deps.callers,

@@ -7,15 +7,27 @@ import { contractHandler } from '../http/router';
 import type { Dependencies } from '../use-cases/dependencies';
 import { IDEMPOTENCY_HEADER, idempotent } from '../use-cases/idempotent';
 import { confirmPhoto, requestPhotoUpload } from '../use-cases/photos';
+import { replayFor } from '../use-cases/replays';
 
 export const handlerWith = (deps: Dependencies) =>
   contractHandler(
     'PhotosFn',
     {
-      // A phone on a weak network retries: with the same key it gets the same photo id and URL back.
+      // A phone on a weak network retries: with the same key it gets the same photo id back, its URL signed afresh.
       'POST /households/{id}/photos': async ({ actor, params, body, sentBody, header, ok }) =>
-        idempotent(deps.store.idempotency, actor, header(IDEMPOTENCY_HEADER), sentBody, async () =>
-          ok(await requestPhotoUpload(deps, actor, params.id, body)),
+        idempotent(
+          deps.store.idempotency,
+          actor,
+          header(IDEMPOTENCY_HEADER),
+          sentBody,
+          async () => {
+            const upload = await requestPhotoUpload(deps, actor, params.id, body);
+            return {
+              reply: ok(upload),
+              replay: { kind: 'photo-upload', householdId: params.id, photoId: upload.photoId },
+            };
+          },
+          replayFor(deps, actor),
         ),
       // Confirming is idempotent by itself: a confirmed photo is answered as stored.
       'POST /households/{id}/photos/{photoId}/confirm': async ({ actor, params, ok }) =>

@@ -3,6 +3,7 @@
  * is named in one error instead of surfacing later as an obscure SDK error mid-request.
  */
 import { DEFAULT_MAX_PHOTO_DISTANCE_M } from '../../domain/rules/evidence';
+import { STANDARD_EXECUTION_LIMIT_MS } from '../../process/healing';
 
 /** How staff sign in (infra/config.ts): this stack's Cognito user pool, or an outside OpenID Connect issuer. */
 export type IdentityMode = 'cognito' | 'oidc';
@@ -22,6 +23,11 @@ export interface Config {
   readonly signInNameClaim: string;
   /** `USER_POOL_ID`: the user pool whose accounts the staff-accounts function administers (Cognito mode). */
   readonly userPoolId?: string;
+  /**
+   * How long an execution of the state machine may run (`EXECUTION_LIMIT_SECONDS`, optional): one year, the limit
+   * of a Standard workflow; the local twin sets it when it shortens that limit. The reconciler's policy follows it.
+   */
+  readonly executionLimitSeconds: number;
 }
 
 export function readConfig(variables: Readonly<Record<string, string | undefined>>): Config {
@@ -40,6 +46,7 @@ export function readConfig(variables: Readonly<Record<string, string | undefined
     stateMachineArn: required('STATE_MACHINE_ARN'),
     photoMaxDistanceM: distance(variables.PHOTO_MAX_DISTANCE_M),
     ...identity(variables),
+    executionLimitSeconds: executionLimit(variables.EXECUTION_LIMIT_SECONDS),
   };
   // The logger reads these itself; they are checked here so a template without them fails as loudly.
   required('POWERTOOLS_SERVICE_NAME');
@@ -62,6 +69,15 @@ function identity(
     signInNameClaim: mode === 'cognito' ? 'cognito:username' : claim || 'preferred_username',
     ...(userPoolId ? { userPoolId } : {}),
   };
+}
+
+function executionLimit(raw: string | undefined): number {
+  if (raw === undefined || raw.trim() === '') return STANDARD_EXECUTION_LIMIT_MS / 1000;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value <= 0 || value > STANDARD_EXECUTION_LIMIT_MS / 1000) {
+    throw new Error('EXECUTION_LIMIT_SECONDS must be a whole number of seconds up to one year');
+  }
+  return value;
 }
 
 function distance(raw: string | undefined): number {

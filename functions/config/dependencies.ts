@@ -2,6 +2,7 @@
  * The composition root: the use cases' dependencies built from the configuration and the SDK clients, once per
  * container (config/handler.ts), never per request.
  */
+import { healingPolicyFor } from '../../process/healing';
 import { createEvidence } from '../evidence';
 import { createOutbox } from '../outbox';
 import { createStore, programsRememberedFor } from '../store';
@@ -37,7 +38,8 @@ export function createDependencies(
       sfn: clients.sfn,
       stateMachineArn: config.stateMachineArn,
       tasks: store.tasks,
-      households: store.households,
+      executions: store.executions,
+      policy: healingPolicyFor(config.executionLimitSeconds * 1000),
     }),
     photoMaxDistanceM: config.photoMaxDistanceM,
     callers: callersFrom(tables.users, { signInNameClaim: config.signInNameClaim, freshForMs: usersFreshForMs }),

@@ -42,3 +42,11 @@ export function withLambdaContext<E, R>(handler: Handler<E, R>): Handler<E, R> {
     return handler(event, context);
   };
 }
+
+/**
+ * When a scheduled run takes up no more work (epoch ms): its remaining time less a reserve, so the work it took up
+ * finishes before the function's timeout and nothing is left half done by it.
+ */
+export function runDeadline(context: Pick<Context, 'getRemainingTimeInMillis'>, reserveMs = 15_000): number {
+  return Date.now() + Math.max(0, context.getRemainingTimeInMillis() - reserveMs);
+}

@@ -1,6 +1,7 @@
 /**
  * The mapping of errors to HTTP answers, in this single place: domain errors to their status with
- * their bilingual messages (and field messages for validation), throttling to 429, timeouts to 503;
+ * their bilingual messages (and field messages for validation), throttling to 429, timeouts and other
+ * transient failures (a service's internal error, a broken connection) to 503;
  * anything else becomes a generic 500 with a request id, its stack in the log only.
  */
 import type middy from '@middy/core';
@@ -8,6 +9,7 @@ import type { Context } from 'aws-lambda';
 import { z } from 'zod';
 import type { ErrorBody } from '../../contract/views';
 import { DomainError, ValidationError, validationErrorFromZod } from '../../domain/errors';
+import { classifyError } from '../../process/healing';
 import { logger } from '../config/logger';
 import { type ApiEvent, type ApiReply, type ApiResponse, toResponse } from './responses';
 
@@ -52,10 +54,11 @@ export function errorReply(error: unknown, requestId: string): ApiReply<ErrorBod
       },
     };
   }
-  if (error instanceof Error && error.name === 'TimeoutError') {
-    // middy's early timeout or an SDK request timeout: the service is overloaded, not broken, and
-    // the client should retry (with its Idempotency-Key) as it would after a Lambda timeout's 503.
-    logger.warn('timed out', { error: error.name, requestId });
+  if (error instanceof Error && classifyError(error) === 'transient') {
+    // middy's early timeout, an SDK request timeout, a service's internal error or a conflict with another
+    // writer that outlasted the retries (process/healing.ts): the service is busy, not broken, and the client
+    // should retry (with its Idempotency-Key) as it would after a Lambda timeout's 503.
+    logger.warn('transient failure; the client may retry', { error: error.name, requestId });
     return {
       status: 503,
       headers: { 'retry-after': '1' },

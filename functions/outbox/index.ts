@@ -1,53 +1,63 @@
 /**
- * The outbox (docs/workflow.md "The outbox"): every way a stored decision or a requested start reaches the state
- * machine, in one place. What is to be delivered is always stored first (a `decided` or `starting` task in the
- * GSI2 partition `OUTBOX`); each path below sends it and only then takes it out, so a lost call is repeated by the
- * sweep and nothing is lost between the table and the state machine.
+ * The outbox (docs/workflow.md "The outbox" and "Healing"): every way a stored decision or a requested start reaches
+ * the state machine, in one place. What is to be delivered is always stored first (a `decided` or `starting` task in
+ * the GSI2 partitions `OUTBOX#{shard}`); each path below sends it and only then takes it out, so a lost call is
+ * repeated by the sweep and nothing is lost between the table and the state machine.
  *
  * - registration: start the first execution, then take the `starting` task out (`startFirst`);
  * - an action: send its decision to the token it read, or to the token the state machine recorded since
  *   (`handOver`);
  * - RecordTaskFn: re-send a decision of its step stored before it ran (`resend`), or tell a stale execution where
  *   the household is (`resync`);
- * - the sweep: re-send what waited too long, restart a household whose execution is gone, start what never started.
- *
- * The sweep delivers one entry at a time through `redeliver` and `startStarting`, so draining entries in parallel
- * with backoff, or reading them from another index, changes `sweep` alone.
+ * - the sweep: re-send what waited too long, in parallel with a bound, backing off an entry that keeps failing;
+ *   a dead token or a start never confirmed is settled by the reconciler's look at the household, so a decision
+ *   delivered before its entry was removed never starts a second execution;
+ * - the reconciler (`reconcileDue`, reconcile.ts): every unfinished household has one running execution, replaced
+ *   before its time limit.
  */
-import {
-  DescribeStateMachineCommand,
-  SendTaskSuccessCommand,
-  type SFNClient,
-  StartExecutionCommand,
-} from '@aws-sdk/client-sfn';
+import { DescribeStateMachineCommand, SendTaskSuccessCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import type { Phase } from '../../domain/model';
-import { isTerminal } from '../../process/renovation';
+import { type HealingPolicy, OUTBOX_FIRST_TRY_AFTER_MS, outboxRetryDelayMs } from '../../process/healing';
 import { logger } from '../config/logger';
-import type { Decision, HouseholdStore, Task, TaskStore } from '../store';
-import { type ExecutionInput, firstExecutionName, restartExecutionName } from './executions';
+import type { Decision, ExecutionStore, Task, TaskStore } from '../store';
+import { type ExecutionInput, firstExecutionName, startNamed } from './executions';
+import { createReconciler, inParallel, type ReconcileCounts, type Reconciled } from './reconcile';
 
-export { type ExecutionInput, firstExecutionName, restartExecutionName } from './executions';
+export { type ExecutionInput, executionArn, firstExecutionName } from './executions';
+export { RECONCILE_BUDGET, type ReconcileCounts, type Reconciled } from './reconcile';
 
-/** A decision stored this long ago and still in the outbox was not acknowledged: the sweep sends it again. */
-export const OUTBOX_GRACE_MS = 60_000;
-/**
- * A `starting` entry needs only the few seconds the registration takes between its commit and its StartExecution:
- * a second start under the same name is refused by Step Functions, so starting it early never makes a second
- * execution, and a household no longer waits a minute for its first task.
- */
-export const STARTING_GRACE_MS = 10_000;
+/** Entries a sweep delivers at most, and how many at a time: a backlog drains over a few runs, never in one long one. */
+export const SWEEP_BUDGET = 200;
+export const SWEEP_CONCURRENCY = 8;
+/** Entries read from each shard: the due ones come first; the rest only tell the backlog's age. */
+const SWEEP_READ_PER_SHARD = 100;
 
 export interface SweepCounts {
   resent: number;
+  /** Dead tokens and unconfirmed starts the reconciler's look settled (a start or a restart, or nothing to do). */
+  settled: number;
   restarted: number;
   started: number;
+  /** Entries whose delivery failed this time: each waits its backoff before the next try. */
   failed: number;
+  /** Entries found, due or not. */
+  waiting: number;
   /** Age of the oldest entry the sweep found, in seconds (0 when none): the outbox alarm watches it. */
   oldestAgeSeconds: number;
 }
 
+/** When an entry entered the outbox: its decision, or for a `starting` entry its registration. */
+const enteredAt = (task: Task) => task.decidedAt ?? task.createdAt;
+
+/** When an entry is next due: as written, or for an entry written before `nextTryAt` existed, as it would be. */
+function dueAt(task: Task): string {
+  if (task.nextTryAt) return task.nextTryAt;
+  const wait = task.status === 'starting' ? OUTBOX_FIRST_TRY_AFTER_MS.starting : OUTBOX_FIRST_TRY_AFTER_MS.decided;
+  return new Date(Date.parse(enteredAt(task)) + wait).toISOString();
+}
+
 function oldestAgeSeconds(entries: readonly Task[], now: Date): number {
-  const times = entries.map((task) => Date.parse(task.decidedAt ?? task.createdAt)).filter(Number.isFinite);
+  const times = entries.map((task) => Date.parse(enteredAt(task))).filter(Number.isFinite);
   return times.length === 0 ? 0 : Math.max(0, Math.round((now.getTime() - Math.min(...times)) / 1000));
 }
 
@@ -71,8 +81,15 @@ export interface Outbox {
   resend(taskToken: string, stored: Task & { decision: Decision }): Promise<void>;
   /** RecordTaskFn's execution is at a stale step: it is told the household's phase and catches up. */
   resync(taskToken: string, phase: Phase): Promise<Decision>;
-  /** Re-sends what waited too long, restarts households whose execution is gone, starts what never started. */
-  sweep(now?: Date): Promise<SweepCounts>;
+  /**
+   * Re-sends what waited too long, settles dead tokens and unconfirmed starts through the reconciler's look, backs
+   * off what fails; stops taking entries at `deadline` (epoch ms).
+   */
+  sweep(now?: Date, deadline?: number): Promise<SweepCounts>;
+  /** The reconciler's run: the households due for a look (reconcile.ts); stops taking households at `deadline`. */
+  reconcileDue(now?: Date, deadline?: number): Promise<ReconcileCounts>;
+  /** The reconciler's look at one household; undefined when there is no such household. */
+  reconcileHousehold(householdId: string, now?: Date): Promise<Reconciled | undefined>;
   /** The state machine answers (the health check). */
   reachable(): Promise<void>;
 }
@@ -81,27 +98,27 @@ export interface OutboxParts {
   sfn: SFNClient;
   stateMachineArn: string;
   tasks: TaskStore;
-  households: Pick<HouseholdStore, 'record'>;
+  executions: ExecutionStore;
+  /** The reconciler's policy (process/healing.ts `healingPolicyFor` the state machine's execution limit). */
+  policy: HealingPolicy;
 }
 
 const DEAD_TOKEN_ERRORS = new Set(['TaskDoesNotExist', 'TaskTimedOut', 'InvalidToken']);
 
-/** The execution waiting on this token is gone: only a new execution can carry the household on. */
+/**
+ * No task waits on this token any more: its decision was delivered already (and the answer lost), or its execution
+ * is gone. Which of the two, only the household's execution can tell (the sweep asks the reconciler).
+ */
 export function isDeadToken(error: unknown): boolean {
   return error instanceof Error && DEAD_TOKEN_ERRORS.has(error.name);
 }
 
 const errorName = (error: unknown) => (error instanceof Error ? error.name : String(error));
 
-export function createOutbox({ sfn, stateMachineArn, tasks, households }: OutboxParts): Outbox {
-  /** Starts an execution; one that already exists under this name (a retry) counts as started. */
-  const start = async (name: string, input: ExecutionInput): Promise<void> => {
-    try {
-      await sfn.send(new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify(input) }));
-    } catch (error) {
-      if (!(error instanceof Error && error.name === 'ExecutionAlreadyExists')) throw error;
-    }
-  };
+export function createOutbox({ sfn, stateMachineArn, tasks, executions, policy }: OutboxParts): Outbox {
+  const reconciler = createReconciler({ sfn, stateMachineArn, executions, policy });
+
+  const start = (name: string, input: ExecutionInput) => startNamed(sfn, stateMachineArn, name, input);
 
   const send = async (taskToken: string, decision: Decision): Promise<void> => {
     await sfn.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(decision) }));
@@ -126,7 +143,11 @@ export function createOutbox({ sfn, stateMachineArn, tasks, households }: Outbox
     }
   };
 
-  /** A decided entry: send it again; when its execution is gone, start a new one at the household's phase. */
+  /**
+   * A decided entry: send it again. A dead token is ambiguous (delivered and its removal lost, or the execution is
+   * gone), so nothing is started here: the reconciler's look at the household decides, by whether its execution
+   * runs, and starts one only through the execution pointer (never a second one).
+   */
   const redeliver = async (task: Task, now: Date, counts: SweepCounts): Promise<void> => {
     const { householdId, taskToken, decision } = task;
     if (!taskToken || !decision) return;
@@ -137,24 +158,40 @@ export function createOutbox({ sfn, stateMachineArn, tasks, households }: Outbox
     } catch (error) {
       if (!isDeadToken(error)) throw error;
     }
-    // The execution that waited for this decision is gone; the household record still knows where it is.
-    const record = await households.record(householdId);
-    if (record && !isTerminal(record.household.phase)) {
-      await start(restartExecutionName(householdId, now), { householdId, phase: record.household.phase });
-    }
+    const outcome = await reconciler.household(householdId, now);
     await tasks.deleteIfToken(householdId, taskToken);
-    counts.restarted++;
-    logger.info('restarted a household whose execution was gone', { householdId, phase: record?.household.phase });
+    count(outcome, counts);
+    logger.info('a re-sent decision met a dead token; the household was reconciled', { householdId, outcome });
   };
 
-  /** A starting entry: start it under its own name (a start that did happen is refused, not doubled). */
-  const startStarting = async (task: Task, counts: SweepCounts): Promise<void> => {
-    await start(task.executionName ?? firstExecutionName(task.householdId), {
-      householdId: task.householdId,
-      phase: task.step,
-    });
+  /** A starting entry: the reconciler's look starts the pointer's execution under its own name if it is missing. */
+  const startStarting = async (task: Task, now: Date, counts: SweepCounts): Promise<void> => {
+    count(await reconciler.household(task.householdId, now), counts);
     await tasks.deleteStarting(task.householdId);
-    counts.started++;
+  };
+
+  const count = (outcome: string | undefined, counts: SweepCounts) => {
+    counts.settled++;
+    if (outcome === 'started') counts.started++;
+    if (outcome === 'restarted') counts.restarted++;
+  };
+
+  /** An entry that failed waits longer after each failure (30 s doubling to 30 min, jittered). */
+  const backOff = async (task: Task, now: Date, error: unknown): Promise<void> => {
+    const attempts = (task.attempts ?? 0) + 1;
+    const nextTryAt = new Date(now.getTime() + outboxRetryDelayMs(attempts)).toISOString();
+    await tasks.postpone(task, { attempts, nextTryAt, lastError: errorName(error) }).catch((postponeError: unknown) =>
+      logger.warn('could not postpone an outbox entry; the next sweep tries it again', {
+        householdId: task.householdId,
+        error: errorName(postponeError),
+      }),
+    );
+    logger.warn('outbox entry not delivered; it waits before the next try', {
+      householdId: task.householdId,
+      attempts,
+      nextTryAt,
+      error: errorName(error),
+    });
   };
 
   return {
@@ -196,30 +233,38 @@ export function createOutbox({ sfn, stateMachineArn, tasks, households }: Outbox
       return decision;
     },
 
-    async sweep(now = new Date()) {
-      const decidedBefore = new Date(now.getTime() - OUTBOX_GRACE_MS).toISOString();
-      const entries = await tasks.outbox(new Date(now.getTime() - STARTING_GRACE_MS).toISOString());
+    async sweep(now = new Date(), deadline = Number.POSITIVE_INFINITY) {
+      const entries = await tasks.outbox(SWEEP_READ_PER_SHARD);
+      const due = entries.filter((task) => dueAt(task) <= now.toISOString()).slice(0, SWEEP_BUDGET);
       const counts: SweepCounts = {
         resent: 0,
+        settled: 0,
         restarted: 0,
         started: 0,
         failed: 0,
+        waiting: entries.length,
         oldestAgeSeconds: oldestAgeSeconds(entries, now),
       };
-      for (const task of entries) {
-        try {
-          if (task.status === 'decided' && (task.decidedAt ?? '') < decidedBefore) await redeliver(task, now, counts);
-          else if (task.status === 'starting') await startStarting(task, counts);
-        } catch (error) {
-          counts.failed++;
-          logger.warn('outbox entry not delivered; next sweep retries', {
-            householdId: task.householdId,
-            error: errorName(error),
-          });
-        }
-      }
+      await inParallel(
+        due,
+        SWEEP_CONCURRENCY,
+        async (task) => {
+          try {
+            if (task.status === 'decided') await redeliver(task, now, counts);
+            else if (task.status === 'starting') await startStarting(task, now, counts);
+          } catch (error) {
+            counts.failed++;
+            await backOff(task, now, error);
+          }
+        },
+        deadline,
+      );
       return counts;
     },
+
+    reconcileDue: (now = new Date(), deadline = Number.POSITIVE_INFINITY) => reconciler.due(now, { deadline }),
+
+    reconcileHousehold: (householdId, now = new Date()) => reconciler.household(householdId, now),
 
     reachable: async () => {
       await sfn.send(new DescribeStateMachineCommand({ stateMachineArn }));

@@ -1,10 +1,14 @@
-/** Every minute: re-send stored, unacknowledged decisions and start executions that never started (functions/outbox). */
+/**
+ * Every minute: re-send stored, unacknowledged decisions (in parallel, with a backoff per entry) and settle dead
+ * tokens and unconfirmed starts through the reconciler's look at the household (functions/outbox).
+ */
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { Tracer } from '@aws-lambda-powertools/tracer';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
-import { lambdaEntry } from '../config/handler';
+import type { Context } from 'aws-lambda';
+import { lambdaEntry, runDeadline } from '../config/handler';
 import type { Dependencies } from '../use-cases/dependencies';
 
 // Namespace and service (the stage) come from POWERTOOLS_METRICS_NAMESPACE / POWERTOOLS_SERVICE_NAME.
@@ -15,8 +19,9 @@ export const handlerWith = ({ outbox }: Dependencies) =>
   middy()
     .use(captureLambdaHandler(tracer))
     .use(logMetrics(metrics))
-    .handler(async () => {
-      const counts = await outbox.sweep();
+    .handler(async (_event: unknown, context: Context) => {
+      const deadline = runDeadline(context);
+      const counts = await outbox.sweep(new Date(), deadline);
       // Published every run, zero included: the outbox alarm also fires when the sweeper stops.
       metrics.addMetric('OutboxOldestAgeSeconds', MetricUnit.Seconds, counts.oldestAgeSeconds);
       return counts;

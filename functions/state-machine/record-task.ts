@@ -3,7 +3,11 @@ import middy from '@middy/core';
 import { lambdaEntry } from '../config/handler';
 import type { Dependencies } from '../use-cases/dependencies';
 import { recordTask } from '../use-cases/record-task';
+import { transientErrors } from './transient-errors';
 
-export const handlerWith = (deps: Dependencies) => middy().handler(async (event: unknown) => recordTask(deps, event));
+export const handlerWith = (deps: Dependencies) =>
+  middy()
+    .use(transientErrors())
+    .handler(async (event: unknown) => recordTask(deps, event));
 
 export const handler = lambdaEntry(handlerWith);

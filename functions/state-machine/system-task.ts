@@ -3,8 +3,11 @@ import middy from '@middy/core';
 import { lambdaEntry } from '../config/handler';
 import type { Dependencies } from '../use-cases/dependencies';
 import { runSystemTask } from '../use-cases/system-tasks';
+import { transientErrors } from './transient-errors';
 
 export const handlerWith = (deps: Dependencies) =>
-  middy().handler(async (event: unknown) => runSystemTask(deps, event));
+  middy()
+    .use(transientErrors())
+    .handler(async (event: unknown) => runSystemTask(deps, event));
 
 export const handler = lambdaEntry(handlerWith);

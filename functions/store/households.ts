@@ -9,8 +9,10 @@ import { z } from 'zod';
 import { type Bilingual, ValidationError } from '../../domain/errors';
 import { householdReference, installmentTitle, milestoneTitle } from '../../domain/labels';
 import { type AuditEvent, type Household, type Inspection, type Payment, type Phase, Photo } from '../../domain/model';
+import { OUTBOX_FIRST_TRY_AFTER_MS } from '../../process/healing';
 import {
   eventItem,
+  executionPointerItem,
   type HouseholdFilter,
   householdFileOf,
   householdItem,
@@ -65,7 +67,7 @@ export interface Registration {
   record: HouseholdRecord;
   idHash: string;
   event: AuditEvent;
-  /** The execution the sweeper starts if the registration's own start is lost. */
+  /** The first execution: the sweeper starts it if the registration's own start is lost; the pointer names it. */
   executionName: string;
 }
 
@@ -91,8 +93,9 @@ export interface HouseholdStore {
   /** Objections recorded for a household, whatever their status, counted without reading them. */
   countObjections(householdId: string): Promise<number>;
   /**
-   * A new household: the household, the ID-number claim (one subsidy per person), its first audit event and a
-   * `starting` task in the outbox, so a lost StartExecution is retried by the sweeper.
+   * A new household: the household, the ID-number claim (one subsidy per person), its first audit event, a
+   * `starting` task in the outbox, so a lost StartExecution is retried by the sweeper, and its execution pointer,
+   * so the reconciler watches it.
    */
   register(registration: Registration): Promise<void>;
   /**
@@ -100,6 +103,11 @@ export interface HouseholdStore {
    * moved to the outbox, and the records it writes, all or nothing.
    */
   commit(change: HouseholdChange): Promise<void>;
+}
+
+/** `at` (ISO) plus `ms`, as ISO. */
+function later(at: string, ms: number): string {
+  return new Date(Date.parse(at) + ms).toISOString();
 }
 
 const TASK_NOT_OPEN: Bilingual = {
@@ -313,7 +321,7 @@ export function dynamoHouseholdStore(table: Table): HouseholdStore {
 
     async register(registration) {
       const h = registration.record.household;
-      const startingTask: Task = {
+      const startingTask = {
         householdId: h.householdId,
         status: 'starting',
         step: h.phase,
@@ -321,7 +329,8 @@ export function dynamoHouseholdStore(table: Table): HouseholdStore {
         township: h.township,
         createdAt: h.createdAt,
         executionName: registration.executionName,
-      };
+        nextTryAt: later(h.createdAt, OUTBOX_FIRST_TRY_AFTER_MS.starting),
+      } satisfies Task;
       const counters = progressCountersUpdate(table, undefined, h);
       await table.transact([
         table.putWrite(
@@ -342,8 +351,21 @@ export function dynamoHouseholdStore(table: Table): HouseholdStore {
           { ...ABSENT, ReturnValuesOnConditionCheckFailure: 'ALL_OLD' },
         ),
         table.putWrite(eventItem(registration.event), STALE_VERSION, ABSENT),
-        table.putWrite(outboxTaskItem(startingTask, h.createdAt), STALE_VERSION),
+        table.putWrite(outboxTaskItem(startingTask), STALE_VERSION),
         table.putWrite(searchItem(h, registration.idHash), STALE_VERSION),
+        // Due at once: the reconciler's first look confirms the start and schedules the next by its policy.
+        table.putWrite(
+          executionPointerItem({
+            householdId: h.householdId,
+            executionName: registration.executionName,
+            attempt: 0,
+            startedAt: h.createdAt,
+            checkAt: h.createdAt,
+            watched: true,
+          }),
+          STALE_VERSION,
+          ABSENT,
+        ),
         ...(counters ? [counters] : []),
       ]);
     },
@@ -363,14 +385,15 @@ export function dynamoHouseholdStore(table: Table): HouseholdStore {
       ];
       if (change.decision) {
         const { step, decision, decidedAt, decidedBy } = change.decision;
-        const outbox = outboxIndexKeys(decidedAt, householdId);
+        const nextTryAt = later(decidedAt, OUTBOX_FIRST_TRY_AFTER_MS.decided);
+        const outbox = outboxIndexKeys(nextTryAt, householdId);
         items.push({
           item: {
             Update: {
               TableName: table.name,
               Key: keys.task(householdId),
               UpdateExpression:
-                'SET #status = :decided, decision = :decision, decidedAt = :at, decidedBy = :by, GSI2PK = :outbox, GSI2SK = :outboxKey REMOVE GSI1PK, GSI1SK, GSI3PK, GSI3SK',
+                'SET #status = :decided, decision = :decision, decidedAt = :at, decidedBy = :by, nextTryAt = :nextTryAt, attempts = :none, GSI2PK = :outbox, GSI2SK = :outboxKey REMOVE GSI1PK, GSI1SK, GSI3PK, GSI3SK, lastError',
               ConditionExpression: '#status = :open AND step = :step',
               ExpressionAttributeNames: { '#status': 'status' },
               ExpressionAttributeValues: {
@@ -380,6 +403,8 @@ export function dynamoHouseholdStore(table: Table): HouseholdStore {
                 ':decision': decision,
                 ':at': decidedAt,
                 ':by': decidedBy,
+                ':nextTryAt': nextTryAt,
+                ':none': 0,
                 ':outbox': outbox.GSI2PK,
                 ':outboxKey': outbox.GSI2SK,
               },

@@ -1,9 +1,10 @@
 /**
- * Idempotency records (`IDEM#{username}#{key}`): claimed before a request acts, completed with its answer, released
+ * Idempotency records (`IDEM#{username}#{key}`): claimed before a request acts, completed with what a replay of its
+ * answer needs (never the answer: see use-cases/idempotent.ts), released
  * when it failed. DynamoDB deletes them by TTL (`expiresAt`), with a lag: an expired record counts as none.
  */
 import { idempotencyItem, idempotencyRecordOf, keys } from './items';
-import type { IdempotencyRecord } from './records';
+import type { IdempotencyRecord, ReplayRecipe } from './records';
 import type { Table } from './table';
 
 export interface IdempotencyStore {
@@ -13,7 +14,7 @@ export interface IdempotencyStore {
   complete(
     username: string,
     key: string,
-    response: { status: number; body: unknown },
+    answer: { status: number; replay: ReplayRecipe },
     expiresAt: number,
   ): Promise<void>;
   release(username: string, key: string): Promise<void>;
@@ -34,12 +35,18 @@ export function dynamoIdempotencyStore(table: Table): IdempotencyStore {
       );
     },
 
-    complete(username, key, response, expiresAt) {
+    complete(username, key, answer, expiresAt) {
       return table.update({
         Key: keys.idempotency(username, key),
-        UpdateExpression: 'SET #status = :completed, #response = :response, expiresAt = :expiresAt',
-        ExpressionAttributeNames: { '#status': 'status', '#response': 'response' },
-        ExpressionAttributeValues: { ':completed': 'completed', ':response': response, ':expiresAt': expiresAt },
+        UpdateExpression:
+          'SET #status = :completed, replyStatus = :replyStatus, replay = :replay, expiresAt = :expiresAt',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':completed': 'completed',
+          ':replyStatus': answer.status,
+          ':replay': answer.replay,
+          ':expiresAt': expiresAt,
+        },
       });
     },
 

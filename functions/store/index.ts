@@ -4,6 +4,7 @@
  * (functions/config/dependencies.ts), or by a test with its own.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { dynamoExecutionStore, type ExecutionStore } from './executions';
 import { dynamoHouseholdStore, type HouseholdStore } from './households';
 import { dynamoIdempotencyStore, type IdempotencyStore } from './idempotency';
 import { dynamoPaymentStore, type PaymentStore } from './payments';
@@ -17,6 +18,7 @@ import { dynamoUserStore, type UserStore } from './users';
 export interface Store {
   readonly households: HouseholdStore;
   readonly tasks: TaskStore;
+  readonly executions: ExecutionStore;
   readonly payments: PaymentStore;
   readonly photos: PhotoStore;
   readonly progress: ProgressStore;
@@ -33,6 +35,7 @@ export function createStore(client: DynamoDBDocumentClient, tableName: string): 
   return {
     households: dynamoHouseholdStore(table),
     tasks: dynamoTaskStore(table),
+    executions: dynamoExecutionStore(table),
     payments: dynamoPaymentStore(table),
     photos: dynamoPhotoStore(table),
     progress: dynamoProgressStore(table),
@@ -43,6 +46,7 @@ export function createStore(client: DynamoDBDocumentClient, tableName: string): 
   };
 }
 
+export type { ExecutionStore } from './executions';
 export type { HouseholdChange, HouseholdStore, RecordWrite, Registration } from './households';
 export { fileAfter } from './households';
 export type { IdempotencyStore } from './idempotency';

@@ -15,7 +15,9 @@ import {
   type ProgramConfig as ProgramConfigType,
 } from '../../domain/model';
 import { StaffUser, UserEvent } from '../../domain/users';
+import { OUTBOX_SHARDS, shardOf, WATCH_SHARDS } from '../../process/healing';
 import {
+  ExecutionPointer,
   type HouseholdFile,
   type HouseholdRecord,
   IdempotencyRecord,
@@ -33,6 +35,7 @@ export const keys = {
   household: (id: string) => ({ PK: householdPartition(id), SK: 'HH' }),
   task: (id: string) => ({ PK: householdPartition(id), SK: 'TASK' }),
   search: (id: string) => ({ PK: householdPartition(id), SK: 'SEARCH' }),
+  execution: (id: string) => ({ PK: householdPartition(id), SK: 'EXEC' }),
   event: (id: string, seq: number) => ({ PK: householdPartition(id), SK: `EV#${pad(seq, 6)}` }),
   payment: (id: string, installment: number) => ({ PK: householdPartition(id), SK: `PAY#${pad(installment, 2)}` }),
   inspection: (id: string, milestoneIndex: number, round: number) => ({
@@ -143,11 +146,44 @@ export function queueIndex(queue: WorkQueue): { index: 'GSI1' | 'GSI3'; partitio
     : { index: 'GSI3', partition: `QC#${queue.county}#${queue.step}` };
 }
 
-/** Decided and starting tasks wait in the sparse GSI2 partition `OUTBOX`, oldest first. */
-export const OUTBOX_PARTITION = 'OUTBOX';
+/**
+ * Decided and starting tasks wait in the sparse GSI2 partitions `OUTBOX#{shard}` (the household's shard of 8, so no
+ * single index key takes every decision), ordered by when the sweep is to try them next.
+ */
+export const outboxPartition = (shard: number) => `OUTBOX#${shard}`;
+export const OUTBOX_PARTITIONS: readonly string[] = Array.from({ length: OUTBOX_SHARDS }, (_, s) => outboxPartition(s));
+/** The one outbox partition of data stored before the shards: still read, so nothing stored then is left behind. */
+export const UNSHARDED_OUTBOX_PARTITION = 'OUTBOX';
 
-export function outboxIndexKeys(enteredAt: string, householdId: string) {
-  return { GSI2PK: OUTBOX_PARTITION, GSI2SK: `${enteredAt}#${householdId}` };
+export function outboxIndexKeys(nextTryAt: string, householdId: string) {
+  return { GSI2PK: outboxPartition(shardOf(householdId, OUTBOX_SHARDS)), GSI2SK: `${nextTryAt}#${householdId}` };
+}
+
+/** The sort key of outbox entries due at `at` or before (every `{time}#{id}` up to it). */
+export const dueUpTo = (at: string) => `${at}#\uffff`;
+
+/**
+ * The execution pointer of an unfinished household sits in the sparse GSI2 partitions `WATCH#{shard}`, ordered by
+ * when the reconciler is to look at it next; a finished household's pointer leaves the index.
+ */
+export const watchPartition = (shard: number) => `WATCH#${shard}`;
+export const WATCH_PARTITIONS: readonly string[] = Array.from({ length: WATCH_SHARDS }, (_, s) => watchPartition(s));
+
+export function watchIndexKeys(checkAt: string, householdId: string) {
+  return { GSI2PK: watchPartition(shardOf(householdId, WATCH_SHARDS)), GSI2SK: `${checkAt}#${householdId}` };
+}
+
+export function executionPointerItem(pointer: ExecutionPointer): Item {
+  return {
+    ...keys.execution(pointer.householdId),
+    entity: 'execution',
+    ...pointer,
+    ...(pointer.watched ? watchIndexKeys(pointer.checkAt, pointer.householdId) : {}),
+  };
+}
+
+export function executionPointerOf(item: Item): ExecutionPointer {
+  return ExecutionPointer.parse(strip(item));
 }
 
 /**
@@ -240,9 +276,14 @@ export function openTaskItem(task: Task & { status: 'open'; dueAt: string }): It
   };
 }
 
-/** A task in the outbox (`starting`, or `decided` when written whole), keyed by when it entered it. */
-export function outboxTaskItem(task: Task, enteredAt: string): Item {
-  return { ...keys.task(task.householdId), entity: 'task', ...task, ...outboxIndexKeys(enteredAt, task.householdId) };
+/** A task in the outbox (`starting`, or `decided` when written whole), keyed by when the sweep is to try it. */
+export function outboxTaskItem(task: Task & { nextTryAt: string }): Item {
+  return {
+    ...keys.task(task.householdId),
+    entity: 'task',
+    ...task,
+    ...outboxIndexKeys(task.nextTryAt, task.householdId),
+  };
 }
 
 export function taskOf(item: Item): Task {

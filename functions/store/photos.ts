@@ -5,7 +5,7 @@
 import type { Photo } from '../../domain/model';
 import { keys, photoHashPartition, photoItem, storedPhotoOf } from './items';
 import type { StoredPhoto } from './records';
-import { ABSENT, type Table } from './table';
+import type { Table } from './table';
 
 export interface PhotoStore {
   /** Records a requested photo; the id is new, so an existing item means a bug, not a retry. */
@@ -18,7 +18,8 @@ export interface PhotoStore {
 export function dynamoPhotoStore(table: Table): PhotoStore {
   return {
     async putRequested(photo) {
-      await table.put({ Item: photoItem(photo), ...ABSENT });
+      // The photo id is new: another item under it would be a bug, never a race.
+      if (!(await table.putNew(photoItem(photo)))) throw new Error(`photo ${photo.photoId} exists already`);
     },
 
     get: (householdId, photoId) => table.find(keys.photo(householdId, photoId), storedPhotoOf),

@@ -43,8 +43,28 @@ export const Task = z.object({
   headName: z.string().optional(),
   villageCode: z.string().optional(),
   programId: z.string().optional(),
+  /** In the outbox: failed deliveries so far, and when the sweep tries again (docs/workflow.md "Healing"). */
+  attempts: z.number().int().nonnegative().optional(),
+  nextTryAt: z.string().optional(),
+  /** The name of the error of the last failed delivery. */
+  lastError: z.string().optional(),
 });
 export type Task = z.infer<typeof Task>;
+
+/**
+ * The execution a household believes is current (`HH#{id}` / `EXEC`): its name (`{householdId}-{attempt}`), when
+ * it was started, and when the reconciler should look at it next. `watched` is false once the household is
+ * finished and the reconciler has let it go.
+ */
+export const ExecutionPointer = z.object({
+  householdId: z.string(),
+  executionName: z.string(),
+  attempt: z.number().int().nonnegative(),
+  startedAt: z.string(),
+  checkAt: z.string(),
+  watched: z.boolean(),
+});
+export type ExecutionPointer = z.infer<typeof ExecutionPointer>;
 
 /** Everything stored under a household, read in one Query of its partition. */
 export interface HouseholdFile extends HouseholdRecord {
@@ -77,9 +97,26 @@ export interface StoredPayment {
   household?: { headName?: string; villageCode?: string; township?: string; programId?: string };
 }
 
+/**
+ * What a replay of an answer needs, kept instead of the answer: a small body without links as it was, or the
+ * household file (read again, its links signed afresh), or a photo upload (its URL signed afresh).
+ */
+export const ReplayRecipe = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('body'), body: z.unknown() }),
+  z.object({ kind: z.literal('household'), householdId: z.string() }),
+  z.object({ kind: z.literal('photo-upload'), householdId: z.string(), photoId: z.string() }),
+]);
+export type ReplayRecipe = z.infer<typeof ReplayRecipe>;
+
 export const IdempotencyRecord = z.object({
   bodyHash: z.string(),
   status: z.enum(['in-progress', 'completed']),
+  /** Who claimed the key (one request's own id): its retried claim knows it holds it. */
+  claimId: z.string().optional(),
+  /** The completed answer's status and how to answer it again. */
+  replyStatus: z.number().optional(),
+  replay: ReplayRecipe.optional(),
+  /** The whole answer, as records written before recipes kept it (they expire within a day). */
   response: z.object({ status: z.number(), body: z.unknown() }).optional(),
   expiresAt: z.number(),
 });

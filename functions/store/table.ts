@@ -3,6 +3,7 @@
  * ways the modules talk to it (a read, a paged Query, a conditional write, a transaction whose failed
  * condition becomes a ConflictError with a sentence a person can act on).
  */
+import { createHash } from 'node:crypto';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
@@ -21,6 +22,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { type Bilingual, ConflictError, ValidationError } from '../../domain/errors';
+import { canonicalJson } from '../../domain/rules/audit';
 import type { Item } from './items';
 
 type Key = Record<string, string>;
@@ -46,6 +48,17 @@ export function isNamed(error: unknown, name: string): error is Error & Record<s
 
 const codeOf = (reason: unknown): string | undefined =>
   typeof reason === 'object' && reason !== null ? (reason as { Code?: string }).Code : undefined;
+
+/**
+ * The `ClientRequestToken` of one attempt of a transaction: a hash of its items (the new version and the event's
+ * hash make every change's items unique) and the attempt. The SDK's own retries of the call (after a timeout, a
+ * 5xx, a throttle) send the same input, so a transaction that committed but whose answer was lost is answered as a
+ * success within DynamoDB's 10-minute window instead of failing its version condition ("someone else changed the
+ * file"). A retry after a TransactionConflict, which wrote nothing, is a new attempt with a new token.
+ */
+export function clientRequestToken(transactItems: readonly unknown[], attempt: number): string {
+  return createHash('sha256').update(JSON.stringify(transactItems)).update(`#${attempt}`).digest('hex').slice(0, 36);
+}
 
 export class Table {
   constructor(
@@ -130,6 +143,18 @@ export class Table {
     await this.client.send(new DeleteCommand({ ...input, TableName: this.name }));
   }
 
+  /**
+   * Puts an item that must not exist yet. When the SDK sent the put again because its answer was lost (a timeout,
+   * a 500 after the write applied), the second try meets the first one's item: the same item is this write's own
+   * success, not a conflict. False when another item is there.
+   */
+  async putNew(item: Item): Promise<boolean> {
+    const written = await this.applied(this.put({ Item: item, ...ABSENT }));
+    if (written) return true;
+    const found = await this.get({ PK: String(item.PK), SK: String(item.SK) });
+    return found !== undefined && canonicalJson(found) === canonicalJson(item);
+  }
+
   /** A conditional write: true when it was applied, false when its condition did not hold. */
   async applied(write: Promise<void>): Promise<boolean> {
     try {
@@ -159,9 +184,15 @@ export class Table {
    * pause; a conflict on the household itself then fails its version condition and answers 409 like any stale write.
    */
   async transact(items: readonly GuardedWrite[]): Promise<void> {
+    const transactItems = items.map((guarded) => guarded.item);
     for (let attempt = 1; ; attempt += 1) {
       try {
-        await this.client.send(new TransactWriteCommand({ TransactItems: items.map((guarded) => guarded.item) }));
+        await this.client.send(
+          new TransactWriteCommand({
+            TransactItems: transactItems,
+            ClientRequestToken: clientRequestToken(transactItems, attempt),
+          }),
+        );
         return;
       } catch (error) {
         if (!isNamed(error, 'TransactionCanceledException')) throw error;
@@ -199,6 +230,16 @@ export interface Condition {
 }
 
 export const ABSENT: Condition = { ConditionExpression: 'attribute_not_exists(PK)' };
+
+/** Which write of a transaction failed its condition (`transact` keeps DynamoDB's cancellation as the cause). */
+export function failedConditionOf(error: unknown): number | undefined {
+  const cause = error instanceof ConflictError ? error.cause : error;
+  if (!isNamed(cause, 'TransactionCanceledException') || !Array.isArray(cause.CancellationReasons)) return undefined;
+  const index = (cause.CancellationReasons as unknown[]).findIndex(
+    (reason) => codeOf(reason) === 'ConditionalCheckFailed',
+  );
+  return index < 0 ? undefined : index;
+}
 
 // ---------------------------------------------------------------- cursors
 

@@ -4,9 +4,27 @@
  */
 import { z } from 'zod';
 import type { Phase } from '../../domain/model';
-import { type Item, keys, OUTBOX_PARTITION, openTaskItem, queueIndex, taskOf, type WorkQueue } from './items';
+import {
+  type Item,
+  keys,
+  OUTBOX_PARTITIONS,
+  openTaskItem,
+  outboxIndexKeys,
+  queueIndex,
+  taskOf,
+  UNSHARDED_OUTBOX_PARTITION,
+  type WorkQueue,
+} from './items';
 import type { Page, Task } from './records';
-import { decodeCursor, encodeCursor, StartKey, type Table } from './table';
+import {
+  type Condition,
+  decodeCursor,
+  encodeCursor,
+  failedConditionOf,
+  STALE_VERSION,
+  StartKey,
+  type Table,
+} from './table';
 
 export interface TaskStore {
   get(householdId: string): Promise<Task | undefined>;
@@ -15,9 +33,15 @@ export interface TaskStore {
    * whatever is there (a delivered decision of an earlier step, an open task of a dead execution) except a decision
    * of this very step stored after that read: overwriting it would take it out of the outbox, so the write is
    * refused (false) and the caller reads again and decides again. A decision of this step that was already there at
-   * the read (a failed inspection, whose step loops onto itself) is replaced.
+   * the read (a failed inspection, whose step loops onto itself) is replaced. With `execution`, the write is one
+   * transaction with a check that the household's execution pointer names that execution (or that it has none):
+   * `replaced` when it names another, so a replaced execution's late write never hides the current one's token.
    */
-  putOpen(task: Task & { status: 'open'; dueAt: string }, replacing: Task | undefined): Promise<boolean>;
+  putOpen(
+    task: Task & { status: 'open'; dueAt: string },
+    replacing: Task | undefined,
+    execution?: string,
+  ): Promise<boolean | 'replaced'>;
   /**
    * Removes the task once Step Functions has the decision for `taskToken`. False means the next step already
    * recorded its own task: nothing to remove.
@@ -25,8 +49,16 @@ export interface TaskStore {
   deleteIfToken(householdId: string, taskToken: string): Promise<boolean>;
   /** Removes a `starting` task once its execution exists (unless the first step replaced it). */
   deleteStarting(householdId: string): Promise<boolean>;
-  /** Outbox entries (decided or starting tasks) that entered the outbox before `before` (ISO time), oldest first. */
-  outbox(before: string, limit?: number): Promise<Task[]>;
+  /**
+   * The outbox entries (decided or starting tasks), read from every shard in parallel, those due first (by
+   * `nextTryAt`), at most `perShard` of each shard: the due ones to deliver, the others to report the backlog's age.
+   */
+  outbox(perShard?: number): Promise<Task[]>;
+  /**
+   * An entry whose delivery failed: its count of failures, when to try it next and why, unless it changed meanwhile
+   * (delivered, or replaced by the next step's task). It moves back in its shard's line instead of blocking it.
+   */
+  postpone(task: Task, failure: { attempts: number; nextTryAt: string; lastError: string }): Promise<boolean>;
   /**
    * Open tasks of several queues merged earliest due first. The cursor keeps, per queue, the key of the last task
    * returned (or `done`), so paging never skips or repeats a task.
@@ -47,21 +79,43 @@ export function dynamoTaskStore(table: Table): TaskStore {
   return {
     get: (householdId) => table.find(keys.task(householdId), taskOf),
 
-    putOpen(task, replacing) {
+    async putOpen(task, replacing, execution) {
       const seenDecisionOfThisStep =
         replacing?.status === 'decided' && replacing.step === task.step ? replacing.taskToken : undefined;
-      return table.applied(
-        table.put({
-          Item: openTaskItem(task),
-          ConditionExpression: `attribute_not_exists(PK) OR #status <> :decided OR step <> :step${seenDecisionOfThisStep ? ' OR taskToken = :seen' : ''}`,
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: {
-            ':decided': 'decided',
-            ':step': task.step,
-            ...(seenDecisionOfThisStep ? { ':seen': seenDecisionOfThisStep } : {}),
+      const notOverADecision: Condition = {
+        ConditionExpression: `attribute_not_exists(PK) OR #status <> :decided OR step <> :step${seenDecisionOfThisStep ? ' OR taskToken = :seen' : ''}`,
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':decided': 'decided',
+          ':step': task.step,
+          ...(seenDecisionOfThisStep ? { ':seen': seenDecisionOfThisStep } : {}),
+        },
+      };
+      if (execution === undefined) {
+        return table.applied(table.put({ Item: openTaskItem(task), ...notOverADecision }));
+      }
+      try {
+        await table.transact([
+          table.putWrite(openTaskItem(task), STALE_VERSION, notOverADecision),
+          {
+            item: {
+              ConditionCheck: {
+                TableName: table.name,
+                Key: keys.execution(task.householdId),
+                ConditionExpression: 'attribute_not_exists(PK) OR executionName = :mine',
+                ExpressionAttributeValues: { ':mine': execution },
+              },
+            },
+            onConflict: STALE_VERSION,
           },
-        }),
-      );
+        ]);
+        return true;
+      } catch (error) {
+        const failed = failedConditionOf(error);
+        if (failed === 0) return false;
+        if (failed === 1) return 'replaced';
+        throw error;
+      }
     },
 
     deleteIfToken(householdId, taskToken) {
@@ -85,21 +139,45 @@ export function dynamoTaskStore(table: Table): TaskStore {
       );
     },
 
-    async outbox(before, limit = 100) {
-      const tasks: Task[] = [];
-      let startKey: Item | undefined;
-      do {
-        const page = await table.queryPage({
-          IndexName: 'GSI2',
-          KeyConditionExpression: 'GSI2PK = :outbox AND GSI2SK < :before',
-          ExpressionAttributeValues: { ':outbox': OUTBOX_PARTITION, ':before': before },
-          ExclusiveStartKey: startKey,
-          Limit: limit,
-        });
-        tasks.push(...page.items.map(taskOf));
-        startKey = page.lastKey;
-      } while (startKey && tasks.length < limit);
-      return tasks;
+    async outbox(perShard = 100) {
+      const shards = await Promise.all(
+        [...OUTBOX_PARTITIONS, UNSHARDED_OUTBOX_PARTITION].map((partition) =>
+          table.queryPage({
+            IndexName: 'GSI2',
+            KeyConditionExpression: 'GSI2PK = :outbox',
+            ExpressionAttributeValues: { ':outbox': partition },
+            Limit: perShard,
+          }),
+        ),
+      );
+      return shards
+        .flatMap((page) => page.items)
+        .sort((a: Item, b: Item) => String(a.GSI2SK).localeCompare(String(b.GSI2SK)))
+        .map(taskOf);
+    },
+
+    postpone(task, { attempts, nextTryAt, lastError }) {
+      const index = outboxIndexKeys(nextTryAt, task.householdId);
+      const sameEntry =
+        task.status === 'decided' && task.taskToken
+          ? { condition: '#status = :status AND taskToken = :token', values: { ':token': task.taskToken } }
+          : { condition: '#status = :status', values: {} };
+      return table.applied(
+        table.update({
+          Key: keys.task(task.householdId),
+          UpdateExpression: 'SET attempts = :attempts, nextTryAt = :next, lastError = :error, GSI2SK = :sk',
+          ConditionExpression: sameEntry.condition,
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':status': task.status,
+            ':attempts': attempts,
+            ':next': nextTryAt,
+            ':error': lastError,
+            ':sk': index.GSI2SK,
+            ...sameEntry.values,
+          },
+        }),
+      );
     },
 
     async openInQueues(queues, cursor, limit) {

@@ -108,20 +108,46 @@ export async function requestPhotoUpload(
     requestedAt: now.toISOString(),
   });
 
+  logger.info('photo upload requested', { householdId, photoId, step: body.step, kind: body.kind });
+  return uploadOf(evidence, { photoId, objectKey, contentType: body.contentType, size: body.size }, now);
+}
+
+/**
+ * The upload of a requested photo signed again (a replay of its request under the same Idempotency-Key): the same
+ * photo id and object, a URL valid from now. Only whoever may add photos to the household gets one.
+ */
+export async function resignPhotoUpload(
+  { store, evidence }: Pick<Dependencies, 'store' | 'evidence'>,
+  actor: Actor,
+  householdId: string,
+  photoId: string,
+  now: Date = new Date(),
+): Promise<PhotoUpload> {
+  const { household } = await loadRecord(store, householdId);
+  authorize(actor, household);
+  const photo = await store.photos.get(householdId, photoId);
+  if (!photo) throw new NotFoundError({ zh: `照片 ${photoId} 不存在`, en: `There is no photo ${photoId}` });
+  return uploadOf(evidence, photo, now);
+}
+
+async function uploadOf(
+  evidence: Evidence,
+  photo: Pick<StoredPhoto, 'photoId' | 'objectKey' | 'contentType' | 'size'>,
+  now: Date,
+): Promise<PhotoUpload> {
   const url = await evidence.presignUpload({
-    objectKey,
-    contentType: body.contentType,
-    size: body.size,
+    objectKey: photo.objectKey,
+    contentType: photo.contentType,
+    size: photo.size,
     expiresInSeconds: UPLOAD_EXPIRES_SECONDS,
   });
-  logger.info('photo upload requested', { householdId, photoId, step: body.step, kind: body.kind });
   return {
-    photoId,
+    photoId: photo.photoId,
     upload: {
       url,
       method: 'PUT',
       // Browsers set Content-Length from the body themselves; it is signed, so the body must have the declared size.
-      headers: { 'content-type': body.contentType, 'if-none-match': '*' },
+      headers: { 'content-type': photo.contentType, 'if-none-match': '*' },
       expiresAt: new Date(now.getTime() + UPLOAD_EXPIRES_SECONDS * 1000).toISOString(),
     },
   };

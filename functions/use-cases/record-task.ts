@@ -5,7 +5,9 @@
  *    was lost) or with `resync` to the household's phase, so the execution catches up;
  * 2. otherwise record the open task with its token, owning role, jurisdiction and due date, and
  *    leave the execution waiting for the decision. The write refuses to replace a decision of this
- *    step stored since step 1 read the TASK item; the round then starts over and hands it over.
+ *    step stored since step 1 read the TASK item; the round then starts over and hands it over. It
+ *    also refuses when the household's execution pointer names another execution (this one was
+ *    replaced by the reconciler while it ran): its token must not hide the new execution's.
  * Running it twice for the same token changes nothing.
  */
 import { z } from 'zod';
@@ -23,6 +25,8 @@ export const RecordTaskInput = z.object({
   taskToken: z.string().min(1),
   householdId: z.string().min(1),
   step: Phase,
+  /** The name of the execution whose task this is (`$$.Execution.Name`). */
+  execution: z.string().min(1).optional(),
 });
 export type RecordTaskInput = z.infer<typeof RecordTaskInput>;
 
@@ -42,7 +46,11 @@ export async function recordTask(deps: Needs, rawInput: unknown, now: Date = new
     const result = await recordOnce(deps, input, now);
     if (result) return result;
     if (attempt >= RECORD_ATTEMPTS) {
-      throw new Error(`the task of ${input.householdId} kept changing while ${input.step} was recorded`);
+      // People keep deciding in between: a later attempt (the state machine's retry) reads a quieter file.
+      throw new WorkflowError(
+        WORKFLOW_ERROR_NAMES.TransientError,
+        `the task of ${input.householdId} kept changing while ${input.step} was recorded`,
+      );
     }
     logger.info('a decision was stored while the task was recorded; reading it again', {
       householdId: input.householdId,
@@ -112,6 +120,12 @@ async function recordOnce(
       programId: household.programId,
     },
     task,
+    input.execution,
   );
+  if (recorded === 'replaced') {
+    // This execution was stopped and replaced while this task was recorded: its token must not take the place
+    // of the new execution's. It ends as Superseded.
+    throw new WorkflowError(WORKFLOW_ERROR_NAMES.StaleTask, `execution ${input.execution} was replaced`);
+  }
   return recorded ? { recorded: 'open', dueAt } : undefined;
 }

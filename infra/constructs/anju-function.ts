@@ -43,9 +43,13 @@ const REQUIRE_SHIM = "import { createRequire } from 'node:module'; const require
 export type DataAccess = 'RO' | 'RW' | 'NONE';
 /**
  * What a function may do with the workflow: start executions, answer callback tasks (send the
- * decision of a human step) or describe the state machine (health check).
+ * decision of a human step), describe the state machine (health check), and on its executions:
+ * read one (`observe`, DescribeExecution) or stop one (`stop`: a replaced execution).
  */
-export type WorkflowAccess = 'start' | 'respond' | 'describe';
+export type WorkflowAccess = 'start' | 'respond' | 'describe' | 'observe' | 'stop';
+
+/** Access granted on the state machine's executions (`execution:<name>:*`) rather than on the state machine. */
+const EXECUTION_ACCESS: ReadonlySet<WorkflowAccess> = new Set(['observe', 'stop']);
 
 export interface AnjuFunctionProps {
   /** Handler module under `functions/`, without extension, e.g. `api/health`. It exports `handler`. */
@@ -179,11 +183,16 @@ export class AnjuFunction extends NodejsFunction {
    * the construct: the callback and system task functions are referenced by the state machine's
    * definition, so a reference back to the state machine resource would be a dependency cycle.
    */
-  bindStateMachine(stateMachineArn: string, access: readonly WorkflowAccess[]): this {
+  bindStateMachine(stateMachineArn: string, access: readonly WorkflowAccess[], executionsArn?: string): this {
     this.addEnvironment('STATE_MACHINE_ARN', stateMachineArn);
-    const actions = access.flatMap((a) => WORKFLOW_ACTIONS[a]);
+    const actions = access.filter((a) => !EXECUTION_ACCESS.has(a)).flatMap((a) => WORKFLOW_ACTIONS[a]);
     // Task responses are authorized on the state machine too; the token names the execution.
     if (actions.length > 0) this.addToRolePolicy(new PolicyStatement({ actions, resources: [stateMachineArn] }));
+    const onExecutions = access.filter((a) => EXECUTION_ACCESS.has(a)).flatMap((a) => WORKFLOW_ACTIONS[a]);
+    if (onExecutions.length > 0) {
+      if (!executionsArn) throw new Error(`${this.node.id}: ${access.join(', ')} needs the executions' ARN`);
+      this.addToRolePolicy(new PolicyStatement({ actions: onExecutions, resources: [executionsArn] }));
+    }
     return this;
   }
 }
@@ -199,4 +208,6 @@ const WORKFLOW_ACTIONS: Record<WorkflowAccess, readonly string[]> = {
   start: ['states:StartExecution'],
   respond: ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat'],
   describe: ['states:DescribeStateMachine'],
+  observe: ['states:DescribeExecution'],
+  stop: ['states:StopExecution'],
 };

@@ -1,4 +1,4 @@
-import { ArnFormat, CfnResource, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { ArnFormat, CfnResource, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
@@ -34,8 +34,9 @@ export interface RenovationStateMachineProps {
 
 /**
  * The renovation workflow: one Standard execution per household, built from the declarative
- * description in `process/`; the callback-task and system-task functions it invokes; and the
- * outbox sweeper that re-sends stored but unacknowledged decisions every minute.
+ * description in `process/`; the callback-task and system-task functions it invokes; the outbox
+ * sweeper that re-sends stored but unacknowledged decisions every minute; and the reconciler that
+ * restarts, every five minutes, a household whose execution failed or nears its time limit.
  */
 export class RenovationStateMachine extends Construct {
   public readonly stateMachine: StateMachine;
@@ -45,6 +46,11 @@ export class RenovationStateMachine extends Construct {
   public readonly systemTaskFn: AnjuFunction;
   public readonly outboxSweeperFn: AnjuFunction;
   public readonly sweepSchedule: Rule;
+  /** Every unfinished household has one running execution, replaced before its time limit (docs/workflow.md "Healing"). */
+  public readonly reconcilerFn: AnjuFunction;
+  public readonly reconcileSchedule: Rule;
+  /** `execution:<state machine>:*`: what the reconciler reads and stops. */
+  public readonly executionsArn: string;
   public readonly logGroup: LogGroup;
 
   public readonly stateMachineName: string;
@@ -57,6 +63,13 @@ export class RenovationStateMachine extends Construct {
       service: 'states',
       resource: 'stateMachine',
       resourceName: this.stateMachineName,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+
+    this.executionsArn = Stack.of(this).formatArn({
+      service: 'states',
+      resource: 'execution',
+      resourceName: `${this.stateMachineName}:*`,
       arnFormat: ArnFormat.COLON_RESOURCE_NAME,
     });
 
@@ -86,8 +99,17 @@ export class RenovationStateMachine extends Construct {
     })
       .bindTable(props.table, 'RW')
       .bindBucket(props.bucket, 'NONE')
-      // `start` restarts a household at its phase when its execution is gone.
-      .bindStateMachine(this.stateMachineArn, ['respond', 'start']);
+      // A dead token is settled by the reconciler's look: describe the household's execution, stop and restart it.
+      .bindStateMachine(this.stateMachineArn, ['respond', 'start', 'observe', 'stop'], this.executionsArn);
+    this.reconcilerFn = new AnjuFunction(this, 'ReconcilerFn', {
+      entry: 'schedules/reconciler',
+      description: 'Restarts households whose execution failed, timed out or nears its one-year limit',
+      timeout: Duration.seconds(60),
+      defaults,
+    })
+      .bindTable(props.table, 'RW')
+      .bindBucket(props.bucket, 'NONE')
+      .bindStateMachine(this.stateMachineArn, ['start', 'observe', 'stop'], this.executionsArn);
 
     this.logGroup = new LogGroup(this, 'ExecutionLogs', {
       retention: props.logRetention,
@@ -127,6 +149,23 @@ export class RenovationStateMachine extends Construct {
       schedule: Schedule.rate(Duration.minutes(1)),
       targets: [new LambdaFunction(this.outboxSweeperFn, { retryAttempts: 0 })],
     });
+
+    this.reconcileSchedule = new Rule(this, 'ReconcileSchedule', {
+      description: 'Restart households whose execution is not running or nears its time limit',
+      schedule: Schedule.rate(Duration.minutes(5)),
+      targets: [new LambdaFunction(this.reconcilerFn, { retryAttempts: 0 })],
+    });
+    // cdk-nag names the resource as the template writes it: a pseudo parameter for what the stack leaves open.
+    const stack = Stack.of(this);
+    const shown = (value: string, pseudo: string) => (Token.isUnresolved(value) ? `<AWS::${pseudo}>` : value);
+    const executionsFinding = `arn:<AWS::Partition>:states:${shown(stack.region, 'Region')}:${shown(stack.account, 'AccountId')}:execution:${this.stateMachineName}:*`;
+    for (const fn of [this.outboxSweeperFn, this.reconcilerFn]) {
+      Validations.of(fn).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::${executionsFinding}]`,
+        reason:
+          "A household's executions are named at run time ({householdId}-{attempt}); access stays inside this state machine.",
+      });
+    }
 
     const invokeReason = 'Invoking a task function is granted on its versions too (`:*`), as CDK grants it.';
     for (const fn of [this.recordTaskFn, this.systemTaskFn]) {

@@ -800,7 +800,10 @@ describe('the staff console', () => {
     try {
       await phone.reload();
       // The app shell and the screen come from the phone, the user and their queue from its last answers.
-      await phone.getByTestId('current-user').filter({ hasText: demoUser(INSPECTOR).displayName }).waitFor({ state: 'attached' });
+      await phone
+        .getByTestId('current-user')
+        .filter({ hasText: demoUser(INSPECTOR).displayName })
+        .waitFor({ state: 'attached' });
       await phone.getByTestId('inspector-pick').waitFor();
       await expectPeopleWords(phone, 'the inspector page offline', secrets());
       await screenshot(phone, '13-inspector-offline-start');

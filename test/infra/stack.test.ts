@@ -132,6 +132,7 @@ const FUNCTION_IDS = [
   'RecordTaskFn',
   'SystemTaskFn',
   'OutboxSweeperFn',
+  'ReconcilerFn',
 ];
 
 function stateMachine() {
@@ -285,6 +286,45 @@ describe('the functions', () => {
     }
   });
 
+  it('let the reconciler and the sweeper read and stop the executions of this state machine only, and start new ones', () => {
+    const statements = (fn: string) =>
+      Object.values(resourcesOf(template, 'AWS::IAM::Policy'))
+        .filter((p) => JSON.stringify(p.Properties?.Roles).includes(`${fn}ServiceRole`))
+        .flatMap(
+          (p) =>
+            (p.Properties?.PolicyDocument as { Statement?: { Action: unknown; Resource: unknown }[] } | undefined)
+              ?.Statement ?? [],
+        );
+    const executions = {
+      'Fn::Join': [
+        '',
+        [
+          'arn:',
+          { Ref: 'AWS::Partition' },
+          ':states:',
+          { Ref: 'AWS::Region' },
+          ':',
+          { Ref: 'AWS::AccountId' },
+          `:execution:${stateMachine().StateMachineName}:*`,
+        ],
+      ],
+    };
+    for (const fn of ['ReconcilerFn', 'OutboxSweeperFn']) {
+      const onExecutions = statements(fn).find((s) => JSON.stringify(s.Action).includes('states:DescribeExecution'));
+      expect(onExecutions?.Action).toEqual(['states:DescribeExecution', 'states:StopExecution']);
+      expect(onExecutions?.Resource).toEqual(executions);
+      expect(JSON.stringify(statements(fn))).toContain('states:StartExecution');
+    }
+    expect(JSON.stringify(statements('ReconcilerFn'))).not.toContain('states:SendTaskSuccess');
+    for (const fn of ['ActionsFn', 'HouseholdsFn', 'RecordTaskFn', 'SystemTaskFn']) {
+      expect(JSON.stringify(statements(fn))).not.toContain('states:StopExecution');
+    }
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(5 minutes)',
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': ['ReconcilerFn', 'Arn'] } })],
+    });
+  });
+
   it('grant the outbox sweeper task responses and restarts, the API actions and the callback task only responses', () => {
     const policyOf = (fn: string) =>
       JSON.stringify(
@@ -296,6 +336,7 @@ describe('the functions', () => {
     expect(policyOf('OutboxSweeperFn')).toContain('states:StartExecution');
     expect(policyOf('ActionsFn')).toContain('states:SendTaskSuccess');
     expect(policyOf('ActionsFn')).not.toContain('states:StartExecution');
+    expect(policyOf('ActionsFn')).not.toContain('states:StopExecution');
     // The callback task re-sends a stored decision when it is recorded again (after a restart, a resync).
     expect(policyOf('RecordTaskFn')).toContain('states:SendTaskSuccess');
     expect(policyOf('RecordTaskFn')).not.toContain('states:StartExecution');

@@ -1,9 +1,14 @@
 /**
- * The crash-restart soak in small (12 households, 3 kills) so `npm test` exercises it; the full run
- * is `npm run test:soak`. Repeat a failing run with `ANJU_SOAK_SEED=<the printed seed>`.
+ * The crash-restart soak in small (12 households, 3 kills, faults on, executions replaced) so `npm test`
+ * exercises it; the full run is `npm run test:soak`. Repeat a failing run with `ANJU_SOAK_SEED=<the printed seed>`.
  */
 import { afterAll, describe, it } from 'vitest';
-import { expectEndedAsWithoutCrashes, runCrashSoak } from '../support/crash-soak';
+import {
+  expectEndedAsWithoutCrashes,
+  runCrashSoak,
+  SOAK_EXECUTION_MAX_SECONDS,
+  soakFaults,
+} from '../support/crash-soak';
 
 const seed = Number(process.env.ANJU_SOAK_SEED ?? Math.floor(Math.random() * 2 ** 31));
 let cleanup: (() => Promise<void>) | undefined;
@@ -19,6 +24,8 @@ describe('households through the whole workflow while the stack is killed at ran
       households: 12,
       kills: 3,
       seed,
+      faults: soakFaults(seed),
+      executionMaxSeconds: SOAK_EXECUTION_MAX_SECONDS,
       log: (line) => console.log(line),
       onCleanup: (stop) => {
         cleanup = stop;

@@ -396,7 +396,7 @@ describe('local Step Functions service without fast waits', () => {
 });
 
 describe('local Step Functions service across a restart', () => {
-  it('restarts a parked execution at its parked step with a new token, from a journal with a torn last line', async () => {
+  it('resumes a parked execution under its own ARN at its parked step with a new token, from a journal with a torn last line', async () => {
     const dataDir = tempDir();
     const journalFile = path.join(dataDir, 'stepfunctions', 'journal.jsonl');
     const before = new FakeLambdas();
@@ -433,16 +433,18 @@ describe('local Step Functions service across a restart', () => {
         client.send(new SendTaskSuccessCommand({ taskToken: parkedToken, output: '{}' })),
       ).rejects.toMatchObject({ name: 'TaskDoesNotExist' });
 
-      const old = await client.send(new DescribeExecutionCommand({ executionArn: original.executionArn }));
-      expect(old.status).toBe('ABORTED');
-      const newArn = `arn:aws:states:${REGION}:${ACCOUNT}:execution:${MACHINE_NAME}:hh-r-1-r1`;
-      const restarted = await client.send(new DescribeExecutionCommand({ executionArn: newArn }));
-      expect(JSON.parse(restarted.input ?? '{}')).toEqual({ householdId: 'hh-r', phase: 'inspection' });
+      // As on AWS, the execution outlived the restart: same ARN, still running, its first start date and input.
+      const same = await client.send(new DescribeExecutionCommand({ executionArn: original.executionArn }));
+      expect(same.status).toBe('RUNNING');
+      expect(same.startDate?.getTime()).toBe(waiting.startDate?.getTime());
+      expect(JSON.parse(same.input ?? '{}')).toEqual({ householdId: 'hh-r', phase: 'review' });
+      const listed = await client.send(new ListExecutionsCommand({ stateMachineArn: MACHINE_ARN }));
+      expect(listed.executions?.map((e) => e.name)).toEqual(['hh-r-1']);
 
       await client.send(
         new SendTaskSuccessCommand({ taskToken: resumed.payload.taskToken, output: '{"next":"payment"}' }),
       );
-      const done = await finished(client, newArn);
+      const done = await finished(client, original.executionArn ?? '');
       expect(done.status).toBe('SUCCEEDED');
       expect(after.payments('hh-r')).toHaveLength(1);
     } finally {
@@ -458,10 +460,56 @@ describe('local Step Functions service across a restart', () => {
       expect(await third.recover()).toBe(0);
       const thirdClient = clientFor(third);
       const old = await thirdClient.send(new DescribeExecutionCommand({ executionArn: original.executionArn }));
-      expect(old.status).toBe('ABORTED');
+      expect(old.status).toBe('SUCCEEDED');
       thirdClient.destroy();
     } finally {
       await third.stop();
+    }
+  });
+});
+
+describe('local Step Functions engine with fast waits', () => {
+  it("passes a retry's backoff of minutes in about a second per attempt, as it passes a Wait", async () => {
+    const lambdas = new FakeLambdas();
+    lambdas.bankFailures.set('hh-retry', 2);
+    const definition = {
+      StartAt: 'Pay',
+      States: {
+        Pay: {
+          Type: 'Task',
+          Resource: 'arn:aws:states:::lambda:invoke',
+          Parameters: { FunctionName: SYSTEM_TASK_FN, Payload: { task: 'pay', 'householdId.$': '$.householdId' } },
+          Retry: [
+            {
+              ErrorEquals: ['BankUnavailable'],
+              IntervalSeconds: 60,
+              MaxAttempts: 3,
+              BackoffRate: 2,
+              JitterStrategy: 'FULL',
+            },
+          ],
+          Next: 'Done',
+        },
+        Done: { Type: 'Succeed' },
+      },
+    };
+    const engine = new Engine({
+      dataDir: tempDir(),
+      region: REGION,
+      accountId: ACCOUNT,
+      stateMachines: [{ arn: MACHINE_ARN, name: MACHINE_NAME, definition }],
+      invokeLambda: lambdas.invoke,
+      fastWaits: true,
+      log: () => undefined,
+    });
+    try {
+      const started = Date.now();
+      const { executionArn } = engine.startExecution(MACHINE_ARN, 'retry-1', '{"householdId":"hh-retry"}');
+      await soon(() => (engine.describeExecution(executionArn).status === 'SUCCEEDED' ? true : undefined));
+      expect(lambdas.payments('hh-retry')).toHaveLength(3);
+      expect(Date.now() - started).toBeLessThan(8_000);
+    } finally {
+      engine.stop();
     }
   });
 });

@@ -10,7 +10,7 @@ import {
   SFNClient,
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
-import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, describe, expect, it } from 'vitest';
 import { demoApplication } from '../../contract/examples';
 import { stateMachineName } from '../../infra/constructs/state-machine';
@@ -123,6 +123,16 @@ describe('faults and limits', () => {
     // The token the callback task stored is as long as an AWS one.
     const ddb = DynamoDBDocumentClient.from(
       new DynamoDBClient({ endpoint: stack.endpoints.dynamodb, region: 'us-east-1', credentials: OPERATOR }),
+    );
+    // The reconciler would replace the execution at half its limit: let this household go from its index, so its
+    // first execution meets the twin's limit itself.
+    await ddb.send(
+      new UpdateCommand({
+        TableName: 'Table',
+        Key: { PK: `HH#${householdId}`, SK: 'EXEC' },
+        UpdateExpression: 'SET watched = :no REMOVE GSI2PK, GSI2SK',
+        ExpressionAttributeValues: { ':no': false },
+      }),
     );
     const task = await ddb.send(new GetCommand({ TableName: 'Table', Key: { PK: `HH#${householdId}`, SK: 'TASK' } }));
     const token = String(task.Item?.taskToken ?? '');

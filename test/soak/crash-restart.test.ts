@@ -1,13 +1,19 @@
 /**
  * `npm run test:soak`: 200 households from registration to archive while the local stack is killed
- * with SIGKILL at 10 seeded random moments. Sizes: ANJU_SOAK_HOUSEHOLDS, ANJU_SOAK_KILLS; repeat a
- * run with ANJU_SOAK_SEED=<the printed seed>. Every start's output goes to a file in the temp folder, named in
- * the output, for reading what happened around a kill.
+ * with SIGKILL at 10 seeded random moments, 2 % of the calls to every AWS service fail (`soakFaults`) and
+ * executions live 16 s instead of a year, so the reconciler replaces every household's execution. Sizes:
+ * ANJU_SOAK_HOUSEHOLDS, ANJU_SOAK_KILLS; repeat a run with ANJU_SOAK_SEED=<the printed seed>. Every start's
+ * output goes to a file in the temp folder, named in the output, for reading what happened around a kill.
  */
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, it } from 'vitest';
-import { expectEndedAsWithoutCrashes, runCrashSoak } from '../support/crash-soak';
+import {
+  expectEndedAsWithoutCrashes,
+  runCrashSoak,
+  SOAK_EXECUTION_MAX_SECONDS,
+  soakFaults,
+} from '../support/crash-soak';
 
 const seed = Number(process.env.ANJU_SOAK_SEED ?? Math.floor(Math.random() * 2 ** 31));
 const households = Number(process.env.ANJU_SOAK_HOUSEHOLDS ?? 200);
@@ -29,6 +35,8 @@ describe('crash-restart soak', () => {
       kills,
       seed,
       logFile,
+      faults: soakFaults(seed),
+      executionMaxSeconds: SOAK_EXECUTION_MAX_SECONDS,
       log: (line) => console.log(line),
       onCleanup: (stop) => {
         cleanup = stop;

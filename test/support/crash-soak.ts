@@ -1,20 +1,30 @@
 /**
  * Crash-restart soak: households driven from registration to archive by resilient clients while the
  * local stack is killed with SIGKILL (its Node process, then DynamoDB Local's JVM: `RunningStack.crash`)
- * at seeded random moments and started again on the same data folder. Used by the integration tier (a small run) and by
- * `npm run test:soak` (200 households, 10 kills); the checks are the same.
+ * at seeded random moments and started again on the same data folder, with faults on (`soakFaults`: at
+ * least 2 % of the calls to every service fail as AWS fails under stress) and the one-year execution
+ * limit shortened so that the reconciler replaces every household's execution at least once. Used by the
+ * integration tier (a small run) and by `npm run test:soak` (200 households, 10 kills); the checks are the
+ * same: every household archived as a run without crashes would be, its audit chain intact, every
+ * installment paid once, none waiting more than `TASK_WAIT_MS` without its task, and never two running
+ * executions of one household (the running executions are listed every second).
  */
 
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { type ExecutionListItem, ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { expect } from 'vitest';
 import { pool } from '../../bench/common';
 import { demoApplication, demoProgram } from '../../contract/examples';
 import { verifyChain } from '../../domain/rules/audit';
 import { splitInstallments } from '../../domain/rules/installments';
 import { lookupSubsidy } from '../../domain/rules/subsidy';
+import { stateMachineName } from '../../infra/constructs/state-machine';
 import { login } from '../../tools/api-client/client';
 import { type HouseholdFileView, householdDriver } from '../../tools/api-client/household-driver';
 import { DemoStaff } from '../../tools/api-client/staff';
 import { demoUsers } from '../../tools/demo/users';
+import { stressFaults } from '../../twin/faults/faults';
 import { makeDataDir, type RunningStack, removeDataDir, startStack } from '../../twin/stack-process';
 
 export type SoakOptions = {
@@ -31,6 +41,10 @@ export type SoakOptions = {
   readonly taskWaitMs?: number;
   /** Called once the stack is up with a clean-up that stops it and removes its data, so a failed or timed-out run leaves nothing behind. */
   readonly onCleanup?: (cleanup: () => Promise<void>) => void;
+  /** `ANJU_FAULTS` of every start (`soakFaults(seed)`); none when absent. */
+  readonly faults?: string;
+  /** `ANJU_EXECUTION_MAX_SECONDS` of every start: short enough that every household's execution is replaced. */
+  readonly executionMaxSeconds?: number;
 };
 
 export type SoakResult = {
@@ -44,7 +58,58 @@ export type SoakResult = {
   /** The longest waits for a task (from the first read without it to the read with it), longest first. */
   readonly longestTaskWaits: readonly { householdId: string; phase: string; ms: number }[];
   readonly fundsReport: { total: { planned: number; released: number } };
+  /** What the running executions showed, listed every second while the households were driven. */
+  readonly executions: {
+    /** How many times they were listed. */
+    readonly looks: number;
+    /** Households seen with two or more running executions at once, with their names: must stay empty. */
+    readonly twoRunning: readonly string[];
+    /** Each household's last execution attempt (its execution pointer): 0 when it was never replaced. */
+    readonly attempts: ReadonlyMap<string, number>;
+  };
+  /** The faults the twin injected over every start, by kind (`dynamodb:PutItem ThrottlingException`...). */
+  readonly faults: { readonly total: number; readonly byKind: ReadonlyMap<string, number> };
 };
+
+/**
+ * The faults of a soak: 2 % of the calls to every service fail before they are applied (DynamoDB throttling,
+ * internal errors and transaction conflicts, Step Functions throttling, S3 SlowDown, Lambda invocation failures
+ * at Task states) and 0.5 % more are applied and then lose their answer, as after a timeout.
+ */
+export function soakFaults(seed: number): string {
+  return stressFaults(2, seed);
+}
+
+/**
+ * The execution limit of a soak: a household lives about half a minute in it, and the reconciler replaces an
+ * execution once it has lived half its limit, so every household's execution is replaced at least once.
+ */
+export const SOAK_EXECUTION_MAX_SECONDS = 16;
+
+/** The twin's operator: the soak's own look at the services, beside the functions' signed calls. */
+const OPERATOR = { accessKeyId: 'anjulocal', secretAccessKey: 'anjulocalsecret' };
+const STATE_MACHINE = `arn:aws:states:us-east-1:000000000000:stateMachine:${stateMachineName('anju-dev')}`;
+
+/** The household an execution belongs to: its name is `{householdId}-{attempt}`. */
+const householdOf = (execution: ExecutionListItem) => (execution.name ?? '').replace(/-\d+$/, '');
+
+async function runningExecutions(sfn: SFNClient): Promise<ExecutionListItem[]> {
+  const running: ExecutionListItem[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await sfn.send(
+      new ListExecutionsCommand({
+        stateMachineArn: STATE_MACHINE,
+        statusFilter: 'RUNNING',
+        maxResults: 1000,
+        nextToken,
+      }),
+    );
+    running.push(...(page.executions ?? []));
+    nextToken = page.nextToken;
+  } while (nextToken);
+  return running;
+}
 
 /** mulberry32: a small seeded generator, so a failing run can be repeated with its printed seed. */
 export function seededRandom(seed: number): () => number {
@@ -65,7 +130,7 @@ const DOWN = 'http://127.0.0.1:1';
  * A restart takes 7-20 s and a restarted execution records its task again within seconds; a household
  * two minutes without its task has lost it, and the run fails with its id instead of hanging.
  */
-const TASK_WAIT_MS = 120_000;
+export const TASK_WAIT_MS = 120_000;
 
 export async function runCrashSoak(options: SoakOptions): Promise<SoakResult> {
   const log = options.log ?? (() => {});
@@ -81,8 +146,12 @@ export async function runCrashSoak(options: SoakOptions): Promise<SoakResult> {
     await stack?.stop();
     removeDataDir(dataDir);
   });
+  const env: Record<string, string> = {
+    ...(options.faults ? { ANJU_FAULTS: options.faults } : {}),
+    ...(options.executionMaxSeconds ? { ANJU_EXECUTION_MAX_SECONDS: String(options.executionMaxSeconds) } : {}),
+  };
   const start = () =>
-    startStack({ dataDir, fastWaits: true, ...(options.logFile ? { logFile: options.logFile } : {}) });
+    startStack({ dataDir, fastWaits: true, env, ...(options.logFile ? { logFile: options.logFile } : {}) });
   stack = await start();
   // While the stack is down, requests go to a port nothing listens on (the old one could be reused).
   let url = stack.url;
@@ -112,6 +181,43 @@ export async function runCrashSoak(options: SoakOptions): Promise<SoakResult> {
   const referenceId = await driver.drive(staff, firstIndex);
   inProgress.delete(firstIndex);
   const reference = await driver.read(auditor, referenceId);
+
+  // Every second, the running executions of every household: never two of one household at once. And the faults the
+  // stack injected so far (a killed stack cannot be asked afterwards).
+  const twoRunning = new Map<string, string>();
+  let looks = 0;
+  const faultsOfEarlierStacks = new Map<string, number>();
+  let faultsOfThisStack = new Map<string, number>();
+  let lookedAt: RunningStack | undefined;
+  let sfn: SFNClient | undefined;
+  let watching = true;
+  const look = async () => {
+    const current = stack;
+    if (!current || url === DOWN) return;
+    if (lookedAt !== current) {
+      for (const [kind, count] of faultsOfThisStack)
+        faultsOfEarlierStacks.set(kind, (faultsOfEarlierStacks.get(kind) ?? 0) + count);
+      faultsOfThisStack = new Map();
+      sfn?.destroy();
+      sfn = new SFNClient({ endpoint: current.endpoints.sfn, region: 'us-east-1', credentials: OPERATOR });
+      lookedAt = current;
+    }
+    const byHousehold = new Map<string, string[]>();
+    for (const execution of await runningExecutions(sfn as SFNClient)) {
+      const id = householdOf(execution);
+      byHousehold.set(id, [...(byHousehold.get(id) ?? []), execution.name ?? '?']);
+    }
+    looks += 1;
+    for (const [id, names] of byHousehold) if (names.length > 1) twoRunning.set(id, names.join(', '));
+    const report = await current.twin();
+    faultsOfThisStack = new Map(report.faults.byFault.map(({ fault, count }) => [fault, count]));
+  };
+  const watcher = (async () => {
+    while (watching) {
+      await look().catch(() => undefined);
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+  })();
 
   // Kill points spread over the run by progress (acting requests), each with a jitter in time.
   const expected = options.households * ACTING_REQUESTS_PER_HOUSEHOLD;
@@ -174,7 +280,11 @@ export async function runCrashSoak(options: SoakOptions): Promise<SoakResult> {
     finished = true;
     clearInterval(watchdog);
     await chaos;
+    watching = false;
+    await watcher;
   }
+  await look();
+  sfn?.destroy();
 
   const households: { index: number; file: HouseholdFileView }[] = [];
   for (const index of indexes) {
@@ -194,11 +304,34 @@ export async function runCrashSoak(options: SoakOptions): Promise<SoakResult> {
     auditor,
     `/reports/funds?county=${demoProgram.county.code}`,
   );
+  // Each household's execution pointer: how many times its execution was replaced.
+  const ddb = DynamoDBDocumentClient.from(
+    new DynamoDBClient({ endpoint: stack.endpoints.dynamodb, region: 'us-east-1', credentials: OPERATOR }),
+  );
+  const attempts = new Map<string, number>();
+  for (const id of ours) {
+    const pointer = await ddb.send(new GetCommand({ TableName: 'Table', Key: { PK: `HH#${id}`, SK: 'EXEC' } }));
+    attempts.set(id, Number(pointer.Item?.attempt ?? -1));
+  }
+  ddb.destroy();
+  const byKind = new Map(faultsOfEarlierStacks);
+  for (const [kind, count] of faultsOfThisStack) byKind.set(kind, (byKind.get(kind) ?? 0) + count);
+  const faultTotal = [...byKind.values()].reduce((sum, count) => sum + count, 0);
+
   const seconds = (performance.now() - started) / 1000;
   const longestTaskWaits = waits.sort((a, b) => b.ms - a.ms).slice(0, 5);
+  const replaced = [...attempts.values()];
   log(
-    `soak: ${options.households} households driven to the end in ${seconds.toFixed(0)} s with ${kills} kills; longest wait for a task ${((longestTaskWaits[0]?.ms ?? 0) / 1000).toFixed(1)} s (${longestTaskWaits[0]?.phase ?? '-'})`,
+    `soak: ${options.households} households driven to the end in ${seconds.toFixed(0)} s with ${kills} kills; longest wait for a task ${((longestTaskWaits[0]?.ms ?? 0) / 1000).toFixed(1)} s (${longestTaskWaits[0]?.phase ?? '-'}); ${faultTotal} faults injected; executions per household ${Math.min(...replaced) + 1}-${Math.max(...replaced) + 1} (mean ${(replaced.reduce((a, b) => a + b, 0) / replaced.length + 1).toFixed(1)}); running executions listed ${looks} times, ${twoRunning.size} households seen with two`,
   );
+  if (faultTotal > 0) {
+    log(
+      `soak faults: ${[...byKind.entries()]
+        .sort((a, b) => b[1] - a[1])
+        .map(([kind, count]) => `${kind} ${count}`)
+        .join(', ')}`,
+    );
+  }
   return {
     seed: options.seed,
     kills,
@@ -208,6 +341,12 @@ export async function runCrashSoak(options: SoakOptions): Promise<SoakResult> {
     openTasks,
     longestTaskWaits,
     fundsReport: funds.body,
+    executions: {
+      looks,
+      twoRunning: [...twoRunning.entries()].map(([id, names]) => `${id}: ${names}`),
+      attempts,
+    },
+    faults: { total: faultTotal, byKind },
   };
 }
 
@@ -263,9 +402,20 @@ export function problemsOf(index: number, file: HouseholdFileView, reference: Ho
   return problems;
 }
 
-/** What both tiers assert of a soak: every household ended as a run without crashes would, nothing open, every yuan released once. */
+/**
+ * What both tiers assert of a soak: every household ended as a run without crashes would, nothing open, every
+ * yuan released once, never two running executions of a household, every household's execution replaced at
+ * least once (the shortened limit), and faults met on the way. No household waited more than `TASK_WAIT_MS`
+ * without its task: the driver fails the run as soon as one does.
+ */
 export function expectEndedAsWithoutCrashes(run: SoakResult, kills: number): void {
   expect(run.kills).toBe(kills);
+  expect(run.executions.looks).toBeGreaterThan(0);
+  expect(run.executions.twoRunning).toEqual([]);
+  const neverReplaced = [...run.executions.attempts].filter(([, attempt]) => attempt < 1).map(([id]) => id);
+  expect(neverReplaced).toEqual([]);
+  expect(run.faults.total).toBeGreaterThan(0);
+  expect(run.longestTaskWaits[0]?.ms ?? 0).toBeLessThanOrEqual(TASK_WAIT_MS);
   expect(run.reference.phase).toBe('archived');
   expect(run.households.flatMap(({ index, file }) => problemsOf(index, file, run.reference))).toEqual([]);
   expect(run.openTasks).toEqual([]);

@@ -174,9 +174,10 @@ type Answer<T> = { status: number; body: T; retried: boolean };
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** True when the stack could not answer this request: it is down, starting, or finishing an interrupted one. */
+/** True when the stack could not answer this request: it is down, starting, busy, or finishing an interrupted one. */
 function isOutage(status: number, body: unknown): boolean {
-  if (status === 502 || status === 503 || status === 504) return true;
+  // 429 and 503: throttled or busy (with faults on, as AWS answers under stress); retried as the API asks.
+  if (status === 429 || status === 502 || status === 503 || status === 504) return true;
   const en = (body as { message?: { en?: string } } | undefined)?.message?.en ?? '';
   return status === 409 && /still being processed/.test(en);
 }

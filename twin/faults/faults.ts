@@ -22,6 +22,25 @@
  * `Sandbox.Timedout`.
  */
 
+/**
+ * Faults as AWS shows them under stress, for the soak and the lifecycle benchmark: `percent` % of the calls to
+ * every service fail before they are applied, and a quarter of that more are applied and then lose their answer.
+ */
+export function stressFaults(percent: number, seed = 1): string {
+  const before = percent / 100;
+  const after = before / 4;
+  return [
+    `seed=${Math.abs(Math.trunc(seed)) % 1_000_000_000}`,
+    `dynamodb:*=${before}`,
+    `sfn:*=${before}`,
+    `s3:*=${before}`,
+    `lambda:Invoke=${before}`,
+    `dynamodb:*@after=${after}`,
+    `sfn:*@after=${after}`,
+    `lambda:Invoke@after=${after}`,
+  ].join('; ');
+}
+
 export type Service = 'dynamodb' | 'sfn' | 's3' | 'lambda';
 export type Phase = 'before' | 'after';
 

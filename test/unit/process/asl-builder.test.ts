@@ -13,7 +13,10 @@ import {
   INVOKE_RESOURCE,
   type JsonPathChoiceRule,
   LAMBDA_SERVICE_ERRORS,
+  type Retrier,
+  SYSTEM_TASK_TIMEOUT_SECONDS,
   type TaskState,
+  TIMEOUT_ERRORS,
 } from '../../../process/asl-builder';
 import { ACTIVE_PHASES, outcomesOf, RENOVATION, transition } from '../../../process/renovation';
 
@@ -185,7 +188,12 @@ describe('the state machine graph', () => {
       expect(t.Parameters).toEqual({
         // biome-ignore lint/suspicious/noTemplateCurlyInString: the definition substitution named in docs/design.md
         FunctionName: '${RecordTaskFn}',
-        Payload: { 'taskToken.$': '$$.Task.Token', 'householdId.$': '$.householdId', step: step.phase },
+        Payload: {
+          'taskToken.$': '$$.Task.Token',
+          'householdId.$': '$.householdId',
+          step: step.phase,
+          'execution.$': '$$.Execution.Name',
+        },
       });
       expect(t.ResultPath).toBe('$.decision');
       expect(t.Retry[0]?.ErrorEquals).toEqual([...LAMBDA_SERVICE_ERRORS]);
@@ -382,6 +390,118 @@ describe('the state machine graph', () => {
       steps: RENOVATION.steps.filter((step) => step.phase !== 'village-appraisal'),
     };
     expect(() => buildDefinition(broken)).toThrow(/village-appraisal/);
+  });
+});
+
+const taskStates = Object.entries(definition.States).filter(
+  (entry): entry is [string, TaskState] => entry[1].Type === 'Task',
+);
+
+/** The retrier Step Functions applies to an error: the first whose ErrorEquals names it (or States.ALL). */
+function retrierFor(t: TaskState, error: string): Retrier | undefined {
+  return t.Retry.find((r) => r.ErrorEquals.includes(error) || r.ErrorEquals.includes('States.ALL'));
+}
+
+/** The catcher Step Functions applies to an error once its retries are spent. */
+function catcherFor(t: TaskState, error: string): string | undefined {
+  return t.Catch.find((c) => c.ErrorEquals.includes(error) || c.ErrorEquals.includes('States.ALL'))?.Next;
+}
+
+/** The longest a retrier can wait in all (every delay at its ceiling before the full jitter). */
+function worstCaseWaitSeconds(r: Retrier): number {
+  let total = 0;
+  for (let attempt = 0; attempt < r.MaxAttempts; attempt++) {
+    total += Math.min(r.IntervalSeconds * r.BackoffRate ** attempt, r.MaxDelaySeconds);
+  }
+  return total;
+}
+
+describe('retries and catches of every Task state', () => {
+  it('has each human step and the three system steps as Task states', () => {
+    expect(taskStates.map(([name]) => name).sort()).toEqual(
+      [...humanSteps.map((step) => step.state), 'OpenNotice', 'CloseNotice', 'Archive'].sort(),
+    );
+  });
+
+  it.each(taskStates)('%s retries every Lambda service error quickly, with jittered exponential backoff', (_, t) => {
+    for (const error of [...LAMBDA_SERVICE_ERRORS, 'Lambda.ClientExecutionTimeoutException']) {
+      const r = retrierFor(t, error);
+      expect(r, error).toBeDefined();
+      expect(r?.BackoffRate).toBeGreaterThan(1);
+      expect(r?.JitterStrategy).toBe('FULL');
+      expect(r?.MaxAttempts).toBeGreaterThanOrEqual(3);
+      expect(worstCaseWaitSeconds(r as Retrier)).toBeLessThanOrEqual(120);
+    }
+  });
+
+  it.each(taskStates)('%s retries a function that timed out or ran out of memory', (_, t) => {
+    for (const error of ['Sandbox.Timedout', 'Lambda.Unknown', 'States.Timeout']) {
+      const r = retrierFor(t, error);
+      expect(r, error).toBeDefined();
+      expect(r?.BackoffRate).toBeGreaterThan(1);
+      expect(r?.JitterStrategy).toBe('FULL');
+    }
+    expect([...TIMEOUT_ERRORS].sort()).toEqual(['Lambda.Unknown', 'Sandbox.Timedout', 'States.Timeout']);
+  });
+
+  it.each(taskStates)("%s retries a function's TransientError for minutes, capped and jittered", (_, t) => {
+    const r = retrierFor(t, WORKFLOW_ERROR_NAMES.TransientError);
+    expect(r).toBeDefined();
+    expect(r?.ErrorEquals).toEqual([WORKFLOW_ERROR_NAMES.TransientError]);
+    expect(r?.MaxAttempts).toBeGreaterThanOrEqual(10);
+    expect(r?.BackoffRate).toBeGreaterThan(1);
+    expect(r?.MaxDelaySeconds).toBeLessThanOrEqual(300);
+    expect(r?.JitterStrategy).toBe('FULL');
+    // Long enough to outlast a throttled table or a service's bad minutes, short enough to hand over to the reconciler.
+    expect(worstCaseWaitSeconds(r as Retrier)).toBeGreaterThanOrEqual(5 * 60);
+    expect(worstCaseWaitSeconds(r as Retrier)).toBeLessThanOrEqual(30 * 60);
+  });
+
+  it.each(taskStates)('%s never retries a permanent error and routes it', (_, t) => {
+    for (const error of [
+      WORKFLOW_ERROR_NAMES.StaleTask,
+      WORKFLOW_ERROR_NAMES.HouseholdNotFound,
+      WORKFLOW_ERROR_NAMES.ProgramNotFound,
+      WORKFLOW_ERROR_NAMES.UnknownSystemTask,
+      'TypeError',
+      'States.TaskFailed',
+    ]) {
+      expect(retrierFor(t, error), error).toBeUndefined();
+    }
+    expect(catcherFor(t, WORKFLOW_ERROR_NAMES.StaleTask)).toBe('Superseded');
+    expect(catcherFor(t, WORKFLOW_ERROR_NAMES.HouseholdNotFound)).toBe('CannotContinue');
+    expect(catcherFor(t, WORKFLOW_ERROR_NAMES.ProgramNotFound)).toBe('CannotContinue');
+    expect(catcherFor(t, WORKFLOW_ERROR_NAMES.UnknownSystemTask)).toBe('CannotContinue');
+  });
+
+  it.each(taskStates)('%s ends any other error, retries spent, in Unrecoverable with the error kept', (_, t) => {
+    const last = t.Catch.at(-1);
+    // States.ALL must stand alone and last in a Catch.
+    expect(last).toEqual({ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'Unrecoverable' });
+    expect(t.Catch.slice(0, -1).every((c) => !c.ErrorEquals.includes('States.ALL'))).toBe(true);
+    for (const error of [
+      WORKFLOW_ERROR_NAMES.TransientError,
+      'Lambda.ServiceException',
+      'Sandbox.Timedout',
+      'TypeError',
+    ]) {
+      expect(catcherFor(t, error), error).toBe('Unrecoverable');
+    }
+  });
+
+  it('keeps the error name and cause in Unrecoverable, for the reconciler and the failed-executions alarm', () => {
+    expect(state('Unrecoverable')).toMatchObject({
+      Type: 'Fail',
+      ErrorPath: '$.error.Error',
+      CausePath: '$.error.Cause',
+    });
+  });
+
+  it('bounds a system task by a state timeout and never a callback task', () => {
+    for (const [name, t] of taskStates) {
+      if (t.Resource === CALLBACK_RESOURCE) expect(t, name).not.toHaveProperty('TimeoutSeconds');
+      else expect(t.TimeoutSeconds, name).toBe(SYSTEM_TASK_TIMEOUT_SECONDS);
+    }
   });
 });
 

@@ -7,7 +7,7 @@ import { StateMachine } from 'aws-local-stepfunctions';
 import { describe, expect, it } from 'vitest';
 import { WORKFLOW_ERROR_NAMES, WorkflowError } from '../../../domain/errors';
 import type { Phase } from '../../../domain/model';
-import { buildDefinitionJson } from '../../../process/asl-builder';
+import { buildDefinition, buildDefinitionJson } from '../../../process/asl-builder';
 import { RENOVATION, transition } from '../../../process/renovation';
 
 const PLAN = {
@@ -24,9 +24,34 @@ const machine = new StateMachine(JSON.parse(buildDefinitionJson()));
 const RESYNC_PREFIX = 'resync:';
 
 type Script = Partial<Record<Phase, string[]>>;
-type RunResult = { entered: string[]; succeeded: boolean; error?: string };
+type RunResult = {
+  entered: string[];
+  succeeded: boolean;
+  error?: string;
+  cause?: string;
+  /** Retries by state name, as the interpreter reported them (StateRetried events). */
+  retried: Record<string, number>;
+  /** Handler calls by state name: a retry calls the function again. */
+  calls: Record<string, number>;
+};
 
-function payloadOf(input: unknown): { step?: Phase; taskToken?: string } {
+/** Every Task state retries at once in these runs: the delays themselves are the ASL's, asserted in asl-builder.test.ts. */
+const NO_RETRY_DELAY = Object.fromEntries(
+  Object.entries(buildDefinition().States)
+    .filter(([, state]) => state.Type === 'Task')
+    .map(([name]) => [name, 0]),
+);
+
+/** A scripted outcome that makes the function throw an error of this name instead of deciding. */
+const THROW_PREFIX = 'throw:';
+
+function thrown(name: string): Error {
+  const error = new Error(`scripted ${name}`);
+  error.name = name;
+  return error;
+}
+
+function payloadOf(input: unknown): { step?: Phase; taskToken?: string; execution?: string } {
   if (typeof input === 'object' && input !== null && 'Payload' in input) {
     const payload = input.Payload;
     if (typeof payload === 'object' && payload !== null) return payload;
@@ -55,28 +80,41 @@ async function runHousehold(
     if (outcome.startsWith(RESYNC_PREFIX)) return { outcome: 'resync', next: outcome.slice(RESYNC_PREFIX.length) };
     if (outcome === 'stale') throw new WorkflowError(WORKFLOW_ERROR_NAMES.StaleTask, 'household moved on');
     if (outcome === 'missing') throw new WorkflowError(WORKFLOW_ERROR_NAMES.HouseholdNotFound, 'no such household');
+    if (outcome.startsWith(THROW_PREFIX)) throw thrown(outcome.slice(THROW_PREFIX.length));
     const afterThis = phase === 'installment-release' ? nextInstallment + 1 : nextInstallment;
     const next = overrideNext?.[phase] ?? transition(phase, outcome, { ...PLAN, nextInstallment: afterThis });
     nextInstallment = afterThis;
     return options.withoutOutcome?.includes(phase) ? { next } : { outcome, next };
   };
 
+  const calls: Record<string, number> = {};
+  const counted =
+    (name: string, handler: (input: unknown) => unknown) =>
+    (input: unknown): unknown => {
+      calls[name] = (calls[name] ?? 0) + 1;
+      return handler(input);
+    };
   const handlers: Record<string, (input: unknown) => unknown> = {
-    OpenNotice: () => ({ Payload: { endsAt: new Date().toISOString() } }),
-    CloseNotice: () => ({ Payload: decide('public-notice') }),
-    Archive: () => ({ Payload: { archived: true } }),
+    OpenNotice: counted('OpenNotice', () => ({ Payload: { endsAt: new Date().toISOString() } })),
+    CloseNotice: counted('CloseNotice', () => ({ Payload: decide('public-notice') })),
+    Archive: counted('Archive', () => {
+      const outcome = remaining.archiving?.shift();
+      if (outcome?.startsWith(THROW_PREFIX)) throw thrown(outcome.slice(THROW_PREFIX.length));
+      return { Payload: { archived: true } };
+    }),
   };
   const seenTokens = new Set<string>();
   for (const step of RENOVATION.steps) {
     if (step.kind !== 'human') continue;
-    handlers[step.state] = (input) => {
+    handlers[step.state] = counted(step.state, (input) => {
       const payload = payloadOf(input);
       if (payload.step !== step.phase) throw new Error(`${step.state} recorded the step ${payload.step}`);
+      if (payload.execution !== 'hh-1-0') throw new Error(`${step.state} was not told its execution's name`);
       if (!payload.taskToken || seenTokens.has(payload.taskToken))
         throw new Error('callback task without a fresh token');
       seenTokens.add(payload.taskToken);
       return decide(step.phase);
-    };
+    });
   }
 
   let tokens = 0;
@@ -85,6 +123,7 @@ async function runHousehold(
     {
       // The real service mints one token per callback task; so does this getter.
       context: {
+        Execution: { Name: 'hh-1-0' },
         Task: {
           get Token() {
             tokens += 1;
@@ -95,14 +134,19 @@ async function runHousehold(
       overrides: {
         taskResourceLocalHandlers: handlers as never,
         waitTimeOverrides: { NoticePeriod: 0 },
+        retryIntervalOverrides: NO_RETRY_DELAY,
       },
     },
   );
-  const result: RunResult = { entered: [], succeeded: false };
+  const result: RunResult = { entered: [], succeeded: false, retried: {}, calls };
   for await (const event of execution.eventLogs) {
     if (event.type === 'StateEntered') result.entered.push(event.state.name);
+    if (event.type === 'StateRetried') result.retried[event.state.name] = (result.retried[event.state.name] ?? 0) + 1;
     if (event.type === 'ExecutionSucceeded') result.succeeded = true;
-    if (event.type === 'ExecutionFailed') result.error = event.Error;
+    if (event.type === 'ExecutionFailed') {
+      result.error = event.Error;
+      result.cause = String(event.Cause);
+    }
   }
   await execution.result.catch(() => undefined);
   return result;
@@ -283,5 +327,89 @@ describe('a household through the local state machine', () => {
 
     expect(run.succeeded).toBe(false);
     expect(run.error).toBe('UnexpectedTransition');
+  });
+});
+
+describe('a household through failures of its functions', () => {
+  const TRANSIENT = `${THROW_PREFIX}${WORKFLOW_ERROR_NAMES.TransientError}`;
+
+  it('retries a TransientError of a callback task to success, with a fresh task token each time', async () => {
+    const run = await runHousehold('county-approval', {
+      'county-approval': [TRANSIENT, TRANSIENT, 'reject'],
+    });
+
+    expect(run.succeeded).toBe(true);
+    expect(run.entered.at(-1)).toBe('Rejected');
+    expect(run.retried.CountyApproval).toBe(2);
+    expect(run.calls.CountyApproval).toBe(3);
+  });
+
+  it.each([
+    'Lambda.ServiceException',
+    'Lambda.TooManyRequestsException',
+    'Lambda.ClientExecutionTimeoutException',
+    'Sandbox.Timedout',
+    'Lambda.Unknown',
+  ])('retries %s of a system task to success', async (error) => {
+    const run = await runHousehold('public-notice', {
+      'public-notice': [`${THROW_PREFIX}${error}`, 'no-objection'],
+      agreement: ['stale'],
+    });
+
+    expect(run.succeeded).toBe(true);
+    expect(run.retried.CloseNotice).toBe(1);
+    expect(run.calls.CloseNotice).toBe(2);
+    // A retry runs the state again without leaving it.
+    expect(humanOrSystem(run.entered)).toEqual(['OpenNotice', 'CloseNotice', 'Agreement', 'Superseded']);
+  });
+
+  it('routes a permanent workflow error at once, without a retry', async () => {
+    const run = await runHousehold('agreement', {
+      agreement: [`${THROW_PREFIX}${WORKFLOW_ERROR_NAMES.ProgramNotFound}`],
+    });
+
+    expect(run.succeeded).toBe(false);
+    expect(run.error).toBe(WORKFLOW_ERROR_NAMES.ProgramNotFound);
+    expect(run.entered.at(-1)).toBe('CannotContinue');
+    expect(run.retried).toEqual({});
+    expect(run.calls.Agreement).toBe(1);
+  });
+
+  it('ends an error nobody classified in Unrecoverable at once, keeping its name and cause', async () => {
+    const run = await runHousehold('safety-appraisal', { 'safety-appraisal': [`${THROW_PREFIX}TypeError`] });
+
+    expect(run.succeeded).toBe(false);
+    expect(run.entered.at(-1)).toBe('Unrecoverable');
+    expect(run.error).toBe('TypeError');
+    expect(run.cause).toContain('scripted TypeError');
+    expect(run.calls.SafetyAppraisal).toBe(1);
+  });
+
+  it('ends in Unrecoverable, as TransientError, when the retries run out', async () => {
+    const run = await runHousehold('archiving', { archiving: Array.from({ length: 20 }, () => TRANSIENT) });
+
+    expect(run.succeeded).toBe(false);
+    expect(run.entered.at(-1)).toBe('Unrecoverable');
+    expect(run.error).toBe(WORKFLOW_ERROR_NAMES.TransientError);
+    // The first call and the retrier's twelve tries.
+    expect(run.calls.Archive).toBe(13);
+    expect(run.retried.Archive).toBe(12);
+  });
+
+  it('counts the tries of each kind of error apart', async () => {
+    const run = await runHousehold('township-review', {
+      'township-review': [
+        `${THROW_PREFIX}Lambda.ServiceException`,
+        TRANSIENT,
+        `${THROW_PREFIX}Lambda.ServiceException`,
+        TRANSIENT,
+        'approve',
+      ],
+      'county-approval': ['stale'],
+    });
+
+    expect(run.succeeded).toBe(true);
+    expect(run.retried.TownshipReview).toBe(4);
+    expect(run.entered.at(-1)).toBe('Superseded');
   });
 });

@@ -25,6 +25,7 @@ describe('the configuration of a function', () => {
       photoMaxDistanceM: 250,
       identityMode: 'cognito',
       signInNameClaim: 'cognito:username',
+      executionLimitSeconds: 365 * 24 * 60 * 60,
     });
     expect(readConfig(VARIABLES).photoMaxDistanceM).toBe(500);
   });
@@ -42,6 +43,16 @@ describe('the configuration of a function', () => {
       readConfig({ ...VARIABLES, IDENTITY_MODE: 'cognito', IDENTITY_USERNAME_CLAIM: 'email', USER_POOL_ID: 'p1' }),
     ).toMatchObject({ signInNameClaim: 'cognito:username', userPoolId: 'p1' });
     expect(() => readConfig({ ...VARIABLES, IDENTITY_MODE: 'saml' })).toThrow(/IDENTITY_MODE/);
+  });
+
+  it('takes a shorter execution limit (the twin shortens it) but never one longer than a year', () => {
+    expect(readConfig({ ...VARIABLES, EXECUTION_LIMIT_SECONDS: '90' }).executionLimitSeconds).toBe(90);
+    expect(readConfig({ ...VARIABLES, EXECUTION_LIMIT_SECONDS: '' }).executionLimitSeconds).toBe(31_536_000);
+    for (const wrong of ['0', '-5', '1.5', 'soon', '31536001']) {
+      expect(() => readConfig({ ...VARIABLES, EXECUTION_LIMIT_SECONDS: wrong }), wrong).toThrow(
+        /EXECUTION_LIMIT_SECONDS/,
+      );
+    }
   });
 
   it('names every missing variable in one error, and refuses a distance that is not positive', () => {

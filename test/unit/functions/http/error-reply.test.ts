@@ -21,6 +21,21 @@ describe('errorReply', () => {
     expect(JSON.stringify(reply.body)).not.toContain('AbortError');
   });
 
+  it.each(['InternalServerError', 'TransactionConflictException', 'SlowDown', 'ServiceUnavailable'])(
+    'answers a transient %s of a service with a retryable 503 too',
+    (name) => {
+      const reply = errorReply(named(name), 'req-4');
+
+      expect(reply.status).toBe(503);
+      expect(reply.headers?.['retry-after']).toBe('1');
+    },
+  );
+
+  it('answers a broken connection to a service with a retryable 503', () => {
+    const reset = Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+    expect(errorReply(reset, 'req-5').status).toBe(503);
+  });
+
   it('keeps an unexpected error a generic 500 and a domain conflict a 409', () => {
     expect(errorReply(named('TypeError'), 'req-2').status).toBe(500);
     expect(errorReply(new ConflictError({ zh: '冲突', en: 'conflict' }), 'req-3').status).toBe(409);

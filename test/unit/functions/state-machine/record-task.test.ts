@@ -1,5 +1,5 @@
 import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
-import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { demoProgram } from '../../../../contract/examples';
 import { WORKFLOW_ERROR_NAMES } from '../../../../domain/errors';
@@ -150,6 +150,41 @@ describe('RecordTaskFn', () => {
     expect(ddbMock.commandCalls(DeleteCommand)[0]?.args[0].input.ExpressionAttributeValues).toEqual({
       ':token': TOKEN,
     });
+  });
+
+  it("records the task only while the household's execution pointer names this execution, in one transaction", async () => {
+    givenHousehold(household({ phase: 'township-review', version: 3 }));
+
+    const result = await recordTask(
+      { taskToken: NEW_TOKEN, householdId: HOUSEHOLD_ID, step: 'township-review', execution: `${HOUSEHOLD_ID}-2` },
+      context,
+    );
+
+    expect(result).toMatchObject({ recorded: 'open' });
+    const [put, check] = ddbMock.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems ?? [];
+    expect(put?.Put?.Item).toMatchObject({ SK: 'TASK', status: 'open', taskToken: NEW_TOKEN });
+    expect(put?.Put?.ConditionExpression).toBe('attribute_not_exists(PK) OR #status <> :decided OR step <> :step');
+    expect(check?.ConditionCheck).toMatchObject({
+      Key: { PK: `HH#${HOUSEHOLD_ID}`, SK: 'EXEC' },
+      ConditionExpression: 'attribute_not_exists(PK) OR executionName = :mine',
+      ExpressionAttributeValues: { ':mine': `${HOUSEHOLD_ID}-2` },
+    });
+  });
+
+  it('ends a replaced execution as stale instead of letting its late write hide the new execution task', async () => {
+    givenHousehold(household({ phase: 'township-review', version: 3 }));
+    ddbMock.on(TransactWriteCommand).rejects(
+      Object.assign(namedError('TransactionCanceledException'), {
+        CancellationReasons: [{ Code: 'None' }, { Code: 'ConditionalCheckFailed' }],
+      }),
+    );
+
+    await expect(
+      recordTask(
+        { taskToken: NEW_TOKEN, householdId: HOUSEHOLD_ID, step: 'township-review', execution: `${HOUSEHOLD_ID}-1` },
+        context,
+      ),
+    ).rejects.toMatchObject({ name: WORKFLOW_ERROR_NAMES.StaleTask });
   });
 
   it('throws the shared HouseholdNotFound error for an unknown household', async () => {

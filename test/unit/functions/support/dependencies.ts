@@ -9,6 +9,7 @@ import type { Config } from '../../../../functions/config/config';
 import { createDependencies } from '../../../../functions/config/dependencies';
 import { logger } from '../../../../functions/config/logger';
 import type { Dependencies } from '../../../../functions/use-cases/dependencies';
+import { STANDARD_EXECUTION_LIMIT_MS } from '../../../../process/healing';
 import { testCallers } from './callers';
 
 export const TEST_CONFIG: Config = {
@@ -18,6 +19,7 @@ export const TEST_CONFIG: Config = {
   photoMaxDistanceM: DEFAULT_MAX_PHOTO_DISTANCE_M,
   identityMode: 'cognito',
   signInNameClaim: 'cognito:username',
+  executionLimitSeconds: STANDARD_EXECUTION_LIMIT_MS / 1000,
 };
 
 /** The handlers' logs are not what these tests read. */

@@ -4,6 +4,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { demoApplication, demoProgram } from '../../../../contract/examples';
 import { hashIdNumber } from '../../../../domain/rules/idNumber';
 import { handlerWith } from '../../../../functions/api/households';
+import { shardOf } from '../../../../process/healing';
 import { apiEvent, context, reply } from '../support/api';
 import { testDependencies } from '../support/dependencies';
 import { HOUSEHOLD_ID, household, householdItem, openTaskItem } from '../support/fixtures';
@@ -39,7 +40,7 @@ describe('POST /households', () => {
     sfnMock.on(StartExecutionCommand).resolves({ executionArn: 'arn:exec' });
   });
 
-  it('registers the household with its ID claim, first event and starting task, then starts its workflow', async () => {
+  it('registers the household with its ID claim, first event, starting task and execution pointer, then starts its workflow', async () => {
     const result = await register(demoApplication(1));
 
     expect(result.status).toBe(201);
@@ -52,12 +53,13 @@ describe('POST /households', () => {
       'EV#000001',
       'TASK',
       'SEARCH',
+      'EXEC',
       expect.stringMatching(/^T#522327\d{3}#\d$/),
     ]);
     // The township's progress counters grow in the same transaction.
-    expect(items[5]?.Update?.Key?.PK).toBe(`STATS#${demoApplication(1).programId}`);
-    expect(items[5]?.Update?.UpdateExpression).toMatch(/ ADD /);
-    expect(Object.values(items[5]?.Update?.ExpressionAttributeNames ?? {})).toEqual(
+    expect(items[6]?.Update?.Key?.PK).toBe(`STATS#${demoApplication(1).programId}`);
+    expect(items[6]?.Update?.UpdateExpression).toMatch(/ ADD /);
+    expect(Object.values(items[6]?.Update?.ExpressionAttributeNames ?? {})).toEqual(
       expect.arrayContaining(['n', 'p.safety-appraisal']),
     );
     expect(items[0]?.Put?.ConditionExpression).toBe('attribute_not_exists(PK)');
@@ -66,7 +68,31 @@ describe('POST /households', () => {
       householdId: id,
     });
     expect(items[1]?.Put?.ConditionExpression).toBe('attribute_not_exists(PK)');
-    expect(items[3]?.Put?.Item).toMatchObject({ status: 'starting', GSI2PK: 'OUTBOX', executionName: `${id}-0` });
+    // The starting task waits in its household's outbox shard, first due ten seconds after the registration.
+    const createdAt = String(items[0]?.Put?.Item.createdAt);
+    const tenSecondsLater = new Date(Date.parse(createdAt) + 10_000).toISOString();
+    expect(items[3]?.Put?.Item).toMatchObject({
+      status: 'starting',
+      GSI2PK: `OUTBOX#${shardOf(id)}`,
+      GSI2SK: `${tenSecondsLater}#${id}`,
+      nextTryAt: tenSecondsLater,
+      executionName: `${id}-0`,
+    });
+    // The reconciler watches the household from now on, through its first execution.
+    expect(items[5]?.Put?.Item).toEqual({
+      PK: `HH#${id}`,
+      SK: 'EXEC',
+      entity: 'execution',
+      householdId: id,
+      executionName: `${id}-0`,
+      attempt: 0,
+      startedAt: createdAt,
+      checkAt: createdAt,
+      watched: true,
+      GSI2PK: `WATCH#${shardOf(id)}`,
+      GSI2SK: `${createdAt}#${id}`,
+    });
+    expect(items[5]?.Put?.ConditionExpression).toBe('attribute_not_exists(PK)');
     const start = sfnMock.commandCalls(StartExecutionCommand)[0]?.args[0].input;
     expect(start?.name).toBe(`${id}-0`);
     expect(JSON.parse(start?.input ?? '{}')).toEqual({ householdId: id, phase: 'safety-appraisal' });

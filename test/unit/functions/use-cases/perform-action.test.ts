@@ -14,7 +14,9 @@ import { GENESIS_HASH, verifyChain } from '../../../../domain/rules/audit';
 import { hashIdNumber } from '../../../../domain/rules/idNumber';
 import { splitInstallments } from '../../../../domain/rules/installments';
 import { handlerWith } from '../../../../functions/api/actions';
+import { clientRequestToken } from '../../../../functions/store/table';
 import { bodyHash } from '../../../../functions/use-cases/idempotent';
+import { shardOf } from '../../../../process/healing';
 import { apiEvent, context, reply } from '../support/api';
 import { testDependencies } from '../support/dependencies';
 import { HOUSEHOLD_ID, household, householdItem, NOW, openTaskItem, programItem, TOKEN } from '../support/fixtures';
@@ -119,9 +121,20 @@ describe('POST /households/{id}/actions/{action}', () => {
     expect(taskUpdate?.Update?.ExpressionAttributeValues).toMatchObject({
       ':step': 'township-review',
       ':decided': 'decided',
-      ':outbox': 'OUTBOX',
+      ':outbox': `OUTBOX#${shardOf(HOUSEHOLD_ID)}`,
       ':decision': { outcome: 'approve', next: 'county-approval' },
     });
+    // First due for the sweep a minute after the decision: the action itself normally delivers it at once.
+    const decidedAt = String(taskUpdate?.Update?.ExpressionAttributeValues?.[':at']);
+    const aMinuteLater = new Date(Date.parse(decidedAt) + 60_000).toISOString();
+    expect(taskUpdate?.Update?.ExpressionAttributeValues).toMatchObject({
+      ':nextTryAt': aMinuteLater,
+      ':outboxKey': `${aMinuteLater}#${HOUSEHOLD_ID}`,
+    });
+    // The transaction carries a token derived from it: an SDK retry of a commit whose answer was lost is a success.
+    const transaction = ddbMock.commandCalls(TransactWriteCommand)[0]?.args[0].input;
+    expect(transaction?.ClientRequestToken).toMatch(/^[0-9a-f]{36}$/);
+    expect(transaction?.ClientRequestToken).toBe(clientRequestToken(transaction?.TransactItems ?? [], 1));
     expect(order).toEqual(['transaction', 'send-task-success']);
     const sent = sfnMock.commandCalls(SendTaskSuccessCommand)[0]?.args[0].input;
     expect(sent?.taskToken).toBe(TOKEN);
@@ -465,7 +478,7 @@ describe('POST /households/{id}/actions/{action}', () => {
     });
   });
 
-  it('acts once for a repeated Idempotency-Key with the same body and replays the first answer', async () => {
+  it('acts once for a repeated Idempotency-Key with the same body and answers it again from the file read afresh', async () => {
     given(atTownshipReview(), openTaskItem('township-review'));
     const body = townshipReview();
     let stored: Record<string, unknown> | undefined;
@@ -475,19 +488,32 @@ describe('POST /households/{id}/actions/{action}', () => {
       return {};
     });
     ddbMock.on(UpdateCommand).callsFake((input: { ExpressionAttributeValues: Record<string, unknown> }) => {
-      stored = { ...stored, status: 'completed', response: input.ExpressionAttributeValues[':response'] };
+      const values = input.ExpressionAttributeValues;
+      stored = { ...stored, status: 'completed', replyStatus: values[':replyStatus'], replay: values[':replay'] };
       return {};
     });
     ddbMock.on(GetCommand, { Key: { PK: 'IDEM#he.zhujian#key-1', SK: 'IDEM' } }).callsFake(() => ({ Item: stored }));
 
     const first = await act('township-review', body, 'he.zhujian', { 'Idempotency-Key': 'key-1' });
+    // The file as the action left it: what a replay reads.
+    givenFile([householdItem({ ...atTownshipReview(), phase: 'county-approval', version: 4 })]);
     const second = await act('township-review', body, 'he.zhujian', { 'Idempotency-Key': 'key-1' });
 
     expect(first.status).toBe(200);
     expect(second.status).toBe(200);
-    expect(second.body).toEqual(first.body);
+    expect(second.headers['idempotent-replay']).toBe('true');
+    expect(second.body).toMatchObject({
+      householdId: HOUSEHOLD_ID,
+      phase: 'county-approval',
+      version: first.body.version,
+    });
     expect(ddbMock.commandCalls(TransactWriteCommand)).toHaveLength(1);
-    expect(stored?.bodyHash).toBe(bodyHash(body));
+    expect(stored).toMatchObject({
+      bodyHash: bodyHash(body),
+      replyStatus: 200,
+      replay: { kind: 'household', householdId: HOUSEHOLD_ID },
+    });
+    expect(stored).not.toHaveProperty('response');
   });
 
   it('answers 422 for a repeated Idempotency-Key with another body', async () => {

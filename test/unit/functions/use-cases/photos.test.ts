@@ -298,7 +298,9 @@ describe('POST /households/{id}/photos/{photoId}/confirm', () => {
 
     const result = await confirm(PHOTO_ID);
 
-    expect(result.status).toBe(500);
+    // S3 was unavailable: a retryable 503 that names no service error.
+    expect(result.status).toBe(503);
+    expect(result.headers['retry-after']).toBe('1');
     expect(JSON.stringify(result.body)).not.toContain('ServiceUnavailable');
     expect(transactions()).toHaveLength(0);
   });

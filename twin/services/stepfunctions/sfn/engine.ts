@@ -62,6 +62,8 @@ export interface MachineEntry {
   readonly creationDate: number;
   readonly prepared: PreparedDefinition;
   readonly runner: StateMachine;
+  /** With fast waits, every retry of a top-level state waits at most a second (time is compressed as for Waits). */
+  readonly fastRetryIntervals: Record<string, number[]>;
 }
 
 /** One event of GetExecutionHistory, in the API's shape (details keyed as the API names them). */
@@ -175,6 +177,27 @@ async function sleepChunked(ms: number, signal: AbortSignal): Promise<void> {
 
 const seconds = (ms: number): number => ms / 1000;
 
+/** The longest a retry waits with fast waits: a state's backoff of minutes passes in seconds, as a Wait state's does. */
+const FAST_RETRY_MS = 1000;
+
+/**
+ * Retry intervals of the top-level states with fast waits: each retrier's first interval, at most a second, for
+ * every attempt (the library's override is a fixed interval); the prepared overrides (the re-attach retrier's 0)
+ * stay as they are.
+ */
+function fastRetryIntervals(prepared: PreparedDefinition): Record<string, number[]> {
+  const overrides: Record<string, number[]> = { ...prepared.retryIntervalOverrides };
+  const states = (prepared.runnable as { States?: Record<string, { Retry?: { IntervalSeconds?: number }[] }> }).States;
+  for (const [name, state] of Object.entries(states ?? {})) {
+    if (!Array.isArray(state.Retry)) continue;
+    const kept = overrides[name] ?? [];
+    overrides[name] = state.Retry.map(
+      (retrier, index) => kept[index] ?? Math.min(FAST_RETRY_MS, 1000 * (retrier.IntervalSeconds ?? 1)),
+    );
+  }
+  return overrides;
+}
+
 export class Engine {
   private readonly machines = new Map<string, MachineEntry>();
   private readonly live = new Map<string, LiveExecution>();
@@ -205,6 +228,7 @@ export class Engine {
         creationDate: Date.now(),
         prepared,
         runner: new StateMachine(prepared.runnable),
+        fastRetryIntervals: fastRetryIntervals(prepared),
       });
     }
     const { journal, contents } = Journal.open(`${options.dataDir}/stepfunctions`, RECENT_EXECUTIONS);
@@ -284,13 +308,15 @@ export class Engine {
     parsed: Json,
     /** When the execution must end TIMED_OUT (a recovered execution keeps its original one). */
     deadline?: number,
+    /** When it started: now, or for a recovered execution its first start. */
+    startDate: number = Date.now(),
   ): ExecutionSummary {
     const summary: ExecutionSummary = {
       executionArn: arn,
       stateMachineArn: machine.arn,
       name,
       status: 'RUNNING',
-      startDate: Date.now(),
+      startDate,
       input,
     };
     this.journal.append({
@@ -342,7 +368,9 @@ export class Engine {
       overrides: {
         taskResourceLocalHandlers: handlers as NonNullable<RunOptions['overrides']>['taskResourceLocalHandlers'],
         waitTimeOverrides,
-        retryIntervalOverrides: machine.prepared.retryIntervalOverrides,
+        retryIntervalOverrides: this.options.fastWaits
+          ? machine.fastRetryIntervals
+          : machine.prepared.retryIntervalOverrides,
       },
     };
     const run = machine.runner.run(parsed as Parameters<StateMachine['run']>[0], runOptions);
@@ -689,11 +717,14 @@ export class Engine {
   }
 
   /**
-   * Starts every execution journaled as running by a previous process again, as a new execution named
-   * `<name>-r<n>` with the input `recoveryInput` makes of it, and closes the old one as ABORTED.
+   * Resumes every execution journaled as running by a previous process, under its own name and ARN, as an execution
+   * on AWS outlives anything that happens to the service: its status stays RUNNING, its start date and input stay
+   * the first ones, and it runs again from the input `recoveryInput` makes of the original and the callback task it
+   * was parked on (its tokens are new; the old ones answer TaskDoesNotExist). So whoever names the execution (a
+   * household's execution pointer) still names the one that runs, and a restart of the twin never makes a second.
    */
   recover(): number {
-    let restarted = 0;
+    let resumed = 0;
     for (const [arn, pending] of [...this.awaitingRecovery]) {
       this.awaitingRecovery.delete(arn);
       const machine = this.machines.get(pending.start.stateMachineArn);
@@ -715,30 +746,11 @@ export class Engine {
       const { lastPark } = pending;
       const parked = lastPark ? { state: lastPark.state, payload: lastPark.payload } : undefined;
       const input = this.options.recoveryInput?.(original, parked) ?? original;
-      const name = this.recoveryName(machine, pending.start.name);
-      const next = this.launch(machine, this.executionArn(machine, name), name, JSON.stringify(input), input, deadline);
-      this.closeJournaled(pending, {
-        status: 'ABORTED',
-        cause: `restarted as ${next.executionArn} after a restart of the local runtime`,
-      });
-      this.options.log(`[sfn] recovered ${pending.start.name} as ${name}`);
-      restarted++;
+      this.launch(machine, arn, pending.start.name, pending.start.input, input, deadline, pending.start.startDate);
+      this.options.log(`[sfn] resumed ${pending.start.name}${lastPark ? ` at ${lastPark.state}` : ''}`);
+      resumed++;
     }
-    return restarted;
-  }
-
-  private recoveryName(machine: MachineEntry, original: string): string {
-    const match = /^(.*)-r(\d+)$/.exec(original);
-    const base = match?.[1] ?? original;
-    let n = match?.[2] === undefined ? 1 : Number(match[2]) + 1;
-    for (;;) {
-      const name = `${base.slice(0, 70)}-r${n}`;
-      const arn = this.executionArn(machine, name);
-      if (!this.usedArns.has(arn) && !this.live.has(arn) && !this.recent.has(arn) && !this.awaitingRecovery.has(arn)) {
-        return name;
-      }
-      n++;
-    }
+    return resumed;
   }
 
   private addHistory(execution: LiveExecution, type: string, details: Record<string, unknown>): void {
