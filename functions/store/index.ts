@@ -6,10 +6,12 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { dynamoHouseholdStore, type HouseholdStore } from './households';
 import { dynamoIdempotencyStore, type IdempotencyStore } from './idempotency';
+import { dynamoMonitoringStore, type MonitoringStore } from './monitoring';
 import { dynamoPaymentStore, type PaymentStore } from './payments';
 import { dynamoPhotoStore, type PhotoStore } from './photos';
 import { dynamoProgramStore, type ProgramStore } from './programs';
 import { dynamoProgressStore, type ProgressStore } from './progress';
+import { dynamoStatusLookupStore, type StatusLookupStore } from './status-lookups';
 import { Table } from './table';
 import { dynamoTaskStore, type TaskStore } from './tasks';
 
@@ -21,6 +23,10 @@ export interface Store {
   readonly progress: ProgressStore;
   readonly programs: ProgramStore;
   readonly idempotency: IdempotencyStore;
+  /** The housing-safety ledger (issue 20). */
+  readonly monitoring: MonitoringStore;
+  /** The household's own view: status codes, lookup limits and the lookup log. */
+  readonly statusLookups: StatusLookupStore;
   /** The table answers (the health check). */
   reachable(): Promise<void>;
 }
@@ -35,6 +41,8 @@ export function createStore(client: DynamoDBDocumentClient, tableName: string): 
     progress: dynamoProgressStore(table),
     programs: dynamoProgramStore(table),
     idempotency: dynamoIdempotencyStore(table),
+    monitoring: dynamoMonitoringStore(table),
+    statusLookups: dynamoStatusLookupStore(table),
     reachable: () => table.describe(),
   };
 }
@@ -43,11 +51,13 @@ export type { HouseholdChange, HouseholdStore, RecordWrite, Registration } from 
 export { fileAfter } from './households';
 export type { IdempotencyStore } from './idempotency';
 export type { HouseholdFilter, WorkQueue } from './items';
+export type { LedgerChange, LedgerFile, LedgerQueue, LedgerRecord, LedgerWrite, MonitoringStore } from './monitoring';
 export type { PaymentStore } from './payments';
 export type { PhotoStore } from './photos';
 export type { ProgramStore } from './programs';
 export { programsRememberedFor } from './programs';
 export type { ProgressStore } from './progress';
 export * from './records';
+export type { LookupLogEntry, LookupOutcome, StatusCodeRecord, StatusLookupStore } from './status-lookups';
 export { STALE_VERSION } from './table';
 export type { TaskStore } from './tasks';
