@@ -139,6 +139,8 @@ export const ProgramConfig = z
     spotCheckRatio: z.number().min(0).max(1).default(0.5),
     /** How each installment is split over department funds (资金来源); absent: all central and provincial. */
     fundingSources: FundingSourceShares.optional(),
+    /** Months after acceptance of the follow-up visits (lived in or not); absent: 6 and 12. */
+    followUpMonths: z.array(z.number().int().min(1).max(60)).min(1).max(6).optional(),
   })
   .superRefine((p, ctx) => {
     const total = p.installments.reduce((s, i) => s + i.percent, 0);

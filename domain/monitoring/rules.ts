@@ -94,6 +94,16 @@ export function followUpVisits(
   return months.map((m) => ({ months: m, dueOn: addMonths(acceptedOn, m) }));
 }
 
+/** A visit may be recorded from a month before it falls due (and any time after). */
+export function isVisitOpenOn(dueOn: string, today: string): boolean {
+  return addMonths(dueOn, -1) <= today;
+}
+
+/** The last day on which visits due up to it show in the work queue: a month ahead. */
+export function visitsShownUntil(today: string): string {
+  return addMonths(today, 1);
+}
+
 /** The day a task opened on `openedAt` (an instant) falls due, by working days from its China day. */
 export function dueInWorkingDays(openedAt: string, days: number): string {
   return addWorkingDays(chinaToday(new Date(openedAt)), days);

@@ -51,7 +51,15 @@ export type { HouseholdChange, HouseholdStore, RecordWrite, Registration } from 
 export { fileAfter } from './households';
 export type { IdempotencyStore } from './idempotency';
 export type { HouseholdFilter, WorkQueue } from './items';
-export type { LedgerChange, LedgerFile, LedgerQueue, LedgerRecord, LedgerWrite, MonitoringStore } from './monitoring';
+export type {
+  LedgerChange,
+  LedgerFile,
+  LedgerQueue,
+  LedgerRecord,
+  LedgerWrite,
+  MonitoringStore,
+  QueuedItem,
+} from './monitoring';
 export type { PaymentStore } from './payments';
 export type { PhotoStore } from './photos';
 export type { ProgramStore } from './programs';

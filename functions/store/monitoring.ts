@@ -228,7 +228,7 @@ export interface MonitoringStore {
   casesOfCounty(county: string): Promise<LedgerCase[]>;
   visitsOfCounty(county: string, dueUntil?: string): Promise<FollowUpVisit[]>;
   /** Open items of a queue, earliest due first, due on or before `dueUntil` when given. */
-  queue(queue: LedgerQueue, limit: number, dueUntil?: string): Promise<(LedgerCheck | LedgerCase | FollowUpVisit)[]>;
+  queue(queue: LedgerQueue, limit: number, dueUntil?: string): Promise<QueuedItem[]>;
   putRequestedPhoto(photo: StoredPhoto & { status: 'requested' }): Promise<void>;
   photo(ledgerId: string, photoId: string): Promise<StoredPhoto | undefined>;
   /** The household, its event and its writes in one transaction, conditioned on the version read. */
@@ -295,11 +295,17 @@ function ledgerWrite(table: Table, write: LedgerWrite): GuardedWrite {
   }
 }
 
-function parseListed(item: Item): LedgerCheck | LedgerCase | FollowUpVisit {
+/** An item of a work queue, by what it is. */
+export type QueuedItem =
+  | { kind: 'check'; check: LedgerCheck }
+  | { kind: 'case'; case: LedgerCase }
+  | { kind: 'visit'; visit: FollowUpVisit };
+
+function parseListed(item: Item): QueuedItem {
   const data = strip(item);
-  if (item.entity === 'ledger-check') return LedgerCheck.parse(data);
-  if (item.entity === 'ledger-case') return LedgerCase.parse(data);
-  return FollowUpVisit.parse(data);
+  if (item.entity === 'ledger-check') return { kind: 'check', check: LedgerCheck.parse(data) };
+  if (item.entity === 'ledger-case') return { kind: 'case', case: LedgerCase.parse(data) };
+  return { kind: 'visit', visit: FollowUpVisit.parse(data) };
 }
 
 export function dynamoMonitoringStore(table: Table): MonitoringStore {

@@ -27,6 +27,7 @@ import { object, resolveObjection } from './actions/notice';
 import { appraiseSafety, countyApprove, townshipReview, villageAppraisal } from './actions/review';
 import type { ActionRule } from './actions/types';
 import type { Dependencies } from './dependencies';
+import { issueAtAgreement } from './monitoring/status-code';
 import { type HouseholdFileView, householdFileViewWithLinks } from './views';
 
 const RULES: { readonly [A in Action]: ActionRule<A> } = {
@@ -127,6 +128,8 @@ export async function performAction<A extends Action>(
 
   const token = file.task?.taskToken;
   if (decision && token) await outbox.handOver(householdId, step.phase, token, decision);
+  // The household's own view opens with the code printed on its agreement.
+  if (action === 'sign-agreement') await issueAtAgreement(store, householdId, actor.username, at);
 
   return householdFileViewWithLinks(evidence, fileAfter(file, change), now);
 }

@@ -1,0 +1,43 @@
+/**
+ * The county's monitoring settings (`GET` / `PUT /monitoring/settings/{county}`): the day checks fall due, the
+ * categories the county names besides the usual ones, and the working days for measures and closings. Any staff of
+ * the county read them; county civil affairs or an administrator set them.
+ */
+
+import { ForbiddenError } from '../../../domain/errors';
+import type { Actor } from '../../../domain/model';
+import type { SettingsBody } from '../../../domain/monitoring/actions';
+import { MonitoringSettings } from '../../../domain/monitoring/model';
+import { canRead, isCountyLevel } from '../../../domain/rules/access';
+import type { Dependencies } from '../dependencies';
+import { settingsOf } from './common';
+
+export async function readSettings(
+  { store }: Pick<Dependencies, 'store'>,
+  actor: Actor,
+  county: string,
+): Promise<MonitoringSettings> {
+  const access = canRead(actor, { county, township: actor.township ?? '' });
+  if (!access.ok) throw access.error;
+  return settingsOf(store, county);
+}
+
+export async function putSettings(
+  { store }: Pick<Dependencies, 'store'>,
+  actor: Actor,
+  county: string,
+  body: SettingsBody,
+  now: Date = new Date(),
+): Promise<MonitoringSettings> {
+  const mayWrite =
+    actor.county === county && isCountyLevel(actor) && actor.roles.some((r) => r === 'civil-affairs' || r === 'admin');
+  if (!mayWrite) {
+    throw new ForbiddenError({
+      zh: '监测设置由本县民政部门或系统管理员设置',
+      en: "The county's civil affairs or an administrator set the monitoring settings",
+    });
+  }
+  const settings = MonitoringSettings.parse({ ...(await settingsOf(store, county)), ...body, county });
+  await store.monitoring.putSettings(settings, actor.username, now.toISOString());
+  return settings;
+}
