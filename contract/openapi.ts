@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { ACTIONS, type Action } from '../domain/model';
 import type { Access } from './access';
 import { demoApplication, demoProgram, exampleActionBody } from './examples';
+import { MONITORING_BODY_EXAMPLES } from './monitoring-examples';
 import { CONTRACT_ROUTES, type ContractRoute, type Refusal, type RouteKey, type RouteSpec } from './routes';
 import { ErrorBody } from './views';
 
@@ -50,6 +51,7 @@ const BODY_EXAMPLES: Partial<Record<RouteKey, unknown>> = {
     sha256: 'a3f1c5d2e4b6a8c0d2e4f6a8b0c2d4e6f8a0b2c4d6e8f0a2b4c6d8e0f2a4b6c8',
   },
   'POST /payments/results': 'reference,status,reason\n5b0c7f6e-2d0f-4f59-9d43-1c1b8c6d2f10-00,paid,\n',
+  ...MONITORING_BODY_EXAMPLES,
 };
 
 const demoTownship = demoProgram.townships[0];
@@ -60,6 +62,7 @@ const PARAMETER_EXAMPLES: Readonly<Record<string, unknown>> = {
   county: demoProgram.county.code,
   ...(demoTownship ? { township: demoTownship.code } : {}),
   ...(demoTownship?.villages[0] ? { village: demoTownship.villages[0].code } : {}),
+  month: '2026-05',
 };
 
 function withExamples(schema: z.ZodObject | undefined): z.ZodObject | undefined {

@@ -488,7 +488,7 @@ export const ROUTES = {
   'GET /monitoring/tasks': {
     fn: 'MonitoringFn',
     summary: "The ledger's work queue: checks to do, cases waiting for a measure or a closing, visits due",
-    access: { roles: 'any', within: 'township' },
+    access: READS_THE_HOUSEHOLD,
     query: LedgerTaskQuery,
     success: json(200, LedgerTasks, 'Earliest due first'),
     refusals: READ,
