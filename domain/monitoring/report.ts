@@ -99,7 +99,7 @@ export interface ReportInput {
   checks: readonly LedgerCheck[];
   /** The county's cases (any month: the report picks what concerns its month). */
   cases: readonly LedgerCase[];
-  /** The county's follow-up visits (any due day). */
+  /** The county's follow-up visits (any due day: the report picks those due or made in its month). */
   visits: readonly FollowUpVisit[];
 }
 
@@ -165,11 +165,11 @@ export function monitoringReport(input: ReportInput): MonitoringReport {
     }
   }
 
+  // A visit may be made up to a month before it falls due: one made this month counts whenever it was due.
   for (const visit of input.visits) {
-    if (visit.dueOn > last) continue;
     const c = countsOf(visit.township);
     const doneOn = visit.result?.visitedOn;
-    if (visit.dueOn >= first) c.visits.due += 1;
+    if (visit.dueOn >= first && visit.dueOn <= last) c.visits.due += 1;
     if (doneOn !== undefined && monthOf(doneOn) === input.month) {
       c.visits.done += 1;
       if (visit.result && !visit.result.livedIn) c.visits.notLivedIn += 1;

@@ -10,7 +10,6 @@ import { chinaToday } from '../../../domain/china-time';
 import type { Actor } from '../../../domain/model';
 import { CASE_CAUSE_TITLES, MEASURE_TITLES } from '../../../domain/monitoring/labels';
 import { type MonitoringCounts, type MonitoringReport, monitoringReport } from '../../../domain/monitoring/report';
-import { monthBounds } from '../../../domain/monitoring/rules';
 import { canReadCountyReports } from '../../../domain/rules/access';
 import type { Dependencies } from '../dependencies';
 import { areasOf } from './common';
@@ -23,13 +22,12 @@ export async function monitoringReportFor(
 ): Promise<MonitoringReport> {
   const access = canReadCountyReports(actor, query.county);
   if (!access.ok) throw access.error;
-  const { last } = monthBounds(query.month);
   const [areas, roster, checks, cases, visits] = await Promise.all([
     areasOf(store, query.county),
     store.monitoring.roster(query.county, query.month),
     store.monitoring.checksOfMonth(query.county, query.month),
     store.monitoring.casesOfCounty(query.county),
-    store.monitoring.visitsOfCounty(query.county, last),
+    store.monitoring.visitsOfCounty(query.county),
   ]);
   return monitoringReport({
     county: query.county,

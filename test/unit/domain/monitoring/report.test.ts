@@ -141,6 +141,14 @@ describe('the monthly monitoring report', () => {
         status: 'done',
         result: { livedIn: true, visitedOn: '2026-04-03', photoIds: ['p'], by: 'x', at: 'x' },
       }),
+      // Made this month, a month before it falls due; and one due next month, not made yet.
+      visit({
+        householdId: 'hh-6',
+        dueOn: '2026-06-12',
+        status: 'done',
+        result: { livedIn: true, visitedOn: '2026-05-20', photoIds: ['p'], by: 'x', at: 'x' },
+      }),
+      visit({ householdId: 'hh-5', dueOn: '2026-06-25' }),
     ],
   });
 
@@ -172,7 +180,7 @@ describe('the monthly monitoring report', () => {
   });
 
   it('counts the visits due and done, and the houses found not lived in', () => {
-    expect(report.total.visits).toEqual({ due: 2, done: 1, overdue: 1, notLivedIn: 1 });
+    expect(report.total.visits).toEqual({ due: 2, done: 2, overdue: 1, notLivedIn: 1 });
   });
 
   it('splits every count by township, with its name, and the total is their sum', () => {
