@@ -108,6 +108,8 @@ export const LedgerHouseholdView = z
     villageCode: z.string(),
     headName: z.string(),
     idMasked: z.string(),
+    townshipName: z.string(),
+    villageName: z.string(),
     persons: z.number().int(),
     category: MonitoredCategory,
     categoryName: z.string(),
@@ -160,6 +162,8 @@ export const LedgerRow = z.object({
   ledgerId: z.string(),
   township: z.string(),
   villageCode: z.string(),
+  townshipName: z.string(),
+  villageName: z.string(),
   headName: z.string(),
   idMasked: z.string().optional(),
   categoryName: z.string().optional(),
@@ -238,6 +242,8 @@ export const LedgerTask = z.object({
   county: z.string(),
   township: z.string(),
   villageCode: z.string(),
+  townshipName: z.string(),
+  villageName: z.string(),
   headName: z.string(),
   dueOn: z.string(),
   overdue: z.boolean(),
@@ -277,6 +283,19 @@ export const StatusCodeView = z
   })
   .meta({ id: 'StatusCode' });
 export type StatusCodeView = z.infer<typeof StatusCodeView>;
+
+/** The county's settings with what its forms need: its townships and villages, its latest program. */
+export const MonitoringSettingsView = MonitoringSettings.extend({
+  places: z.array(
+    z.object({
+      code: z.string(),
+      name: z.string(),
+      villages: z.array(z.object({ code: z.string(), name: z.string() })),
+    }),
+  ),
+  latestProgram: z.object({ programId: z.string(), name: z.string() }).optional(),
+}).meta({ id: 'MonitoringSettings' });
+export type MonitoringSettingsView = z.infer<typeof MonitoringSettingsView>;
 
 export { MonitoringReport, MonitoringSettings, PublicStatus };
 

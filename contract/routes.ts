@@ -28,7 +28,7 @@ import {
   ledgerAccess,
   MonitoringReport,
   MonitoringReportQuery,
-  MonitoringSettings,
+  MonitoringSettingsView,
   PublicStatus,
   RosterImportBody,
   RosterImported,
@@ -513,7 +513,7 @@ export const ROUTES = {
       "The county's monitoring settings: the checks' due day, its own categories, the days for measures and closings",
     access: { roles: 'any', within: 'county' },
     params: CountyPath,
-    success: json(200, MonitoringSettings, 'The settings (the defaults until the county sets its own)'),
+    success: json(200, MonitoringSettingsView, 'The settings (the defaults until the county sets its own)'),
     refusals: READ,
   },
   'PUT /monitoring/settings/{county}': {
@@ -522,7 +522,7 @@ export const ROUTES = {
     access: { roles: ['civil-affairs', 'admin'], within: 'county-level' },
     params: CountyPath,
     body: jsonBody(SettingsBody),
-    success: json(200, MonitoringSettings, 'Stored'),
+    success: json(200, MonitoringSettingsView, 'Stored'),
     refusals: READ,
   },
   'GET /households/{id}/status-code': {

@@ -519,4 +519,19 @@ describe("the household's own view", () => {
     expect(text).not.toContain(people.renovated.id);
     expect(text).not.toContain(people.rented.id);
   });
+
+  it('stops an address after sixty lookups an hour, whatever the ID numbers', async () => {
+    let refused: { status: number; body: { message: { zh: string } } } | undefined;
+    // Twelve lookups came from this address already; a new hour would start the count again, hence the margin.
+    for (let n = 0; n < 80 && !refused; n++) {
+      const answer = await api(stack.url).post<{ message: { zh: string } }>('/public/status', {
+        idNumber: demoIdNumber(8000 + n),
+        name: '无此人',
+        code: '12345678',
+      });
+      if (answer.status === 429) refused = answer;
+      else expect(answer.status).toBe(404);
+    }
+    expect(refused?.body.message.zh).toContain('查询过于频繁');
+  });
 });

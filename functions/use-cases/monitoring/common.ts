@@ -75,10 +75,21 @@ export async function settingsOf(store: Store, county: string): Promise<Monitori
 }
 
 /** The county's townships and villages, from its latest program (a county's places change rarely). */
-export async function areasOf(store: Store, county: string): Promise<AreaList & { countyName?: string }> {
+export async function areasOf(store: Store, county: string): Promise<Areas> {
   const program = await store.programs.latestOfCounty(county);
   if (!program) return { townships: [] };
   return { townships: program.townships, countyName: program.county.name };
+}
+
+export type Areas = AreaList & { countyName?: string };
+
+/** The names of a village and its township, as people read them (the code when the county's lists lack it). */
+export function placeNames(areas: AreaList, villageCode: string): { townshipName: string; villageName: string } {
+  for (const township of areas.townships) {
+    const village = township.villages.find((v) => v.code === villageCode);
+    if (village) return { townshipName: township.name, villageName: village.name };
+  }
+  return { townshipName: '', villageName: '' };
 }
 
 /** The ledger household at its next version, with the change's event sealed onto its chain. */
@@ -102,7 +113,7 @@ export function ledgerChange(
 
 // ---------------------------------------------------------------- views
 
-export function householdView(household: LedgerHousehold): LedgerHouseholdView {
+export function householdView(household: LedgerHousehold, areas: AreaList): LedgerHouseholdView {
   const { head, ...rest } = household;
   return {
     ledgerId: rest.ledgerId,
@@ -111,6 +122,7 @@ export function householdView(household: LedgerHousehold): LedgerHouseholdView {
     villageCode: rest.villageCode,
     headName: head.name,
     idMasked: maskIdNumber(head.idNumber),
+    ...placeNames(areas, rest.villageCode),
     persons: rest.persons,
     category: rest.category,
     categoryName: rest.categoryName,
@@ -178,9 +190,12 @@ export async function ledgerFileView(
   const links = await evidence.photoLinks(file.photos);
   const open = file.cases.find((c) => c.caseId === file.household.openCaseId);
   const followed = open?.measure?.renovation;
-  const renovation = followed ? await store.households.record(followed.householdId) : undefined;
+  const [renovation, areas] = await Promise.all([
+    followed ? store.households.record(followed.householdId) : undefined,
+    areasOf(store, file.household.county),
+  ]);
   return {
-    household: householdView(file.household),
+    household: householdView(file.household, areas),
     checks: [...file.checks].sort((a, b) => b.checkId.localeCompare(a.checkId)).map((c) => checkView(c, today)),
     cases: [...file.cases].sort((a, b) => b.openedAt.localeCompare(a.openedAt)).map((c) => caseView(c, today)),
     visits: [...file.visits].sort((a, b) => a.dueOn.localeCompare(b.dueOn)).map((v) => visitView(v, today)),

@@ -12,7 +12,7 @@ import { isOverdueOn, visitsShownUntil } from '../../../domain/monitoring/rules'
 import { canRead, isCountyLevel } from '../../../domain/rules/access';
 import type { LedgerQueue, QueuedItem } from '../../store';
 import type { Dependencies } from '../dependencies';
-import { authorizeRead, ledgerFileView, loadLedgerFile } from './common';
+import { type Areas, areasOf, authorizeRead, ledgerFileView, loadLedgerFile, placeNames } from './common';
 
 /** The township a caller reads: the one asked for, or a township's own staff's (auditors and admins read the county). */
 function townshipRead(actor: Actor, county: string, township: string | undefined): string | undefined {
@@ -51,23 +51,24 @@ export async function ledgerOfMonth(
 ): Promise<LedgerList> {
   const township = townshipRead(actor, query.county, query.township);
   const today = chinaToday(now);
-  const [checks, cases] = await Promise.all([
+  const [checks, cases, areas] = await Promise.all([
     store.monitoring.checksOfMonth(query.county, query.month, township),
     store.monitoring.casesOfCounty(query.county),
+    areasOf(store, query.county),
   ]);
   const rows = new Map<string, LedgerRow>();
   const rowOf = (item: Pick<LedgerCheck, 'ledgerId' | 'township' | 'villageCode' | 'headName'>) => {
-    let row = rows.get(item.ledgerId);
-    if (!row) {
-      row = {
-        ledgerId: item.ledgerId,
-        township: item.township,
-        villageCode: item.villageCode,
-        headName: item.headName,
-        checks: [],
-      };
-      rows.set(item.ledgerId, row);
-    }
+    const found = rows.get(item.ledgerId);
+    if (found) return found;
+    const row: LedgerRow = {
+      ledgerId: item.ledgerId,
+      township: item.township,
+      villageCode: item.villageCode,
+      ...placeNames(areas, item.villageCode),
+      headName: item.headName,
+      checks: [],
+    };
+    rows.set(item.ledgerId, row);
     return row;
   };
   for (const check of checks) {
@@ -128,7 +129,15 @@ export async function readLedgerFile(
 
 const QUEUE_LIMIT = 200;
 
-function taskOf(queued: QueuedItem, today: string): LedgerTask {
+function taskOf(queued: QueuedItem, today: string, areas: Areas): LedgerTask {
+  const placeOf = (item: Pick<LedgerCheck, 'ledgerId' | 'county' | 'township' | 'villageCode' | 'headName'>) => ({
+    ledgerId: item.ledgerId,
+    county: item.county,
+    township: item.township,
+    villageCode: item.villageCode,
+    ...placeNames(areas, item.villageCode),
+    headName: item.headName,
+  });
   switch (queued.kind) {
     case 'check': {
       const { check } = queued;
@@ -166,16 +175,6 @@ function taskOf(queued: QueuedItem, today: string): LedgerTask {
   }
 }
 
-function placeOf(item: Pick<LedgerCheck, 'ledgerId' | 'county' | 'township' | 'villageCode' | 'headName'>) {
-  return {
-    ledgerId: item.ledgerId,
-    county: item.county,
-    township: item.township,
-    villageCode: item.villageCode,
-    headName: item.headName,
-  };
-}
-
 export async function ledgerTasks(
   { store }: Pick<Dependencies, 'store'>,
   actor: Actor,
@@ -194,10 +193,13 @@ export async function ledgerTasks(
     // A visit shows from a month before it falls due, when it may be recorded.
     ...(kind === 'visit' ? { until: visitsShownUntil(today) } : {}),
   }));
-  const lists = await Promise.all(queues.map(({ queue, until }) => store.monitoring.queue(queue, QUEUE_LIMIT, until)));
+  const [areas, ...lists] = await Promise.all([
+    areasOf(store, county),
+    ...queues.map(({ queue, until }) => store.monitoring.queue(queue, QUEUE_LIMIT, until)),
+  ]);
   const items = lists
     .flat()
-    .map((item) => taskOf(item, today))
+    .map((item) => taskOf(item, today, areas))
     .sort((a, b) => a.dueOn.localeCompare(b.dueOn) || a.headName.localeCompare(b.headName, 'zh-CN'));
   return { items };
 }

@@ -4,6 +4,7 @@
  * the county read them; county civil affairs or an administrator set them.
  */
 
+import type { MonitoringSettingsView } from '../../../contract/monitoring';
 import { ForbiddenError } from '../../../domain/errors';
 import type { Actor } from '../../../domain/model';
 import type { SettingsBody } from '../../../domain/monitoring/actions';
@@ -12,14 +13,27 @@ import { canRead, isCountyLevel } from '../../../domain/rules/access';
 import type { Dependencies } from '../dependencies';
 import { settingsOf } from './common';
 
+async function withPlaces(store: Dependencies['store'], settings: MonitoringSettings): Promise<MonitoringSettingsView> {
+  const program = await store.programs.latestOfCounty(settings.county);
+  return {
+    ...settings,
+    places: (program?.townships ?? []).map((t) => ({
+      code: t.code,
+      name: t.name,
+      villages: t.villages.map((v) => ({ code: v.code, name: v.name })),
+    })),
+    ...(program ? { latestProgram: { programId: program.programId, name: program.name } } : {}),
+  };
+}
+
 export async function readSettings(
   { store }: Pick<Dependencies, 'store'>,
   actor: Actor,
   county: string,
-): Promise<MonitoringSettings> {
+): Promise<MonitoringSettingsView> {
   const access = canRead(actor, { county, township: actor.township ?? '' });
   if (!access.ok) throw access.error;
-  return settingsOf(store, county);
+  return withPlaces(store, await settingsOf(store, county));
 }
 
 export async function putSettings(
@@ -28,7 +42,7 @@ export async function putSettings(
   county: string,
   body: SettingsBody,
   now: Date = new Date(),
-): Promise<MonitoringSettings> {
+): Promise<MonitoringSettingsView> {
   const mayWrite =
     actor.county === county && isCountyLevel(actor) && actor.roles.some((r) => r === 'civil-affairs' || r === 'admin');
   if (!mayWrite) {
@@ -39,5 +53,5 @@ export async function putSettings(
   }
   const settings = MonitoringSettings.parse({ ...(await settingsOf(store, county)), ...body, county });
   await store.monitoring.putSettings(settings, actor.username, now.toISOString());
-  return settings;
+  return withPlaces(store, settings);
 }
