@@ -8,6 +8,7 @@ import {
   MenuOutlined,
   MoneyCollectOutlined,
   NotificationOutlined,
+  SafetyOutlined,
   ScheduleOutlined,
 } from '@ant-design/icons';
 import { Button, Dropdown, Grid, Layout, Menu, Space } from 'antd';
@@ -19,11 +20,13 @@ import { config } from '../api/config';
 import { endSession } from '../api/session';
 import { cognitoLogoutUrl } from '../auth/cognito';
 import { languageOf } from '../common/format';
+import { useMonitoringWords } from '../monitoring/words';
 import { LanguageSwitch } from './LanguageSwitch';
 import { isCountyLevel, useMe } from './UserContext';
 
 export function AppLayout() {
   const { t, i18n } = useTranslation();
+  const monitoring = useMonitoringWords();
   const language = languageOf(i18n.language);
   const me = useMe();
   const navigate = useNavigate();
@@ -45,6 +48,13 @@ export function AppLayout() {
     { key: '/finance', icon: <MoneyCollectOutlined />, label: t('nav.finance'), show: has('finance') },
     { key: '/dashboard', icon: <BarChartOutlined />, label: t('nav.dashboard'), show: isCountyLevel(me) || leader },
     { key: '/notices', icon: <NotificationOutlined />, label: t('nav.notices'), show: true },
+    { key: '/monitoring', icon: <SafetyOutlined />, label: monitoring.w('nav'), show: true },
+    {
+      key: '/monitoring/report',
+      icon: <BarChartOutlined />,
+      label: monitoring.w('navReport'),
+      show: isCountyLevel(me) || leader,
+    },
   ];
   const menuItems = items
     .filter((item) => item.show)
