@@ -44,6 +44,7 @@ import { DateInput } from '../common/DateInput';
 import { errorSentence, pick } from '../common/errors';
 import { chinaToday, parseDate } from '../common/format';
 import { useLoad } from '../common/hooks';
+import { ScrollRegion } from '../common/ScrollRegion';
 import { useMe } from '../layout/UserContext';
 import { type LedgerFileView, type MonitoringSettingsView, monitoringApi, uploadLedgerPhoto } from './api';
 import { type MonitoringWords, useMonitoringWords } from './words';
@@ -57,6 +58,7 @@ function PhotoField({
   words,
   value = [],
   onChange,
+  onConfirmed,
   testId,
 }: {
   ledgerId: string;
@@ -64,6 +66,8 @@ function PhotoField({
   words: MonitoringWords;
   value?: string[];
   onChange?: (ids: string[]) => void;
+  /** A confirmed photo is on the household's audit trail: the file (and its version) is read again. */
+  onConfirmed: () => void;
   testId: string;
 }) {
   const { w, t, i18nLanguage } = words;
@@ -78,8 +82,10 @@ function PhotoField({
     try {
       for (const file of chosen) ids.push((await uploadLedgerPhoto(ledgerId, step, file)).photoId);
       onChange?.(ids);
+      onConfirmed();
     } catch (failure) {
       onChange?.(ids);
+      if (ids.length > value.length) onConfirmed();
       setError(errorSentence(failure, t, i18nLanguage));
     } finally {
       setBusy(false);
@@ -190,11 +196,13 @@ function Actions({
   words,
   settings,
   onDone,
+  refresh,
 }: {
   file: LedgerFileView;
   words: MonitoringWords;
   settings?: MonitoringSettingsView;
   onDone: (file: LedgerFileView) => void;
+  refresh: () => void;
 }) {
   const { w, label } = words;
   const id = file.household.ledgerId;
@@ -279,7 +287,7 @@ function Actions({
             <Input.TextArea rows={2} data-testid="check-findings" />
           </Form.Item>
           <Form.Item name="photoIds" label={w('photosCheck')}>
-            <PhotoField ledgerId={id} step="check" words={words} testId="check-photo" />
+            <PhotoField ledgerId={id} step="check" words={words} onConfirmed={refresh} testId="check-photo" />
           </Form.Item>
         </ActionCard>
       )}
@@ -385,7 +393,7 @@ function Actions({
             <Input.TextArea rows={2} data-testid="close-arrangement" />
           </Form.Item>
           <Form.Item name="photoIds" label={w('photosClosing')}>
-            <PhotoField ledgerId={id} step="closing" words={words} testId="close-photo" />
+            <PhotoField ledgerId={id} step="closing" words={words} onConfirmed={refresh} testId="close-photo" />
           </Form.Item>
           <Typography.Paragraph type="secondary">{w('closeDeclaration')}</Typography.Paragraph>
           <Form.Item name="signedBy" label={w('signedBy')} rules={[{ required: true }]}>
@@ -444,7 +452,7 @@ function Actions({
             <Input data-testid="visit-note" />
           </Form.Item>
           <Form.Item name="photoIds" label={w('photosVisit')}>
-            <PhotoField ledgerId={id} step="visit" words={words} testId="visit-photo" />
+            <PhotoField ledgerId={id} step="visit" words={words} onConfirmed={refresh} testId="visit-photo" />
           </Form.Item>
         </ActionCard>
       )}
@@ -457,13 +465,16 @@ export function LedgerFilePage() {
   const words = useMonitoringWords();
   const { w, label, time } = words;
   const me = useMe();
-  const [updated, setUpdated] = useState<LedgerFileView>();
+  // What an action or a photo answered; only for the household on screen (the route's id may change under it).
+  const [latest, setUpdated] = useState<LedgerFileView>();
   const loaded = useLoad(() => monitoringApi.file(id), [id]);
+  const updated = latest?.household.ledgerId === id ? latest : undefined;
   const settings = useLoad(
     () => (me.county ? monitoringApi.settings(me.county) : Promise.resolve(undefined)),
     [me.county],
   );
-  const file = updated ?? loaded.data;
+  const file =
+    updated && (!loaded.data || updated.household.version >= loaded.data.household.version) ? updated : loaded.data;
   if (loaded.error) return <Alert type="error" title={loaded.error} />;
   if (!file) return <Card loading />;
   const h = file.household;
@@ -508,49 +519,59 @@ export function LedgerFilePage() {
           />
         )}
       </Card>
-      <Actions file={file} words={words} settings={settings.data} onDone={setUpdated} />
-      <Card size="small" title={w('checks')}>
-        <Table
-          size="small"
-          rowKey="checkId"
-          pagination={false}
-          dataSource={file.checks}
-          scroll={{ x: 560 }}
-          data-testid="ledger-checks"
-          columns={[
-            { title: w('whichCheck'), render: (_, c) => `${c.month} ${label(CHECK_KIND_TITLES, c.kind)}` },
-            {
-              title: w('stage'),
-              render: (_, c) => (
-                <Space size={4}>
-                  {label(CHECK_STATUS_TITLES, c.status)}
-                  {c.overdue && <Tag color="red">{w('overdue')}</Tag>}
-                </Space>
-              ),
-            },
-            {
-              title: w('grade'),
-              render: (_, c) =>
-                c.result
-                  ? c.result.grade
-                    ? label(GRADE_TITLES, c.result.grade)
-                    : label(HOUSING_TYPE_TITLES, c.result.housingType)
-                  : '—',
-            },
-            { title: w('due'), dataIndex: 'dueOn' },
-            {
-              title: w('problem'),
-              render: (_, c) => (c.result?.flags ?? []).map((f) => label(CHECK_FLAG_TITLES, f)).join('、') || '—',
-            },
-          ]}
+      {/* The forms start from the county's settings (its latest program): they wait for them. */}
+      {!settings.loading && (
+        <Actions
+          file={file}
+          words={words}
+          settings={settings.data}
+          onDone={setUpdated}
+          refresh={() => void monitoringApi.file(id).then(setUpdated, () => undefined)}
         />
+      )}
+      <Card size="small" title={w('checks')}>
+        <ScrollRegion label={w('checks')}>
+          <Table
+            size="small"
+            rowKey="checkId"
+            pagination={false}
+            dataSource={file.checks}
+            data-testid="ledger-checks"
+            columns={[
+              { title: w('whichCheck'), render: (_, c) => `${c.month} ${label(CHECK_KIND_TITLES, c.kind)}` },
+              {
+                title: w('stage'),
+                render: (_, c) => (
+                  <Space size={4}>
+                    {label(CHECK_STATUS_TITLES, c.status)}
+                    {c.overdue && <Tag color="red">{w('overdue')}</Tag>}
+                  </Space>
+                ),
+              },
+              {
+                title: w('grade'),
+                render: (_, c) =>
+                  c.result
+                    ? c.result.grade
+                      ? label(GRADE_TITLES, c.result.grade)
+                      : label(HOUSING_TYPE_TITLES, c.result.housingType)
+                    : '—',
+              },
+              { title: w('due'), dataIndex: 'dueOn' },
+              {
+                title: w('problem'),
+                render: (_, c) => (c.result?.flags ?? []).map((f) => label(CHECK_FLAG_TITLES, f)).join('、') || '—',
+              },
+            ]}
+          />
+        </ScrollRegion>
       </Card>
       {file.cases.length > 0 && (
         <Card size="small" title={w('cases')} data-testid="ledger-cases">
           {file.cases.map((c) => (
             <Descriptions key={c.caseId} size="small" column={{ xs: 1, sm: 2 }} style={{ marginBottom: 12 }}>
               <Descriptions.Item label={w('stage')}>
-                <Tag color={c.stage === 'closed' ? 'green' : 'orange'} data-testid="case-stage">
+                <Tag color={c.stage === 'closed' ? 'green' : 'blue'} data-testid="case-stage">
                   {label(CASE_STAGE_TITLES, c.stage)}
                 </Tag>
                 {c.overdue && <Tag color="red">{w('overdue')}</Tag>}

@@ -36,6 +36,7 @@ import { DateInput } from '../common/DateInput';
 import { errorSentence } from '../common/errors';
 import { chinaToday, idNumberOf, parseDate } from '../common/format';
 import { useLoad } from '../common/hooks';
+import { ScrollRegion } from '../common/ScrollRegion';
 import { isCountyLevel, useMe } from '../layout/UserContext';
 import {
   base64Of,
@@ -133,52 +134,53 @@ function Ledger({ words, settings }: { words: MonitoringWords; settings?: Monito
         )}
       </Space>
       {ledger.error && <Alert type="error" title={ledger.error} />}
-      <Table<LedgerRowView>
-        rowKey="ledgerId"
-        size="small"
-        loading={ledger.loading}
-        dataSource={ledger.data?.rows ?? []}
-        locale={{ emptyText: w('noRows') }}
-        scroll={{ x: 640 }}
-        pagination={{ pageSize: 20, showSizeChanger: false }}
-        onRow={(row) => ({ onClick: () => navigate(`/monitoring/${row.ledgerId}`), style: { cursor: 'pointer' } })}
-        columns={[
-          {
-            title: w('head'),
-            render: (_, row) => (
-              <a data-testid="ledger-row" href={`#/monitoring/${row.ledgerId}`}>
-                {row.headName}
-              </a>
-            ),
-          },
-          { title: w('place'), render: (_, row) => `${row.townshipName} ${row.villageName}` },
-          { title: w('category'), render: (_, row) => row.categoryName ?? '—' },
-          {
-            title: w('checkThisMonth'),
-            render: (_, row) => (
-              <Space size={4}>
-                {checkText(row, words)}
-                {row.checks.some((c) => c.overdue) && <Tag color="red">{w('overdue')}</Tag>}
-              </Space>
-            ),
-          },
-          {
-            title: w('caseColumn'),
-            render: (_, row) =>
-              row.case ? (
-                <Space size={4} wrap>
-                  <Tag color={row.case.stage === 'closed' ? 'green' : 'orange'}>
-                    {label(CASE_STAGE_TITLES, row.case.stage)}
-                  </Tag>
-                  {row.case.measure && <span>{label(MEASURE_TITLES, row.case.measure)}</span>}
-                  {row.case.overdue && <Tag color="red">{w('overdue')}</Tag>}
-                </Space>
-              ) : (
-                '—'
+      <ScrollRegion label={w('tabLedger')}>
+        <Table<LedgerRowView>
+          rowKey="ledgerId"
+          size="small"
+          loading={ledger.loading}
+          dataSource={ledger.data?.rows ?? []}
+          locale={{ emptyText: w('noRows') }}
+          pagination={{ pageSize: 20, showSizeChanger: false }}
+          onRow={(row) => ({ onClick: () => navigate(`/monitoring/${row.ledgerId}`), style: { cursor: 'pointer' } })}
+          columns={[
+            {
+              title: w('head'),
+              render: (_, row) => (
+                <a data-testid="ledger-row" href={`#/monitoring/${row.ledgerId}`}>
+                  {row.headName}
+                </a>
               ),
-          },
-        ]}
-      />
+            },
+            { title: w('place'), render: (_, row) => `${row.townshipName} ${row.villageName}` },
+            { title: w('category'), render: (_, row) => row.categoryName ?? '—' },
+            {
+              title: w('checkThisMonth'),
+              render: (_, row) => (
+                <Space size={4}>
+                  {checkText(row, words)}
+                  {row.checks.some((c) => c.overdue) && <Tag color="red">{w('overdue')}</Tag>}
+                </Space>
+              ),
+            },
+            {
+              title: w('caseColumn'),
+              render: (_, row) =>
+                row.case ? (
+                  <Space size={4} wrap>
+                    <Tag color={row.case.stage === 'closed' ? 'green' : 'blue'}>
+                      {label(CASE_STAGE_TITLES, row.case.stage)}
+                    </Tag>
+                    {row.case.measure && <span>{label(MEASURE_TITLES, row.case.measure)}</span>}
+                    {row.case.overdue && <Tag color="red">{w('overdue')}</Tag>}
+                  </Space>
+                ) : (
+                  '—'
+                ),
+            },
+          ]}
+        />
+      </ScrollRegion>
     </>
   );
 }

@@ -9,6 +9,7 @@ import { MEASURE_TITLES } from '../../../domain/monitoring/labels';
 import type { MonitoringCounts } from '../../../domain/monitoring/report';
 import { download } from '../api/client';
 import { useErrorToast, useLoad } from '../common/hooks';
+import { ScrollRegion } from '../common/ScrollRegion';
 import { EChart } from '../dashboard/EChart';
 import { useMe } from '../layout/UserContext';
 import { chinaMonth, monitoringApi } from './api';
@@ -87,36 +88,37 @@ export function ReportPage() {
         </Typography.Paragraph>
       )}
       <EChart option={chart} height={280} testId="chart-monitoring" />
-      <Table<Row>
-        size="small"
-        rowKey="key"
-        loading={report.loading}
-        dataSource={rows}
-        pagination={false}
-        scroll={{ x: 1100 }}
-        data-testid="monitoring-report"
-        columns={[
-          { title: w('township'), dataIndex: 'name', fixed: 'left', width: 90 },
-          { title: w('size'), render: (_, r) => r.roster.size },
-          { title: w('checkedOnTime'), render: (_, r) => r.checks.onTime },
-          { title: w('checkedLate'), render: (_, r) => r.checks.late },
-          { title: w('notChecked'), render: (_, r) => r.checks.open },
-          { title: w('unsafeFound'), render: (_, r) => r.checks.unsafe },
-          { title: w('casesOpened'), render: (_, r) => r.cases.opened },
-          { title: w('casesOpen'), render: (_, r) => r.cases.openAtEnd },
-          { title: w('casesOverdue'), render: (_, r) => r.cases.overdue },
-          { title: w('casesClosed'), render: (_, r) => r.cases.closed },
-          ...measures.map((measure) => ({
-            title: `${w('closedBy')}：${label(MEASURE_TITLES, measure)}`,
-            render: (_: unknown, r: Row) => r.cases.closedByMeasure[measure],
-          })),
-          { title: w('visitsDone'), render: (_, r) => r.visits.done },
-          {
-            title: w('housesEmpty'),
-            render: (_, r) => <span data-testid={`empty-${r.key}`}>{r.visits.notLivedIn}</span>,
-          },
-        ]}
-      />
+      <ScrollRegion label={w('reportTitle')}>
+        <Table<Row>
+          size="small"
+          rowKey="key"
+          loading={report.loading}
+          dataSource={rows}
+          pagination={false}
+          data-testid="monitoring-report"
+          columns={[
+            { title: w('township'), dataIndex: 'name' },
+            { title: w('size'), render: (_, r) => r.roster.size },
+            { title: w('checkedOnTime'), render: (_, r) => r.checks.onTime },
+            { title: w('checkedLate'), render: (_, r) => r.checks.late },
+            { title: w('notChecked'), render: (_, r) => r.checks.open },
+            { title: w('unsafeFound'), render: (_, r) => r.checks.unsafe },
+            { title: w('casesOpened'), render: (_, r) => r.cases.opened },
+            { title: w('casesOpen'), render: (_, r) => r.cases.openAtEnd },
+            { title: w('casesOverdue'), render: (_, r) => r.cases.overdue },
+            { title: w('casesClosed'), render: (_, r) => r.cases.closed },
+            ...measures.map((measure) => ({
+              title: `${w('closedBy')}：${label(MEASURE_TITLES, measure)}`,
+              render: (_: unknown, r: Row) => r.cases.closedByMeasure[measure],
+            })),
+            { title: w('visitsDone'), render: (_, r) => r.visits.done },
+            {
+              title: w('housesEmpty'),
+              render: (_, r) => <span data-testid={`empty-${r.key}`}>{r.visits.notLivedIn}</span>,
+            },
+          ]}
+        />
+      </ScrollRegion>
     </Card>
   );
 }
