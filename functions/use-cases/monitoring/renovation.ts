@@ -100,7 +100,8 @@ export async function followRenovationToArchive(
             closedAt: at,
             closedMonth: monthOf(at),
             closedBy: 'system',
-            signedBy: acceptance.by,
+            // The acceptance team signed the acceptance (its event names the inspector): the closing cites it.
+            signedBy: '竣工验收组',
             signedOn: acceptance.on,
             arrangement: `危房改造竣工验收合格并归档（${program?.name ?? renovated.programId}）`,
             photoIds: acceptance.photoIds,
@@ -135,7 +136,7 @@ export async function followRenovationToArchive(
         householdId: renovated.householdId,
         programId: renovated.programId,
         acceptedOn: acceptance.on,
-        ...(followed ? { caseId: followed.caseId, outcome: 'accepted' } : {}),
+        ...(followed ? { caseId: followed.caseId, outcome: 'accepted', acceptedBy: acceptance.by } : {}),
         visits: visits.map((v) => ({ months: v.months, dueOn: v.dueOn })),
       },
     });
