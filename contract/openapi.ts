@@ -117,7 +117,8 @@ function operations(route: ContractRoute, secured: RouteConfig['security']): Rou
   const base = {
     method,
     responses: answers(spec),
-    ...('access' in spec && 'public' in spec.access ? {} : { security: secured }),
+    // A route anyone may call says so (`security: []`), e.g. the household's own view.
+    security: 'access' in spec && 'public' in spec.access ? [] : secured,
   };
   if ('byAction' in spec) {
     const params = spec.params ? withExamples(spec.params.omit({ action: true })) : undefined;
