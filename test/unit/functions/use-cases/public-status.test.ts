@@ -87,7 +87,9 @@ describe('the household’s own view', () => {
   });
 
   it('is described as callable without a token (security: []) in the OpenAPI document', () => {
-    const document = buildOpenApiDocument() as { paths: Record<string, Record<string, { security?: unknown }>> };
+    const document = buildOpenApiDocument() as unknown as {
+      paths: Record<string, Record<string, { security?: unknown }>>;
+    };
     expect(document.paths['/public/status']?.post?.security).toEqual([]);
     expect(document.paths['/monitoring/rosters']?.post?.security).toEqual([{ bearer: [] }]);
   });
