@@ -164,8 +164,12 @@ function availableActions(file: LedgerFile, actor: Actor, today: string): Ledger
   const open = file.cases.find((c) => c.caseId === file.household.openCaseId);
   const actions: LedgerFileView['actions'] = [];
   if (file.checks.some((c) => c.status === 'open') && may('check')) actions.push('check');
-  const lastGrade = file.household.grades.at(-1)?.grade;
-  if (!open && (lastGrade === 'A' || lastGrade === 'B') && may('request-reappraisal')) {
+  // A house graded A or B, or other safe housing, may be reported as unsafe (or as the wrong housing type).
+  const last = file.household.grades.at(-1);
+  const reportable =
+    last !== undefined && (last.grade === 'A' || last.grade === 'B' || last.housingType !== 'own-house');
+  const reappraisalOpen = file.checks.some((c) => c.kind === 'reappraisal' && c.status === 'open');
+  if (!open && reportable && !reappraisalOpen && may('request-reappraisal')) {
     actions.push('request-reappraisal');
   }
   if (open && (open.stage === 'measure' || open.stage === 'renovation') && may('choose-measure')) {
