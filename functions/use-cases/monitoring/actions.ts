@@ -109,7 +109,7 @@ const NO_OPEN_CASE = { zh: '该户没有未销号的案件', en: 'The household 
 
 // ---------------------------------------------------------------- check
 
-async function check({ deps, actor, file, body, at, today }: Context<'check'>): Promise<Effect> {
+async function check({ deps, actor, file, body, at }: Context<'check'>): Promise<Effect> {
   const found = file.checks.find((c) => c.checkId === body.checkId);
   if (!found) {
     throw new NotFoundError({ zh: `该户没有核查 ${body.checkId}`, en: `The household has no check ${body.checkId}` });
@@ -192,7 +192,6 @@ async function check({ deps, actor, file, body, at, today }: Context<'check'>): 
       ...(caseId ? { caseId } : {}),
       ...(unsafe && openCase ? { openCase: openCase.caseId } : {}),
       photoIds: body.photoIds,
-      today,
     },
     writes,
   };
