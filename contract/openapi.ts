@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { ACTIONS, type Action } from '../domain/model';
 import type { Access } from './access';
 import { demoApplication, demoProgram, exampleActionBody } from './examples';
+import { MONITORING_BODY_EXAMPLES } from './monitoring-examples';
 import { CONTRACT_ROUTES, type ContractRoute, type Refusal, type RouteKey, type RouteSpec } from './routes';
 import { ErrorBody } from './views';
 
@@ -62,6 +63,7 @@ const BODY_EXAMPLES: Partial<Record<RouteKey, unknown>> = {
   },
   'PATCH /users/{username}': { roles: ['inspector', 'construction'], enabled: true },
   'POST /households/{id}/reveal': { field: 'phone', reason: '电话通知农户到村委会签订改造协议' },
+  ...MONITORING_BODY_EXAMPLES,
 };
 
 const demoTownship = demoProgram.townships[0];
@@ -72,6 +74,7 @@ const PARAMETER_EXAMPLES: Readonly<Record<string, unknown>> = {
   county: demoProgram.county.code,
   ...(demoTownship ? { township: demoTownship.code } : {}),
   ...(demoTownship?.villages[0] ? { village: demoTownship.villages[0].code } : {}),
+  month: '2026-05',
 };
 
 function withExamples(schema: z.ZodObject | undefined): z.ZodObject | undefined {
@@ -126,7 +129,8 @@ function operations(route: ContractRoute, secured: RouteConfig['security']): Rou
   const base = {
     method,
     responses: answers(spec),
-    ...('access' in spec && 'public' in spec.access ? {} : { security: secured }),
+    // A route anyone may call says so (`security: []`), e.g. the household's own view.
+    security: 'access' in spec && 'public' in spec.access ? [] : secured,
   };
   if ('byAction' in spec) {
     const params = spec.params ? withExamples(spec.params.omit({ action: true })) : undefined;

@@ -13,6 +13,34 @@ import { ACTIONS, Action, HouseholdApplication, ProgramConfig } from '../domain/
 import { rolesOfAction, stepForAction } from '../process/renovation';
 import { type Access, PUBLIC, SIGNED_IN } from './access';
 import {
+  CountyPath,
+  DisasterReportBody,
+  DisasterReported,
+  LEDGER_ACTION_BODY,
+  LedgerFileView,
+  LedgerList,
+  LedgerPath,
+  LedgerPhotoBody,
+  LedgerPhotoPath,
+  LedgerQuery,
+  LedgerTaskQuery,
+  LedgerTasks,
+  ledgerAccess,
+  MonitoringReport,
+  MonitoringReportQuery,
+  MonitoringSettingsView,
+  PublicStatus,
+  RosterImportBody,
+  RosterImported,
+  RosterPath,
+  RosterView,
+  SettingsBody,
+  StatusCodeBody,
+  StatusCodePath,
+  StatusCodeView,
+  StatusLookupBody,
+} from './monitoring';
+import {
   BatchQuery,
   CountyQuery,
   FundsReportQuery,
@@ -80,6 +108,8 @@ export const API_FUNCTION_IDS = [
   'ReportsFn',
   'NoticesFn',
   'UsersFn',
+  'MonitoringFn',
+  'PublicStatusFn',
 ] as const;
 export type ApiFunctionId = (typeof API_FUNCTION_IDS)[number];
 
@@ -176,6 +206,19 @@ function actionOperation<A extends Action>(action: A): ActionOperation<A> {
 const byAction = Object.fromEntries(ACTIONS.map((action) => [action, actionOperation(action)])) as {
   readonly [A in Action]: ActionOperation<A>;
 };
+
+/** A ledger action: its body, and who may take it from the monitoring process description. */
+const ledgerAction = <S extends z.ZodType>(action: keyof typeof LEDGER_ACTION_BODY, schema: S, summary: string) =>
+  ({
+    fn: 'MonitoringFn',
+    summary,
+    access: ledgerAccess(action),
+    params: LedgerPath,
+    headers: IdempotencyHeaders,
+    body: jsonBody(schema),
+    success: json(200, LedgerFileView, 'The ledger household file as the action left it'),
+    refusals: WRITE,
+  }) as const;
 
 const TEXT = z.string();
 const BINARY = { [XLSX_TYPE]: z.string().meta({ format: 'binary' }) };
@@ -471,6 +514,162 @@ export const ROUTES = {
     query: NamesQuery,
     success: json(200, UserNames, 'Names by user name'),
     refusals: READ,
+  },
+  'POST /monitoring/rosters': {
+    fn: 'MonitoringFn',
+    summary:
+      "Import the month's roster of monitored households (.xlsx or .csv as base64, or rows): row errors at their lines, " +
+      'households new, changed or leaving, and a house-safety check for each household, due on the county’s day. ' +
+      'A second import of the month adds the households not on it yet (a roster imported in parts)',
+    access: { roles: ['civil-affairs'], within: 'county-level' },
+    headers: IdempotencyHeaders,
+    body: jsonBody(RosterImportBody),
+    success: json(200, RosterImported, 'The month’s roster after the import'),
+    refusals: [...READ, 409, 422],
+  },
+  'GET /monitoring/rosters/{id}': {
+    fn: 'MonitoringFn',
+    summary: "A month's roster: who is new, changed or left, row errors, checks open and done",
+    access: { roles: 'any', within: 'county' },
+    params: RosterPath,
+    success: json(200, RosterView, 'The roster (a township’s staff see their township’s households)'),
+    refusals: READ_ONE,
+  },
+  'GET /monitoring/cases': {
+    fn: 'MonitoringFn',
+    summary: "The month's safety-check and case ledger: each household's checks and its case",
+    access: READS_THE_HOUSEHOLD,
+    query: LedgerQuery,
+    success: json(200, LedgerList, 'The ledger of the month'),
+    refusals: READ,
+  },
+  'POST /monitoring/cases': {
+    fn: 'MonitoringFn',
+    summary: 'Disaster damage: opens a case directly, adding the household to the ledger when it is not on it',
+    access: ledgerAccess('report-disaster'),
+    headers: IdempotencyHeaders,
+    body: jsonBody(DisasterReportBody),
+    success: json(201, DisasterReported, 'The case opened'),
+    refusals: WRITE,
+  },
+  'GET /monitoring/cases/{id}': {
+    fn: 'MonitoringFn',
+    summary: "A ledger household's file: checks, grades, cases, visits, photos and its audit trail",
+    access: READS_THE_HOUSEHOLD,
+    params: LedgerPath,
+    success: json(200, LedgerFileView, 'The file'),
+    refusals: READ_ONE,
+  },
+  'POST /monitoring/cases/{id}/actions/check': ledgerAction(
+    'check',
+    LEDGER_ACTION_BODY.check,
+    'Record a house-safety check (grade, housing type, photos); an own house graded C or D opens a case',
+  ),
+  'POST /monitoring/cases/{id}/actions/request-reappraisal': ledgerAction(
+    'request-reappraisal',
+    LEDGER_ACTION_BODY['request-reappraisal'],
+    'Someone reports a house graded A or B: a re-appraisal (another check) is due for its township',
+  ),
+  'POST /monitoring/cases/{id}/actions/choose-measure': ledgerAction(
+    'choose-measure',
+    LEDGER_ACTION_BODY['choose-measure'],
+    "The measure of the open case: renovation (the household enters the program's workflow and the case follows it) or another safe-housing measure",
+  ),
+  'POST /monitoring/cases/{id}/actions/close': ledgerAction(
+    'close',
+    LEDGER_ACTION_BODY.close,
+    'The signed closing (销号) of a case made safe by a measure other than renovation, with its evidence',
+  ),
+  'POST /monitoring/cases/{id}/actions/visit': ledgerAction(
+    'visit',
+    LEDGER_ACTION_BODY.visit,
+    'A follow-up visit of a renovated house: lived in or not, with a photo',
+  ),
+  'POST /monitoring/cases/{id}/photos': {
+    fn: 'MonitoringFn',
+    summary: 'A presigned upload for a photo of the ledger (check, damage, closing evidence, visit)',
+    access: PHOTO_TAKERS,
+    params: LedgerPath,
+    headers: IdempotencyHeaders,
+    body: jsonBody(LedgerPhotoBody),
+    success: json(201, PhotoUpload, 'Where to upload'),
+    refusals: WRITE,
+  },
+  'POST /monitoring/cases/{id}/photos/{photoId}/confirm': {
+    fn: 'MonitoringFn',
+    summary: 'Verify the uploaded object and record the photo on the ledger household’s audit trail',
+    access: PHOTO_TAKERS,
+    params: LedgerPhotoPath,
+    success: json(200, PhotoView, 'The recorded photo'),
+    refusals: WRITE,
+  },
+  'GET /monitoring/tasks': {
+    fn: 'MonitoringFn',
+    summary: "The ledger's work queue: checks to do, cases waiting for a measure or a closing, visits due",
+    access: READS_THE_HOUSEHOLD,
+    query: LedgerTaskQuery,
+    success: json(200, LedgerTasks, 'Earliest due first'),
+    refusals: READ,
+  },
+  'GET /reports/monitoring': {
+    fn: 'MonitoringFn',
+    summary:
+      'The monthly monitoring report: roster size, checked on time, unsafe found, cases open, closed by measure, ' +
+      'overdue, visits and houses not lived in, by township; `format=xlsx` for Excel',
+    access: READS_THE_COUNTY,
+    query: MonitoringReportQuery,
+    success: {
+      status: 200,
+      description: 'The report (JSON or Excel)',
+      content: { [JSON_TYPE]: MonitoringReport, ...BINARY },
+    },
+    refusals: READ,
+  },
+  'GET /monitoring/settings/{county}': {
+    fn: 'MonitoringFn',
+    summary:
+      "The county's monitoring settings: the checks' due day, its own categories, the days for measures and closings",
+    access: { roles: 'any', within: 'county' },
+    params: CountyPath,
+    success: json(200, MonitoringSettingsView, 'The settings (the defaults until the county sets its own)'),
+    refusals: READ,
+  },
+  'PUT /monitoring/settings/{county}': {
+    fn: 'MonitoringFn',
+    summary: "Set the county's monitoring settings (county civil affairs or administrators)",
+    access: { roles: ['civil-affairs', 'admin'], within: 'county-level' },
+    params: CountyPath,
+    body: jsonBody(SettingsBody),
+    success: json(200, MonitoringSettingsView, 'Stored'),
+    refusals: READ,
+  },
+  'GET /households/{id}/status-code': {
+    fn: 'MonitoringFn',
+    summary: 'The code printed on the agreement with which the household looks up its own file',
+    access: READS_THE_HOUSEHOLD,
+    params: StatusCodePath,
+    success: json(200, StatusCodeView, 'The code'),
+    refusals: READ_ONE,
+  },
+  'POST /households/{id}/status-code': {
+    fn: 'MonitoringFn',
+    summary: 'Issue the code once the agreement is signed, or a new one that voids the printed one (`reissue`)',
+    access: { roles: ['construction', 'civil-affairs'], within: 'township' },
+    params: StatusCodePath,
+    body: jsonBody(StatusCodeBody),
+    success: json(200, StatusCodeView, 'The code'),
+    refusals: WRITE,
+  },
+  'POST /public/status': {
+    fn: 'PublicStatusFn',
+    summary:
+      "The household's own view, without a staff login: the head's ID number and name and the code printed on the " +
+      'agreement give the phase, the next step and who owns it, and each installment; rate-limited per source and ' +
+      'per ID number, every lookup logged (ID number masked)',
+    access: PUBLIC,
+    body: jsonBody(StatusLookupBody),
+    success: json(200, PublicStatus, 'Where the file stands'),
+    refusals: [400, 404, 429],
   },
 } as const satisfies Record<string, RouteSpec>;
 

@@ -87,6 +87,14 @@ export class ConflictError extends DomainError {
   }
 }
 
+/** Too many requests of one kind (the household's own view, per source and per ID number): 429. */
+export class TooManyRequestsError extends DomainError {
+  constructor(messages: Bilingual, options?: DomainErrorOptions) {
+    super(messages, options);
+    this.name = 'TooManyRequestsError';
+  }
+}
+
 /** The same Idempotency-Key was sent with a different body. */
 export class IdempotencyMismatchError extends DomainError {
   constructor(

@@ -289,6 +289,8 @@ const PROGRAM_FIELDS = {
   funding: ProgramFunding.optional(),
   /** The printed notice's issuing office and contact phone. */
   notice: NoticeIssuer.optional(),
+  /** Months after acceptance of the follow-up visits (lived in or not); absent: 6 and 12. */
+  followUpMonths: z.array(z.number().int().min(1).max(60)).min(1).max(6).optional(),
 };
 
 /** The fields a program configuration may hold; anything else is refused by name. */

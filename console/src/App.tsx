@@ -3,7 +3,7 @@ import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
 import dayjs from 'dayjs';
 import 'dayjs/locale/zh-cn';
-import { useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { createHashRouter, Navigate, RouterProvider } from 'react-router-dom';
 import { getJson } from './api/client';
@@ -49,6 +49,22 @@ const router = createHashRouter([
       { path: 'dashboard', lazy: async () => ({ Component: (await import('./dashboard/Dashboard')).Dashboard }) },
       { path: 'notices', lazy: async () => ({ Component: (await import('./notices/NoticePage')).NoticePage }) },
       { path: 'users', lazy: async () => ({ Component: (await import('./users/UsersPage')).UsersPage }) },
+      {
+        path: 'monitoring',
+        lazy: async () => ({ Component: (await import('./monitoring/MonitoringPage')).MonitoringPage }),
+      },
+      {
+        path: 'monitoring/report',
+        lazy: async () => ({ Component: (await import('./monitoring/ReportPage')).ReportPage }),
+      },
+      {
+        path: 'monitoring/:id',
+        lazy: async () => ({ Component: (await import('./monitoring/LedgerFilePage')).LedgerFilePage }),
+      },
+      {
+        path: 'households/:id/status-slip',
+        lazy: async () => ({ Component: (await import('./public/StatusSlip')).StatusSlip }),
+      },
       { path: '*', element: <Navigate to="/work" replace /> },
     ],
   },
@@ -110,6 +126,14 @@ function SignedIn() {
   );
 }
 
+// The household's own page answers without a staff login (POST /public/status).
+const PublicStatusPage = lazy(async () => ({ default: (await import('./public/StatusPage')).StatusPage }));
+
+/** `#/status`: the public page, outside the staff's sign-in. */
+function isPublicRoute(): boolean {
+  return window.location.hash.startsWith('#/status');
+}
+
 export function ConsoleApp({ callbackError }: { callbackError?: boolean }) {
   const { i18n } = useTranslation();
   const english = i18n.language === 'en';
@@ -119,7 +143,17 @@ export function ConsoleApp({ callbackError }: { callbackError?: boolean }) {
   }, [english]);
   return (
     <ConfigProvider locale={english ? enUS : zhCN} theme={THEME}>
-      <AntApp>{callbackError ? <LoginPage callbackError /> : <SignedIn />}</AntApp>
+      <AntApp>
+        {isPublicRoute() ? (
+          <Suspense fallback={null}>
+            <PublicStatusPage />
+          </Suspense>
+        ) : callbackError ? (
+          <LoginPage callbackError />
+        ) : (
+          <SignedIn />
+        )}
+      </AntApp>
     </ConfigProvider>
   );
 }

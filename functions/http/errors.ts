@@ -22,6 +22,7 @@ const STATUS_BY_ERROR_NAME: Readonly<Record<string, number>> = {
   NotFoundError: 404,
   ConflictError: 409,
   IdempotencyMismatchError: 422,
+  TooManyRequestsError: 429,
 };
 
 /** SDK errors that mean "slow down", surfaced as 429 rather than a server fault. */

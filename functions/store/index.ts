@@ -7,10 +7,12 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { dynamoExecutionStore, type ExecutionStore } from './executions';
 import { dynamoHouseholdStore, type HouseholdStore } from './households';
 import { dynamoIdempotencyStore, type IdempotencyStore } from './idempotency';
+import { dynamoMonitoringStore, type MonitoringStore } from './monitoring';
 import { dynamoPaymentStore, type PaymentStore } from './payments';
 import { dynamoPhotoStore, type PhotoStore } from './photos';
 import { dynamoProgramStore, type ProgramStore } from './programs';
 import { dynamoProgressStore, type ProgressStore } from './progress';
+import { dynamoStatusLookupStore, type StatusLookupStore } from './status-lookups';
 import { Table } from './table';
 import { dynamoTaskStore, type TaskStore } from './tasks';
 import { dynamoUserStore, type UserStore } from './users';
@@ -26,6 +28,10 @@ export interface Store {
   readonly idempotency: IdempotencyStore;
   /** Staff accounts: who a token's subject is in Anju, and their authority. */
   readonly users: UserStore;
+  /** The housing-safety ledger (issue 20). */
+  readonly monitoring: MonitoringStore;
+  /** The household's own view: status codes, lookup limits and the lookup log. */
+  readonly statusLookups: StatusLookupStore;
   /** The table answers (the health check). */
   reachable(): Promise<void>;
 }
@@ -42,6 +48,8 @@ export function createStore(client: DynamoDBDocumentClient, tableName: string): 
     programs: dynamoProgramStore(table),
     idempotency: dynamoIdempotencyStore(table),
     users: dynamoUserStore(table),
+    monitoring: dynamoMonitoringStore(table),
+    statusLookups: dynamoStatusLookupStore(table),
     reachable: () => table.describe(),
   };
 }
@@ -51,12 +59,23 @@ export type { HouseholdChange, HouseholdStore, RecordWrite, Registration } from 
 export { fileAfter } from './households';
 export type { IdempotencyStore } from './idempotency';
 export type { HouseholdFilter, SearchTarget, WorkQueue } from './items';
+
+export type {
+  LedgerChange,
+  LedgerFile,
+  LedgerQueue,
+  LedgerRecord,
+  LedgerWrite,
+  MonitoringStore,
+  QueuedItem,
+} from './monitoring';
 export type { PaymentState, PaymentStore } from './payments';
 export type { PhotoStore } from './photos';
 export type { ProgramStore } from './programs';
 export { programsRememberedFor } from './programs';
 export type { ProgressStore } from './progress';
 export * from './records';
+export type { LookupLogEntry, LookupOutcome, StatusCodeRecord, StatusLookupStore } from './status-lookups';
 export { STALE_VERSION } from './table';
 export type { TaskStore } from './tasks';
 export type { StaffFilter, UserRecord, UserStore } from './users';

@@ -105,6 +105,8 @@ export const ReplayRecipe = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('body'), body: z.unknown() }),
   z.object({ kind: z.literal('household'), householdId: z.string() }),
   z.object({ kind: z.literal('photo-upload'), householdId: z.string(), photoId: z.string() }),
+  z.object({ kind: z.literal('ledger'), ledgerId: z.string() }),
+  z.object({ kind: z.literal('ledger-photo-upload'), ledgerId: z.string(), photoId: z.string() }),
 ]);
 export type ReplayRecipe = z.infer<typeof ReplayRecipe>;
 

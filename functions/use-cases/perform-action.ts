@@ -29,6 +29,7 @@ import { object, resolveObjection } from './actions/notice';
 import { appraiseSafety, countyApprove, townshipReview, villageAppraisal } from './actions/review';
 import type { ActionEffect, ActionRule } from './actions/types';
 import type { Dependencies } from './dependencies';
+import { issueAtAgreement } from './monitoring/status-code';
 import { householdNotFound } from './read-households';
 import { type HouseholdFileView, householdFileViewWithLinks } from './views';
 
@@ -141,6 +142,8 @@ export async function performAction<A extends Action>(
 
   const token = file.task?.taskToken;
   if (decision && token) await outbox.handOver(householdId, step.phase, token, decision);
+  // The household's own view opens with the code printed on its agreement.
+  if (action === 'sign-agreement') await issueAtAgreement(store, householdId, actor.username, at);
 
   return householdFileViewWithLinks(evidence, fileAfter(file, change), now);
 }

@@ -158,7 +158,7 @@ interface ExifFacts {
   location?: LatLon | undefined;
 }
 
-async function readExif(bytes: Uint8Array): Promise<ExifFacts> {
+export async function readExif(bytes: Uint8Array): Promise<ExifFacts> {
   try {
     // Raw values: the capture time is interpreted with its offset here, not in the server's zone.
     const tags: unknown = await exifr.parse(bytes, {
@@ -195,7 +195,11 @@ async function readExif(bytes: Uint8Array): Promise<ExifFacts> {
  * without one (`previewUrl: null`); a failure to store it is not the photo's fault and fails the
  * confirmation before anything is recorded, so the phone's retry makes it again.
  */
-async function storePreview(evidence: Evidence, photo: StoredPhoto, bytes: Uint8Array): Promise<Photo['preview']> {
+export async function storePreview(
+  evidence: Evidence,
+  photo: StoredPhoto,
+  bytes: Uint8Array,
+): Promise<Photo['preview']> {
   let preview: Preview;
   try {
     preview = await makePreview(bytes);

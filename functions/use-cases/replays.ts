@@ -6,6 +6,8 @@
 import type { Actor } from '../../domain/model';
 import type { ReplayRecipe } from '../store';
 import type { Dependencies } from './dependencies';
+import { readLedgerFile } from './monitoring/ledger';
+import { resignLedgerPhotoUpload } from './monitoring/photos';
 import { resignPhotoUpload } from './photos';
 import { readHousehold } from './read-households';
 
@@ -18,6 +20,10 @@ export function replayFor(deps: Pick<Dependencies, 'store' | 'evidence'>, actor:
         return readHousehold(deps, actor, recipe.householdId);
       case 'photo-upload':
         return resignPhotoUpload(deps, actor, recipe.householdId, recipe.photoId);
+      case 'ledger':
+        return readLedgerFile(deps, actor, recipe.ledgerId);
+      case 'ledger-photo-upload':
+        return resignLedgerPhotoUpload(deps, actor, recipe.ledgerId, recipe.photoId);
     }
   };
 }

@@ -16,6 +16,7 @@ import { transition } from '../../process/renovation';
 import { logger } from '../config/logger';
 import type { HouseholdFile } from '../store';
 import type { Dependencies } from './dependencies';
+import { followRenovationToArchive } from './monitoring/renovation';
 
 export const SystemTaskInput = z.object({
   task: z.enum(['open-notice', 'close-notice', 'archive']),
@@ -107,6 +108,8 @@ export async function archive(
     // again on a retry overwrites the same card (a new version under bucket versioning).
     const key = await evidence.writeLedgerCard(file, now);
     const printable = await evidence.writeLedgerCardHtml(file, now, program);
+    // The housing-safety ledger follows the renovation: its case closes and the follow-up visits are scheduled.
+    await followRenovationToArchive(store, file, program, now);
     try {
       const next = await moveBySystem(deps, file, 'archived', 'archive', { ledgerCard: key, printable }, now);
       return { next, key };

@@ -1,5 +1,6 @@
 import { Aws, CfnResource, Duration, Fn, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import {
+  CfnStage,
   CorsHttpMethod,
   HttpApi,
   HttpMethod,
@@ -27,7 +28,7 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { API_FUNCTION_IDS, type ApiFunctionId, isPublic, routesOf } from '../../contract/routes';
+import { API_FUNCTION_IDS, type ApiFunctionId, isPublic, type RouteKey, routesOf } from '../../contract/routes';
 import { ROLES } from '../../domain/model';
 import type { Identity } from '../config';
 import { AnjuFunction, type DataAccess, type FunctionDefaults, type WorkflowAccess } from './anju-function';
@@ -49,6 +50,17 @@ export type ApiFunctionSpec = {
   readonly images?: true;
   /** Administers staff sign-ins in the stack's user pool (Cognito mode only; nothing to administer at an outside issuer). */
   readonly userPoolAccounts?: true;
+  /** @default 10 s, 20 s with `images` (API Gateway waits at most 30 s) */
+  readonly timeoutSeconds?: number;
+};
+
+/**
+ * Routes with their own throttling besides the stage's per-route default: the household's own view answers
+ * anyone without a token, so API Gateway holds it to a few lookups a second before the function's own limits
+ * per source and per ID number (functions/use-cases/monitoring/public-status.ts) are even asked.
+ */
+export const ROUTE_THROTTLES: Readonly<Partial<Record<RouteKey, { rateLimit: number; burstLimit: number }>>> = {
+  'POST /public/status': { rateLimit: 5, burstLimit: 10 },
 };
 
 /** What the staff-accounts function does in the user pool, and nothing else (no delete, no group or pool changes). */
@@ -154,6 +166,27 @@ export const API_FUNCTIONS: { readonly [F in ApiFunctionId]: ApiFunctionSpec } =
     bucket: 'NONE',
     workflow: [],
     userPoolAccounts: true,
+  },
+  MonitoringFn: {
+    entry: 'api/monitoring',
+    description:
+      'Housing-safety ledger: monthly rosters, checks, cases and their measures, visits, photos, the monthly report; ' +
+      'a case closed by renovation registers the household (starts its execution)',
+    table: 'RW',
+    bucket: 'RW',
+    workflow: ['start'],
+    // Photos of the ledger get previews like the renovation's; a roster of thousands of rows is read and written.
+    images: true,
+    timeoutSeconds: 29,
+  },
+  PublicStatusFn: {
+    entry: 'api/public-status',
+    description:
+      "The household's own view without a staff login: rate-limited per source and ID number, every lookup logged",
+    // Writes only its lookup counters and log; reads the household, its payments and its code.
+    table: 'RW',
+    bucket: 'NONE',
+    workflow: [],
   },
 };
 
@@ -279,6 +312,16 @@ export class AnjuApi extends Construct {
       accessLogSettings: { destination: new LogGroupLogDestination(this.accessLogs) },
     });
 
+    const stageCfn = this.stage.node.defaultChild;
+    if (stageCfn instanceof CfnStage) {
+      stageCfn.routeSettings = Object.fromEntries(
+        Object.entries(ROUTE_THROTTLES).map(([routeKey, limits]) => [
+          routeKey,
+          { throttlingRateLimit: limits.rateLimit, throttlingBurstLimit: limits.burstLimit },
+        ]),
+      );
+    }
+
     const publicRoutes = new HttpNoneAuthorizer();
     const functions: Record<string, AnjuFunction> = {};
     const specs = API_FUNCTION_IDS.map((id) => ({ id, ...API_FUNCTIONS[id], routes: routesOf(id) }));
@@ -290,11 +333,13 @@ export class AnjuApi extends Construct {
         spec.images && this.sharpLayer
           ? { sharpLayer: this.sharpLayer, memorySize: 1024, timeout: Duration.seconds(20) }
           : {};
+      const timeout = spec.timeoutSeconds === undefined ? {} : { timeout: Duration.seconds(spec.timeoutSeconds) };
       const fn = new AnjuFunction(this, spec.id, {
         entry: spec.entry,
         description: spec.description,
         defaults: props.functionDefaults,
         ...images,
+        ...timeout,
       })
         .bindTable(props.table, spec.table)
         .bindBucket(props.bucket, spec.bucket)

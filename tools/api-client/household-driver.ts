@@ -307,6 +307,14 @@ export function householdDriver(options: DriverOptions) {
     const staff = await staffOf.for(demoApplication(index).villageCode);
     const id = await register(staff.civil.token, index);
     hooks.onRegistered?.(index, id);
+    return driveRegistered(staff, id, index, toArchive);
+  }
+
+  /**
+   * Drives a household already registered (by `drive`, or by another route such as the monitoring ledger's
+   * renovation measure) the same way; `index` names the demo application its photos are taken for.
+   */
+  async function driveRegistered(staff: Staff, id: string, index: number, toArchive = true): Promise<string> {
     let waiting: { phase: Phase; since: number } | undefined;
     for (;;) {
       const file = await read(staff.construction.token, id);
@@ -379,5 +387,5 @@ export function householdDriver(options: DriverOptions) {
     }
   }
 
-  return { drive, read, send };
+  return { drive, driveRegistered, read, send };
 }

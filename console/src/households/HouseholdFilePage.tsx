@@ -44,6 +44,7 @@ import { useLoad } from '../common/hooks';
 import { rememberHousehold, usePlaces } from '../common/places';
 import { useWords } from '../common/words';
 import { useMe } from '../layout/UserContext';
+import { StatusSlipLink } from '../public/StatusSlipLink';
 import { ActionForm } from './ActionForm';
 import { availableActions } from './availableActions';
 import { eventFacts, eventOutcome } from './timeline';
@@ -225,6 +226,7 @@ export function HouseholdFilePage() {
           </Tag>
           {file.task?.role && <Tag>{t('file.pendingFor', { role: words.label(ROLE_TITLES, file.task.role) })}</Tag>}
           {file.task?.overdue && <Tag color="red">{t('work.overdue')}</Tag>}
+          <StatusSlipLink householdId={file.householdId} phase={file.phase} />
         </Space>
         {household.rejection && (
           <Alert

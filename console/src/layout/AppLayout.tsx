@@ -8,6 +8,7 @@ import {
   MenuOutlined,
   MoneyCollectOutlined,
   NotificationOutlined,
+  SafetyOutlined,
   ScheduleOutlined,
   TeamOutlined,
 } from '@ant-design/icons';
@@ -23,11 +24,13 @@ import type { TaskCounts } from '../api/types';
 import { cognitoLogoutUrl } from '../auth/cognito';
 import { languageOf } from '../common/format';
 import { useLoad } from '../common/hooks';
+import { useMonitoringWords } from '../monitoring/words';
 import { LanguageSwitch } from './LanguageSwitch';
 import { isCountyLevel, useMe } from './UserContext';
 
 export function AppLayout() {
   const { t, i18n } = useTranslation();
+  const monitoring = useMonitoringWords();
   const language = languageOf(i18n.language);
   const me = useMe();
   const navigate = useNavigate();
@@ -55,6 +58,13 @@ export function AppLayout() {
     { key: '/dashboard', icon: <BarChartOutlined />, label: t('nav.dashboard'), show: isCountyLevel(me) || leader },
     { key: '/notices', icon: <NotificationOutlined />, label: t('nav.notices'), show: true },
     { key: '/users', icon: <TeamOutlined />, label: t('nav.users'), show: me.roles.includes('admin') },
+    { key: '/monitoring', icon: <SafetyOutlined />, label: monitoring.w('nav'), show: true },
+    {
+      key: '/monitoring/report',
+      icon: <BarChartOutlined />,
+      label: monitoring.w('navReport'),
+      show: isCountyLevel(me) || leader,
+    },
   ];
   const menuItems = items
     .filter((item) => item.show)

@@ -32,7 +32,14 @@ const documented = Object.entries(paths)
 
 /** The success status each route answers with (the handlers in functions/api/). */
 function successStatusOf(key: string): string {
-  if (key === 'POST /households' || key === 'POST /households/{id}/photos' || key === 'POST /users') return '201';
+  if (
+    key === 'POST /households' ||
+    key === 'POST /households/{id}/photos' ||
+    key === 'POST /monitoring/cases' ||
+    key === 'POST /monitoring/cases/{id}/photos' ||
+    key === 'POST /users'
+  )
+    return '201';
   return '200';
 }
 

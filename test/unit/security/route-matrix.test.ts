@@ -37,6 +37,7 @@ import { apiEvent, context } from '../functions/support/api';
 import { testDependencies } from '../functions/support/dependencies';
 import { HOUSEHOLD_ID, NOW } from '../functions/support/fixtures';
 import { ddbMock, withMocksAtFixedTime } from '../functions/support/mocks';
+import { givenLedgerScene, MONITORING_REQUESTS } from './support/monitoring';
 import { RULED } from './support/routes';
 import { claimsFor, givenScene, HOME, OTHER_COUNTY, OTHER_TOWNSHIP, type Place, SCENES } from './support/scenes';
 
@@ -242,6 +243,7 @@ const REQUESTS: Partial<Record<RouteKey, Request>> = {
       pathParameters: { ...onHousehold, photoId: 'ph-during-1' },
     },
   },
+  ...MONITORING_REQUESTS,
 };
 
 const rows = RULED.flatMap(({ route, allowed }) =>
@@ -281,7 +283,7 @@ describe('the route table', () => {
 
   it('leaves only the health check and this document public', () => {
     const open = CONTRACT_ROUTES.filter((route) => isPublic(route.spec)).map((route) => route.key);
-    expect(open.sort()).toEqual(['GET /health', 'GET /openapi.json']);
+    expect(open.sort()).toEqual(['GET /health', 'GET /openapi.json', 'POST /public/status']);
   });
 
   it('has a request for every route a rule governs, and every rule both allows and denies someone', () => {
@@ -327,6 +329,7 @@ describe('every route x role x place', () => {
       Items: [{ PK: 'USER#target.staff', SK: 'EV#000001', entity: 'user-event', ...TARGET.event }],
     });
     ddbMock.on(BatchGetCommand).resolves({ Responses: { 'anju-test': [target] } });
+    givenLedgerScene();
   });
 
   test.each(rows)('$label is $verdict', async ({ route, role, place, allowed }) => {

@@ -1,5 +1,5 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { WORKFLOW_ERROR_NAMES } from '../../../../domain/errors';
 import { handlerWith } from '../../../../functions/state-machine/system-task';
@@ -98,6 +98,8 @@ describe('SystemTaskFn', () => {
     ]);
     s3Mock.on(PutObjectCommand).resolves({});
     ddbMock.on(GetCommand).resolves({ Item: programItem() });
+    // Not on the housing-safety ledger yet: the archive adds it there (functions/use-cases/monitoring/renovation.ts).
+    ddbMock.on(BatchGetCommand).resolves({ Responses: {} });
 
     const result = await systemTask({ task: 'archive', householdId: HOUSEHOLD_ID }, context);
     givenFile([householdItem(household({ phase: 'archived', version: 16 }))]);
@@ -125,7 +127,41 @@ describe('SystemTaskFn', () => {
     expect(JSON.parse(String(put[0]?.args[0].input.Body)).photos).toEqual([
       expect.objectContaining({ photoId: 'ph-a', objectKey: `photos/${HOUSEHOLD_ID}/final-acceptance/ph-a` }),
     ]);
-    expect(ddbMock.commandCalls(TransactWriteCommand)).toHaveLength(1);
+    // The ledger's transaction (the household added with its visits) comes before the household moves.
+    const transactions = ddbMock
+      .commandCalls(TransactWriteCommand)
+      .map((call) => call.args[0].input.TransactItems ?? []);
+    expect(transactions.map((items) => items[0]?.Put?.Item?.entity)).toEqual(['ledger-household', 'household']);
+  });
+
+  it('archive records the renovation on the housing-safety ledger: the household, its ID lookup, the visits at 6 and 12 months', async () => {
+    givenFile([householdItem(household({ phase: 'archiving', version: 15 }))]);
+    s3Mock.on(PutObjectCommand).resolves({});
+    ddbMock.on(GetCommand).resolves({ Item: programItem() });
+    ddbMock.on(BatchGetCommand).resolves({ Responses: {} });
+
+    await systemTask({ task: 'archive', householdId: HOUSEHOLD_ID }, context);
+
+    const ledger = ddbMock.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems ?? [];
+    const items = ledger.map((write) => write.Put?.Item ?? {});
+    expect(items.map((item) => item.entity)).toEqual([
+      'ledger-household',
+      'ledger-event',
+      'ledger-id',
+      'ledger-visit',
+      'ledger-visit',
+    ]);
+    expect(items[0]).toMatchObject({
+      source: 'renovation',
+      version: 1,
+      renovations: [{ householdId: HOUSEHOLD_ID, programId: 'ceheng-2025' }],
+    });
+    expect(items[1]).toMatchObject({ type: 'renovation-accepted', role: 'system' });
+    // No acceptance on file: counted from the archive's day in China (2026-03-02).
+    expect(items.slice(3).map((visit) => [visit.months, visit.dueOn, visit.GSI1PK])).toEqual([
+      [6, '2026-09-02', 'MQ#522327100#visit'],
+      [12, '2027-03-02', 'MQ#522327100#visit'],
+    ]);
   });
 
   it('archive writes the card again with a photo confirmed between its read and its write', async () => {
@@ -134,7 +170,8 @@ describe('SystemTaskFn', () => {
       .resolvesOnce({ Items: [householdItem(household({ phase: 'archiving', version: 15 }))] })
       .resolves({ Items: [householdItem(household({ phase: 'archiving', version: 16 }))] });
     ddbMock.on(GetCommand).resolves({ Item: programItem() });
-    ddbMock.on(TransactWriteCommand).rejectsOnce(transactionCanceled(0, 2)).resolves({});
+    ddbMock.on(BatchGetCommand).resolves({ Responses: {} });
+    ddbMock.on(TransactWriteCommand).resolvesOnce({}).rejectsOnce(transactionCanceled(0, 2)).resolves({});
     s3Mock.on(PutObjectCommand).resolves({});
 
     const result = await systemTask({ task: 'archive', householdId: HOUSEHOLD_ID }, context);
@@ -143,7 +180,9 @@ describe('SystemTaskFn', () => {
     expect(s3Mock.commandCalls(PutObjectCommand)).toHaveLength(4);
     const versions = ddbMock
       .commandCalls(TransactWriteCommand)
-      .map((call) => call.args[0].input.TransactItems?.[0]?.Put?.Item?.version);
+      .map((call) => call.args[0].input.TransactItems?.[0]?.Put?.Item)
+      .filter((item) => item?.entity === 'household')
+      .map((item) => item?.version);
     expect(versions).toEqual([16, 17]);
   });
 
