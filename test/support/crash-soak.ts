@@ -404,16 +404,30 @@ export function problemsOf(index: number, file: HouseholdFileView, reference: Ho
 
 /**
  * What both tiers assert of a soak: every household ended as a run without crashes would, nothing open, every
- * yuan released once, never two running executions of a household, every household's execution replaced at
- * least once (the shortened limit), and faults met on the way. No household waited more than `TASK_WAIT_MS`
- * without its task: the driver fails the run as soon as one does.
+ * yuan released once, never two running executions of a household, the execution of every household that
+ * outlived the (shortened) limit replaced and of at least half of all, and faults met on the way. No household
+ * waited more than `TASK_WAIT_MS` without its task: the driver fails the run as soon as one does.
  */
 export function expectEndedAsWithoutCrashes(run: SoakResult, kills: number): void {
   expect(run.kills).toBe(kills);
   expect(run.executions.looks).toBeGreaterThan(0);
   expect(run.executions.twoRunning).toEqual([]);
-  const neverReplaced = [...run.executions.attempts].filter(([, attempt]) => attempt < 1).map(([id]) => id);
+  // A household archived within one execution's limit may never meet it; one that lived twice as long (its
+  // first execution starts a moment after the registration) cannot have been archived by its first execution,
+  // which the twin would have ended TIMED_OUT.
+  const lifetimeSeconds = (file: HouseholdFileView) =>
+    (Date.parse(file.household.updatedAt) - Date.parse(file.household.createdAt)) / 1000;
+  const outlivedTheLimit = new Set(
+    run.households
+      .filter(({ file }) => lifetimeSeconds(file) > 2 * SOAK_EXECUTION_MAX_SECONDS)
+      .map(({ file }) => file.household.householdId),
+  );
+  const neverReplaced = [...run.executions.attempts]
+    .filter(([id, attempt]) => attempt < 1 && outlivedTheLimit.has(id))
+    .map(([id]) => id);
   expect(neverReplaced).toEqual([]);
+  const replacedAtLeastOnce = [...run.executions.attempts.values()].filter((attempt) => attempt >= 1).length;
+  expect(replacedAtLeastOnce).toBeGreaterThanOrEqual(Math.ceil(run.executions.attempts.size / 2));
   expect(run.faults.total).toBeGreaterThan(0);
   expect(run.longestTaskWaits[0]?.ms ?? 0).toBeLessThanOrEqual(TASK_WAIT_MS);
   expect(run.reference.phase).toBe('archived');
