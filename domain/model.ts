@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { FundingSourceShares } from './funding/sources';
+import { FlagKind, FlagPolicy, FlagSubject } from './rules/flag-kinds';
 
 /** Money is always integer fen (分): 1 yuan = 100 fen. Never floating point. */
 export const Fen = z.number().int().nonnegative().max(10_000_000_00);
@@ -139,6 +140,21 @@ export const ProgramConfig = z
     spotCheckRatio: z.number().min(0).max(1).default(0.5),
     /** How each installment is split over department funds (资金来源); absent: all central and provincial. */
     fundingSources: FundingSourceShares.optional(),
+    /** `warn` or `block` per flag kind; kinds not named keep their default (domain/rules/flag-kinds.ts). */
+    flagPolicy: FlagPolicy.optional(),
+    /**
+     * Days a typed date (an inspection's, the acceptance's) may lie from the capture days of the
+     * photos it cites before it is flagged; absent: 3 (an inspector may enter the visit a day or two late).
+     */
+    captureToleranceDays: z.number().int().min(0).max(60).optional(),
+    /**
+     * Fewest calendar days from the start of works to the acceptance, per mode; absent: 74 for a
+     * rebuild (the seed county's measured minimum) and no minimum for a repair (the seed measured none).
+     */
+    minBuildDays: z
+      .object({ rebuild: z.number().int().min(0).max(730), repair: z.number().int().min(0).max(730) })
+      .partial()
+      .optional(),
   })
   .superRefine((p, ctx) => {
     const total = p.installments.reduce((s, i) => s + i.percent, 0);
@@ -151,6 +167,36 @@ export const ProgramConfig = z
     }
   });
 export type ProgramConfig = z.infer<typeof ProgramConfig>;
+
+// ---------------------------------------------------------------- flags and overrides
+
+/** A flag as the household file keeps it (domain/rules/flags.ts decides what it holds). */
+export const RaisedFlag = z.object({
+  kind: FlagKind,
+  subject: FlagSubject,
+  /** The photo id; `{milestone}#{round}` of an inspection; `{action}#{seq}` of another step; `household`. */
+  ref: z.string(),
+  /** Who recorded what raised it (the photo's confirmer, the inspector, the registering clerk). */
+  raisedBy: z.string().optional(),
+  raisedAt: z.string(),
+  /** Other households the finding points to (the other file of a person, of an account, of an image). */
+  related: z.array(z.string()).optional(),
+  /** What was found, for people (the distance, the days, the roster). */
+  note: z.object({ zh: z.string(), en: z.string() }).optional(),
+});
+export type RaisedFlag = z.infer<typeof RaisedFlag>;
+
+/** A granted override, kept on the household and as the `override` event of its chain. */
+export const Override = z.object({
+  flag: FlagKind,
+  /** The flags of that kind it covers, by `ref`, as they were when it was granted. */
+  refs: z.array(z.string()).min(1),
+  reason: z.string(),
+  by: z.string(),
+  role: Role,
+  at: z.string(),
+});
+export type Override = z.infer<typeof Override>;
 
 // ---------------------------------------------------------------- household
 
@@ -171,6 +217,8 @@ export const HouseholdApplication = z.object({
     areaM2: z.number().positive().max(1000),
     builtYear: z.number().int().min(1900).max(2100).optional(),
     location: GeoPoint.optional(),
+    /** Group and door number within the village (组、门牌号): two files at one address may be one household split in two. */
+    address: z.string().trim().min(1).max(100).optional(),
   }),
   site: Site.default('dispersed'),
   /** Bank account of the social-assistance card (一卡通) the subsidy is paid to. */
@@ -205,6 +253,10 @@ export const Household = HouseholdApplication.extend({
   plannedAreaM2: z.number().positive().max(1000).optional(),
   /** The county's spot check (入户抽查) recorded with its decision on the township-reviewed file. */
   spotCheck: z.object({ visited: z.boolean(), by: z.string().optional(), date: z.string().optional() }).optional(),
+  /** Every flag raised on the file (its photos', its steps', its own), kept so lists and queues show them. */
+  flags: z.array(RaisedFlag).optional(),
+  /** Overrides granted on the file (each also an `override` audit event). */
+  overrides: z.array(Override).optional(),
 });
 export type Household = z.infer<typeof Household>;
 
