@@ -33,7 +33,7 @@ import {
   retryPayment,
 } from '../../domain/funding';
 import type { Actor, Household, ProgramConfig } from '../../domain/model';
-import { canActInJurisdiction } from '../../domain/rules/access';
+import { canActInJurisdiction, householdNotFound, isVisibleTo } from '../../domain/rules/access';
 import { logger } from '../commons/logger';
 import {
   getHouseholdRecord,
@@ -79,8 +79,8 @@ async function loadPaymentAsFinance(
 ): Promise<{ household: Household; stored: StoredPayment }> {
   const { householdId, installment } = parseOrThrow(PaymentPath, rawPath);
   const record = await getHouseholdRecord(householdId);
-  if (!record)
-    throw new NotFoundError({ zh: `农户 ${householdId} 不存在`, en: `There is no household ${householdId}` });
+  // Outside the caller's reach a household answers as if it did not exist.
+  if (!record || !isVisibleTo(actor, record.household)) throw householdNotFound(householdId);
   assertFinanceOf(actor, record.household.county);
   const stored = await getPayment(householdId, installment);
   if (!stored) {
@@ -94,8 +94,8 @@ async function loadPaymentAsFinance(
 
 /**
  * Approves a prepared release (复核):
- * 1. the household exists (404), the approver is county finance staff of its county (403), and only then is its
- *    ledger entry read (404 when not released);
+ * 1. the household exists for the approver (404 when missing or outside its reach), the approver is county finance
+ *    staff of its county (403), and only then is its ledger entry read (404 when not released);
  * 2. an entry already approved, paid or failed cannot be approved again (409);
  * 3. the approver is not the user who prepared it (403);
  * 4. store the approval with a condition that repeats 2 and 3, so a racing second approval is a 409;

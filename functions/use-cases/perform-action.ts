@@ -13,9 +13,9 @@
  *    and the sweeper hands it over later: the change is stored either way.
  */
 import { ActionBodies, type ActionBody } from '../../domain/actions';
-import { ConflictError, NotFoundError, parseOrThrow } from '../../domain/errors';
+import { ConflictError, parseOrThrow } from '../../domain/errors';
 import type { Action, Actor, Household } from '../../domain/model';
-import { canActInJurisdiction } from '../../domain/rules/access';
+import { canActInJurisdiction, householdNotFound, isVisibleTo } from '../../domain/rules/access';
 import { sealEvent } from '../../domain/rules/audit';
 import { hashIdNumber } from '../../domain/rules/idNumber';
 import { phasesOfAction, rolesOfAction, stepForAction, stepOf, transition } from '../../process/renovation';
@@ -66,9 +66,8 @@ export async function performAction<A extends Action>(
   const body = parseOrThrow(ActionBodies[action], rawBody) as ActionBody<A>;
 
   const file = await getHouseholdFile(householdId);
-  if (!file) {
-    throw new NotFoundError({ zh: `农户 ${householdId} 不存在`, en: `There is no household ${householdId}` });
-  }
+  // Outside the caller's reach a household answers as if it did not exist (and before its phase is told).
+  if (!file || !isVisibleTo(actor, file.household)) throw householdNotFound(householdId);
   const { household } = file;
   const step = stepForAction(action);
   if (!phasesOfAction(step).includes(household.phase)) {

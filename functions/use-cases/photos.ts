@@ -31,7 +31,7 @@ import { PhotoRequestBody } from '../../contract/requests';
 import type { PhotoUpload, PhotoView } from '../../contract/views';
 import { ConflictError, ForbiddenError, NotFoundError, parseOrThrow } from '../../domain/errors';
 import { type Actor, type Household, type Photo, type Role, TERMINAL_PHASES } from '../../domain/model';
-import { canActInJurisdiction } from '../../domain/rules/access';
+import { canActInJurisdiction, householdNotFound, isVisibleTo } from '../../domain/rules/access';
 import { sealEvent } from '../../domain/rules/audit';
 import {
   DEFAULT_MAX_PHOTO_DISTANCE_M,
@@ -83,10 +83,6 @@ function view(photo: StoredPhoto): PhotoView {
   return shown;
 }
 
-function noHousehold(householdId: string): NotFoundError {
-  return new NotFoundError({ zh: `农户 ${householdId} 不存在`, en: `There is no household ${householdId}` });
-}
-
 /** Checks the caller may gather evidence for the household; returns the role it acts in. */
 function authorize(actor: Actor, household: Household): Role {
   const held = PHOTO_ROLES.find((role) => actor.roles.includes(role));
@@ -101,14 +97,15 @@ function authorize(actor: Actor, household: Household): Role {
   return held;
 }
 
-async function loadRecord(householdId: string): Promise<HouseholdRecord> {
+/** The household as the caller may see it: outside its reach it answers as if it did not exist. */
+async function loadRecord(actor: Actor, householdId: string): Promise<HouseholdRecord> {
   const record = await getHouseholdRecord(householdId);
-  if (!record) throw noHousehold(householdId);
+  if (!record || !isVisibleTo(actor, record.household)) throw householdNotFound(householdId);
   return record;
 }
 
-async function loadHousehold(householdId: string): Promise<Household> {
-  return (await loadRecord(householdId)).household;
+async function loadHousehold(actor: Actor, householdId: string): Promise<Household> {
+  return (await loadRecord(actor, householdId)).household;
 }
 
 function closedFile(household: Household): ConflictError {
@@ -125,7 +122,7 @@ export async function requestPhotoUpload(
   now: Date = new Date(),
 ): Promise<PhotoUpload> {
   const body = parseOrThrow(PhotoRequestBody, rawBody);
-  const household = await loadHousehold(householdId);
+  const household = await loadHousehold(actor, householdId);
   authorize(actor, household);
   if (TERMINAL_PHASES.includes(household.phase)) throw closedFile(household);
 
@@ -303,7 +300,7 @@ export async function confirmPhoto(
   photoId: string,
   now: Date = new Date(),
 ): Promise<PhotoView> {
-  let record = await loadRecord(householdId);
+  let record = await loadRecord(actor, householdId);
   const role = authorize(actor, record.household);
   const photo = await getPhoto(householdId, photoId);
   if (!photo) {
@@ -381,7 +378,7 @@ export async function confirmPhoto(
       if (stored?.status === 'confirmed') return view(stored);
       if (attempt >= CONFIRM_ATTEMPTS) throw error;
       await pause(attempt);
-      record = await loadRecord(householdId);
+      record = await loadRecord(actor, householdId);
     }
   }
 }

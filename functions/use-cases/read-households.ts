@@ -9,7 +9,7 @@ import { HouseholdListQuery } from '../../contract/requests';
 import type { HouseholdFileView, HouseholdPage } from '../../contract/views';
 import { ForbiddenError, NotFoundError, parseOrThrow } from '../../domain/errors';
 import type { Actor } from '../../domain/model';
-import { canRead, isCountyLevel } from '../../domain/rules/access';
+import { canRead, householdNotFound, isCountyLevel, isVisibleTo } from '../../domain/rules/access';
 import { renderLedgerCardNow } from '../commons/evidence';
 import { getHouseholdFile, getProgram, listHouseholds } from '../commons/repository';
 import { householdFileViewWithLinks } from './views';
@@ -20,18 +20,16 @@ export async function readHousehold(
   now: Date = new Date(),
 ): Promise<HouseholdFileView> {
   const file = await getHouseholdFile(householdId);
-  if (!file) throw new NotFoundError({ zh: `农户 ${householdId} 不存在`, en: `There is no household ${householdId}` });
-  const access = canRead(actor, file.household);
-  if (!access.ok) throw access.error;
+  // Outside the caller's reach a household answers as if it did not exist.
+  if (!file || !isVisibleTo(actor, file.household)) throw householdNotFound(householdId);
   return householdFileViewWithLinks(file, now);
 }
 
 /** The printable ledger card of an archived household; not found before it is archived. */
 export async function readLedgerCard(actor: Actor, householdId: string, now: Date = new Date()): Promise<string> {
   const file = await getHouseholdFile(householdId);
-  if (!file) throw new NotFoundError({ zh: `农户 ${householdId} 不存在`, en: `There is no household ${householdId}` });
-  const access = canRead(actor, file.household);
-  if (!access.ok) throw access.error;
+  // Outside the caller's reach a household answers as if it did not exist.
+  if (!file || !isVisibleTo(actor, file.household)) throw householdNotFound(householdId);
   if (file.household.phase !== 'archived') {
     throw new NotFoundError({
       zh: '该户尚未归档，台帐卡在归档时生成',

@@ -221,14 +221,15 @@ describe('GET /households/{id}', () => {
     expect(JSON.stringify(result.body)).not.toContain('objectKey');
   });
 
-  it('answers 404 for an unknown household and 403 outside the jurisdiction', async () => {
+  it('answers an unknown household and one outside the jurisdiction alike: 404, the same body', async () => {
     givenFile([]);
-    const unknown = await get('zhang.minzheng', 'nope');
+    const unknown = await get('zhang.minzheng');
     givenFile([householdItem(household())]);
     const outside = await get('huang.minzheng');
 
     expect(unknown.status).toBe(404);
-    expect(outside.status).toBe(403);
+    expect(outside.status).toBe(404);
+    expect(outside.body).toEqual(unknown.body);
   });
 });
 

@@ -194,7 +194,8 @@ describe('POST /households/{id}/photos', () => {
     givenHousehold();
 
     expect((await requestUpload(declared, 'chen.caizheng')).status).toBe(403);
-    expect((await requestUpload(declared, 'xu.zhijian')).status).toBe(403);
+    // Another township's inspector: the household does not exist for them.
+    expect((await requestUpload(declared, 'xu.zhijian')).status).toBe(404);
     expect(ddbMock.commandCalls(PutCommand)).toHaveLength(0);
     expect((await requestUpload(declared, 'zhao.zhijian')).status).toBe(201);
     expect((await requestUpload(declared, 'zhang.minzheng')).status).toBe(201);

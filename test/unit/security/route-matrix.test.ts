@@ -3,7 +3,7 @@
  * handlers with mocked DynamoDB, S3 and Step Functions. The expected verdict of each row comes from
  * the contract's `access` of the route (support/routes.ts); the actions route is checked per action
  * by authorization-matrix.test.ts from the contract's access of each action. A denied call is a 403
- * that writes nothing; an allowed one gets past authorization (whatever the scene then answers,
+ * that writes nothing (a 404 on a household the caller may not read: it answers as a missing one); an allowed one gets past authorization (whatever the scene then answers,
  * never 401/403/5xx).
  */
 import '../functions/support/env';
@@ -150,6 +150,13 @@ const REQUESTS: Partial<Record<RouteKey, Request>> = {
   },
 };
 
+/** A caller who may not read the household is answered as if it did not exist (404), not with a 403. */
+const readsTheHousehold = RULED.find(({ route }) => route === 'GET /households/{id}')?.allowed;
+const onOneHousehold = (route: RouteKey) => /\{(id|householdId)\}/.test(route);
+function refusalOf(route: RouteKey, role: (typeof ROLES)[number], place: Place): number {
+  return onOneHousehold(route) && !readsTheHousehold?.(role, place) ? 404 : 403;
+}
+
 const rows = RULED.flatMap(({ route, allowed }) =>
   ROLES.flatMap((role) =>
     PLACES.map((place) => {
@@ -239,7 +246,7 @@ describe('every route x role x place', () => {
       expect([401, 403], body).not.toContain(status);
       expect(status, body).toBeLessThan(500);
     } else {
-      expect(status, body).toBe(403);
+      expect(status, body).toBe(refusalOf(route, role, place));
       expect(writesSent()).toBe(0);
     }
   });
