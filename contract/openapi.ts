@@ -50,6 +50,11 @@ const BODY_EXAMPLES: Partial<Record<RouteKey, unknown>> = {
     sha256: 'a3f1c5d2e4b6a8c0d2e4f6a8b0c2d4e6f8a0b2c4d6e8f0a2b4c6d8e0f2a4b6c8',
   },
   'POST /payments/results': 'reference,status,reason\n5b0c7f6e-2d0f-4f59-9d43-1c1b8c6d2f10-00,paid,\n',
+  'POST /households/{id}/overrides': {
+    version: 14,
+    flag: 'stage-too-soon',
+    reason: '县住建局现场核实：基础与主体均已按图施工完成，间隔短因雨季前抢工，同意放行',
+  },
 };
 
 const demoTownship = demoProgram.townships[0];

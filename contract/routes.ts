@@ -10,6 +10,7 @@
 import { z } from 'zod';
 import { ActionBodies } from '../domain/actions';
 import { ACTIONS, Action, HouseholdApplication, ProgramConfig } from '../domain/model';
+import { OVERRIDERS, OverrideBody } from '../domain/rules/flags';
 import { rolesOfAction, stepForAction } from '../process/renovation';
 import { type Access, PUBLIC, SIGNED_IN } from './access';
 import {
@@ -253,6 +254,19 @@ export const ROUTES = {
     headers: IdempotencyHeaders,
     byAction,
     success: json(200, HouseholdFileView, 'The updated household file'),
+    refusals: WRITE,
+  },
+  'POST /households/{id}/overrides': {
+    fn: 'ActionsFn',
+    summary:
+      'Let a step held by a blocking flag go on: granted with a reason by county-level staff of a role that answers for ' +
+      'the kind, never the one who recorded what raised it nor the one who then takes the step; an `override` audit event',
+    // Works evidence: construction or the county quality station; persons and rosters: civil affairs or construction.
+    access: { roles: OVERRIDERS, within: 'county-level' },
+    params: HouseholdPath,
+    headers: IdempotencyHeaders,
+    body: jsonBody(OverrideBody),
+    success: json(200, HouseholdFileView, 'The household file with the override'),
     refusals: WRITE,
   },
   'POST /households/{id}/photos': {

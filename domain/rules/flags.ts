@@ -66,14 +66,14 @@ export const OverrideBody = z.strictObject({
   reason: z
     .string()
     .trim()
-    .min(
-      5,
+    .max(2000)
+    .refine(
+      (reason) => reason.length >= 5,
       bilingualIssue({
         zh: '请写明放行理由（至少5个字）',
         en: 'Give the reason for letting the step go on (at least 5 characters)',
       }),
-    )
-    .max(2000),
+    ),
 });
 export type OverrideBody = z.infer<typeof OverrideBody>;
 
@@ -92,6 +92,9 @@ export function overrideOf(
       override.flag === flag.kind && override.refs.includes(flag.ref) && (notBy === undefined || override.by !== notBy),
   );
 }
+
+/** Every role that may override some kind of flag (the contract's access of the override route). */
+export const OVERRIDERS: readonly Role[] = [...new Set(Object.values(OVERRIDING_ROLES).flat())];
 
 /** Whether the step's outcome moves the file forward (only forward outcomes are ever held). */
 export function isForward(action: Action, body: Readonly<Record<string, unknown>>): boolean {
@@ -183,13 +186,13 @@ export function grantOverride(request: OverrideRequest): OverrideCheck {
   const { grantor, body } = request;
   const subject = subjectOf(body.flag);
   const roles = OVERRIDING_ROLES[subject];
-  const role = roles.find((r) => grantor.roles.includes(r));
-  if (role === undefined || grantor.county !== request.county || grantor.township !== undefined) {
+  const mayOverrideAny = OVERRIDERS.some((r) => grantor.roles.includes(r));
+  if (!mayOverrideAny || grantor.county !== request.county || grantor.township !== undefined) {
     return {
       ok: false,
       error: new ForbiddenError({
-        zh: `此类提示须由本县县级人员（${roles.join('、')}）核实放行`,
-        en: `This kind of flag is overridden by county-level staff of the household's county (${roles.join(', ')})`,
+        zh: `放行须由本县县级${OVERRIDERS.join('、')}人员办理`,
+        en: `An override is granted by county-level ${OVERRIDERS.join(', ')} staff of the household's county`,
       }),
     };
   }
@@ -211,6 +214,16 @@ export function grantOverride(request: OverrideRequest): OverrideCheck {
       error: new ConflictError({
         zh: '该类提示按本项目规则仅作提醒，不阻止办理，无需放行',
         en: "The program's policy makes this kind a warning: it holds nothing, so there is nothing to override",
+      }),
+    };
+  }
+  const role = roles.find((r) => grantor.roles.includes(r));
+  if (role === undefined) {
+    return {
+      ok: false,
+      error: new ForbiddenError({
+        zh: `此类提示须由县级${roles.join('、')}人员核实放行`,
+        en: `This kind of flag is overridden by county-level ${roles.join(' or ')} staff`,
       }),
     };
   }

@@ -13,6 +13,7 @@ import { beforeEach, describe, expect, it, test } from 'vitest';
 import { CONTRACT_ROUTES, isPublic, type RouteKey } from '../../../contract/routes';
 import { demoApplication, demoProgram } from '../../../domain/demo';
 import { ROLES } from '../../../domain/model';
+import { handler as actionsHandler } from '../../../functions/api/actions';
 import { handler as fundsHandler } from '../../../functions/api/funds';
 import { handler as householdsHandler } from '../../../functions/api/households';
 import { handler as meHandler } from '../../../functions/api/me';
@@ -123,6 +124,15 @@ const REQUESTS: Partial<Record<RouteKey, Request>> = {
       method: 'POST',
       path: `/programs/${demoProgram.programId}/progress-counters/rebuild`,
       pathParameters: { programId: demoProgram.programId },
+    },
+  },
+  'POST /households/{id}/overrides': {
+    handler: actionsHandler,
+    event: {
+      method: 'POST',
+      path: `/households/${HOUSEHOLD_ID}/overrides`,
+      pathParameters: onHousehold,
+      body: { version: SCENES.inspect.household.version, flag: 'stage-too-soon', reason: '县住建局现场核实，同意放行' },
     },
   },
   'POST /households/{id}/photos': {
