@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startDynamo } from '../local/dynamodb';
+import { startDynamo } from '../twin/services/dynamodb';
 import { fmt, intFlags, table } from './common';
 import { ensureCeilingTable, measurePuts } from './dynamo-puts';
 

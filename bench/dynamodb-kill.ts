@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { startDynamo } from '../local/dynamodb';
+import { startDynamo } from '../twin/services/dynamodb';
 import { fmt, intFlags, table } from './common';
 import { client } from './dynamo-puts';
 

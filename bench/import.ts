@@ -10,12 +10,13 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { demoApplication, demoIdNumber, demoProgram } from '../domain/demo';
+import { demoApplication, demoIdNumber, demoProgram } from '../contract/examples';
 import { csvLine } from '../domain/funding/csv';
 import { IMPORT_COLUMNS } from '../domain/import';
-import { importHouseholds } from '../local/import-households';
-import { startLocalStack } from '../local/main';
-import { ensureSynthesized, login } from '../test/integration/harness';
+import { login } from '../tools/api-client/client';
+import { importHouseholds } from '../tools/import/households';
+import { startLocalStack } from '../twin/main';
+import { ensureSynthesized } from '../twin/stack-process';
 import { fmt, intFlags, percentile, table } from './common';
 
 const flags = intFlags(process.argv.slice(2), { households: 10_000, concurrency: 16, calls: 30 });

@@ -1,12 +1,12 @@
 /**
- * How long a photo's preview takes and what it weighs (functions/commons/previews.ts, the work the
+ * How long a photo's preview takes and what it weighs (functions/evidence/previews.ts, the work the
  * confirm step adds): phone-sized JPEGs of noise (they compress like photos, not like flat colour),
  * stored sideways with EXIF orientation 6, each turned into the console's WebP preview in turn.
  *
  *   npx tsx bench/previews.ts [--photos 5] [--width 4000] [--height 3000]
  */
 import sharp from 'sharp';
-import { makePreview } from '../functions/commons/previews';
+import { makePreview } from '../functions/evidence/previews';
 import { intFlags, summarize } from './common';
 
 const { photos, width, height } = intFlags(process.argv.slice(2), { photos: 5, width: 4000, height: 3000 });

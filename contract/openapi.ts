@@ -5,9 +5,9 @@
  */
 import { OpenAPIRegistry, OpenApiGeneratorV31, type RouteConfig } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
-import { demoApplication, demoProgram, exampleActionBody } from '../domain/demo';
 import { ACTIONS, type Action } from '../domain/model';
 import type { Access } from './access';
+import { demoApplication, demoProgram, exampleActionBody } from './examples';
 import { CONTRACT_ROUTES, type ContractRoute, type Refusal, type RouteKey, type RouteSpec } from './routes';
 import { ErrorBody } from './views';
 

@@ -32,7 +32,10 @@ export const Healthy = z.object({ status: z.literal('ok') });
 export const Unhealthy = z.object({ status: z.literal('unavailable'), failed: z.array(z.string()) });
 
 /** `GET /me`: the caller as the JWT claims name it. */
-export const Me = Actor.meta({ id: 'Me' });
+export const Me = Actor.extend({
+  /** The person's name, where the identity provider knows it. */
+  displayName: z.string().optional(),
+}).meta({ id: 'Me' });
 export type Me = z.infer<typeof Me>;
 
 // ---------------------------------------------------------------- pages
@@ -56,6 +59,10 @@ export const TaskView = z
     dueAt: z.string().optional(),
     createdAt: z.string(),
     overdue: z.boolean(),
+    /** The household as people name it, so a queue never shows an id: its head and village. */
+    headName: z.string().optional(),
+    villageCode: z.string().optional(),
+    programId: z.string().optional(),
   })
   .meta({ id: 'Task' });
 export type TaskView = z.infer<typeof TaskView>;

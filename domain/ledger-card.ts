@@ -4,9 +4,29 @@
  * after renovation. Pure rendering: the caller supplies the photo URLs. Every value is escaped
  * and no full ID number is ever written (the page is printed and filed, and passed around).
  */
+import { chinaDate, chinaDateTime } from './china-time';
 import type { LedgerPayment } from './funding/bank';
-import { fenToYuan } from './funding/money';
-import { CATEGORY_TITLES_ZH, EVENT_TITLES, titlesIn } from './labels';
+import { yuanText } from './funding/money';
+import {
+  type AreaList,
+  CATEGORY_TITLES,
+  CHECK_RESULT_TITLES,
+  EVENT_TITLES,
+  FLAG_TITLES,
+  GRADE_TITLES,
+  householdReference,
+  installmentTitle,
+  labelOf,
+  MODE_TITLES,
+  milestoneTitle,
+  OUTCOME_TITLES,
+  PAYMENT_STATUS_TITLES,
+  PHOTO_KIND_TITLES,
+  placeOf,
+  ROLE_TITLES,
+  STRUCTURE_TITLES,
+  UNKNOWN_FLAG,
+} from './labels';
 import type { AuditEvent, Household, Inspection, Photo } from './model';
 import { maskIdNumber } from './rules/idNumber';
 
@@ -20,11 +40,16 @@ export interface LedgerCardInput {
   household: Household;
   events: readonly AuditEvent[];
   inspections: readonly Inspection[];
-  payments: readonly Pick<LedgerPayment, 'installment' | 'amount' | 'status'>[];
+  payments: readonly (Pick<LedgerPayment, 'installment' | 'amount' | 'status'> & { approvedBy?: string | undefined })[];
   photos: readonly LedgerCardPhoto[];
   /** ISO time the card was generated. */
   generatedAt: string;
   programName?: string | undefined;
+  /**
+   * The program's area list and installment plan, to name the village and the milestones; without
+   * it the card names the village by its code.
+   */
+  program?: (AreaList & { readonly installments?: readonly { milestone: string; label: string }[] }) | undefined;
 }
 
 const HTML_ESCAPES: Readonly<Record<string, string>> = {
@@ -40,29 +65,22 @@ export function escapeHtml(value: unknown): string {
   return String(value ?? '').replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c);
 }
 
-const MODE_TITLES: Readonly<Record<string, string>> = { rebuild: '拆除重建', repair: '修缮加固' };
-
-const STEP_TITLES: Readonly<Record<string, string>> = titlesIn('zh', EVENT_TITLES);
-
 const PHOTO_SECTIONS: readonly { kinds: readonly Photo['kind'][]; title: string }[] = [
-  { kinds: ['before'], title: '改造前' },
-  { kinds: ['during'], title: '改造中' },
-  { kinds: ['after', 'after-with-head'], title: '改造后' },
+  { kinds: ['before'], title: PHOTO_KIND_TITLES.before.zh },
+  { kinds: ['during'], title: PHOTO_KIND_TITLES.during.zh },
+  { kinds: ['after', 'after-with-head'], title: PHOTO_KIND_TITLES.after.zh },
 ];
 
-/** `2025-06-02T02:15:00.000Z` -> `2025-06-02 10:15` in China time, the time people signed at. */
-function chinaTime(iso: string): string {
-  const ms = Date.parse(iso);
-  if (Number.isNaN(ms)) return iso;
-  return new Date(ms + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
-}
-
-function yuan(fen: unknown): string {
-  return typeof fen === 'number' && Number.isInteger(fen) && fen >= 0 ? `${fenToYuan(fen)} 元` : '—';
+function flagText(flags: readonly string[]): string {
+  return flags.map((flag) => labelOf(FLAG_TITLES, flag, 'zh', UNKNOWN_FLAG.zh)).join('、');
 }
 
 function text(value: unknown): string {
   return value === undefined || value === null || value === '' ? '—' : escapeHtml(value);
+}
+
+function dateOf(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? chinaDate(value) : undefined;
 }
 
 function row(label: string, value: string): string {
@@ -71,7 +89,7 @@ function row(label: string, value: string): string {
 
 function outcomeOf(event: AuditEvent): string {
   const outcome = event.details.outcome;
-  return typeof outcome === 'string' ? outcome : '';
+  return typeof outcome === 'string' ? labelOf(OUTCOME_TITLES, outcome, 'zh', '') : '';
 }
 
 function eventsTable(events: readonly AuditEvent[]): string {
@@ -79,10 +97,10 @@ function eventsTable(events: readonly AuditEvent[]): string {
     .sort((a, b) => a.seq - b.seq)
     .map(
       (event) =>
-        `<tr data-seq="${event.seq}"><td>${event.seq}</td><td>${escapeHtml(STEP_TITLES[event.type] ?? event.type)}` +
-        `<br><small>${escapeHtml(event.type)}</small></td><td>${text(outcomeOf(event))}</td>` +
-        `<td>${escapeHtml(event.actor)}<br><small>${escapeHtml(event.role)}</small></td>` +
-        `<td>${escapeHtml(chinaTime(event.at))}</td><td class="hash">${escapeHtml(event.hash.slice(0, 12))}</td></tr>`,
+        `<tr data-seq="${event.seq}"><td>${event.seq}</td>` +
+        `<td>${escapeHtml(labelOf(EVENT_TITLES, event.type, 'zh', '其他记录'))}</td><td>${text(outcomeOf(event))}</td>` +
+        `<td>${escapeHtml(event.actor)}<br><small>${escapeHtml(labelOf(ROLE_TITLES, event.role, 'zh'))}</small></td>` +
+        `<td>${escapeHtml(chinaDateTime(event.at))}</td><td class="hash">${escapeHtml(event.hash.slice(0, 12))}</td></tr>`,
     )
     .join('');
   return (
@@ -91,15 +109,17 @@ function eventsTable(events: readonly AuditEvent[]): string {
   );
 }
 
-function inspectionsTable(inspections: readonly Inspection[]): string {
+function inspectionsTable(inspections: readonly Inspection[], program: LedgerCardInput['program']): string {
   if (inspections.length === 0) return '<p>无</p>';
+  const labelOfMilestone = (code: string) =>
+    milestoneTitle(code, 'zh', program?.installments?.find((i) => i.milestone === code)?.label);
   const rows = inspections
     .map(
       (i) =>
-        `<tr><td>${escapeHtml(i.milestone)}</td><td>${i.round}</td><td>${escapeHtml(i.date)}</td>` +
-        `<td>${i.result === 'pass' ? '合格' : '不合格'}</td><td>${escapeHtml(i.inspector)}</td>` +
-        `<td>${text(i.rectification ? `${i.rectification.what}（${i.rectification.by} 前）` : '')}</td>` +
-        `<td>${text((i.flags ?? []).join('、'))}</td></tr>`,
+        `<tr><td>${escapeHtml(labelOfMilestone(i.milestone))}</td><td>第 ${i.round} 次</td><td>${escapeHtml(chinaDate(i.date))}</td>` +
+        `<td>${escapeHtml(labelOf(CHECK_RESULT_TITLES, i.result, 'zh'))}</td><td>${escapeHtml(i.inspector)}</td>` +
+        `<td>${text(i.rectification ? `${i.rectification.what}（${chinaDate(i.rectification.by)} 前）` : '')}</td>` +
+        `<td>${text(flagText(i.flags ?? []))}</td></tr>`,
     )
     .join('');
   return (
@@ -113,7 +133,9 @@ function paymentsTable(payments: LedgerCardInput['payments']): string {
   const rows = [...payments]
     .sort((a, b) => a.installment - b.installment)
     .map(
-      (p) => `<tr><td>第 ${p.installment + 1} 期</td><td>${yuan(p.amount)}</td><td>${escapeHtml(p.status)}</td></tr>`,
+      (p) =>
+        `<tr><td>${installmentTitle(p.installment, 'zh')}</td><td>${yuanText(p.amount)}</td>` +
+        `<td>${escapeHtml(labelOf(PAYMENT_STATUS_TITLES, p.status === 'released' && p.approvedBy ? 'approved' : p.status, 'zh'))}</td></tr>`,
     )
     .join('');
   return `<table class="grid"><thead><tr><th>期次</th><th>金额</th><th>状态</th></tr></thead><tbody>${rows}</tbody></table>`;
@@ -122,13 +144,13 @@ function paymentsTable(payments: LedgerCardInput['payments']): string {
 function photoFigure(photo: LedgerCardPhoto): string {
   const caption = [
     photo.kind === 'after-with-head' ? '户主在房前' : '',
-    photo.capturedAt ? chinaTime(photo.capturedAt) : '',
+    photo.capturedAt ? chinaDateTime(photo.capturedAt) : '',
   ]
     .filter(Boolean)
     .join(' ');
-  const flags = photo.flags.length > 0 ? `<br><small class="flag">${escapeHtml(photo.flags.join('、'))}</small>` : '';
+  const flags = photo.flags.length > 0 ? `<br><small class="flag">${escapeHtml(flagText(photo.flags))}</small>` : '';
   return (
-    `<figure data-photo-id="${escapeHtml(photo.photoId)}"><img src="${escapeHtml(photo.url)}" alt="${escapeHtml(photo.kind)}">` +
+    `<figure data-photo-id="${escapeHtml(photo.photoId)}"><img src="${escapeHtml(photo.url)}" alt="${escapeHtml(labelOf(PHOTO_KIND_TITLES, photo.kind, 'zh'))}">` +
     `<figcaption>${text(caption)}${flags}</figcaption></figure>`
   );
 }
@@ -167,6 +189,7 @@ export function renderLedgerCard(input: LedgerCardInput): string {
   const { household } = input;
   const agreement = [...input.events].reverse().find((event) => event.type === 'sign-agreement')?.details ?? {};
   const accepted = input.inspections.find((i) => i.milestone === 'acceptance' && i.result === 'pass');
+  const place = placeOf(input.program, household.villageCode);
   const members =
     household.members.length > 0
       ? household.members
@@ -181,40 +204,48 @@ export function renderLedgerCard(input: LedgerCardInput): string {
     row('身份证号', escapeHtml(maskIdNumber(household.head.idNumber))),
     row('家庭人口', `${household.members.length + 1} 人`),
     row('家庭成员', members),
-    row('对象类别', escapeHtml(CATEGORY_TITLES_ZH[household.category])),
-    row('村', text(household.villageCode)),
-    row('原房屋', `${escapeHtml(household.house.structure)}，${escapeHtml(household.house.areaM2)} 平方米`),
-    row('危险等级', household.grade ? `${escapeHtml(household.grade)} 级` : '—'),
-    row('改造方式', text(household.mode ? MODE_TITLES[household.mode] : undefined)),
-    row('核定补助', yuan(household.approvedSubsidy)),
-    row('自筹资金', yuan(agreement.ownFunds)),
-    row('银行贷款', yuan(agreement.bankLoan)),
-    row('协议签订', text(agreement.signedOn)),
-    row('计划开工 / 竣工', `${text(agreement.plannedStart)} / ${text(agreement.plannedFinish)}`),
-    row('竣工验收', text(accepted?.date)),
+    row('对象类别', escapeHtml(labelOf(CATEGORY_TITLES, household.category, 'zh'))),
+    row(
+      '所在地',
+      place
+        ? text([place.township, place.village].filter(Boolean).join(' '))
+        : `行政村代码 ${escapeHtml(household.villageCode)}`,
+    ),
+    row(
+      '原房屋',
+      `${escapeHtml(labelOf(STRUCTURE_TITLES, household.house.structure, 'zh'))}，${escapeHtml(household.house.areaM2)} 平方米`,
+    ),
+    row('危险等级', household.grade ? escapeHtml(labelOf(GRADE_TITLES, household.grade, 'zh')) : '—'),
+    row('改造方式', text(household.mode ? labelOf(MODE_TITLES, household.mode, 'zh') : undefined)),
+    row('核定补助', yuanText(household.approvedSubsidy)),
+    row('自筹资金', yuanText(agreement.ownFunds)),
+    row('银行贷款', yuanText(agreement.bankLoan)),
+    row('协议签订', text(dateOf(agreement.signedOn))),
+    row('计划开工 / 竣工', `${text(dateOf(agreement.plannedStart))} / ${text(dateOf(agreement.plannedFinish))}`),
+    row('竣工验收', text(dateOf(accepted?.date))),
   ].join('');
   const title = input.programName ? `${escapeHtml(input.programName)} · ` : '';
   return `<!DOCTYPE html>
 <html lang="zh-CN">
 <head>
 <meta charset="utf-8">
-<title>农村危房改造对象台帐卡 ${escapeHtml(household.householdId)}</title>
+<title>农村危房改造对象台帐卡 ${escapeHtml(household.head.name)} ${escapeHtml(householdReference(household.householdId))}</title>
 <style>${STYLE}</style>
 </head>
 <body>
 <h1>农村危房改造对象台帐卡</h1>
-<p>${title}档案编号 ${escapeHtml(household.householdId)}</p>
+<p>${title}户主 ${escapeHtml(household.head.name)}；档案号 ${escapeHtml(householdReference(household.householdId))}</p>
 <h2>一、家庭基本情况与改造信息</h2>
 <table class="facts"><tbody>${facts}</tbody></table>
 <h2>二、验收记录</h2>
-${inspectionsTable(input.inspections)}
+${inspectionsTable(input.inspections, input.program)}
 <h2>三、补助资金拨付</h2>
 ${paymentsTable(input.payments)}
 <h2>四、办理环节（签字留痕）</h2>
 ${eventsTable(input.events)}
 <h2>五、改造前、中、后照片</h2>
 ${photoSections(input.photos)}
-<footer>生成时间 ${escapeHtml(chinaTime(input.generatedAt))}；审计链末端校验值 ${escapeHtml(input.events.length > 0 ? ([...input.events].sort((a, b) => a.seq - b.seq).at(-1)?.hash ?? '') : '')}</footer>
+<footer>生成时间 ${escapeHtml(chinaDateTime(input.generatedAt))}（北京时间）；档案编号 ${escapeHtml(household.householdId)}；审计链末端校验值 ${escapeHtml(input.events.length > 0 ? ([...input.events].sort((a, b) => a.seq - b.seq).at(-1)?.hash ?? '') : '')}</footer>
 </body>
 </html>
 `;

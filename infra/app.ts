@@ -1,10 +1,18 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { AnjuStack, STACK_ID } from './anju-stack';
+import { ConfigurationError } from './config';
 
-// Environment-agnostic: the same template deploys to any account and region, and feeds local mode.
+// One stage per synthesis: `-c stage=prod -c region=cn-northwest-1 ...` (infra/config.ts, docs/deploy.md).
 const app = new App();
 // `cdk synth -c nag=true` runs the AwsSolutions checks at synthesis (the infra tests always do).
 if (app.node.tryGetContext('nag')) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-new AnjuStack(app, STACK_ID);
+try {
+  new AnjuStack(app, STACK_ID);
+} catch (error) {
+  if (!(error instanceof ConfigurationError)) throw error;
+  // A setting the deployer must fix: the sentence alone, not a stack trace.
+  process.stderr.write(`${error.message}\n`);
+  process.exit(1);
+}
 app.synth();

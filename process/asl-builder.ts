@@ -86,10 +86,30 @@ export type BuildOptions = {
   readonly recordTaskFunction?: string;
   /** FunctionName of the system tasks; a definition substitution by default. */
   readonly systemTaskFunction?: string;
+  /**
+   * Partition of the task resources (`arn:<partition>:states:::lambda:invoke`).
+   * @default DEFAULT_PARTITION, for a definition run outside CloudFormation (tests, the local engine)
+   */
+  readonly partition?: string;
+  /**
+   * The task resources themselves, instead of building them from `partition`: the stack passes
+   * definition substitutions here, so one definition text serves `aws` and `aws-cn`.
+   */
+  readonly taskResources?: { readonly invoke: string; readonly callback: string };
 };
 
-/** Names of the definition substitutions that hold the two function ARNs (CDK `definitionSubstitutions`). */
-export const SUBSTITUTIONS = { recordTask: 'RecordTaskFn', systemTask: 'SystemTaskFn' } as const;
+/**
+ * Names of the definition substitutions (CDK `definitionSubstitutions`): the two function ARNs and
+ * the two task resources, whose ARNs name the partition (`arn:aws:` or `arn:aws-cn:`). A whole
+ * Resource is substituted rather than its partition alone, so the definition stays a literal JSON
+ * text that cfn-lint still validates.
+ */
+export const SUBSTITUTIONS = {
+  recordTask: 'RecordTaskFn',
+  systemTask: 'SystemTaskFn',
+  invokeResource: 'LambdaInvoke',
+  callbackResource: 'LambdaInvokeWaitForTaskToken',
+} as const;
 
 /** `${Name}`: how a definition substitution is written inside the ASL. */
 export function placeholder(name: string): string {
@@ -110,8 +130,15 @@ export const RESYNC_OUTCOME = 'resync';
 export const RESYNC_STATE = 'ResyncPhase';
 export const RESYNC_AFTER_NOTICE_STATE = 'ResyncAfterNotice';
 export const DECISION_SUFFIX = 'Decision';
-export const CALLBACK_RESOURCE = 'arn:aws:states:::lambda:invoke.waitForTaskToken';
-export const INVOKE_RESOURCE = 'arn:aws:states:::lambda:invoke';
+/** The partition of a definition built without one: the commercial regions'. */
+export const DEFAULT_PARTITION = 'aws';
+
+/** The service integration that invokes a function, waiting for its task token when `callback`. */
+export function lambdaInvokeResource(partition: string, callback: boolean): string {
+  return `arn:${partition}:states:::lambda:invoke${callback ? '.waitForTaskToken' : ''}`;
+}
+export const CALLBACK_RESOURCE = lambdaInvokeResource(DEFAULT_PARTITION, true);
+export const INVOKE_RESOURCE = lambdaInvokeResource(DEFAULT_PARTITION, false);
 /** Where the human decision (`{ outcome, next }`) and the close-notice result land in the state. */
 export const DECISION_PATH = '$.decision';
 
@@ -202,12 +229,19 @@ function decisionChoice(
   };
 }
 
-function systemTask(task: string, functionName: string, resultPath: string, next: string, comment: string): TaskState {
+type Functions = {
+  readonly recordTask: string;
+  readonly systemTask: string;
+  readonly invokeResource: string;
+  readonly callbackResource: string;
+};
+
+function systemTask(task: string, functions: Functions, resultPath: string, next: string, comment: string): TaskState {
   return {
     Type: 'Task',
     Comment: comment,
-    Resource: INVOKE_RESOURCE,
-    Parameters: { FunctionName: functionName, Payload: { task, 'householdId.$': '$.householdId' } },
+    Resource: functions.invokeResource,
+    Parameters: { FunctionName: functions.systemTask, Payload: { task, 'householdId.$': '$.householdId' } },
     ResultSelector: { 'result.$': '$.Payload' },
     ResultPath: resultPath,
     Retry: [RETRY_LAMBDA_SERVICE_ERRORS],
@@ -216,14 +250,14 @@ function systemTask(task: string, functionName: string, resultPath: string, next
   };
 }
 
-function humanStepStates(step: HumanStep, recordTaskFunction: string, description: ProcessDescription) {
+function humanStepStates(step: HumanStep, functions: Functions, description: ProcessDescription) {
   const decision = decisionStateOf(step) ?? `${step.state}${DECISION_SUFFIX}`;
   const task: TaskState = {
     Type: 'Task',
     Comment: `${step.title.zh} ${step.title.en}: waits for ${step.role} (${step.level}) to ${step.action}`,
-    Resource: CALLBACK_RESOURCE,
+    Resource: functions.callbackResource,
     Parameters: {
-      FunctionName: recordTaskFunction,
+      FunctionName: functions.recordTask,
       Payload: { 'taskToken.$': '$$.Task.Token', 'householdId.$': '$.householdId', step: step.phase },
     },
     ResultPath: DECISION_PATH,
@@ -234,7 +268,7 @@ function humanStepStates(step: HumanStep, recordTaskFunction: string, descriptio
   return { [step.state]: task, [decision]: decisionChoice(step, DECISION_PATH, RESYNC_STATE, description) };
 }
 
-function noticeStates(step: PublicNoticeStep, systemTaskFunction: string, description: ProcessDescription) {
+function noticeStates(step: PublicNoticeStep, functions: Functions, description: ProcessDescription) {
   const decision = decisionStateOf(step) ?? `${toPascalCase(step.phase)}${DECISION_SUFFIX}`;
   const wait: WaitState = {
     Type: 'Wait',
@@ -243,18 +277,18 @@ function noticeStates(step: PublicNoticeStep, systemTaskFunction: string, descri
     Next: step.close.state,
   };
   return {
-    [step.open.state]: systemTask(step.open.task, systemTaskFunction, '$.notice', step.wait.state, 'Opens the notice'),
+    [step.open.state]: systemTask(step.open.task, functions, '$.notice', step.wait.state, 'Opens the notice'),
     [step.wait.state]: wait,
-    [step.close.state]: systemTask(step.close.task, systemTaskFunction, DECISION_PATH, decision, 'Closes the notice'),
+    [step.close.state]: systemTask(step.close.task, functions, DECISION_PATH, decision, 'Closes the notice'),
     [decision]: decisionChoice(step, `${DECISION_PATH}.result`, RESYNC_AFTER_NOTICE_STATE, description),
   };
 }
 
-function archiveStates(step: ArchiveStep, systemTaskFunction: string, description: ProcessDescription) {
+function archiveStates(step: ArchiveStep, functions: Functions, description: ProcessDescription) {
   return {
     [step.state]: systemTask(
       step.task,
-      systemTaskFunction,
+      functions,
       '$.archive',
       entryStateOf(step.next, description),
       `${step.title.zh} ${step.title.en}`,
@@ -263,8 +297,12 @@ function archiveStates(step: ArchiveStep, systemTaskFunction: string, descriptio
 }
 
 export function buildDefinition(description: ProcessDescription = RENOVATION, opts: BuildOptions = {}): AslDefinition {
-  const recordTaskFunction = opts.recordTaskFunction ?? placeholder(SUBSTITUTIONS.recordTask);
-  const systemTaskFunction = opts.systemTaskFunction ?? placeholder(SUBSTITUTIONS.systemTask);
+  const functions: Functions = {
+    recordTask: opts.recordTaskFunction ?? placeholder(SUBSTITUTIONS.recordTask),
+    systemTask: opts.systemTaskFunction ?? placeholder(SUBSTITUTIONS.systemTask),
+    invokeResource: opts.taskResources?.invoke ?? lambdaInvokeResource(opts.partition ?? DEFAULT_PARTITION, false),
+    callbackResource: opts.taskResources?.callback ?? lambdaInvokeResource(opts.partition ?? DEFAULT_PARTITION, true),
+  };
 
   const route: ChoiceState = {
     Type: 'Choice',
@@ -284,9 +322,9 @@ export function buildDefinition(description: ProcessDescription = RENOVATION, op
   };
 
   for (const step of description.steps) {
-    if (step.kind === 'human') add(humanStepStates(step, recordTaskFunction, description));
-    else if (step.kind === 'notice') add(noticeStates(step, systemTaskFunction, description));
-    else add(archiveStates(step, systemTaskFunction, description));
+    if (step.kind === 'human') add(humanStepStates(step, functions, description));
+    else if (step.kind === 'notice') add(noticeStates(step, functions, description));
+    else add(archiveStates(step, functions, description));
   }
   for (const [phase, name] of Object.entries(description.terminals)) {
     add({ [name]: { Type: 'Succeed', Comment: `The household is ${phase}` } });

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Bundles a TypeScript entry (by default the local stack's, `local/start.ts`, with the domain code it
+// Bundles a TypeScript entry (by default the local stack's, `twin/start.ts`, with the domain code it
 // imports) into `.build/<folder>-<name>.mjs` with esbuild, so `npm start`, the tests and the
 // benchmarks run it on plain Node instead of under tsx. Under tsx every Lambda bundle the stack
 // loads in-process went through tsx's loader as well: start-up took 11 s longer and the stack held
@@ -20,18 +20,18 @@ const OUT_DIR = path.join(root, '.build');
  * Where the bundle of `entry` goes: one folder below the root, as the entry itself is, so code that finds the
  * project root as `..` of its own file finds the same root from the bundle.
  */
-export function bundlePathOf(entry = 'local/start.ts') {
+export function bundlePathOf(entry = 'twin/start.ts') {
   const { dir, name } = path.parse(path.relative(root, path.resolve(root, entry)));
   return path.join(OUT_DIR, `${dir.split(path.sep).join('-')}-${name}.mjs`);
 }
 
 /** The bundle `npm start` runs. */
-export const LOCAL_BUNDLE = bundlePathOf('local/start.ts');
+export const LOCAL_BUNDLE = bundlePathOf('twin/start.ts');
 
 const inputsFileOf = (bundle) => bundle.replace(/\.mjs$/, '.inputs.json');
 
 /** True when the bundle is missing, or one of the files it was built from changed or is gone. */
-export function isBundleStale(entry = 'local/start.ts') {
+export function isBundleStale(entry = 'twin/start.ts') {
   const bundle = bundlePathOf(entry);
   let builtAt;
   let inputs;
@@ -54,7 +54,7 @@ export function isBundleStale(entry = 'local/start.ts') {
  * Builds the bundle of `entry` when stale and returns its path. Each file is written under a temporary name and
  * renamed, so two runs at once never leave a half-written file.
  */
-export async function buildBundle(entry = 'local/start.ts') {
+export async function buildBundle(entry = 'twin/start.ts') {
   const bundle = bundlePathOf(entry);
   if (!isBundleStale(entry)) return bundle;
   const result = await build({
@@ -90,7 +90,7 @@ export async function buildBundle(entry = 'local/start.ts') {
 async function cli(args) {
   if (args[0] === '--run') {
     const [, entry, ...rest] = args;
-    if (!entry) throw new Error('--run needs the entry to run, e.g. --run local/start.ts');
+    if (!entry) throw new Error('--run needs the entry to run, e.g. --run twin/start.ts');
     const bundle = await buildBundle(entry);
     // The bundle sees itself as the script Node was started with, as if run as `node <bundle> args`.
     process.argv = [process.argv[0] ?? 'node', bundle, ...rest];
@@ -98,7 +98,7 @@ async function cli(args) {
     await import(pathToFileURL(bundle).href);
     return;
   }
-  await Promise.all((args.length > 0 ? args : ['local/start.ts']).map((entry) => buildBundle(entry)));
+  await Promise.all((args.length > 0 ? args : ['twin/start.ts']).map((entry) => buildBundle(entry)));
 }
 
 // Compared with where this script lives, not with import.meta.url: the harness imports this file, and inside a bundled

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Builds the staff console (`console/dist/`) when it is missing or older than any file of
-// `console/`, so `npm start`, `npm test` and `cdk synth` (which deploys console/dist) never serve
+// `console/` or of the shared folders it imports (`domain/`, `process/`, `contract/`), so `npm start`, `npm test` and `cdk synth` (which deploys console/dist) never serve
 // or ship a stale build. Up to date, it only compares modification times (a few milliseconds).
 // Plain Node, no dependencies. Usage: node scripts/ensure-console.mjs
 import { spawnSync } from 'node:child_process';
@@ -21,11 +21,19 @@ export function newestMtime(folder, skip) {
   return newest;
 }
 
-/** True when `<consoleDir>/dist/index.html` is missing or older than a source of the console. */
-export function isConsoleStale(consoleDir) {
+/** The folders outside `console/` whose modules the console bundles (labels, schemas, the process, the contract). */
+export const SHARED_SOURCES = ['domain', 'process', 'contract'];
+
+/** True when `<consoleDir>/dist/index.html` is missing or older than a source of the console or of a shared folder. */
+export function isConsoleStale(consoleDir, shared = SHARED_SOURCES.map((name) => path.join(consoleDir, '..', name))) {
   const built = path.join(consoleDir, 'dist', 'index.html');
   if (!existsSync(built)) return true;
-  return newestMtime(consoleDir, new Set(['dist', 'node_modules'])) > statSync(built).mtimeMs;
+  const skip = new Set(['dist', 'node_modules']);
+  const newest = Math.max(
+    newestMtime(consoleDir, skip),
+    ...shared.filter((folder) => existsSync(folder)).map((folder) => newestMtime(folder, skip)),
+  );
+  return newest > statSync(built).mtimeMs;
 }
 
 function main() {

@@ -32,3 +32,10 @@ void start().then((callbackError) => {
     </StrictMode>,
   );
 });
+
+// The service worker keeps the console on the phone; a browser without one still works online.
+if ('serviceWorker' in navigator && import.meta.env.PROD) {
+  window.addEventListener('load', () => {
+    void navigator.serviceWorker.register('./sw.js', { scope: './' }).catch(() => undefined);
+  });
+}

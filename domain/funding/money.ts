@@ -33,6 +33,34 @@ export function fenToYuan(fen: number): string {
   return `${Math.floor(fen / 100)}.${String(fen % 100).padStart(2, '0')}`;
 }
 
+/**
+ * An amount as people read it: `123456789` fen -> `'1,234,567.89'`, thousands grouped, always two
+ * decimals. The one display format of money (console, ledger card, notices); files for machines
+ * (the bank batch) keep `fenToYuan`.
+ */
+export function formatYuan(fen: number): string {
+  if (!Number.isSafeInteger(fen)) throw new RangeError(`an amount must be an integer number of fen: ${fen}`);
+  const sign = fen < 0 ? '-' : '';
+  const [whole = '0', cents = '00'] = fenToYuan(Math.abs(fen)).split('.');
+  return `${sign}${whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}.${cents}`;
+}
+
+/** `formatYuan` with the unit: `1,234.56 元`, in English `1,234.56 yuan`. */
+export function formatYuanWithUnit(fen: number, language: 'zh' | 'en' = 'zh'): string {
+  return `${formatYuan(fen)} ${language === 'en' ? 'yuan' : '元'}`;
+}
+
+/** An amount for a person to read: `123456` fen -> `'1,234.56 元'`; anything that is not an amount of fen -> `—`. */
+export function yuanText(fen: unknown): string {
+  return typeof fen === 'number' && Number.isSafeInteger(fen) && fen >= 0 ? formatYuanWithUnit(fen) : '—';
+}
+
+/** An amount as a number of yuan for a spreadsheet cell (formatted there with two decimals, never summed here). */
+export function yuanAmount(fen: number): number {
+  assertFen(fen, 'amount');
+  return fen / 100;
+}
+
 export function sum(amounts: readonly number[]): number {
   return amounts.reduce((total, a) => total + a, 0);
 }

@@ -19,9 +19,10 @@
  */
 import type { Bilingual } from '../errors';
 import type { LedgerPayment } from '../funding/bank';
+import { FLAG_TITLES } from '../labels';
 import type { AuditEvent, Household, Inspection, Override, ProgramConfig, RaisedFlag } from '../model';
 import { chinaDate, daysBetween } from './dates';
-import { FLAG_KIND_TITLES, type FlagKind, type FlagLevel, flagLevel, overrideOf } from './flags';
+import { type FlagKind, type FlagLevel, flagLevel, overrideOf } from './flags';
 import { checkRebuildArea, householdSize } from './floorArea';
 
 export const AUDIT_FINDING_KINDS = [
@@ -124,7 +125,7 @@ function flagFindings(
         ...base(entry),
         at: flag.raisedAt,
         what: flag.kind,
-        title: FLAG_KIND_TITLES[flag.kind],
+        title: FLAG_TITLES[flag.kind],
         note: flag.note,
         level: flagLevel(policy, flag.kind),
         overriddenBy: override?.by,
@@ -144,7 +145,7 @@ function overrideFindings(entry: AuditedHousehold, period: AuditPeriod): AuditFi
       ...base(entry),
       at: override.at,
       what: override.flag,
-      title: FLAG_KIND_TITLES[override.flag],
+      title: FLAG_TITLES[override.flag],
       note: { zh: override.reason, en: override.reason },
       by: override.by,
     }));

@@ -4,7 +4,7 @@
  * Changing, removing or reordering any stored event breaks the chain from that event on.
  */
 import { createHash } from 'node:crypto';
-import type { AuditEvent } from '../model';
+import type { AuditEvent, Household, Phase } from '../model';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -59,6 +59,48 @@ export function sealEvent(
   const prevHash = previous?.hash ?? GENESIS_HASH;
   const withPrev = { ...event, prevHash };
   return { ...withPrev, hash: chainEvent(prevHash, withPrev) };
+}
+
+/** One change of a household as its audit trail records it. */
+export interface AuditedStep {
+  /** ISO time of the change. */
+  at: string;
+  actor: string;
+  role: AuditEvent['role'];
+  type: string;
+  /** The phase the household moves to; absent: it stays where it is. */
+  toPhase?: Phase;
+  /** Fields of the household that change beside phase, version and `updatedAt`. */
+  changes?: Partial<Household>;
+  details: Record<string, unknown>;
+}
+
+/**
+ * A change of a household: the household at its next version and the change's event, numbered by that version and
+ * sealed onto the chain after `lastHash` (the hash of the household's latest event).
+ */
+export function auditedChange(
+  before: { household: Household; lastHash: string },
+  step: AuditedStep,
+): { after: Household; event: AuditEvent } {
+  const { household } = before;
+  const version = household.version + 1;
+  const toPhase = step.toPhase ?? household.phase;
+  const event = sealEvent(
+    { hash: before.lastHash },
+    {
+      householdId: household.householdId,
+      seq: version,
+      at: step.at,
+      actor: step.actor,
+      role: step.role,
+      type: step.type,
+      fromPhase: household.phase,
+      toPhase,
+      details: step.details,
+    },
+  );
+  return { after: { ...household, ...step.changes, phase: toPhase, version, updatedAt: step.at }, event };
 }
 
 export type ChainVerification = { ok: true } | { ok: false; brokenAt: number };

@@ -5,11 +5,26 @@
  * deadline across Spring Festival or National Day comes out too early, which errs on the side
  * of surfacing a delay.
  */
+import { chinaToday } from '../china-time';
 import type { Phase, ProgramConfig } from '../model';
 
+export { chinaDateTime } from '../china-time';
+
 const DAY_MS = 86_400_000;
+/** China Standard Time: UTC+8 all year (no daylight saving). */
+export const CHINA_OFFSET = '+08:00';
 const CHINA_OFFSET_MS = 8 * 3_600_000;
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** The calendar day in China of an instant, `YYYY-MM-DD`: the business day (a bank batch, a signature). */
+export function chinaDay(at: Date): string {
+  return chinaToday(at);
+}
+
+/** The first instant of the China calendar day `YYYY-MM-DD`, in epoch milliseconds. */
+export function startOfChinaDay(date: string): number {
+  return Date.parse(`${date}T00:00:00${CHINA_OFFSET}`);
+}
 
 /** Used when a program configuration names no deadline for a step. */
 export const DEFAULT_DEADLINE_WORKING_DAYS = 10;

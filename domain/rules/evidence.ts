@@ -5,8 +5,9 @@
  * functions: the server reads the object and its EXIF, these decide.
  */
 import type { Bilingual, FieldMessage } from '../errors';
+import { FLAG_TITLES as ALL_FLAG_TITLES } from '../labels';
 import type { Photo } from '../model';
-import { FLAG_KIND_TITLES } from './flag-kinds';
+import { CHINA_OFFSET, startOfChinaDay } from './calendar';
 import type { NearCopyFindings } from './near-copy';
 
 export const PHOTO_CONTENT_TYPES = ['image/jpeg', 'image/png', 'image/webp', 'image/heic'] as const;
@@ -28,7 +29,7 @@ export const DEFAULT_MAX_VILLAGE_DISTANCE_M = 5_000;
  * EXIF times carry no zone unless the camera wrote `OffsetTimeOriginal`; the programs run in
  * China, so a bare time is Beijing time rather than the server's UTC.
  */
-export const DEFAULT_EXIF_OFFSET = '+08:00';
+export const DEFAULT_EXIF_OFFSET = CHINA_OFFSET;
 
 /** Camera clocks drift: a capture time this far ahead of the server is still believed. */
 export const CAPTURE_CLOCK_TOLERANCE_MS = 10 * 60 * 1000;
@@ -131,11 +132,6 @@ export interface EvidenceContext {
   agreementSignedOn?: string | undefined;
 }
 
-/** The first instant of a China calendar date `YYYY-MM-DD`, in epoch milliseconds. */
-function startOfChinaDay(date: string): number {
-  return Date.parse(`${date}T00:00:00${DEFAULT_EXIF_OFFSET}`);
-}
-
 /** Photos that document the works themselves, so they are taken after the agreement. */
 const WORKS_KINDS: readonly Photo['kind'][] = ['during', 'after', 'after-with-head'];
 
@@ -191,9 +187,9 @@ export function stageTimingFlags(input: {
   return days < input.minDaysBetweenMilestones ? ['stage-too-soon'] : [];
 }
 
-/** Readable names of the flags for the household file and forms (one source: domain/rules/flag-kinds.ts). */
+/** Readable names of the photo flags, from the one table of names (domain/labels.ts). */
 export const FLAG_TITLES: Readonly<Record<EvidenceFlag, Bilingual>> = Object.fromEntries(
-  EVIDENCE_FLAGS.map((flag) => [flag, FLAG_KIND_TITLES[flag]]),
+  EVIDENCE_FLAGS.map((flag) => [flag, ALL_FLAG_TITLES[flag]]),
 ) as Record<EvidenceFlag, Bilingual>;
 
 /**

@@ -17,16 +17,9 @@
 import { z } from 'zod';
 import { Version } from '../actions';
 import { bilingualIssue, ConflictError, ForbiddenError } from '../errors';
+import { FLAG_TITLES } from '../labels';
 import type { Action, Actor, Override, RaisedFlag, Role } from '../model';
-import {
-  FLAG_KIND_TITLES,
-  FLAG_KINDS,
-  FlagKind,
-  type FlagPolicy,
-  type FlagSubject,
-  flagLevel,
-  subjectOf,
-} from './flag-kinds';
+import { FLAG_KINDS, FlagKind, type FlagPolicy, type FlagSubject, flagLevel, subjectOf } from './flag-kinds';
 
 export * from './flag-kinds';
 
@@ -154,8 +147,8 @@ export function blockedByFlags(
   const kinds = [...new Set(flags.map((flag) => flag.kind))];
   const selfGranted = flags.some((flag) => overrideOf(flag, overrides) && !overrideOf(flag, overrides, actor));
   const titles = {
-    zh: kinds.map((k) => FLAG_KIND_TITLES[k].zh).join('；'),
-    en: kinds.map((k) => FLAG_KIND_TITLES[k].en).join('; '),
+    zh: kinds.map((k) => FLAG_TITLES[k].zh).join('；'),
+    en: kinds.map((k) => FLAG_TITLES[k].en).join('; '),
   };
   return new ConflictError({
     zh: `以下提示须经县级人员核实放行后才能办理：${titles.zh}${selfGranted ? '（放行人不能本人办理此步骤）' : ''}`,
@@ -203,8 +196,8 @@ export function grantOverride(request: OverrideRequest): OverrideCheck {
     return {
       ok: false,
       error: new ConflictError({
-        zh: `该户档案没有此提示：${FLAG_KIND_TITLES[body.flag].zh}`,
-        en: `The household file has no such flag: ${FLAG_KIND_TITLES[body.flag].en}`,
+        zh: `该户档案没有此提示：${FLAG_TITLES[body.flag].zh}`,
+        en: `The household file has no such flag: ${FLAG_TITLES[body.flag].en}`,
       }),
     };
   }

@@ -6,21 +6,12 @@
 import { createHash } from 'node:crypto';
 import { bilingualIssue } from '../errors';
 import { IdNumber } from '../model';
+import { idCheckChar } from './idCheck';
 
-const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2] as const;
-const CHECK_CHARS = '10X98765432';
 /** The shape the model's `IdNumber` schema checks. */
 const SHAPE = /^\d{17}[\dX]$/;
 /** Region codes start at 11 (Beijing), so a leading zero is never a real ID. */
 const FORMAT = /^[1-9]\d{16}[\dX]$/;
-
-/** The check character for the first 17 digits (throws on anything but 17 digits). */
-export function idCheckChar(first17: string): string {
-  if (!/^\d{17}$/.test(first17)) throw new RangeError('idCheckChar needs exactly 17 digits');
-  let sum = 0;
-  for (let i = 0; i < 17; i++) sum += Number(first17[i]) * (WEIGHTS[i] ?? 0);
-  return CHECK_CHARS.charAt(sum % 11);
-}
 
 /** Upper-cases a trailing `x` and drops surrounding spaces, the two slips people make when typing. */
 export function normalizeIdNumber(id: string): string {

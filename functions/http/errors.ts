@@ -8,7 +8,7 @@ import type { Context } from 'aws-lambda';
 import { z } from 'zod';
 import type { ErrorBody } from '../../contract/views';
 import { DomainError, ValidationError, validationErrorFromZod } from '../../domain/errors';
-import { logger } from '../commons/logger';
+import { logger } from '../config/logger';
 import { type ApiEvent, type ApiReply, type ApiResponse, toResponse } from './responses';
 
 export type { ErrorBody };

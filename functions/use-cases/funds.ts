@@ -32,31 +32,21 @@ import {
   reconcile,
   retryPayment,
 } from '../../domain/funding';
+import { yuanAmount } from '../../domain/funding/money';
 import type { Actor, Household, ProgramConfig } from '../../domain/model';
 import { canActInJurisdiction, householdNotFound, isVisibleTo } from '../../domain/rules/access';
-import { logger } from '../commons/logger';
-import {
-  getHouseholdRecord,
-  getPayment,
-  getProgram,
-  listHouseholdPayments,
-  listHouseholds,
-  listPaymentsDue,
-  type StoredPayment,
-  storeBankResult,
-  storePaymentApproval,
-  storePaymentRetry,
-} from '../commons/repository';
+import { chinaDay } from '../../domain/rules/calendar';
+import { logger } from '../config/logger';
+import type { Store, StoredPayment } from '../store';
+import type { Dependencies } from './dependencies';
 import { OUTSIDE_COUNTY, readsCountyWide } from './read-households';
 
-const CHINA_OFFSET_MS = 8 * 3_600_000;
-
-/** The business day (China Standard Time) of an instant, `YYYY-MM-DD`: the bank's batch day. */
-export function chinaDay(now: Date): string {
-  return new Date(now.getTime() + CHINA_OFFSET_MS).toISOString().slice(0, 10);
-}
-
 const FINANCE_STEP = { role: 'finance', level: 'county' } as const;
+
+type Needs = Pick<Dependencies, 'store'>;
+
+/** An operation of county finance staff on one ledger entry (`/payments/{householdId}/{installment}/...`). */
+type PaymentOperation = (deps: Needs, actor: Actor, rawPath: unknown, now?: Date) => Promise<LedgerPayment>;
 
 export const PaymentPath = z.object({
   householdId: z.string().min(1).max(80),
@@ -74,15 +64,16 @@ function assertFinanceOf(actor: Actor, county: string): void {
  * before the entry is read, so a caller from elsewhere learns nothing about which installments were released.
  */
 async function loadPaymentAsFinance(
+  store: Store,
   actor: Actor,
   rawPath: unknown,
 ): Promise<{ household: Household; stored: StoredPayment }> {
   const { householdId, installment } = parseOrThrow(PaymentPath, rawPath);
-  const record = await getHouseholdRecord(householdId);
+  const record = await store.households.record(householdId);
   // Outside the caller's reach a household answers as if it did not exist.
   if (!record || !isVisibleTo(actor, record.household)) throw householdNotFound(householdId);
   assertFinanceOf(actor, record.household.county);
-  const stored = await getPayment(householdId, installment);
+  const stored = await store.payments.get(householdId, installment);
   if (!stored) {
     throw new NotFoundError({
       zh: `农户 ${householdId} 第 ${installment + 1} 期尚未拨付`,
@@ -101,8 +92,8 @@ async function loadPaymentAsFinance(
  * 4. store the approval with a condition that repeats 2 and 3, so a racing second approval is a 409;
  *    the payment then waits for the bank in the county's list of payments due.
  */
-export async function approvePreparedPayment(actor: Actor, rawPath: unknown, now = new Date()): Promise<LedgerPayment> {
-  const { household, stored } = await loadPaymentAsFinance(actor, rawPath);
+export const approvePreparedPayment: PaymentOperation = async ({ store }, actor, rawPath, now = new Date()) => {
+  const { household, stored } = await loadPaymentAsFinance(store, actor, rawPath);
   const { payment } = stored;
   if (payment.approvedBy !== undefined || payment.status !== 'released') {
     throw new ConflictError(
@@ -119,18 +110,18 @@ export async function approvePreparedPayment(actor: Actor, rawPath: unknown, now
   }
   const at = now.toISOString();
   const approved = approvePayment(payment, household.county, actor, at);
-  await storePaymentApproval(payment, household.county, actor.username, at, chinaDay(now));
+  await store.payments.approve(payment, household.county, actor.username, at, chinaDay(now));
   logger.info('payment approved', { householdId: payment.householdId, installment: payment.installment });
   return approved;
-}
+};
 
 /** Sends a failed payment to the bank again under its reference (only a failed one; 409 otherwise). */
-export async function retryFailedPayment(actor: Actor, rawPath: unknown, now = new Date()): Promise<LedgerPayment> {
-  const { household, stored } = await loadPaymentAsFinance(actor, rawPath);
+export const retryFailedPayment: PaymentOperation = async ({ store }, actor, rawPath, now = new Date()) => {
+  const { household, stored } = await loadPaymentAsFinance(store, actor, rawPath);
   const retried = retryPayment(stored.payment);
-  await storePaymentRetry(retried, household.county, chinaDay(now));
+  await store.payments.retry(retried, household.county, chinaDay(now));
   return retried;
-}
+};
 
 export interface BatchFile {
   filename: string;
@@ -142,12 +133,12 @@ export interface BatchFile {
  * The bank's batch file of a county: its approved payments waiting for the bank (those approved on
  * `date` when given). Regenerating it is harmless: the bank recognises each payment by its reference.
  */
-export async function paymentBatch(actor: Actor, rawQuery: unknown): Promise<BatchFile> {
+export async function paymentBatch({ store }: Needs, actor: Actor, rawQuery: unknown): Promise<BatchFile> {
   const { county, date } = parseOrThrow(BatchQuery, rawQuery);
   assertFinanceOf(actor, county);
-  const due = (await listPaymentsDue(county, date)).map((stored) => stored.payment);
+  const due = (await store.payments.due(county, date)).map((stored) => stored.payment);
   const ids = [...new Set(due.map((payment) => payment.householdId))];
-  const households = (await Promise.all(ids.map((id) => getHouseholdRecord(id)))).flatMap((record) =>
+  const households = (await Promise.all(ids.map((id) => store.households.record(id)))).flatMap((record) =>
     record ? [record.household] : [],
   );
   const csv = buildBatchCsv(due, households);
@@ -178,7 +169,12 @@ const CHANGED_MEANWHILE: Bilingual = {
  * 4. store each change with a condition on the status the payment had, so two imports of the same
  *    file at once still pay a reference once.
  */
-export async function importBankResults(actor: Actor, rawQuery: unknown, text: string): Promise<ImportedResults> {
+export async function importBankResults(
+  { store }: Needs,
+  actor: Actor,
+  rawQuery: unknown,
+  text: string,
+): Promise<ImportedResults> {
   const { county } = parseOrThrow(CountyQuery, rawQuery);
   assertFinanceOf(actor, county);
   const results = parseBankResultCsv(text);
@@ -187,7 +183,7 @@ export async function importBankResults(actor: Actor, rawQuery: unknown, text: s
   await Promise.all(
     references.map(async (reference) => {
       const key = paymentKeyOf(reference);
-      const stored = key ? await getPayment(key.householdId, key.installment) : undefined;
+      const stored = key ? await store.payments.get(key.householdId, key.installment) : undefined;
       if (stored && stored.county === county && stored.payment.approvedBy !== undefined) {
         if (stored.payment.reference === reference) known.set(reference, stored.payment);
       }
@@ -207,7 +203,7 @@ export async function importBankResults(actor: Actor, rawQuery: unknown, text: s
   for (const applied of outcome.applied) {
     const updated = byReference.get(applied.reference);
     if (!updated) continue;
-    if (await storeBankResult(updated)) {
+    if (await store.payments.storeBankResult(updated)) {
       if (applied.status === 'paid') paid += 1;
       else failed += 1;
     } else {
@@ -231,11 +227,11 @@ const PAGE = 100;
 /** Households whose ledgers are read at once: bounded so a large county does not flood the table. */
 const LEDGER_READS_AT_ONCE = 8;
 
-async function householdsOfCounty(county: string): Promise<Household[]> {
+async function householdsOfCounty(store: Store, county: string): Promise<Household[]> {
   const households: Household[] = [];
   let cursor: string | undefined;
   do {
-    const page = await listHouseholds({ county }, cursor, PAGE);
+    const page = await store.households.list({ county }, cursor, PAGE);
     households.push(...page.items);
     cursor = page.cursor;
   } while (cursor);
@@ -247,17 +243,17 @@ async function householdsOfCounty(county: string): Promise<Household[]> {
  * per 100 households plus one ledger query per household: fine for a county program (hundreds to
  * a few thousand households); a larger one would keep running totals on a county item instead.
  */
-async function fundedHouseholds(county: string): Promise<FundedHousehold[]> {
+async function fundedHouseholds(store: Store, county: string): Promise<FundedHousehold[]> {
   const programs = new Map<string, Promise<ProgramConfig | undefined>>();
   const programOf = (programId: string) => {
     let program = programs.get(programId);
     if (!program) {
-      program = getProgram(programId);
+      program = store.programs.get(programId);
       programs.set(programId, program);
     }
     return program;
   };
-  const candidates = (await householdsOfCounty(county)).filter(
+  const candidates = (await householdsOfCounty(store, county)).filter(
     (h) => h.approvedSubsidy !== undefined && h.phase !== 'rejected',
   );
   const funded: FundedHousehold[] = [];
@@ -272,7 +268,7 @@ async function fundedHouseholds(county: string): Promise<FundedHousehold[]> {
             householdId: household.householdId,
             approvedSubsidy: household.approvedSubsidy ?? 0,
           });
-          return { household, plan, payments: await listHouseholdPayments(household.householdId) };
+          return { household, plan, payments: await store.payments.ofHousehold(household.householdId) };
         }),
       )),
     );
@@ -301,9 +297,14 @@ function assertReadsCounty(actor: Actor, county: string): void {
 }
 
 /** Money by source, township and installment for a county (资金报表), reconciled against the plans. */
-export async function fundsReport(actor: Actor, county: string, now = new Date()): Promise<FundsReport> {
+export async function fundsReport(
+  { store }: Needs,
+  actor: Actor,
+  county: string,
+  now = new Date(),
+): Promise<FundsReport> {
   assertReadsCounty(actor, county);
-  const funded = await fundedHouseholds(county);
+  const funded = await fundedHouseholds(store, county);
   const plans = funded.map((f) => f.plan);
   const reconciled = reconcile(
     plans,
@@ -311,7 +312,7 @@ export async function fundsReport(actor: Actor, county: string, now = new Date()
   );
   const planned = plannedBySource(plans);
   const townshipNames = new Map<string, string>();
-  const program = funded[0] ? await getProgram(funded[0].household.programId) : undefined;
+  const program = funded[0] ? await store.programs.get(funded[0].household.programId) : undefined;
   for (const township of program?.townships ?? []) townshipNames.set(township.code, township.name);
   const byTownshipCode = new Map<string, FundedHousehold[]>();
   for (const f of funded) {
@@ -344,9 +345,9 @@ export async function fundsReport(actor: Actor, county: string, now = new Date()
 }
 
 /** The public disclosure (资金公开) of a county as CSV: names shown, ID numbers and accounts masked. */
-export async function fundsDisclosure(actor: Actor, county: string): Promise<BatchFile> {
+export async function fundsDisclosure({ store }: Needs, actor: Actor, county: string): Promise<BatchFile> {
   assertReadsCounty(actor, county);
-  const funded = await fundedHouseholds(county);
+  const funded = await fundedHouseholds(store, county);
   const rows = disclosureRows(
     funded.map((f) => f.plan),
     funded.flatMap((f) => f.payments),
@@ -360,7 +361,7 @@ export async function fundsWorkbook(report: FundsReport): Promise<{ filename: st
   const workbook = new ExcelJS.Workbook();
   workbook.created = new Date(report.generatedAt);
   const money = ['已拨付(元)', '已到账(元)', '待银行回盘(元)', '支付失败(元)'];
-  const yuan = (line: MoneyLine) => [line.released, line.paid, line.pending, line.failed].map((fen) => fen / 100);
+  const yuan = (line: MoneyLine) => [line.released, line.paid, line.pending, line.failed].map(yuanAmount);
   const sheet = (name: string, title: string, header: string[]) => {
     const ws = workbook.addWorksheet(name);
     ws.addRow([title, `生成时间 ${report.generatedAt}`]);
@@ -370,14 +371,14 @@ export async function fundsWorkbook(report: FundsReport): Promise<{ filename: st
     return ws;
   };
   const bySource = sheet('资金来源', `${report.county} 资金报表（按来源）`, ['资金来源', '计划(元)', ...money]);
-  for (const line of report.bySource) bySource.addRow([line.label.zh, line.planned / 100, ...yuan(line)]);
-  bySource.addRow(['合计', report.total.planned / 100, ...yuan(report.total)]).font = { bold: true };
+  for (const line of report.bySource) bySource.addRow([line.label.zh, yuanAmount(line.planned), ...yuan(line)]);
+  bySource.addRow(['合计', yuanAmount(report.total.planned), ...yuan(report.total)]).font = { bold: true };
   const byTownship = sheet('乡镇', `${report.county} 资金报表（按乡镇）`, ['乡镇', '户数', '计划(元)', ...money]);
   byTownship.getColumn(2).numFmt = '0';
   for (const line of report.byTownship) {
-    byTownship.addRow([line.name, line.households, line.planned / 100, ...yuan(line)]);
+    byTownship.addRow([line.name, line.households, yuanAmount(line.planned), ...yuan(line)]);
   }
-  byTownship.addRow(['合计', report.households, report.total.planned / 100, ...yuan(report.total)]).font = {
+  byTownship.addRow(['合计', report.households, yuanAmount(report.total.planned), ...yuan(report.total)]).font = {
     bold: true,
   };
   const byInstallment = sheet('分期', `${report.county} 资金报表（按拨付期次）`, ['期次', ...money]);
@@ -396,6 +397,7 @@ export async function fundsWorkbook(report: FundsReport): Promise<{ filename: st
 
 /** `GET /reports/funds?county=&format=`: the report as JSON or Excel, or the disclosure as CSV. */
 export async function fundsReportFor(
+  deps: Needs,
   actor: Actor,
   rawQuery: unknown,
   now = new Date(),
@@ -405,8 +407,8 @@ export async function fundsReportFor(
   | { kind: 'xlsx'; workbook: { filename: string; content: Buffer } }
 > {
   const { county, format } = parseOrThrow(FundsReportQuery, rawQuery);
-  if (format === 'csv') return { kind: 'csv', file: await fundsDisclosure(actor, county) };
-  const report = await fundsReport(actor, county, now);
+  if (format === 'csv') return { kind: 'csv', file: await fundsDisclosure(deps, actor, county) };
+  const report = await fundsReport(deps, actor, county, now);
   if (format === 'xlsx') return { kind: 'xlsx', workbook: await fundsWorkbook(report) };
   return { kind: 'json', report };
 }

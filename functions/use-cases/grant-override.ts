@@ -10,25 +10,27 @@
  *    its owner afterwards, and never by the grantor.
  */
 import { ConflictError } from '../../domain/errors';
-import type { Actor, Household } from '../../domain/model';
+import type { Actor } from '../../domain/model';
 import { householdNotFound, isVisibleTo } from '../../domain/rules/access';
-import { sealEvent } from '../../domain/rules/audit';
+import { auditedChange } from '../../domain/rules/audit';
 import { grantOverride, type OverrideBody } from '../../domain/rules/flags';
-import { logger } from '../commons/logger';
-import { commitHouseholdChange, getHouseholdFile, getProgram, STALE_VERSION } from '../commons/repository';
+import { logger } from '../config/logger';
+import { fileAfter, type HouseholdChange, STALE_VERSION } from '../store';
+import type { Dependencies } from './dependencies';
 import { type HouseholdFileView, householdFileViewWithLinks } from './views';
 
 export async function grantFlagOverride(
+  { store, evidence }: Pick<Dependencies, 'store' | 'evidence'>,
   actor: Actor,
   householdId: string,
   body: OverrideBody,
   now: Date = new Date(),
 ): Promise<HouseholdFileView> {
-  const file = await getHouseholdFile(householdId);
+  const file = await store.households.file(householdId);
   if (!file || !isVisibleTo(actor, file.household)) throw householdNotFound(householdId);
   const { household } = file;
   if (body.version !== household.version) throw new ConflictError(STALE_VERSION);
-  const program = await getProgram(household.programId);
+  const program = await store.programs.get(household.programId);
   if (!program) throw new Error(`program ${household.programId} of household ${householdId} is missing`);
 
   const at = now.toISOString();
@@ -44,37 +46,21 @@ export async function grantFlagOverride(
   if (!granted.ok) throw granted.error;
   const { override } = granted;
 
-  const version = household.version + 1;
-  const event = sealEvent(
-    { hash: file.lastHash },
-    {
-      householdId,
-      seq: version,
-      at,
-      actor: actor.username,
-      role: override.role,
-      type: 'override',
-      fromPhase: household.phase,
-      toPhase: household.phase,
-      details: { flag: override.flag, refs: override.refs, reason: override.reason },
-    },
-  );
-  const updated: Household = {
-    ...household,
-    overrides: [...(household.overrides ?? []), override],
-    version,
-    updatedAt: at,
-  };
-  await commitHouseholdChange({
-    record: { household: updated, lastHash: event.hash },
-    expectedVersion: household.version,
-    previous: household,
-    event,
+  const { after, event } = auditedChange(file, {
+    at,
+    actor: actor.username,
+    role: override.role,
+    type: 'override',
+    changes: { overrides: [...(household.overrides ?? []), override] },
+    details: { flag: override.flag, refs: override.refs, reason: override.reason },
   });
-  logger.info('flag overridden', { householdId, flag: override.flag, refs: override.refs.length, version });
-  const fresh = await getHouseholdFile(householdId);
-  return householdFileViewWithLinks(
-    fresh ?? { ...file, household: updated, lastHash: event.hash, events: [...file.events, event] },
-    now,
-  );
+  const change: HouseholdChange = { before: household, after, event };
+  await store.households.commit(change);
+  logger.info('flag overridden', {
+    householdId,
+    flag: override.flag,
+    refs: override.refs.length,
+    version: after.version,
+  });
+  return householdFileViewWithLinks(evidence, fileAfter(file, change), now);
 }

@@ -15,7 +15,8 @@ import type { Actor, Household } from '../../domain/model';
 import { canRead, canReadCountyReports } from '../../domain/rules/access';
 import { maskBankAccount, maskIdNumber } from '../../domain/rules/idNumber';
 import { progressStatus, renovatedAreaM2 } from '../../domain/rules/progress';
-import { getProgram, listHouseholds } from '../commons/repository';
+import type { Store } from '../store';
+import type { Dependencies } from './dependencies';
 import type { Workbook } from './progress-report';
 import { OUTSIDE_COUNTY, townshipInCounty } from './read-households';
 
@@ -67,9 +68,9 @@ function assertMayExport(actor: Actor, county: string, township: string | undefi
   if (!access.ok) throw access.error;
 }
 
-async function context(households: readonly Household[]) {
+async function context(store: Store, households: readonly Household[]) {
   const programIds = [...new Set(households.map((h) => h.programId))];
-  const programs = await Promise.all(programIds.map((id) => getProgram(id)));
+  const programs = await Promise.all(programIds.map((id) => store.programs.get(id)));
   const villages = new Map<string, string>();
   const plans = new Map<string, { installments: { milestone: string }[] }>();
   for (const program of programs) {
@@ -80,8 +81,8 @@ async function context(households: readonly Household[]) {
   return { villages, planOf: (h: Household) => plans.get(h.programId) ?? { installments: [] } };
 }
 
-async function rowsOf(households: readonly Household[]): Promise<HouseholdExportRow[]> {
-  const { villages, planOf } = await context(households);
+async function rowsOf(store: Store, households: readonly Household[]): Promise<HouseholdExportRow[]> {
+  const { villages, planOf } = await context(store, households);
   return households.map((h) => rowOf(h, villages, planOf(h)));
 }
 
@@ -129,6 +130,7 @@ export async function householdWorkbook(county: string, rows: readonly Household
 
 /** `GET /reports/households?county=&township=&format=json|xlsx&cursor=&limit=`. */
 export async function householdExportFor(
+  { store }: Pick<Dependencies, 'store'>,
   actor: Actor,
   rawQuery: unknown,
 ): Promise<{ kind: 'json'; page: HouseholdExportPage } | { kind: 'xlsx'; workbook: Workbook }> {
@@ -138,16 +140,16 @@ export async function householdExportFor(
   assertMayExport(actor, county, township);
   const filter = township === undefined ? { county } : { county, township };
   if (query.format === 'json') {
-    const page = await listHouseholds(filter, query.cursor, query.limit);
+    const page = await store.households.list(filter, query.cursor, query.limit);
     return {
       kind: 'json',
-      page: { county, ...(township ? { township } : {}), items: await rowsOf(page.items), cursor: page.cursor },
+      page: { county, ...(township ? { township } : {}), items: await rowsOf(store, page.items), cursor: page.cursor },
     };
   }
   const households: Household[] = [];
   let cursor: string | undefined;
   do {
-    const page = await listHouseholds(filter, cursor, 1000);
+    const page = await store.households.list(filter, cursor, 1000);
     households.push(...page.items);
     cursor = page.cursor;
     if (households.length > MAX_EXPORT_ROWS) {
@@ -157,5 +159,5 @@ export async function householdExportFor(
       });
     }
   } while (cursor);
-  return { kind: 'xlsx', workbook: await householdWorkbook(county, await rowsOf(households), township) };
+  return { kind: 'xlsx', workbook: await householdWorkbook(county, await rowsOf(store, households), township) };
 }

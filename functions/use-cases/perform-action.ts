@@ -10,31 +10,23 @@
  * 7. store the change, its audit event (hash-chained) and the task's decision in one
  *    transaction, so nothing is half done;
  * 8. hand the decision to the waiting workflow; if that fails the decision waits in the outbox
- *    and the sweeper hands it over later: the change is stored either way.
+ *    and the sweeper hands it over later: the change is stored either way;
+ * 9. answer the file as the change left it (what was read plus what was written), without reading it again.
  */
 import { ActionBodies, type ActionBody } from '../../domain/actions';
 import { ConflictError, parseOrThrow } from '../../domain/errors';
 import type { Action, Actor, Household } from '../../domain/model';
 import { canActInJurisdiction, householdNotFound, isVisibleTo } from '../../domain/rules/access';
-import { sealEvent } from '../../domain/rules/audit';
+import { auditedChange } from '../../domain/rules/audit';
 import { hashIdNumber } from '../../domain/rules/idNumber';
 import { phasesOfAction, rolesOfAction, stepForAction, stepOf, transition } from '../../process/renovation';
-import { logger } from '../commons/logger';
-import {
-  commitHouseholdChange,
-  type Decision,
-  type GuardedItem,
-  getHouseholdFile,
-  getProgram,
-  getTask,
-  idClaimRelease,
-  STALE_VERSION,
-} from '../commons/repository';
-import { deliverDecision, isDeadToken } from '../commons/step-functions';
+import { logger } from '../config/logger';
+import { fileAfter, type HouseholdChange, type RecordWrite, STALE_VERSION } from '../store';
 import { accept, inspect, releaseInstallment, signAgreement, supervise } from './actions/construction';
 import { object, resolveObjection } from './actions/notice';
 import { appraiseSafety, countyApprove, townshipReview, villageAppraisal } from './actions/review';
 import type { ActionRule } from './actions/types';
+import type { Dependencies } from './dependencies';
 import { type HouseholdFileView, householdFileViewWithLinks } from './views';
 
 const RULES: { readonly [A in Action]: ActionRule<A> } = {
@@ -57,6 +49,7 @@ function phaseTitle(phase: string): { zh: string; en: string } {
 }
 
 export async function performAction<A extends Action>(
+  { store, outbox, evidence }: Pick<Dependencies, 'store' | 'outbox' | 'evidence'>,
   actor: Actor,
   householdId: string,
   action: A,
@@ -65,7 +58,7 @@ export async function performAction<A extends Action>(
 ): Promise<HouseholdFileView> {
   const body = parseOrThrow(ActionBodies[action], rawBody) as ActionBody<A>;
 
-  const file = await getHouseholdFile(householdId);
+  const file = await store.households.file(householdId);
   // Outside the caller's reach a household answers as if it did not exist (and before its phase is told).
   if (!file || !isVisibleTo(actor, file.household)) throw householdNotFound(householdId);
   const { household } = file;
@@ -91,89 +84,48 @@ export async function performAction<A extends Action>(
     });
   }
 
-  const program = await getProgram(household.programId);
+  const program = await store.programs.get(household.programId);
   if (!program) throw new Error(`program ${household.programId} of household ${householdId} is missing`);
 
   const at = now.toISOString();
   const rule = RULES[action] as ActionRule<A>;
   const effect = rule({ actor, file, program, body, now: at });
-  const changed: Household = { ...household, ...effect.changes };
+  const changes: Partial<Household> = { ...effect.changes };
   const next = effect.outcome
     ? transition(household.phase, effect.outcome, {
         installments: program.installments,
-        nextInstallment: changed.nextInstallment,
+        nextInstallment: changes.nextInstallment ?? household.nextInstallment,
       })
     : household.phase;
 
-  const extra: GuardedItem[] = [...(effect.extra ?? [])];
+  const records: RecordWrite[] = [...(effect.records ?? [])];
   if (next === 'rejected') {
-    changed.rejection = { reason: effect.rejectionReason ?? effect.outcome ?? 'rejected', by: actor.username, at };
+    changes.rejection = { reason: effect.rejectionReason ?? effect.outcome ?? 'rejected', by: actor.username, at };
     // A rejected household may apply again, so its head's ID number is free for a new claim.
-    extra.push(idClaimRelease(hashIdNumber(household.head.idNumber), householdId));
+    records.push({ kind: 'id-claim-released', idHash: hashIdNumber(household.head.idNumber) });
   }
-  const version = household.version + 1;
-  const event = sealEvent(
-    { hash: file.lastHash },
-    {
-      householdId,
-      seq: version,
-      at,
-      actor: actor.username,
-      role,
-      type: action,
-      fromPhase: household.phase,
-      toPhase: next,
-      details: { ...effect.details, ...(effect.outcome ? { outcome: effect.outcome } : {}) },
-    },
-  );
+  const { after, event } = auditedChange(file, {
+    at,
+    actor: actor.username,
+    role,
+    type: action,
+    toPhase: next,
+    changes,
+    details: { ...effect.details, ...(effect.outcome ? { outcome: effect.outcome } : {}) },
+  });
   const decision = effect.outcome ? { outcome: effect.outcome, next } : undefined;
-  const updated: Household = { ...changed, phase: next, version, updatedAt: at };
-  await commitHouseholdChange({
-    record: { household: updated, lastHash: event.hash },
-    expectedVersion: household.version,
-    previous: household,
+  const change: HouseholdChange = {
+    before: household,
+    after,
     event,
     decision: decision ? { step: step.phase, decision, decidedAt: at, decidedBy: actor.username } : undefined,
-    extra,
-  });
-  logger.info('action stored', { householdId, action, from: household.phase, to: next, version });
+    records,
+  };
+  await store.households.commit(change);
+  logger.info('action stored', { householdId, action, from: household.phase, to: next, version: after.version });
 
   const token = file.task?.taskToken;
-  if (decision && token) {
-    try {
-      await handOver(householdId, step.phase, token, decision);
-    } catch (error) {
-      logger.warn('decision stored but not acknowledged; the outbox sweeper will re-send it', {
-        householdId,
-        error: error instanceof Error ? error.name : String(error),
-      });
-    }
-  }
+  if (decision && token) await outbox.handOver(householdId, step.phase, token, decision);
 
-  const fresh = await getHouseholdFile(householdId);
-  return householdFileViewWithLinks(fresh ?? { ...file, household: updated, lastHash: event.hash }, now);
-}
-
-/**
- * Hands the stored decision to the execution waiting for it. The token read with the file is dead when
- * the workflow recorded the step's task again between that read and the commit (an execution restarted
- * after a crash does): the decided TASK item then holds the live token, so the decision goes there now
- * instead of waiting a minute or two for the outbox sweeper.
- */
-async function handOver(
-  householdId: string,
-  step: Household['phase'],
-  token: string,
-  decision: Decision,
-): Promise<void> {
-  try {
-    await deliverDecision(householdId, token, decision);
-  } catch (error) {
-    if (!isDeadToken(error)) throw error;
-    const task = await getTask(householdId);
-    const live = task?.status === 'decided' && task.step === step ? task.taskToken : undefined;
-    if (!live || live === token) throw error;
-    await deliverDecision(householdId, live, decision);
-    logger.info('decision handed to the re-recorded task', { householdId, step });
-  }
+  return householdFileViewWithLinks(evidence, fileAfter(file, change), now);
 }

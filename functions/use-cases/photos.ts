@@ -23,60 +23,24 @@
  *    came first, read it again and retry; when another confirmation of this photo came first,
  *    answer the stored photo.
  */
-import { createHash, randomUUID } from 'node:crypto';
-import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { randomUUID } from 'node:crypto';
 import exifr from 'exifr';
 import { PhotoRequestBody } from '../../contract/requests';
 import type { PhotoUpload, PhotoView } from '../../contract/views';
 import { ConflictError, ForbiddenError, NotFoundError, parseOrThrow } from '../../domain/errors';
 import { type Actor, type Household, type Photo, type Role, TERMINAL_PHASES } from '../../domain/model';
 import { canActInJurisdiction, householdNotFound, isVisibleTo } from '../../domain/rules/access';
-import { sealEvent } from '../../domain/rules/audit';
-import {
-  DEFAULT_MAX_PHOTO_DISTANCE_M,
-  evidenceFlags,
-  exifCaptureTime,
-  type LatLon,
-  sniffImageType,
-} from '../../domain/rules/evidence';
-import { s3 } from '../commons/clients';
-import { env } from '../commons/env';
-import { photoObjectKey, previewObjectKey, putPreview } from '../commons/evidence';
-import { logger } from '../commons/logger';
-import { makePreview, type Preview } from '../commons/previews';
-import {
-  commitHouseholdChange,
-  confirmedPhotoPut,
-  getHouseholdRecord,
-  getPhoto,
-  type HouseholdRecord,
-  photosWithHash,
-  putRequestedPhoto,
-  type StoredPhoto,
-} from '../commons/repository';
+import { auditedChange } from '../../domain/rules/audit';
+import { evidenceFlags, exifCaptureTime, type LatLon } from '../../domain/rules/evidence';
+import { logger } from '../config/logger';
+import { type Evidence, makePreview, type Preview, photoObjectKey } from '../evidence';
+import type { HouseholdRecord, Store, StoredPhoto } from '../store';
+import type { Dependencies } from './dependencies';
 
 export const UPLOAD_EXPIRES_SECONDS = 900;
 
 /** Roles that take photos in the field. */
 export const PHOTO_ROLES = ['inspector', 'construction', 'civil-affairs'] as const;
-
-/**
- * The distance beyond which a photo is flagged `gps-far`; optional, read once like the other
- * configuration (functions/commons/env.ts holds the required variables).
- */
-const maxDistanceM = (() => {
-  const raw = process.env.PHOTO_MAX_DISTANCE_M;
-  const value = raw === undefined || raw.trim() === '' ? DEFAULT_MAX_PHOTO_DISTANCE_M : Number(raw);
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`PHOTO_MAX_DISTANCE_M must be a positive number`);
-  return value;
-})();
-
-/**
- * Presigns with checksums only when required: a default client would bake the CRC32 of an empty
- * body into the URL and S3 would refuse the real photo. Same endpoint settings as the shared client.
- */
-const presigner = new S3Client({ forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED' });
 
 function view(photo: StoredPhoto): PhotoView {
   const { objectKey: _key, requestedBy: _by, versionId: _version, confirmedBy: _confirmer, ...shown } = photo;
@@ -98,14 +62,10 @@ function authorize(actor: Actor, household: Household): Role {
 }
 
 /** The household as the caller may see it: outside its reach it answers as if it did not exist. */
-async function loadRecord(actor: Actor, householdId: string): Promise<HouseholdRecord> {
-  const record = await getHouseholdRecord(householdId);
+async function loadRecord(store: Store, actor: Actor, householdId: string): Promise<HouseholdRecord> {
+  const record = await store.households.record(householdId);
   if (!record || !isVisibleTo(actor, record.household)) throw householdNotFound(householdId);
   return record;
-}
-
-async function loadHousehold(actor: Actor, householdId: string): Promise<Household> {
-  return (await loadRecord(actor, householdId)).household;
 }
 
 function closedFile(household: Household): ConflictError {
@@ -116,19 +76,20 @@ function closedFile(household: Household): ConflictError {
 }
 
 export async function requestPhotoUpload(
+  { store, evidence }: Pick<Dependencies, 'store' | 'evidence'>,
   actor: Actor,
   householdId: string,
   rawBody: unknown,
   now: Date = new Date(),
 ): Promise<PhotoUpload> {
   const body = parseOrThrow(PhotoRequestBody, rawBody);
-  const household = await loadHousehold(actor, householdId);
+  const { household } = await loadRecord(store, actor, householdId);
   authorize(actor, household);
   if (TERMINAL_PHASES.includes(household.phase)) throw closedFile(household);
 
   const photoId = `ph-${randomUUID()}`;
   const objectKey = photoObjectKey(householdId, body.step, photoId);
-  await putRequestedPhoto({
+  await store.photos.putRequested({
     householdId,
     photoId,
     step: body.step,
@@ -143,21 +104,12 @@ export async function requestPhotoUpload(
     requestedAt: now.toISOString(),
   });
 
-  const url = await getSignedUrl(
-    presigner,
-    new PutObjectCommand({
-      Bucket: env.evidenceBucket,
-      Key: objectKey,
-      ContentType: body.contentType,
-      ContentLength: body.size,
-      // Evidence is written once: S3 refuses a second PUT to the key (conditional write).
-      IfNoneMatch: '*',
-    }),
-    {
-      expiresIn: UPLOAD_EXPIRES_SECONDS,
-      signableHeaders: new Set(['content-type', 'content-length', 'if-none-match']),
-    },
-  );
+  const url = await evidence.presignUpload({
+    objectKey,
+    contentType: body.contentType,
+    size: body.size,
+    expiresInSeconds: UPLOAD_EXPIRES_SECONDS,
+  });
   logger.info('photo upload requested', { householdId, photoId, step: body.step, kind: body.kind });
   return {
     photoId,
@@ -169,16 +121,6 @@ export async function requestPhotoUpload(
       expiresAt: new Date(now.getTime() + UPLOAD_EXPIRES_SECONDS * 1000).toISOString(),
     },
   };
-}
-
-function refused(zh: string, en: string): ConflictError {
-  return new ConflictError({ zh: `照片未通过核验：${zh}`, en: `The photo was not confirmed: ${en}` });
-}
-
-function isNotFound(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-  return error.name === 'NotFound' || error.name === 'NoSuchKey' || status === 404;
 }
 
 interface ExifFacts {
@@ -218,59 +160,12 @@ async function readExif(bytes: Uint8Array): Promise<ExifFacts> {
   }
 }
 
-/** Checks the uploaded object against the declaration; returns its bytes and S3 version. */
-async function verifyObject(photo: StoredPhoto): Promise<{ bytes: Uint8Array; versionId?: string | undefined }> {
-  let head: { ContentLength?: number | undefined; ContentType?: string | undefined; ETag?: string | undefined };
-  try {
-    head = await s3.send(new HeadObjectCommand({ Bucket: env.evidenceBucket, Key: photo.objectKey }));
-  } catch (error) {
-    if (isNotFound(error)) {
-      throw new ConflictError(
-        { zh: '照片尚未上传，请先上传再确认', en: 'The photo has not been uploaded yet; upload it, then confirm' },
-        { cause: error },
-      );
-    }
-    throw error;
-  }
-  if (head.ContentLength !== photo.size) {
-    throw refused(
-      `文件大小 ${head.ContentLength ?? '?'} 字节与申报的 ${photo.size} 字节不符，请重新申请上传`,
-      `its size ${head.ContentLength ?? '?'} bytes differs from the declared ${photo.size}; request a new upload`,
-    );
-  }
-  const storedType = (head.ContentType ?? '').split(';')[0]?.trim().toLowerCase();
-  if (storedType !== photo.contentType) {
-    throw refused(
-      `文件类型 ${storedType || '?'} 与申报的 ${photo.contentType} 不符，请重新申请上传`,
-      `its type ${storedType || '?'} differs from the declared ${photo.contentType}; request a new upload`,
-    );
-  }
-  const object = await s3.send(
-    new GetObjectCommand({ Bucket: env.evidenceBucket, Key: photo.objectKey, IfMatch: head.ETag }),
-  );
-  const bytes = object.Body ? await object.Body.transformToByteArray() : new Uint8Array();
-  const sha256 = createHash('sha256').update(bytes).digest('hex');
-  if (sha256 !== photo.sha256) {
-    throw refused(
-      '文件内容的 SHA-256 与申报值不符（文件可能被替换或损坏），请重新申请上传',
-      'the SHA-256 of its content differs from the declared one (replaced or corrupted); request a new upload',
-    );
-  }
-  if (sniffImageType(bytes) !== photo.contentType) {
-    throw refused(
-      `文件内容不是 ${photo.contentType} 图片`,
-      `its content is not a ${photo.contentType} image; request a new upload`,
-    );
-  }
-  return { bytes, versionId: object.VersionId };
-}
-
 /**
  * Makes and stores the preview. A photo sharp cannot decode (HEIC from an iPhone) stays evidence
  * without one (`previewUrl: null`); a failure to store it is not the photo's fault and fails the
  * confirmation before anything is recorded, so the phone's retry makes it again.
  */
-async function storePreview(photo: StoredPhoto, bytes: Uint8Array): Promise<Photo['preview']> {
+async function storePreview(evidence: Evidence, photo: StoredPhoto, bytes: Uint8Array): Promise<Photo['preview']> {
   let preview: Preview;
   try {
     preview = await makePreview(bytes);
@@ -283,7 +178,7 @@ async function storePreview(photo: StoredPhoto, bytes: Uint8Array): Promise<Phot
     });
     return undefined;
   }
-  await putPreview(previewObjectKey(photo.householdId, photo.step, photo.photoId), preview.bytes, preview.contentType);
+  await evidence.putPreview(photo, preview);
   return { contentType: preview.contentType, width: preview.width, height: preview.height, size: preview.bytes.length };
 }
 
@@ -295,24 +190,25 @@ function pause(attempt: number): Promise<void> {
 }
 
 export async function confirmPhoto(
+  { store, evidence, photoMaxDistanceM }: Pick<Dependencies, 'store' | 'evidence' | 'photoMaxDistanceM'>,
   actor: Actor,
   householdId: string,
   photoId: string,
   now: Date = new Date(),
 ): Promise<PhotoView> {
-  let record = await loadRecord(actor, householdId);
+  let record = await loadRecord(store, actor, householdId);
   const role = authorize(actor, record.household);
-  const photo = await getPhoto(householdId, photoId);
+  const photo = await store.photos.get(householdId, photoId);
   if (!photo) {
     throw new NotFoundError({ zh: `该户没有照片 ${photoId}`, en: `Household ${householdId} has no photo ${photoId}` });
   }
   if (photo.status === 'confirmed') return view(photo);
   if (TERMINAL_PHASES.includes(record.household.phase)) throw closedFile(record.household);
 
-  const { bytes, versionId } = await verifyObject(photo);
+  const { bytes, versionId } = await evidence.verifiedPhoto(photo);
   const exif = await readExif(bytes);
-  const preview = await storePreview(photo, bytes);
-  const sameHash = await photosWithHash(photo.sha256);
+  const preview = await storePreview(evidence, photo, bytes);
+  const sameHash = await store.photos.withHash(photo.sha256);
   const at = now.toISOString();
 
   for (let attempt = 1; ; attempt++) {
@@ -325,7 +221,7 @@ export async function confirmPhoto(
         agreementSignedOn: household.agreementSignedOn,
         sameHash,
         now: at,
-        maxDistanceM,
+        maxDistanceM: photoMaxDistanceM,
       },
     );
     const confirmed: StoredPhoto & { status: 'confirmed' } = {
@@ -339,46 +235,36 @@ export async function confirmPhoto(
       versionId,
       preview,
     };
-    const version = household.version + 1;
-    const event = sealEvent(
-      { hash: record.lastHash },
-      {
-        householdId,
-        seq: version,
-        at,
-        actor: actor.username,
-        role,
-        type: 'confirm-photo',
-        fromPhase: household.phase,
-        toPhase: household.phase,
-        details: {
-          photoId,
-          step: photo.step,
-          kind: photo.kind,
-          sha256: photo.sha256,
-          flags,
-          ...(exif.capturedAt ? { capturedAt: exif.capturedAt } : {}),
-        },
+    const { after, event } = auditedChange(record, {
+      at,
+      actor: actor.username,
+      role,
+      type: 'confirm-photo',
+      details: {
+        photoId,
+        step: photo.step,
+        kind: photo.kind,
+        sha256: photo.sha256,
+        flags,
+        ...(exif.capturedAt ? { capturedAt: exif.capturedAt } : {}),
       },
-    );
+    });
     try {
-      await commitHouseholdChange({
-        record: { household: { ...household, version, updatedAt: at }, lastHash: event.hash },
-        expectedVersion: household.version,
-        // The household as read: the progress counters need no second read (a confirmation moves none).
-        previous: household,
+      await store.households.commit({
+        before: household,
+        after,
         event,
-        extra: [confirmedPhotoPut(confirmed)],
+        records: [{ kind: 'photo-confirmed', photo: confirmed }],
       });
-      logger.info('photo confirmed', { householdId, photoId, flags, version });
+      logger.info('photo confirmed', { householdId, photoId, flags, version: after.version });
       return view(confirmed);
     } catch (error) {
       if (!(error instanceof ConflictError)) throw error;
-      const stored = await getPhoto(householdId, photoId);
+      const stored = await store.photos.get(householdId, photoId);
       if (stored?.status === 'confirmed') return view(stored);
       if (attempt >= CONFIRM_ATTEMPTS) throw error;
       await pause(attempt);
-      record = await loadRecord(actor, householdId);
+      record = await loadRecord(store, actor, householdId);
     }
   }
 }

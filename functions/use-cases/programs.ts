@@ -6,15 +6,17 @@ import type { RebuildAnswer } from '../../contract/views';
 import { ForbiddenError, NotFoundError, parseOrThrow, ValidationError } from '../../domain/errors';
 import { type Actor, ProgramConfig } from '../../domain/model';
 import { canRead } from '../../domain/rules/access';
-import { getProgram, putProgram, rebuildProgressCounters } from '../commons/repository';
+import type { Dependencies } from './dependencies';
 import { townshipInCounty } from './read-households';
 
 function notFound(programId: string): NotFoundError {
   return new NotFoundError({ zh: `改造项目 ${programId} 不存在`, en: `There is no program ${programId}` });
 }
 
-export async function readProgram(actor: Actor, programId: string): Promise<ProgramConfig> {
-  const program = await getProgram(programId);
+type Needs = Pick<Dependencies, 'store'>;
+
+export async function readProgram({ store }: Needs, actor: Actor, programId: string): Promise<ProgramConfig> {
+  const program = await store.programs.get(programId);
   if (!program) throw notFound(programId);
   if (actor.roles.length === 0 || actor.county !== program.county.code) {
     throw new ForbiddenError({ zh: '该项目不在您所属的县', en: 'The program is outside your county' });
@@ -22,7 +24,13 @@ export async function readProgram(actor: Actor, programId: string): Promise<Prog
   return program;
 }
 
-export async function writeProgram(actor: Actor, programId: string, body: unknown, now: Date = new Date()) {
+export async function writeProgram(
+  { store }: Needs,
+  actor: Actor,
+  programId: string,
+  body: unknown,
+  now: Date = new Date(),
+) {
   if (!actor.roles.includes('admin')) {
     throw new ForbiddenError({ zh: '只有管理员可以修改项目配置', en: 'Only an admin may change a program' });
   }
@@ -44,11 +52,11 @@ export async function writeProgram(actor: Actor, programId: string, body: unknow
       en: 'A township code starts with its county code',
     });
   }
-  const existing = await getProgram(programId);
+  const existing = await store.programs.get(programId);
   if (existing && existing.county.code !== actor.county) {
     throw new ForbiddenError({ zh: '该项目属于其他县', en: 'The program belongs to another county' });
   }
-  await putProgram(config, actor.username, now.toISOString());
+  await store.programs.put(config, actor.username, now.toISOString());
   return config;
 }
 
@@ -57,13 +65,17 @@ export async function writeProgram(actor: Actor, programId: string, body: unknow
  * program's progress counters from its households (one GSI3 query per township), e.g. for data
  * stored before the counters existed. Run it while nobody acts on the program's households.
  */
-export async function rebuildProgressCountersOf(actor: Actor, programId: string): Promise<RebuildAnswer> {
-  const program = await getProgram(programId);
+export async function rebuildProgressCountersOf(
+  { store }: Needs,
+  actor: Actor,
+  programId: string,
+): Promise<RebuildAnswer> {
+  const program = await store.programs.get(programId);
   if (!program) throw notFound(programId);
   if (!actor.roles.includes('admin') || actor.county !== program.county.code) {
     throw new ForbiddenError({ zh: '仅本县管理员可重建统计', en: 'Only an admin of the county rebuilds the counters' });
   }
-  const rebuilt = await rebuildProgressCounters(
+  const rebuilt = await store.progress.rebuild(
     program.programId,
     program.townships.map((t) => t.code),
   );

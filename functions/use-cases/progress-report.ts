@@ -27,7 +27,8 @@ import {
   spotCheckCoverage,
 } from '../../domain/rules/progress';
 import { ACCEPTANCE_MILESTONE, RENOVATION } from '../../process/renovation';
-import { getProgram, getProgressCounters, latestProgramOfCounty, overdueTaskTownships } from '../commons/repository';
+import type { Store } from '../store';
+import type { Dependencies } from './dependencies';
 
 const HUMAN_STEPS = RENOVATION.steps.flatMap((step) => (step.kind === 'human' ? [step] : []));
 
@@ -43,12 +44,12 @@ function lineOf(cells: ProgressCells, program: ProgramConfig, quota: number, ove
 }
 
 /** Overdue open tasks per township and owning role: one Query per human step on the county queue. */
-async function overdueByTownship(county: string, now: Date): Promise<Map<string, Overdue>> {
+async function overdueByTownship(store: Store, county: string, now: Date): Promise<Map<string, Overdue>> {
   const at = now.toISOString();
   const found = await Promise.all(
     HUMAN_STEPS.map(async (step) => ({
       role: step.role,
-      townships: await overdueTaskTownships(county, step.phase, at),
+      townships: await store.tasks.overdueTownships(county, step.phase, at),
     })),
   );
   const byTownship = new Map<string, Overdue>();
@@ -74,8 +75,9 @@ function sumOverdue(lines: readonly Overdue[]): Overdue {
   return total;
 }
 
-async function programFor(county: string, programId: string | undefined): Promise<ProgramConfig> {
-  const program = programId === undefined ? await latestProgramOfCounty(county) : await getProgram(programId);
+async function programFor(store: Store, county: string, programId: string | undefined): Promise<ProgramConfig> {
+  const program =
+    programId === undefined ? await store.programs.latestOfCounty(county) : await store.programs.get(programId);
   if (!program || program.county.code !== county) {
     throw new NotFoundError({
       zh: `${county} 没有改造项目${programId ? ` ${programId}` : ''}`,
@@ -86,6 +88,7 @@ async function programFor(county: string, programId: string | undefined): Promis
 }
 
 export async function progressReport(
+  { store }: Pick<Dependencies, 'store'>,
   actor: Actor,
   county: string,
   programId: string | undefined,
@@ -93,10 +96,10 @@ export async function progressReport(
 ): Promise<ProgressReport> {
   const access = canReadCountyReports(actor, county);
   if (!access.ok) throw access.error;
-  const program = await programFor(county, programId);
+  const program = await programFor(store, county, programId);
   const [counters, overdue] = await Promise.all([
-    getProgressCounters(program.programId),
-    overdueByTownship(county, now),
+    store.progress.counters(program.programId),
+    overdueByTownship(store, county, now),
   ]);
   const none: Overdue = { total: 0, byRole: {} };
   const townships = program.townships.map((t) => ({
@@ -218,11 +221,12 @@ export async function progressWorkbook(report: ProgressReport): Promise<Workbook
 
 /** `GET /reports/progress?county=&program=&format=json|xlsx`. */
 export async function progressReportFor(
+  deps: Pick<Dependencies, 'store'>,
   actor: Actor,
   rawQuery: unknown,
   now = new Date(),
 ): Promise<{ kind: 'json'; report: ProgressReport } | { kind: 'xlsx'; workbook: Workbook }> {
   const { county, program, format } = parseOrThrow(ProgressQuery, rawQuery);
-  const report = await progressReport(actor, county, program, now);
+  const report = await progressReport(deps, actor, county, program, now);
   return format === 'xlsx' ? { kind: 'xlsx', workbook: await progressWorkbook(report) } : { kind: 'json', report };
 }

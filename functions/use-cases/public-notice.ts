@@ -12,8 +12,8 @@ import { NoticeQuery } from '../../contract/requests';
 import { parseOrThrow, ValidationError } from '../../domain/errors';
 import type { Actor, Household, ProgramConfig } from '../../domain/model';
 import { NOTICED_PHASES, type NoticeList, noticeEntry, sortNotice } from '../../domain/public-notice';
-import { countObjections } from '../commons/household-counts';
-import { getProgram, listHouseholds } from '../commons/repository';
+import type { Store } from '../store';
+import type { Dependencies } from './dependencies';
 import { readScope } from './read-households';
 
 const PAGE = 100;
@@ -25,18 +25,22 @@ async function inBatches<T, R>(items: readonly T[], size: number, work: (item: T
   return results;
 }
 
-async function allInPhase(filter: { county: string; township?: string; phase: Household['phase'] }) {
+async function allInPhase(store: Store, filter: { county: string; township?: string; phase: Household['phase'] }) {
   const households: Household[] = [];
   let cursor: string | undefined;
   do {
-    const page = await listHouseholds(filter, cursor, PAGE);
+    const page = await store.households.list(filter, cursor, PAGE);
     households.push(...page.items);
     cursor = page.cursor;
   } while (cursor !== undefined);
   return households;
 }
 
-export async function publicNoticeFor(actor: Actor, rawQuery: unknown): Promise<NoticeList> {
+export async function publicNoticeFor(
+  { store }: Pick<Dependencies, 'store'>,
+  actor: Actor,
+  rawQuery: unknown,
+): Promise<NoticeList> {
   const query = parseOrThrow(NoticeQuery, rawQuery);
   // A village code starts with its township's code (12 digits, then 9).
   const askedTownship = query.township ?? query.village?.slice(0, 9);
@@ -48,14 +52,14 @@ export async function publicNoticeFor(actor: Actor, rawQuery: unknown): Promise<
   }
   const { county, township } = readScope(actor, { county: query.county, township: askedTownship });
 
-  const lists = await Promise.all(NOTICED_PHASES.map((phase) => allInPhase({ county, township, phase })));
+  const lists = await Promise.all(NOTICED_PHASES.map((phase) => allInPhase(store, { county, township, phase })));
   const households = lists.flat().filter((h) => query.village === undefined || h.villageCode === query.village);
 
   const programs = new Map<string, ProgramConfig | undefined>();
   for (const programId of new Set(households.map((h) => h.programId))) {
-    programs.set(programId, await getProgram(programId));
+    programs.set(programId, await store.programs.get(programId));
   }
-  const objections = await inBatches(households, AT_ONCE, (h) => countObjections(h.householdId));
+  const objections = await inBatches(households, AT_ONCE, (h) => store.households.countObjections(h.householdId));
   return {
     items: sortNotice(households.map((h, i) => noticeEntry(h, programs.get(h.programId), objections[i] ?? 0))),
   };

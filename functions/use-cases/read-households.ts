@@ -10,34 +10,40 @@ import type { HouseholdFileView, HouseholdPage } from '../../contract/views';
 import { ForbiddenError, NotFoundError, parseOrThrow } from '../../domain/errors';
 import type { Actor } from '../../domain/model';
 import { canRead, householdNotFound, isCountyLevel, isVisibleTo } from '../../domain/rules/access';
-import { renderLedgerCardNow } from '../commons/evidence';
-import { getHouseholdFile, getProgram, listHouseholds } from '../commons/repository';
+import type { HouseholdFile, Store } from '../store';
+import type { Dependencies } from './dependencies';
 import { householdFileViewWithLinks } from './views';
 
+type Reads = Pick<Dependencies, 'store' | 'evidence'>;
+
+/** The file, for a caller who may read it. */
+async function readableFile(store: Store, actor: Actor, householdId: string): Promise<HouseholdFile> {
+  const file = await store.households.file(householdId);
+  // Outside the caller's reach a household answers as if it did not exist.
+  if (!file || !isVisibleTo(actor, file.household)) throw householdNotFound(householdId);
+  return file;
+}
+
 export async function readHousehold(
+  { store, evidence }: Reads,
   actor: Actor,
   householdId: string,
   now: Date = new Date(),
 ): Promise<HouseholdFileView> {
-  const file = await getHouseholdFile(householdId);
-  // Outside the caller's reach a household answers as if it did not exist.
-  if (!file || !isVisibleTo(actor, file.household)) throw householdNotFound(householdId);
-  return householdFileViewWithLinks(file, now);
+  return householdFileViewWithLinks(evidence, await readableFile(store, actor, householdId), now);
 }
 
 /** The printable ledger card of an archived household; not found before it is archived. */
-export async function readLedgerCard(actor: Actor, householdId: string, now: Date = new Date()): Promise<string> {
-  const file = await getHouseholdFile(householdId);
-  // Outside the caller's reach a household answers as if it did not exist.
-  if (!file || !isVisibleTo(actor, file.household)) throw householdNotFound(householdId);
+export async function readLedgerCard({ store, evidence }: Reads, actor: Actor, householdId: string, now = new Date()) {
+  const file = await readableFile(store, actor, householdId);
   if (file.household.phase !== 'archived') {
     throw new NotFoundError({
       zh: '该户尚未归档，台帐卡在归档时生成',
       en: 'The household is not archived yet; its ledger card is written at archive',
     });
   }
-  const program = await getProgram(file.household.programId);
-  return renderLedgerCardNow(file, now, program?.name);
+  const program = await store.programs.get(file.household.programId);
+  return evidence.renderLedgerCard(file, now, program?.name);
 }
 
 export const OUTSIDE_COUNTY = { zh: '不在您所属的县', en: 'Outside your county' };
@@ -71,8 +77,12 @@ export function readScope(
   return { county, township: asked.township };
 }
 
-export async function listHouseholdsFor(actor: Actor, rawQuery: unknown): Promise<HouseholdPage> {
+export async function listHouseholdsFor(
+  { store }: Pick<Dependencies, 'store'>,
+  actor: Actor,
+  rawQuery: unknown,
+): Promise<HouseholdPage> {
   const query = parseOrThrow(HouseholdListQuery, rawQuery);
   const { county, township } = readScope(actor, query);
-  return listHouseholds({ county, township, phase: query.phase }, query.cursor, query.limit);
+  return store.households.list({ county, township, phase: query.phase }, query.cursor, query.limit);
 }

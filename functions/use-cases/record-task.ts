@@ -14,16 +14,9 @@ import { Phase } from '../../domain/model';
 import { taskJurisdiction } from '../../domain/rules/access';
 import { addWorkingDays } from '../../domain/rules/calendar';
 import { deadlineDays, humanStepOf } from '../../process/renovation';
-import { logger } from '../commons/logger';
-import {
-  type Decision,
-  deleteTaskIfToken,
-  getHouseholdRecord,
-  getProgram,
-  getTask,
-  putOpenTask,
-} from '../commons/repository';
-import { sendDecision } from '../commons/step-functions';
+import { logger } from '../config/logger';
+import type { Decision } from '../store';
+import type { Dependencies } from './dependencies';
 
 export const RecordTaskInput = z.object({
   taskToken: z.string().min(1),
@@ -40,10 +33,12 @@ export type RecordTaskResult =
 /** Rounds before giving up: each refused write means a person decided in between, so a few are plenty. */
 const RECORD_ATTEMPTS = 5;
 
-export async function recordTask(rawInput: unknown, now: Date = new Date()): Promise<RecordTaskResult> {
+type Needs = Pick<Dependencies, 'store' | 'outbox'>;
+
+export async function recordTask(deps: Needs, rawInput: unknown, now: Date = new Date()): Promise<RecordTaskResult> {
   const input = RecordTaskInput.parse(rawInput);
   for (let attempt = 1; ; attempt += 1) {
-    const result = await recordOnce(input, now);
+    const result = await recordOnce(deps, input, now);
     if (result) return result;
     if (attempt >= RECORD_ATTEMPTS) {
       throw new Error(`the task of ${input.householdId} kept changing while ${input.step} was recorded`);
@@ -56,29 +51,29 @@ export async function recordTask(rawInput: unknown, now: Date = new Date()): Pro
 }
 
 /** One read-decide-write round; undefined when a decision of this step was stored between the read and the write. */
-async function recordOnce(input: RecordTaskInput, now: Date): Promise<RecordTaskResult | undefined> {
-  const record = await getHouseholdRecord(input.householdId);
+async function recordOnce(
+  { store, outbox }: Needs,
+  input: RecordTaskInput,
+  now: Date,
+): Promise<RecordTaskResult | undefined> {
+  // One request: the household and its task share the partition.
+  const { record, task } = await store.households.recordAndTask(input.householdId);
   if (!record) {
     throw new WorkflowError(WORKFLOW_ERROR_NAMES.HouseholdNotFound, `household ${input.householdId} does not exist`);
   }
   const { household } = record;
-  const task = await getTask(input.householdId);
 
   // The decision of this step is stored but its acknowledgement was lost: hand it over again.
   // When the step loops onto itself (a failed inspection), only a retry with the same token can
   // be that lost acknowledgement; any other token belongs to the next round and gets a new task.
   const stored = task?.status === 'decided' && task.step === input.step ? task.decision : undefined;
   const sameRound = household.phase !== input.step || task?.taskToken === input.taskToken;
-  if (stored && stored.next === household.phase && sameRound) {
-    await sendDecision(input.taskToken, stored);
-    // The decision is delivered: it must not be re-sent (or restarted) from the outbox.
-    if (task?.taskToken) await deleteTaskIfToken(input.householdId, task.taskToken);
-    logger.info('re-sent a stored decision', { householdId: input.householdId, step: input.step });
+  if (task && stored && stored.next === household.phase && sameRound) {
+    await outbox.resend(input.taskToken, { ...task, decision: stored });
     return { recorded: 'resent', decision: stored };
   }
   if (household.phase !== input.step) {
-    const decision: Decision = { outcome: 'resync', next: household.phase };
-    await sendDecision(input.taskToken, decision);
+    const decision = await outbox.resync(input.taskToken, household.phase);
     logger.info('resync: the household is at another phase', {
       householdId: input.householdId,
       step: input.step,
@@ -91,13 +86,13 @@ async function recordOnce(input: RecordTaskInput, now: Date): Promise<RecordTask
   if (!step) {
     throw new WorkflowError(WORKFLOW_ERROR_NAMES.StaleTask, `the phase ${input.step} has no human step`);
   }
-  const program = await getProgram(household.programId);
+  const program = await store.programs.get(household.programId);
   if (!program) {
     throw new WorkflowError(WORKFLOW_ERROR_NAMES.ProgramNotFound, `program ${household.programId} does not exist`);
   }
   const at = now.toISOString();
   const dueAt = addWorkingDays(at, deadlineDays(input.step, program));
-  const recorded = await putOpenTask(
+  const recorded = await store.tasks.putOpen(
     {
       householdId: household.householdId,
       status: 'open',

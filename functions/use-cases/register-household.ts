@@ -18,14 +18,19 @@ import { sealEvent } from '../../domain/rules/audit';
 import { isPriorityCategory } from '../../domain/rules/eligibility';
 import { newHousehold } from '../../domain/rules/household';
 import { hashIdNumber, maskIdNumber } from '../../domain/rules/idNumber';
-import { logger } from '../commons/logger';
-import { commitRegistration, deleteStartingTask, getProgram } from '../commons/repository';
-import { firstExecutionName, startExecution } from '../commons/step-functions';
+import { logger } from '../config/logger';
+import { firstExecutionName } from '../outbox';
+import type { Dependencies } from './dependencies';
 
 /** Roles that may file an application: civil affairs, or construction staff who found the household. */
 const REGISTERING_ROLES = ['civil-affairs', 'construction'] as const;
 
-export async function registerHousehold(actor: Actor, body: unknown, now: Date = new Date()): Promise<Registered> {
+export async function registerHousehold(
+  { store, outbox }: Pick<Dependencies, 'store' | 'outbox'>,
+  actor: Actor,
+  body: unknown,
+  now: Date = new Date(),
+): Promise<Registered> {
   const application = parseOrThrow(HouseholdApplication, body);
   if (!isPriorityCategory(application.category)) {
     throw ValidationError.field('category', {
@@ -33,7 +38,7 @@ export async function registerHousehold(actor: Actor, body: unknown, now: Date =
       en: 'Only priority households (minimum living guarantee, extremely poor, registered poor, disabled poor, disaster hardship) may apply',
     });
   }
-  const program = await getProgram(application.programId);
+  const program = await store.programs.get(application.programId);
   if (!program) {
     throw ValidationError.field('programId', {
       zh: `改造项目 ${application.programId} 不存在`,
@@ -60,7 +65,7 @@ export async function registerHousehold(actor: Actor, body: unknown, now: Date =
     details: { foundBy: household.foundBy, category: household.category, villageCode: household.villageCode },
   });
   const executionName = firstExecutionName(household.householdId);
-  await commitRegistration({
+  await store.households.register({
     record: { household, lastHash: event.hash },
     idHash: hashIdNumber(household.head.idNumber),
     event,
@@ -71,15 +76,7 @@ export async function registerHousehold(actor: Actor, body: unknown, now: Date =
     head: maskIdNumber(household.head.idNumber),
   });
 
-  try {
-    await startExecution(executionName, { householdId: household.householdId, phase: household.phase });
-    await deleteStartingTask(household.householdId);
-  } catch (error) {
-    // The household is stored and its `starting` task sits in the outbox: the sweeper starts it.
-    logger.warn('could not start the workflow; the outbox sweeper will retry', {
-      householdId: household.householdId,
-      error: error instanceof Error ? error.name : String(error),
-    });
-  }
+  // The household is stored and its `starting` task sits in the outbox: if this start is lost, the sweep starts it.
+  await outbox.startFirst(household.householdId, household.phase);
   return { householdId: household.householdId, phase: household.phase, version: household.version };
 }

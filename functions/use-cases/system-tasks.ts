@@ -10,12 +10,12 @@
  */
 import { z } from 'zod';
 import { ConflictError, WORKFLOW_ERROR_NAMES, WorkflowError } from '../../domain/errors';
-import type { Household, Phase } from '../../domain/model';
-import { sealEvent } from '../../domain/rules/audit';
+import type { Phase } from '../../domain/model';
+import { auditedChange } from '../../domain/rules/audit';
 import { transition } from '../../process/renovation';
-import { writeLedgerCard, writeLedgerCardHtml } from '../commons/evidence';
-import { logger } from '../commons/logger';
-import { commitHouseholdChange, getHouseholdFile, getProgram, type HouseholdFile } from '../commons/repository';
+import { logger } from '../config/logger';
+import type { HouseholdFile } from '../store';
+import type { Dependencies } from './dependencies';
 
 export const SystemTaskInput = z.object({
   task: z.enum(['open-notice', 'close-notice', 'archive']),
@@ -24,52 +24,44 @@ export const SystemTaskInput = z.object({
 
 const DAY_MS = 86_400_000;
 
-async function loadFile(householdId: string): Promise<HouseholdFile> {
-  const file = await getHouseholdFile(householdId);
+type Needs = Pick<Dependencies, 'store' | 'evidence'>;
+
+async function loadFile({ store }: Needs, householdId: string): Promise<HouseholdFile> {
+  const file = await store.households.file(householdId);
   if (!file) throw new WorkflowError(WORKFLOW_ERROR_NAMES.HouseholdNotFound, `household ${householdId} does not exist`);
   return file;
 }
 
 /** Moves the household by a system step, conditioned on the version it was read at. */
 async function moveBySystem(
+  { store }: Needs,
   file: HouseholdFile,
   outcome: string,
   type: string,
   details: Record<string, unknown>,
   now: Date,
 ) {
-  const { household } = file;
-  const next = transition(household.phase, outcome);
-  const at = now.toISOString();
-  const version = household.version + 1;
-  const event = sealEvent(
-    { hash: file.lastHash },
-    {
-      householdId: household.householdId,
-      seq: version,
-      at,
-      actor: 'system',
-      role: 'system',
-      type,
-      fromPhase: household.phase,
-      toPhase: next,
-      details: { ...details, outcome },
-    },
-  );
-  const updated: Household = { ...household, phase: next, version, updatedAt: at };
-  await commitHouseholdChange({
-    record: { household: updated, lastHash: event.hash },
-    expectedVersion: household.version,
-    previous: household,
-    event,
+  const next = transition(file.household.phase, outcome);
+  const { after, event } = auditedChange(file, {
+    at: now.toISOString(),
+    actor: 'system',
+    role: 'system',
+    type,
+    toPhase: next,
+    details: { ...details, outcome },
   });
+  await store.households.commit({ before: file.household, after, event });
   return next;
 }
 
-export async function openNotice(householdId: string, now: Date = new Date()): Promise<{ endsAt: string }> {
-  const { household } = await loadFile(householdId);
+export async function openNotice(
+  deps: Needs,
+  householdId: string,
+  now: Date = new Date(),
+): Promise<{ endsAt: string }> {
+  const { household } = await loadFile(deps, householdId);
   if (household.noticeEndsAt) return { endsAt: household.noticeEndsAt };
-  const program = await getProgram(household.programId);
+  const program = await deps.store.programs.get(household.programId);
   if (!program) {
     throw new WorkflowError(WORKFLOW_ERROR_NAMES.ProgramNotFound, `program ${household.programId} does not exist`);
   }
@@ -80,17 +72,18 @@ export async function openNotice(householdId: string, now: Date = new Date()): P
 const CLOSE_ATTEMPTS = 3;
 
 export async function closeNotice(
+  deps: Needs,
   householdId: string,
   now: Date = new Date(),
 ): Promise<{ outcome: string; next: Phase }> {
   for (let attempt = 1; ; attempt++) {
-    const file = await loadFile(householdId);
+    const file = await loadFile(deps, householdId);
     // Closed already (a retry, or an execution restarted at a stale phase): catch up, decide nothing.
     if (file.household.phase !== 'public-notice') return { outcome: 'resync', next: file.household.phase };
     const open = file.objections.filter((objection) => objection.status === 'open');
     const outcome = open.length > 0 ? 'objections' : 'no-objection';
     try {
-      const next = await moveBySystem(file, outcome, 'close-notice', { openObjections: open.length }, now);
+      const next = await moveBySystem(deps, file, outcome, 'close-notice', { openObjections: open.length }, now);
       logger.info('public notice closed', { householdId, next });
       return { outcome, next };
     } catch (error) {
@@ -100,17 +93,22 @@ export async function closeNotice(
   }
 }
 
-export async function archive(householdId: string, now: Date = new Date()): Promise<{ next: Phase; key?: string }> {
+export async function archive(
+  deps: Needs,
+  householdId: string,
+  now: Date = new Date(),
+): Promise<{ next: Phase; key?: string }> {
+  const { store, evidence } = deps;
   for (let attempt = 1; ; attempt++) {
-    const file = await loadFile(householdId);
+    const file = await loadFile(deps, householdId);
     if (file.household.phase !== 'archiving') return { next: file.household.phase };
-    const program = await getProgram(file.household.programId);
+    const program = await store.programs.get(file.household.programId);
     // Written before the phase moves, so an archived household always has its card; writing it
     // again on a retry overwrites the same card (a new version under bucket versioning).
-    const key = await writeLedgerCard(file, now);
-    const printable = await writeLedgerCardHtml(file, now, program?.name);
+    const key = await evidence.writeLedgerCard(file, now);
+    const printable = await evidence.writeLedgerCardHtml(file, now, program?.name);
     try {
-      const next = await moveBySystem(file, 'archived', 'archive', { ledgerCard: key, printable }, now);
+      const next = await moveBySystem(deps, file, 'archived', 'archive', { ledgerCard: key, printable }, now);
       return { next, key };
     } catch (error) {
       // A photo confirmed at the last moment bumped the version: write the card again with it.
@@ -119,13 +117,13 @@ export async function archive(householdId: string, now: Date = new Date()): Prom
   }
 }
 
-export async function runSystemTask(rawInput: unknown, now: Date = new Date()): Promise<unknown> {
+export async function runSystemTask(deps: Needs, rawInput: unknown, now: Date = new Date()): Promise<unknown> {
   const parsed = SystemTaskInput.safeParse(rawInput);
   if (!parsed.success) {
     throw new WorkflowError(WORKFLOW_ERROR_NAMES.UnknownSystemTask, `unknown system task: ${parsed.error.message}`);
   }
   const { task, householdId } = parsed.data;
-  if (task === 'open-notice') return openNotice(householdId, now);
-  if (task === 'close-notice') return closeNotice(householdId, now);
-  return archive(householdId, now);
+  if (task === 'open-notice') return openNotice(deps, householdId, now);
+  if (task === 'close-notice') return closeNotice(deps, householdId, now);
+  return archive(deps, householdId, now);
 }

@@ -5,12 +5,12 @@
  */
 import type { FlagView, HouseholdFileView, TaskView } from '../../contract/views';
 import { isOverdue } from '../../domain/rules/calendar';
-import { type PhotoLinks, photoLinks } from '../commons/evidence';
-import type { HouseholdFile, TaskItem } from '../commons/repository';
+import type { Evidence, PhotoLinks } from '../evidence';
+import type { HouseholdFile, Task } from '../store';
 
 export type { HouseholdFileView };
 
-export function taskView(task: TaskItem, now: Date): TaskView {
+export function taskView(task: Task, now: Date): TaskView {
   return {
     householdId: task.householdId,
     step: task.step,
@@ -66,6 +66,10 @@ export function householdFileView(
 }
 
 /** The view with fresh photo links. */
-export async function householdFileViewWithLinks(file: HouseholdFile, now: Date): Promise<HouseholdFileView> {
-  return householdFileView(file, now, await photoLinks(file.photos));
+export async function householdFileViewWithLinks(
+  evidence: Pick<Evidence, 'photoLinks'>,
+  file: HouseholdFile,
+  now: Date,
+): Promise<HouseholdFileView> {
+  return householdFileView(file, now, await evidence.photoLinks(file.photos));
 }

@@ -8,7 +8,8 @@ import { ForbiddenError, parseOrThrow } from '../../domain/errors';
 import type { Actor } from '../../domain/model';
 import { isCountyLevel } from '../../domain/rules/access';
 import { type HumanStep, RENOVATION } from '../../process/renovation';
-import { listOpenTasks, type QueueRef, queues } from '../commons/repository';
+import type { WorkQueue } from '../store';
+import type { Dependencies } from './dependencies';
 import { OUTSIDE_COUNTY, townshipInCounty } from './read-households';
 import { taskView } from './views';
 
@@ -16,7 +17,12 @@ function ownedSteps(actor: Actor): HumanStep[] {
   return RENOVATION.steps.filter((step): step is HumanStep => step.kind === 'human' && actor.roles.includes(step.role));
 }
 
-export async function workQueue(actor: Actor, rawQuery: unknown, now: Date = new Date()): Promise<TaskPage> {
+export async function workQueue(
+  { store }: Pick<Dependencies, 'store'>,
+  actor: Actor,
+  rawQuery: unknown,
+  now: Date = new Date(),
+): Promise<TaskPage> {
   const query = parseOrThrow(TaskQuery, rawQuery);
   const county = actor.county;
   if (county === undefined) throw new ForbiddenError(OUTSIDE_COUNTY);
@@ -33,16 +39,16 @@ export async function workQueue(actor: Actor, rawQuery: unknown, now: Date = new
       throw new ForbiddenError({ zh: '您的角色不办理该步骤', en: 'None of your roles acts on this step' });
     }
   }
-  const refs: QueueRef[] = [];
+  const queues: WorkQueue[] = [];
   for (const step of steps) {
     if (isCountyLevel(actor)) {
-      refs.push(query.township ? queues.township(query.township, step.phase) : queues.county(county, step.phase));
+      queues.push(query.township ? { township: query.township, step: step.phase } : { county, step: step.phase });
     } else if (step.level === 'township' && actor.township) {
       // A county step is done by county staff: it is not in a township user's queue.
-      refs.push(queues.township(actor.township, step.phase));
+      queues.push({ township: actor.township, step: step.phase });
     }
   }
-  if (refs.length === 0) return { items: [] };
-  const page = await listOpenTasks(refs, query.cursor, query.limit);
+  if (queues.length === 0) return { items: [] };
+  const page = await store.tasks.openInQueues(queues, query.cursor, query.limit);
   return { items: page.items.map((task) => taskView(task, now)), cursor: page.cursor };
 }

@@ -13,8 +13,22 @@ import type { SharpLayer } from './sharp-layer';
 /** The repository root: entries, the lock file and tsconfig are resolved from here, not from the cwd. */
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-/** Service name in every structured log line (Powertools logger). */
+/** Service name in every structured log line (Powertools logger), before the stage is added. */
 export const SERVICE_NAME = 'anju';
+/** CloudWatch namespace of Anju's own metrics (Powertools Metrics, embedded metric format). */
+export const METRICS_NAMESPACE = 'Anju';
+
+/** What every function of a stage shares. */
+export interface FunctionDefaults {
+  /** Retention of each function's log group. */
+  readonly logRetention: RetentionDays;
+  /**
+   * Variables set on every function, e.g. `POWERTOOLS_SERVICE_NAME` (`anju-<stage>`: also the
+   * `service` dimension of the custom metrics, so two stages in one account do not mix) and
+   * `IDENTITY_MODE`.
+   */
+  readonly environment: Readonly<Record<string, string>>;
+}
 
 /**
  * ESM bundles still meet CommonJS dependencies that call `require` for Node built-ins; esbuild
@@ -24,7 +38,7 @@ const REQUIRE_SHIM = "import { createRequire } from 'node:module'; const require
 
 /**
  * `NONE` sets the variable without any grant: every handler module reads its whole configuration
- * at start-up (functions/commons/env.ts), including names it never uses.
+ * at start-up (`readConfig` in functions/config/config.ts), including names it never uses.
  */
 export type DataAccess = 'RO' | 'RW' | 'NONE';
 /**
@@ -43,8 +57,8 @@ export interface AnjuFunctionProps {
   readonly memorySize?: number;
   /** @default INFO */
   readonly logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
-  /** @default one month */
-  readonly logRetention?: RetentionDays;
+  /** Log retention and the variables every function of the stage gets. @default one month, service `anju` */
+  readonly defaults?: FunctionDefaults;
   /**
    * Image processing with sharp, a native module: the function imports it from this layer
    * (it stays out of the bundle) and runs on the layer's architecture (x86_64).
@@ -54,19 +68,28 @@ export interface AnjuFunctionProps {
 }
 
 /**
- * The one Lambda function shape of Anju: Node.js 22 on ARM64, an ESM bundle made by the local
+ * The Lambda runtime of every function: the current Node.js LTS that Lambda offers (Node.js 22
+ * reaches end of life in April 2027). The bundles target Node.js 22 syntax, so the local twin,
+ * which runs them in-process on the Node.js 22 the repository pins, loads the very same files.
+ */
+export const FUNCTION_RUNTIME = Runtime.NODEJS_24_X;
+
+/**
+ * The one Lambda function shape of Anju: Node.js 24 on ARM64, an ESM bundle made by the local
  * esbuild (never Docker) with the AWS SDK inside it (the local runtime loads these bundles
  * in-process, so they must be self-contained; the one exception is sharp from its layer, which
- * resolves locally from the repository's node_modules), active tracing, its own log group with a retention,
- * and the logical id given as `id` (the local runtime and docs/design.md name functions by it).
+ * resolves locally from the repository's node_modules), active tracing, its own log group with the
+ * stage's retention that outlives the stack, and the logical id given as `id` (the local runtime
+ * and docs/design.md name functions by it).
  *
  * Access is granted with intent methods that set the matching environment variable at the same time.
  */
 export class AnjuFunction extends NodejsFunction {
   constructor(scope: Construct, id: string, props: AnjuFunctionProps) {
     const logGroup = new LogGroup(scope, `${id}Logs`, {
-      retention: props.logRetention ?? RetentionDays.ONE_MONTH,
-      removalPolicy: RemovalPolicy.DESTROY,
+      retention: props.defaults?.logRetention ?? RetentionDays.ONE_MONTH,
+      // Logs are the record of who did what when something went wrong: deleting the stack keeps them.
+      removalPolicy: RemovalPolicy.RETAIN,
     });
     super(scope, id, {
       entry: path.join(PROJECT_ROOT, 'functions', `${props.entry}.ts`),
@@ -74,7 +97,7 @@ export class AnjuFunction extends NodejsFunction {
       projectRoot: PROJECT_ROOT,
       depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
       description: props.description,
-      runtime: Runtime.NODEJS_22_X,
+      runtime: FUNCTION_RUNTIME,
       architecture: props.sharpLayer ? Architecture.X86_64 : Architecture.ARM_64,
       layers: props.sharpLayer ? [props.sharpLayer] : undefined,
       memorySize: props.memorySize ?? 512,
@@ -83,12 +106,15 @@ export class AnjuFunction extends NodejsFunction {
       logGroup,
       environment: {
         POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
+        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+        ...props.defaults?.environment,
         LOG_LEVEL: props.logLevel ?? 'INFO',
       },
       bundling: {
         format: OutputFormat.ESM,
         mainFields: ['module', 'main'],
         banner: REQUIRE_SHIM,
+        // The local twin runs these bundles on Node.js 22; Lambda runs them on FUNCTION_RUNTIME.
         target: 'node22',
         minify: true,
         sourceMap: false,
@@ -108,10 +134,6 @@ export class AnjuFunction extends NodejsFunction {
     validations.acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason: 'Active tracing: X-Ray PutTraceSegments and PutTelemetryRecords have no resource-level permissions.',
-    });
-    validations.acknowledge({
-      id: 'AwsSolutions-L1',
-      reason: 'Node.js 22 on purpose: the local runtime loads the same bundles on the Node.js 22 the repository pins.',
     });
   }
 

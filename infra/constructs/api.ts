@@ -12,6 +12,7 @@ import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import {
   AccountRecovery,
+  ClientAttributes,
   Mfa,
   OAuthScope,
   StringAttribute,
@@ -20,18 +21,22 @@ import {
   UserPoolClientIdentityProvider,
   type UserPoolDomain,
   UserPoolEmail,
+  VerificationEmailStyle,
 } from 'aws-cdk-lib/aws-cognito';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { API_FUNCTION_IDS, type ApiFunctionId, isPublic, routesOf } from '../../contract/routes';
 import { ROLES } from '../../domain/model';
-import { AnjuFunction, type DataAccess, type WorkflowAccess } from './anju-function';
+import type { Identity } from '../config';
+import { AnjuFunction, type DataAccess, type FunctionDefaults, type WorkflowAccess } from './anju-function';
 import { SharpLayer } from './sharp-layer';
 
 export const API_LOGICAL_ID = 'Api';
 export const USER_POOL_LOGICAL_ID = 'UserPool';
+/** Custom attributes that carry a Cognito user's jurisdiction (claims `custom:county`, `custom:township`). */
+export const USER_JURISDICTION_ATTRIBUTES = ['county', 'township'] as const;
 
 export type ApiFunctionSpec = {
   /** Handler module under `functions/`. */
@@ -135,6 +140,13 @@ export interface AnjuApiProps {
   readonly table: ITable;
   readonly bucket: IBucket;
   readonly stateMachineArn: string;
+  /** Who signs staff in: this stack's Cognito user pool, or an outside OpenID Connect issuer. */
+  readonly identity: Identity;
+  /** `anju-<stage>`: the API's name. */
+  readonly namePrefix: string;
+  readonly functionDefaults: FunctionDefaults;
+  /** Retention of the access log group. */
+  readonly logRetention: RetentionDays;
   /**
    * The web console's URL (`https://<distribution domain>`): the Cognito hosted UI returns there
    * after sign-in and sign-out, and it is the origin CORS allows.
@@ -146,23 +158,43 @@ export interface AnjuApiProps {
    * @default [consoleUrl] when given, else ['*'] (tokens travel in the Authorization header, not in cookies)
    */
   readonly allowedOrigins?: readonly string[];
-  /** Steady-state requests per second of the default stage. @default 50 */
-  readonly rateLimit?: number;
-  /** Burst of the default stage. @default 100 */
-  readonly burstLimit?: number;
+  /** Steady-state requests per second of each route of the default stage. */
+  readonly rateLimit: number;
+  /** Burst of each route of the default stage. */
+  readonly burstLimit: number;
 }
 
+/** The invitation a new staff member receives (Cognito requires `{username}` and `{####}`). */
+export const INVITATION_MESSAGE = {
+  emailSubject: '安居系统账号已开通',
+  emailBody:
+    '您好：<br/>您在安居（农村危房改造）系统的账号已开通。<br/>用户名：{username}<br/>临时密码：{####}<br/>' +
+    '请在 3 天内登录并设置新密码；临时密码过期后请联系本县系统管理员重新发送。<br/>' +
+    '可在登录后绑定身份验证器（手机 App 生成的动态码），保护账号中的身份证号和银行账号信息。<br/>如非本人，请忽略本邮件。',
+} as const;
+
+/** The code that confirms an address or resets a forgotten password (Cognito requires `{####}`). */
+export const VERIFICATION_MESSAGE = {
+  emailSubject: '安居系统验证码',
+  emailBody:
+    '您好：<br/>您的安居系统验证码是 {####}，用于重置密码或验证邮箱，请尽快使用。<br/>' +
+    '工作人员不会向您索要验证码；如非本人操作，请忽略本邮件并告知本县系统管理员。',
+} as const;
+
 /**
- * The staff API: an HTTP API whose routes need a Cognito JWT (all but /health and /openapi.json),
- * the user pool with one group per role and the county/township attributes that carry a user's
- * jurisdiction, and one function per row of API_FUNCTIONS, on the routes the contract gives it.
+ * The staff API: an HTTP API whose routes need a JWT (all but /health and /openapi.json), one
+ * function per row of API_FUNCTIONS on the routes the contract gives it, and, in Cognito mode, the user pool with one group per role
+ * and the county/township attributes that carry a user's jurisdiction. In OpenID Connect mode (AWS
+ * China, or any county with its own issuer) the authorizer checks the outside issuer's tokens and
+ * the stack creates no Cognito resource at all.
  */
 export class AnjuApi extends Construct {
   public readonly httpApi: HttpApi;
   public readonly stage: HttpStage;
-  public readonly userPool: UserPool;
-  public readonly userPoolClient: UserPoolClient;
-  /** The Cognito hosted UI's domain, when the console is deployed (`consoleUrl`). */
+  /** The user pool, in Cognito mode. */
+  public readonly userPool?: UserPool;
+  public readonly userPoolClient?: UserPoolClient;
+  /** The Cognito hosted UI's domain, in Cognito mode when the console is deployed (`consoleUrl`). */
   public readonly userPoolDomain?: UserPoolDomain;
   public readonly authorizer: HttpJwtAuthorizer;
   public readonly functions: Readonly<Record<string, AnjuFunction>>;
@@ -173,79 +205,29 @@ export class AnjuApi extends Construct {
   constructor(scope: Construct, id: string, props: AnjuApiProps) {
     super(scope, id);
 
-    this.userPool = new UserPool(this, 'UserPool', {
-      // Staff accounts are created by administrators, never by sign-up.
-      selfSignUpEnabled: false,
-      signInAliases: { username: true, email: true },
-      customAttributes: {
-        county: new StringAttribute({ minLen: 6, maxLen: 6, mutable: true }),
-        township: new StringAttribute({ minLen: 9, maxLen: 9, mutable: true }),
-      },
-      passwordPolicy: {
-        minLength: 12,
-        requireLowercase: true,
-        requireUppercase: true,
-        requireDigits: true,
-        requireSymbols: true,
-        tempPasswordValidity: Duration.days(3),
-      },
-      // Staff handle ID numbers and bank accounts; an authenticator app works without a signal in the village.
-      mfa: Mfa.REQUIRED,
-      mfaSecondFactor: { otp: true, sms: false },
-      accountRecovery: AccountRecovery.EMAIL_ONLY,
-      email: UserPoolEmail.withCognito(),
-      deletionProtection: true,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    const userPoolCfn = this.userPool.node.defaultChild;
-    if (CfnResource.isCfnResource(userPoolCfn)) userPoolCfn.overrideLogicalId(USER_POOL_LOGICAL_ID);
-    for (const role of ROLES) {
-      this.userPool.addGroup(`Group-${role}`, { groupName: role, description: `Anju role ${role}` });
-    }
-    // A public client (no secret): the console signs in through the hosted UI with the
-    // authorization code grant and PKCE; scripts may still use SRP.
-    this.userPoolClient = this.userPool.addClient('ConsoleClient', {
-      authFlows: { userSrp: true },
-      generateSecret: false,
-      preventUserExistenceErrors: true,
-      idTokenValidity: Duration.hours(8),
-      accessTokenValidity: Duration.hours(8),
-      refreshTokenValidity: Duration.days(30),
-      ...(props.consoleUrl === undefined
-        ? {}
-        : {
-            supportedIdentityProviders: [UserPoolClientIdentityProvider.COGNITO],
-            oAuth: {
-              flows: { authorizationCodeGrant: true, implicitCodeGrant: false },
-              scopes: [OAuthScope.OPENID, OAuthScope.EMAIL, OAuthScope.PROFILE],
-              callbackUrls: [props.consoleUrl],
-              logoutUrls: [props.consoleUrl],
-            },
-          }),
-    });
-    if (props.consoleUrl !== undefined) {
-      // Cognito prefixes are global per region: the first block of the stack's UUID keeps it unique.
-      const stackUuid = Fn.select(2, Fn.split('/', Aws.STACK_ID));
-      this.userPoolDomain = this.userPool.addDomain('HostedUi', {
-        cognitoDomain: { domainPrefix: `anju-${Fn.select(0, Fn.split('-', stackUuid))}` },
+    if (props.identity.mode === 'cognito') {
+      const cognito = this.cognito(props.identity.mfa, props.consoleUrl);
+      this.userPool = cognito.userPool;
+      this.userPoolClient = cognito.client;
+      this.userPoolDomain = cognito.domain;
+      // API Gateway checks `aud` of ID tokens: clients send the ID token, which carries
+      // `cognito:groups` and the `custom:county` / `custom:township` claims the handlers read.
+      // The issuer is spelled out (as HttpUserPoolAuthorizer does) so it resolves from Ref and pseudo
+      // parameters alone, in AWS and in the local runtime.
+      const issuer = `https://cognito-idp.${Stack.of(this).region}.${Stack.of(this).urlSuffix}/${cognito.userPool.userPoolId}`;
+      this.authorizer = new HttpJwtAuthorizer('CognitoJwt', issuer, {
+        jwtAudience: [cognito.client.userPoolClientId],
+      });
+    } else {
+      // The outside issuer's tokens prove who signs in; roles and jurisdiction come from Anju's
+      // own user table (the handlers' business), never from claims the issuer lets a user shape.
+      this.authorizer = new HttpJwtAuthorizer('OidcJwt', props.identity.issuer, {
+        jwtAudience: [props.identity.audience],
       });
     }
-    Validations.of(this.userPool).acknowledge({
-      id: 'AwsSolutions-COG8',
-      reason: 'Threat protection needs the Plus feature plan; MFA is required for every staff account instead.',
-    });
-
-    // API Gateway checks `aud` of ID tokens: clients send the ID token, which carries
-    // `cognito:groups` and the `custom:county` / `custom:township` claims the handlers read.
-    // The issuer is spelled out (as HttpUserPoolAuthorizer does) so it resolves from Ref and pseudo
-    // parameters alone, in AWS and in the local runtime.
-    const issuer = `https://cognito-idp.${Stack.of(this).region}.${Stack.of(this).urlSuffix}/${this.userPool.userPoolId}`;
-    this.authorizer = new HttpJwtAuthorizer('CognitoJwt', issuer, {
-      jwtAudience: [this.userPoolClient.userPoolClientId],
-    });
 
     this.httpApi = new HttpApi(this, 'HttpApi', {
-      apiName: 'anju',
+      apiName: props.namePrefix,
       description: 'Anju: rural dangerous-housing renovation',
       createDefaultStage: false,
       corsPreflight: {
@@ -259,13 +241,14 @@ export class AnjuApi extends Construct {
     if (CfnResource.isCfnResource(apiCfn)) apiCfn.overrideLogicalId(API_LOGICAL_ID);
 
     this.accessLogs = new LogGroup(this, 'AccessLogs', {
-      retention: RetentionDays.SIX_MONTHS,
-      removalPolicy: RemovalPolicy.DESTROY,
+      retention: props.logRetention,
+      removalPolicy: RemovalPolicy.RETAIN,
     });
     this.stage = new HttpStage(this, 'DefaultStage', {
       httpApi: this.httpApi,
       autoDeploy: true,
-      throttle: { rateLimit: props.rateLimit ?? 50, burstLimit: props.burstLimit ?? 100 },
+      // Per route (HTTP APIs apply default route settings to each route): docs/deploy.md sizes it.
+      throttle: { rateLimit: props.rateLimit, burstLimit: props.burstLimit },
       accessLogSettings: { destination: new LogGroupLogDestination(this.accessLogs) },
     });
 
@@ -280,7 +263,12 @@ export class AnjuApi extends Construct {
         spec.images && this.sharpLayer
           ? { sharpLayer: this.sharpLayer, memorySize: 1024, timeout: Duration.seconds(20) }
           : {};
-      const fn = new AnjuFunction(this, spec.id, { entry: spec.entry, description: spec.description, ...images })
+      const fn = new AnjuFunction(this, spec.id, {
+        entry: spec.entry,
+        description: spec.description,
+        defaults: props.functionDefaults,
+        ...images,
+      })
         .bindTable(props.table, spec.table)
         .bindBucket(props.bucket, spec.bucket)
         .bindStateMachine(props.stateMachineArn, spec.workflow);
@@ -305,6 +293,90 @@ export class AnjuApi extends Construct {
       }
     }
     this.functions = functions;
+  }
+
+  /** The user pool with its groups, the console's client and (with a console) the hosted UI. */
+  private cognito(mfa: 'optional' | 'required', consoleUrl: string | undefined) {
+    const userPool = new UserPool(this, 'UserPool', {
+      // Staff accounts are created by administrators, never by sign-up.
+      selfSignUpEnabled: false,
+      signInAliases: { username: true, email: true },
+      // Mutable for administrators (AdminUpdateUserAttributes); the console client cannot write them.
+      customAttributes: {
+        county: new StringAttribute({ minLen: 6, maxLen: 6, mutable: true }),
+        township: new StringAttribute({ minLen: 9, maxLen: 9, mutable: true }),
+      },
+      passwordPolicy: {
+        minLength: 12,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireDigits: true,
+        requireSymbols: true,
+        tempPasswordValidity: Duration.days(3),
+      },
+      // Staff handle ID numbers and bank accounts: an authenticator app (it works without a signal
+      // in the village) is offered to everyone; `-c mfa=required` makes it compulsory.
+      mfa: mfa === 'required' ? Mfa.REQUIRED : Mfa.OPTIONAL,
+      mfaSecondFactor: { otp: true, sms: false },
+      accountRecovery: AccountRecovery.EMAIL_ONLY,
+      email: UserPoolEmail.withCognito(),
+      userInvitation: INVITATION_MESSAGE,
+      userVerification: { ...VERIFICATION_MESSAGE, emailStyle: VerificationEmailStyle.CODE },
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    const userPoolCfn = userPool.node.defaultChild;
+    if (CfnResource.isCfnResource(userPoolCfn)) userPoolCfn.overrideLogicalId(USER_POOL_LOGICAL_ID);
+    for (const role of ROLES) {
+      userPool.addGroup(`Group-${role}`, { groupName: role, description: `Anju role ${role}` });
+    }
+    // A public client (no secret): the console signs in through the hosted UI with the
+    // authorization code grant and PKCE; scripts may still use SRP. A user may change their own
+    // name only: roles are groups and jurisdiction is custom attributes, both set by administrators.
+    const client = userPool.addClient('ConsoleClient', {
+      authFlows: { userSrp: true },
+      generateSecret: false,
+      preventUserExistenceErrors: true,
+      idTokenValidity: Duration.hours(8),
+      accessTokenValidity: Duration.hours(8),
+      refreshTokenValidity: Duration.days(30),
+      readAttributes: new ClientAttributes()
+        .withStandardAttributes({ fullname: true, email: true, emailVerified: true })
+        .withCustomAttributes(...USER_JURISDICTION_ATTRIBUTES),
+      writeAttributes: new ClientAttributes().withStandardAttributes({ fullname: true }),
+      ...(consoleUrl === undefined
+        ? {}
+        : {
+            supportedIdentityProviders: [UserPoolClientIdentityProvider.COGNITO],
+            oAuth: {
+              flows: { authorizationCodeGrant: true, implicitCodeGrant: false },
+              scopes: [OAuthScope.OPENID, OAuthScope.EMAIL, OAuthScope.PROFILE],
+              callbackUrls: [consoleUrl],
+              logoutUrls: [consoleUrl],
+            },
+          }),
+    });
+    let domain: UserPoolDomain | undefined;
+    if (consoleUrl !== undefined) {
+      // Cognito prefixes are global per region: the first block of the stack's UUID keeps it unique.
+      const stackUuid = Fn.select(2, Fn.split('/', Aws.STACK_ID));
+      domain = userPool.addDomain('HostedUi', {
+        cognitoDomain: { domainPrefix: `anju-${Fn.select(0, Fn.split('-', stackUuid))}` },
+      });
+    }
+    const validations = Validations.of(userPool);
+    validations.acknowledge({
+      id: 'AwsSolutions-COG8',
+      reason: 'Threat protection needs the Plus feature plan; TOTP MFA is offered to every staff account instead.',
+    });
+    if (mfa === 'optional') {
+      validations.acknowledge({
+        id: 'AwsSolutions-COG2',
+        reason:
+          'TOTP MFA is offered, not forced, by default: village and township staff may have no smartphone of their own; a county requires it with -c mfa=required.',
+      });
+    }
+    return { userPool, client, domain };
   }
 
   /** The URL clients call. */

@@ -1,9 +1,9 @@
 import { cpSync, existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { AssetHashType, DockerImage } from 'aws-cdk-lib';
-import { Architecture, Code, LayerVersion, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { Architecture, Code, LayerVersion } from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
-import { PROJECT_ROOT } from './anju-function';
+import { FUNCTION_RUNTIME, PROJECT_ROOT } from './anju-function';
 
 /** The prebuilt binaries the layer carries: glibc Linux x64, which runs on Lambda's Amazon Linux 2023. */
 export const SHARP_PLATFORM_PACKAGES = ['@img/sharp-linux-x64', '@img/sharp-libvips-linux-x64'] as const;
@@ -68,7 +68,7 @@ export function stageSharpLayer(outputDir: string, nodeModules = path.join(PROJE
 }
 
 /**
- * A Lambda layer with sharp for Node.js 22 on x86_64, assembled at synth from the locally installed
+ * A Lambda layer with sharp for the functions' Node.js runtime on x86_64, assembled at synth from the locally installed
  * packages (no `npm install`, no Docker: `cdk synth` stays offline). Functions that use it leave
  * `sharp` out of their bundle and import it from `/opt/nodejs/node_modules`.
  *
@@ -81,8 +81,8 @@ export class SharpLayer extends LayerVersion {
     const nodeModules = path.join(PROJECT_ROOT, 'node_modules');
     const packages = sharpLayerPackages(nodeModules);
     super(scope, id, {
-      description: `sharp ${packages[0]?.version} for Node.js 22 on Linux x64 (glibc)`,
-      compatibleRuntimes: [Runtime.NODEJS_22_X],
+      description: `sharp ${packages[0]?.version} for ${FUNCTION_RUNTIME.name} on Linux x64 (glibc)`,
+      compatibleRuntimes: [FUNCTION_RUNTIME],
       compatibleArchitectures: [SHARP_LAYER_ARCHITECTURE],
       code: Code.fromAsset(path.join(nodeModules, 'sharp'), {
         // The versions decide the content: an unchanged install is not copied again.
@@ -90,7 +90,7 @@ export class SharpLayer extends LayerVersion {
         assetHash: `sharp-layer:${packages.map((pkg) => `${pkg.name}@${pkg.version}`).join(',')}`,
         bundling: {
           // Never pulled: local bundling below always succeeds or throws.
-          image: DockerImage.fromRegistry('public.ecr.aws/sam/build-nodejs22.x'),
+          image: DockerImage.fromRegistry('public.ecr.aws/sam/build-nodejs24.x'),
           local: {
             tryBundle(outputDir: string) {
               stageSharpLayer(outputDir, nodeModules);

@@ -1,14 +1,17 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type CfnElement, Stack, Validations } from 'aws-cdk-lib';
+import { type CfnElement, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import {
   AllowedMethods,
   CachePolicy,
+  type CfnDistribution,
   Distribution,
   HttpVersion,
   PriceClass,
   ResponseHeadersPolicy,
+  SecurityPolicyProtocol,
   ViewerProtocolPolicy,
 } from 'aws-cdk-lib/aws-cloudfront';
 import { S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
@@ -25,18 +28,31 @@ export const CONSOLE_DIST = path.join(PROJECT_ROOT, 'console', 'dist');
  * What the console reads from `/config.json` on AWS (locally: `{ apiUrl: "", auth: "local" }`).
  * Values may be CDK tokens: they are resolved at deployment.
  */
-export interface ConsoleConfig {
-  /** The HTTP API's endpoint, without a trailing slash. */
-  readonly apiUrl: string;
-  readonly cognito: {
-    /** The hosted UI's base URL, `https://<prefix>.auth.<region>.amazoncognito.com`. */
-    readonly domain: string;
-    readonly clientId: string;
-    readonly region: string;
-    /** Where the hosted UI returns with the authorization code: the console's URL. */
-    readonly redirectUri: string;
-  };
-}
+export type ConsoleConfig =
+  | {
+      /** The HTTP API's endpoint, without a trailing slash. */
+      readonly apiUrl: string;
+      readonly auth: 'cognito';
+      readonly cognito: {
+        /** The hosted UI's base URL, `https://<prefix>.auth.<region>.amazoncognito.com`. */
+        readonly domain: string;
+        readonly clientId: string;
+        readonly region: string;
+        /** Where the hosted UI returns with the authorization code: the console's URL. */
+        readonly redirectUri: string;
+      };
+    }
+  | {
+      readonly apiUrl: string;
+      readonly auth: 'oidc';
+      /** Sign-in with authorization code + PKCE, endpoints from the issuer's discovery document. */
+      readonly oidc: {
+        readonly issuer: string;
+        readonly clientId: string;
+        readonly redirectUri: string;
+        readonly scopes: readonly string[];
+      };
+    };
 
 export interface WebConsoleProps {
   /**
@@ -44,18 +60,33 @@ export interface WebConsoleProps {
    * @default console/dist of this repository
    */
   readonly distPath?: string;
+  /**
+   * True in AWS China, where CloudFront has no origin access control (an origin access identity
+   * reads the bucket instead), no HTTP/3 and serves nothing on its own `*.cloudfront.cn` domain.
+   * @default false
+   */
+  readonly china?: boolean;
+  /**
+   * The console's own domain, e.g. `anju.example.gov.cn`: in China it needs an ICP filing (备案)
+   * and is the only way the console is reachable (docs/deploy.md).
+   * @default the distribution's domain
+   */
+  readonly domainName?: string;
+  /** For `domainName`: an ACM certificate ARN in us-east-1, or in China an IAM server certificate id. */
+  readonly certificate?: string;
 }
 
 /**
  * The staff console on AWS: a private bucket (encrypted, TLS only, no public access) read by a
- * CloudFront distribution through origin access control, `index.html` as the root object. Client
- * routes live in the URL hash, so no error-page rewriting is needed. `publish` deploys the build
- * and its `config.json` together (one deployment, so neither prunes the other).
+ * CloudFront distribution, through origin access control in global regions and an origin access
+ * identity in China, `index.html` as the root object, compressed responses. Client routes live in
+ * the URL hash, so no error-page rewriting is needed. `publish` deploys the build and its
+ * `config.json` together (one deployment, so neither prunes the other).
  */
 export class WebConsole extends Construct {
   public readonly bucket: Bucket;
   public readonly distribution: Distribution;
-  /** `https://<distribution domain>`, the console's origin (no trailing slash). */
+  /** `https://<console domain or distribution domain>`, the console's origin (no trailing slash). */
   public readonly url: string;
   private readonly distPath: string;
   private deployment?: BucketDeployment;
@@ -66,6 +97,7 @@ export class WebConsole extends Construct {
     if (!existsSync(path.join(this.distPath, 'index.html'))) {
       throw new Error(`The console is not built (${this.distPath} has no index.html): run \`npm run build:console\`.`);
     }
+    const china = props.china ?? false;
 
     this.bucket = new Bucket(this, 'Bucket', {
       blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
@@ -74,56 +106,93 @@ export class WebConsole extends Construct {
       minimumTLSVersion: 1.2,
       objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
     });
+    const ownDomain =
+      props.domainName !== undefined && props.certificate !== undefined && !china
+        ? {
+            domainNames: [props.domainName],
+            certificate: Certificate.fromCertificateArn(this, 'Certificate', props.certificate),
+            minimumProtocolVersion: SecurityPolicyProtocol.TLS_V1_2_2021,
+          }
+        : {};
     this.distribution = new Distribution(this, 'Distribution', {
       comment: 'Anju staff console',
       defaultRootObject: 'index.html',
       defaultBehavior: {
-        origin: S3BucketOrigin.withOriginAccessControl(this.bucket),
+        origin: china
+          ? S3BucketOrigin.withOriginAccessIdentity(this.bucket)
+          : S3BucketOrigin.withOriginAccessControl(this.bucket),
         viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
         allowedMethods: AllowedMethods.ALLOW_GET_HEAD,
         cachePolicy: CachePolicy.CACHING_OPTIMIZED,
         responseHeadersPolicy: ResponseHeadersPolicy.SECURITY_HEADERS,
         compress: true,
       },
-      httpVersion: HttpVersion.HTTP2_AND_3,
-      // Staff are in one country; the cheapest class still serves Asia from nearby edges.
-      priceClass: PriceClass.PRICE_CLASS_200,
+      httpVersion: china ? HttpVersion.HTTP2 : HttpVersion.HTTP2_AND_3,
+      // Staff are in one country; outside China the cheapest class that still serves Asia from nearby
+      // edges. CloudFront in China has its own edges and no price classes.
+      ...(china ? {} : { priceClass: PriceClass.PRICE_CLASS_200 }),
+      ...ownDomain,
     });
-    this.url = `https://${this.distribution.distributionDomainName}`;
+    if (china && props.domainName !== undefined && props.certificate !== undefined) {
+      // CloudFront in China takes no ACM certificate: the certificate is uploaded to IAM and named by its id.
+      const cfn = this.distribution.node.defaultChild as CfnDistribution;
+      cfn.addPropertyOverride('DistributionConfig.Aliases', [props.domainName]);
+      cfn.addPropertyOverride('DistributionConfig.ViewerCertificate', {
+        IamCertificateId: props.certificate,
+        SslSupportMethod: 'sni-only',
+        MinimumProtocolVersion: 'TLSv1.2_2021',
+      });
+    }
+    this.url = `https://${props.domainName ?? this.distribution.distributionDomainName}`;
 
     Validations.of(this.bucket).acknowledge({
       id: 'AwsSolutions-S1',
       reason:
-        'The bucket holds only the public build of the console; CloudFront is the only reader (origin access control).',
+        'The bucket holds only the public build of the console; CloudFront is the only reader (origin access control, or identity in China).',
     });
     const distribution = Validations.of(this.distribution);
     distribution.acknowledge({
       id: 'AwsSolutions-CFR1',
-      reason: 'No geo restriction: staff sign in from wherever they work and every API call needs a Cognito token.',
+      reason: 'No geo restriction: staff sign in from wherever they work and every API call needs a token.',
     });
     distribution.acknowledge({
       id: 'AwsSolutions-CFR2',
-      reason: 'The distribution serves static files only; the API behind Cognito is rate limited on its stage.',
+      reason:
+        'The distribution serves static files only; the API behind the JWT authorizer is rate limited on its stage.',
     });
     distribution.acknowledge({
       id: 'AwsSolutions-CFR3',
       reason: 'Access logs of public static files are not needed; API calls are logged by the HTTP API stage.',
     });
-    distribution.acknowledge({
-      id: 'AwsSolutions-CFR4',
-      reason:
-        'The default CloudFront certificate cannot pin TLS 1.2; a custom domain with its own certificate lifts this.',
-    });
+    if (china && props.domainName !== undefined) {
+      distribution.acknowledge({
+        id: 'AwsSolutions-CFR4',
+        reason:
+          'The IAM server certificate of the console domain is set with TLSv1.2_2021 by a property override, which cdk-nag does not read.',
+      });
+    } else if (props.domainName === undefined) {
+      distribution.acknowledge({
+        id: 'AwsSolutions-CFR4',
+        reason:
+          'The default CloudFront certificate cannot pin TLS 1.2; -c consoleDomain with its certificate lifts this (docs/deploy.md).',
+      });
+    }
+    if (china) {
+      distribution.acknowledge({
+        id: 'AwsSolutions-CFR7',
+        reason: 'CloudFront in AWS China has no origin access control; an origin access identity is the only reader.',
+      });
+    }
   }
 
-  /** Deploys the built console and its `config.json` (API endpoint, Cognito hosted UI). */
+  /** Deploys the built console and its `config.json` (API endpoint, how staff sign in). */
   publish(config: ConsoleConfig): BucketDeployment {
     if (this.deployment) throw new Error('The console is already published: call publish() once.');
     this.deployment = new BucketDeployment(this, 'Deployment', {
       sources: [
         Source.asset(this.distPath),
         // jsonData resolves CDK tokens (API id, client id, distribution domain) at deployment.
-        Source.jsonData('config.json', { apiUrl: config.apiUrl, auth: 'cognito', cognito: config.cognito }),
+        Source.jsonData('config.json', config),
       ],
       destinationBucket: this.bucket,
       // Old hashed assets stay: a browser holding the previous index.html can still load its chunks.
@@ -134,6 +203,9 @@ export class WebConsole extends Construct {
     });
     // CDK's deployment function (a singleton at stack level): acknowledged where it lives.
     const deployer = this.deployment.handlerRole.node.scope;
+    // cdk-nag prints the staging bucket with the stack's region, or `<AWS::Region>` when it has none.
+    const stackRegion = Stack.of(this).region;
+    const region = Token.isUnresolved(stackRegion) ? '<AWS::Region>' : stackRegion;
     if (deployer) {
       const validations = Validations.of(deployer);
       validations.acknowledge({
@@ -152,7 +224,7 @@ export class WebConsole extends Construct {
         'Action::s3:List*',
         'Action::s3:DeleteObject*',
         'Action::s3:Abort*',
-        'Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-<AWS::Region>/*',
+        `Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-${region}/*`,
         `Resource::<${Stack.of(this).getLogicalId(this.bucket.node.defaultChild as CfnElement)}.Arn>/*`,
         'Resource::*',
       ]) {

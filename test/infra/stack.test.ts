@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: the strings are ASL definition substitutions
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { CONTRACT_ROUTES, isPublic } from '../../contract/routes';
@@ -140,10 +141,10 @@ function stateMachine() {
 }
 
 describe('the workflow', () => {
-  it('is a Standard state machine, traced and logging every event', () => {
+  it('is a Standard state machine named after the stage, traced and logging every event', () => {
     template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
       StateMachineType: 'STANDARD',
-      StateMachineName: 'RenovationWorkflow',
+      StateMachineName: 'anju-dev-RenovationWorkflow',
       TracingConfiguration: { Enabled: true },
       LoggingConfiguration: Match.objectLike({ Level: 'ALL', IncludeExecutionData: false }),
     });
@@ -165,11 +166,18 @@ describe('the workflow', () => {
     expect([...routed].sort()).toEqual([...RENOVATION.steps.map((s) => s.phase), 'archived', 'rejected'].sort());
   });
 
-  it('substitutes the callback and system task functions into the definition', () => {
+  it('substitutes the task functions and the task resources of the stack partition into the definition', () => {
+    const partitionArn = (resource: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, resource]] });
     expect(stateMachine().DefinitionSubstitutions).toEqual({
       RecordTaskFn: { 'Fn::GetAtt': ['RecordTaskFn', 'Arn'] },
       SystemTaskFn: { 'Fn::GetAtt': ['SystemTaskFn', 'Arn'] },
+      LambdaInvoke: partitionArn(':states:::lambda:invoke'),
+      LambdaInvokeWaitForTaskToken: partitionArn(':states:::lambda:invoke.waitForTaskToken'),
     });
+    const definition = String(stateMachine().DefinitionString);
+    expect(definition).not.toContain('arn:aws');
+    expect(definition).toContain('"Resource":"${LambdaInvokeWaitForTaskToken}"');
+    expect(definition).toContain('"Resource":"${LambdaInvoke}"');
   });
 
   it('lets the state machine invoke exactly the two task functions', () => {
@@ -198,20 +206,34 @@ describe('the functions', () => {
     for (const id of FUNCTION_IDS) expect(ids).toContain(id);
   });
 
-  it('run Node.js 22 on ARM64 (photos on x86_64) with active tracing and the configuration every handler reads', () => {
+  it('run Node.js 24 on ARM64 (photos on x86_64) with active tracing and the configuration every handler reads', () => {
     const functions = resourcesOf(template, 'AWS::Lambda::Function');
     for (const id of FUNCTION_IDS) {
       const props = functions[id]?.Properties;
       expect(props).toMatchObject({
-        Runtime: 'nodejs22.x',
+        Runtime: 'nodejs24.x',
         Architectures: [id === 'PhotosFn' ? 'x86_64' : 'arm64'],
         TracingConfig: { Mode: 'Active' },
         Handler: 'index.handler',
       });
       const variables = variablesOf(id);
       expect(Object.keys(variables).sort()).toEqual(
-        ['EVIDENCE_BUCKET', 'LOG_LEVEL', 'POWERTOOLS_SERVICE_NAME', 'STATE_MACHINE_ARN', 'TABLE_NAME'].sort(),
+        [
+          'EVIDENCE_BUCKET',
+          'IDENTITY_MODE',
+          'LOG_LEVEL',
+          'POWERTOOLS_METRICS_NAMESPACE',
+          'POWERTOOLS_SERVICE_NAME',
+          'STATE_MACHINE_ARN',
+          'TABLE_NAME',
+        ].sort(),
       );
+      // The service is the stage: the `service` dimension of Anju's metrics keeps stages apart.
+      expect(variables).toMatchObject({
+        POWERTOOLS_SERVICE_NAME: 'anju-dev',
+        POWERTOOLS_METRICS_NAMESPACE: 'Anju',
+        IDENTITY_MODE: 'cognito',
+      });
       expect(variables.TABLE_NAME).toEqual({ Ref: 'Table' });
       expect(variables.EVIDENCE_BUCKET).toEqual({ Ref: 'EvidenceBucket' });
     }
@@ -226,7 +248,7 @@ describe('the functions', () => {
     const [layerId, layer] = layers[0] ?? [];
     expect(layer?.Properties).toMatchObject({
       CompatibleArchitectures: ['x86_64'],
-      CompatibleRuntimes: ['nodejs22.x'],
+      CompatibleRuntimes: ['nodejs24.x'],
       Description: expect.stringContaining('sharp'),
     });
     const functions = resourcesOf(template, 'AWS::Lambda::Function');
@@ -241,23 +263,25 @@ describe('the functions', () => {
 
   it('name the state machine without referring to it, so the task functions create no cycle', () => {
     const arn = JSON.stringify(variablesOf('RecordTaskFn').STATE_MACHINE_ARN);
-    expect(arn).toContain(':stateMachine:RenovationWorkflow');
+    expect(arn).toContain(':stateMachine:anju-dev-RenovationWorkflow');
     expect(arn).not.toContain('"Ref":"RenovationWorkflow"');
   });
 
-  it('keep a log group with a retention each', () => {
-    template.resourcePropertiesCountIs(
-      'AWS::Logs::LogGroup',
-      { RetentionInDays: Match.anyValue() },
-      Object.keys(resourcesOf(template, 'AWS::Logs::LogGroup')).length,
-    );
+  it('keep a log group each, with the stage retention (a year by default), kept when the stack goes', () => {
+    const logGroups = Object.values(resourcesOf(template, 'AWS::Logs::LogGroup'));
+    expect(logGroups.length).toBeGreaterThanOrEqual(FUNCTION_IDS.length + 2);
+    for (const logGroup of logGroups) {
+      expect(logGroup.Properties?.RetentionInDays).toBe(365);
+      expect(logGroup.DeletionPolicy).toBe('Retain');
+      expect(logGroup.UpdateReplacePolicy).toBe('Retain');
+    }
     const functions = resourcesOf(template, 'AWS::Lambda::Function');
     for (const id of FUNCTION_IDS) {
       expect(functions[id]?.Properties?.LoggingConfig).toEqual({ LogGroup: { Ref: expect.stringMatching(/Logs/) } });
     }
   });
 
-  it('grant the outbox sweeper task responses and restarts, and the API actions only responses', () => {
+  it('grant the outbox sweeper task responses and restarts, the API actions and the callback task only responses', () => {
     const policyOf = (fn: string) =>
       JSON.stringify(
         Object.values(resourcesOf(template, 'AWS::IAM::Policy')).filter((p) =>
@@ -268,6 +292,9 @@ describe('the functions', () => {
     expect(policyOf('OutboxSweeperFn')).toContain('states:StartExecution');
     expect(policyOf('ActionsFn')).toContain('states:SendTaskSuccess');
     expect(policyOf('ActionsFn')).not.toContain('states:StartExecution');
+    // The callback task re-sends a stored decision when it is recorded again (after a restart, a resync).
+    expect(policyOf('RecordTaskFn')).toContain('states:SendTaskSuccess');
+    expect(policyOf('RecordTaskFn')).not.toContain('states:StartExecution');
     expect(policyOf('TasksFn')).not.toContain('dynamodb:PutItem');
     expect(policyOf('TasksFn')).toContain('dynamodb:Query');
     // Presigned uploads are signed with the photo function's role; evidence is never deleted.
@@ -331,17 +358,18 @@ describe('the HTTP API', () => {
     }
   });
 
-  it('throttles and logs the default stage', () => {
+  it('throttles each route of the default stage for a province (docs/deploy.md) and logs it', () => {
     template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       StageName: '$default',
       AutoDeploy: true,
-      DefaultRouteSettings: Match.objectLike({ ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 }),
+      DefaultRouteSettings: Match.objectLike({ ThrottlingRateLimit: 200, ThrottlingBurstLimit: 400 }),
       AccessLogSettings: Match.objectLike({ DestinationArn: Match.anyValue() }),
     });
   });
 
-  it('is the resource named Api', () => {
+  it('is the resource named Api, named after the stage', () => {
     expect(Object.keys(resourcesOf(template, 'AWS::ApiGatewayV2::Api'))).toEqual(['Api']);
+    template.hasResourceProperties('AWS::ApiGatewayV2::Api', { Name: 'anju-dev' });
   });
 });
 
@@ -353,35 +381,61 @@ describe('the identity provider', () => {
     expect(groups.sort()).toEqual([...ROLES].sort());
   });
 
-  it('carries the jurisdiction in custom attributes and admits no self sign-up', () => {
+  it('carries the jurisdiction in custom attributes, admits no self sign-up and offers TOTP MFA', () => {
     template.hasResourceProperties('AWS::Cognito::UserPool', {
       Schema: Match.arrayWith([
         Match.objectLike({ Name: 'county', AttributeDataType: 'String', Mutable: true }),
         Match.objectLike({ Name: 'township', AttributeDataType: 'String', Mutable: true }),
       ]),
-      AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
-      MfaConfiguration: 'ON',
+      AdminCreateUserConfig: Match.objectLike({ AllowAdminCreateUserOnly: true }),
+      MfaConfiguration: 'OPTIONAL',
+      EnabledMfas: ['SOFTWARE_TOKEN_MFA'],
     });
   });
 
-  it('has a public client for the console', () => {
+  it('invites staff and sends reset codes in Chinese', () => {
+    const pool = Object.values(resourcesOf(template, 'AWS::Cognito::UserPool'))[0]?.Properties ?? {};
+    const invitation = (pool.AdminCreateUserConfig as { InviteMessageTemplate: Record<string, string> })
+      .InviteMessageTemplate;
+    expect(invitation.EmailSubject).toMatch(/[\u4e00-\u9fff]/);
+    expect(invitation.EmailMessage).toMatch(/[\u4e00-\u9fff]/);
+    expect(invitation.EmailMessage).toContain('{username}');
+    expect(invitation.EmailMessage).toContain('{####}');
+    const verification = pool.VerificationMessageTemplate as Record<string, string>;
+    expect(verification).toMatchObject({ DefaultEmailOption: 'CONFIRM_WITH_CODE' });
+    expect(verification.EmailSubject).toMatch(/[\u4e00-\u9fff]/);
+    expect(verification.EmailMessage).toMatch(/重置密码/);
+    expect(verification.EmailMessage).toContain('{####}');
+  });
+
+  it('has a public client for the console, through which a user may change their name and nothing else', () => {
     template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
       GenerateSecret: false,
       PreventUserExistenceErrors: 'ENABLED',
+      WriteAttributes: ['name'],
+      ReadAttributes: Match.arrayWith(['custom:county', 'custom:township', 'name']),
     });
+  });
+
+  it('can require MFA for every account with -c mfa=required', () => {
+    const required = synthesize({ mfa: 'required' }).template;
+    required.hasResourceProperties('AWS::Cognito::UserPool', { MfaConfiguration: 'ON' });
   });
 });
 
 describe('the alarms', () => {
-  it.each(['ExecutionsFailed', 'ExecutionsTimedOut'])('watch %s of the state machine', (metric) => {
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      Namespace: 'AWS/States',
-      MetricName: metric,
-      Dimensions: [{ Name: 'StateMachineArn', Value: { Ref: 'RenovationWorkflow' } }],
-      Threshold: 1,
-      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-    });
-  });
+  it.each(['ExecutionsFailed', 'ExecutionsTimedOut', 'ExecutionThrottled'])(
+    'watch %s of the state machine',
+    (metric) => {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'AWS/States',
+        MetricName: metric,
+        Dimensions: [{ Name: 'StateMachineArn', Value: { Ref: 'RenovationWorkflow' } }],
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      });
+    },
+  );
 
   it('watch server errors of the API', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {

@@ -2,7 +2,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { WebConsole } from '../../infra/constructs/web-console';
-import { resourcesOf, synthesize } from './synth';
+import { CHINA_CONTEXT, resourcesOf, synthesize } from './synth';
 
 const { template } = synthesize();
 
@@ -42,7 +42,7 @@ describe('the web console construct', () => {
     });
   });
 
-  it('serves it through CloudFront with origin access control, HTTPS and index.html at the root', () => {
+  it('serves it through CloudFront with origin access control (global regions), HTTPS and index.html at the root', () => {
     template.resourceCountIs('AWS::CloudFront::OriginAccessControl', 1);
     template.hasResourceProperties('AWS::CloudFront::Distribution', {
       DistributionConfig: Match.objectLike({
@@ -98,6 +98,50 @@ describe('the web console construct', () => {
     template.hasResourceProperties('AWS::S3::Bucket', {
       CorsConfiguration: { CorsRules: [Match.objectLike({ AllowedMethods: ['PUT'], AllowedOrigins: [consoleUrl] })] },
     });
+  });
+
+  it('compresses what it serves', () => {
+    template.hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: Match.objectLike({ DefaultCacheBehavior: Match.objectLike({ Compress: true }) }),
+    });
+  });
+
+  it('serves the console on its own domain with -c consoleDomain and an ACM certificate', () => {
+    const certificate = 'arn:aws:acm:us-east-1:111122223333:certificate/0f1e2d3c-example';
+    const own = synthesize({ consoleDomain: 'anju.example.org', consoleCertificate: certificate }).template;
+    own.hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: Match.objectLike({
+        Aliases: ['anju.example.org'],
+        ViewerCertificate: {
+          AcmCertificateArn: certificate,
+          MinimumProtocolVersion: 'TLSv1.2_2021',
+          SslSupportMethod: 'sni-only',
+        },
+      }),
+    });
+    own.hasOutput('ConsoleUrl', { Value: 'https://anju.example.org' });
+    own.hasResourceProperties('AWS::ApiGatewayV2::Api', {
+      CorsConfiguration: Match.objectLike({ AllowOrigins: ['https://anju.example.org'] }),
+    });
+  });
+
+  it('in China, serves it on the ICP-filed domain with the IAM server certificate (CloudFront there takes no ACM)', () => {
+    const china = synthesize({
+      ...CHINA_CONTEXT,
+      consoleDomain: 'anju.example.gov.cn',
+      consoleCertificate: 'ASCAEXAMPLECERTIFICATEID',
+    }).template;
+    china.hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: Match.objectLike({
+        Aliases: ['anju.example.gov.cn'],
+        ViewerCertificate: {
+          IamCertificateId: 'ASCAEXAMPLECERTIFICATEID',
+          MinimumProtocolVersion: 'TLSv1.2_2021',
+          SslSupportMethod: 'sni-only',
+        },
+      }),
+    });
+    china.hasOutput('ConsoleUrl', { Value: 'https://anju.example.gov.cn' });
   });
 
   it('outputs the console URL', () => {

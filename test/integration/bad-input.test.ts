@@ -13,20 +13,13 @@ import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demoApplication, demoProgram, exampleActionBody } from '../../contract/examples';
 import { CONTRACT_ROUTES, isPublic } from '../../contract/routes';
-import { demoApplication, demoProgram, demoUsers, exampleActionBody } from '../../domain/demo';
-import {
-  type ActingUsers,
-  api,
-  drive,
-  householdFile,
-  login,
-  type RunningStack,
-  removeDataDir,
-  startStack,
-  usersForApplication,
-  waitForTask,
-} from './harness';
+import { api, login } from '../../tools/api-client/client';
+import { driveTo, householdFile, registerHousehold, waitForTask } from '../../tools/api-client/household-driver';
+import { type Staff, staffFor } from '../../tools/api-client/staff';
+import { demoUsers } from '../../tools/demo/users';
+import { type RunningStack, startStack } from '../../twin/stack-process';
 
 /** Runs per property and route: bounded so the whole file stays around a minute. */
 const RUNS = 12;
@@ -35,7 +28,7 @@ const COUNTY = demoProgram.county.code;
 const STACK_TRACE = /\n\s+at |\bat [\w$.<>]+ \(|\.[cm]?[jt]s:\d+:\d+|node_modules/;
 
 let stack: RunningStack;
-let users: ActingUsers;
+let users: Staff;
 let tokens: Record<string, string> = {};
 let householdId = '';
 let snapshotBefore: unknown;
@@ -72,7 +65,7 @@ function concrete(method: string, template: string): Concrete {
   const by = (username: keyof typeof tokens) => tokens[username] ?? '';
   if (template === '/households' && method === 'POST') {
     // Valid: the head's ID number is already claimed by the household under test, so it is refused (409).
-    return { method, template, path, token: users.townshipCivilAffairs.token, validBody: application };
+    return { method, template, path, token: users.civil.token, validBody: application };
   }
   if (template.endsWith('/actions/{action}')) {
     // Valid but with a stale version: refused (409).
@@ -80,7 +73,7 @@ function concrete(method: string, template: string): Concrete {
       method,
       template,
       path,
-      token: users.townshipConstruction.token,
+      token: users.construction.token,
       validBody: exampleActionBody('township-review', 1),
     };
   }
@@ -105,7 +98,7 @@ function concrete(method: string, template: string): Concrete {
 
 beforeAll(async () => {
   stack = await startStack({ fastWaits: true });
-  users = await usersForApplication(stack.url, application);
+  users = await staffFor(stack.url, application.villageCode);
   const township = demoProgram.townships.find((t) => t.villages.some((v) => v.code === application.villageCode));
   const names = {
     auditor: 'liu.shenji',
@@ -116,21 +109,15 @@ beforeAll(async () => {
   tokens = Object.fromEntries(
     await Promise.all(Object.entries(names).map(async ([key, name]) => [key, await login(stack.url, name)])),
   );
-  const created = await api(stack.url, users.townshipCivilAffairs.token).post<{ householdId: string }>(
-    '/households',
-    application,
-  );
-  if (created.status !== 201) throw new Error(`registration answered ${created.status}`);
-  householdId = created.body.householdId;
-  await drive(stack.url, users, householdId, 'township-review');
-  await waitForTask(stack.url, users.townshipConstruction.token, householdId, 'township-review');
+  householdId = await registerHousehold(stack.url, users, application);
+  await driveTo(stack.url, users, householdId, 'township-review');
+  await waitForTask(stack.url, users.construction.token, householdId, 'township-review');
   routes = CONTRACT_ROUTES.map((route) => concrete(route.method, route.path));
   snapshotBefore = await snapshot();
 }, 240_000);
 
 afterAll(async () => {
-  await stack?.stop();
-  if (stack) removeDataDir(stack.dataDir);
+  await stack?.discard();
 });
 
 // ---------------------------------------------------------------- arbitraries
@@ -283,7 +270,7 @@ describe('hostile input on the local stack', () => {
   });
 
   it('refuses forged, tampered, expired and missing tokens with 401 on every non-public route', async () => {
-    const forged = await forgedTokens(users.townshipConstruction.token);
+    const forged = await forgedTokens(users.construction.token);
     const publicRoutes = new Set<string>(
       CONTRACT_ROUTES.filter((route) => isPublic(route.spec)).map((route) => route.key),
     );
@@ -326,7 +313,7 @@ describe('hostile input on the local stack', () => {
   it('leaves the household, its audit trail, its task and the money exactly as they were', async () => {
     expect(await snapshot()).toEqual(snapshotBefore);
     // And the step is still open to its owner: nothing above decided it.
-    await waitForTask(stack.url, users.townshipConstruction.token, householdId, 'township-review');
+    await waitForTask(stack.url, users.construction.token, householdId, 'township-review');
   });
 
   it('refuses a made-up and a replayed task token; the workflow follows the stored decision only', async () => {
@@ -348,8 +335,8 @@ describe('hostile input on the local stack', () => {
     );
     expect(await snapshot()).toEqual(snapshotBefore);
 
-    const file = await householdFile(stack.url, users.townshipConstruction.token, householdId);
-    const approved = await api(stack.url, users.townshipConstruction.token).post<{ version: number }>(
+    const file = await householdFile(stack.url, users.construction.token, householdId);
+    const approved = await api(stack.url, users.construction.token).post<{ version: number }>(
       `/households/${householdId}/actions/township-review`,
       exampleActionBody('township-review', file.version),
     );
@@ -358,8 +345,8 @@ describe('hostile input on the local stack', () => {
     await expect(sfn.send(new SendTaskSuccessCommand({ taskToken: used, output: rejectDecision }))).rejects.toThrow(
       /Task Does Not Exist|Task Timed Out|Invalid Token/i,
     );
-    await waitForTask(stack.url, users.countyConstruction.token, householdId, 'county-approval');
-    const after = await householdFile(stack.url, users.countyConstruction.token, householdId);
+    await waitForTask(stack.url, users.county.token, householdId, 'county-approval');
+    const after = await householdFile(stack.url, users.county.token, householdId);
     expect(after.phase).toBe('county-approval');
     expect(after.version).toBe(approved.body.version);
     sfn.destroy();

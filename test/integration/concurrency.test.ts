@@ -5,45 +5,35 @@
  * chain and its task show the winner's decision only.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoApplication, exampleActionBody } from '../../domain/demo';
+import { demoApplication, exampleActionBody } from '../../contract/examples';
 import { verifyChain } from '../../domain/rules/audit';
+import { api, eventually, login } from '../../tools/api-client/client';
 import {
-  type ActingUsers,
-  api,
-  drive,
-  eventually,
+  driveTo,
   type HouseholdView,
   householdFile,
-  login,
-  type RunningStack,
-  removeDataDir,
-  startStack,
-  usersForApplication,
+  registerHousehold,
   waitForTask,
-} from './harness';
+} from '../../tools/api-client/household-driver';
+import { type Staff, staffFor } from '../../tools/api-client/staff';
+import { type RunningStack, startStack } from '../../twin/stack-process';
 
 const application = demoApplication(41);
 
 let stack: RunningStack;
-let users: ActingUsers;
+let users: Staff;
 let householdId = '';
 
 beforeAll(async () => {
   stack = await startStack({ fastWaits: true });
-  users = await usersForApplication(stack.url, application);
-  const created = await api(stack.url, users.townshipCivilAffairs.token).post<{ householdId: string }>(
-    '/households',
-    application,
-  );
-  if (created.status !== 201) throw new Error(`registration answered ${created.status}`);
-  householdId = created.body.householdId;
-  await drive(stack.url, users, householdId, 'township-review');
-  await waitForTask(stack.url, users.townshipConstruction.token, householdId, 'township-review');
+  users = await staffFor(stack.url, application.villageCode);
+  householdId = await registerHousehold(stack.url, users, application);
+  await driveTo(stack.url, users, householdId, 'township-review');
+  await waitForTask(stack.url, users.construction.token, householdId, 'township-review');
 }, 240_000);
 
 afterAll(async () => {
-  await stack?.stop();
-  if (stack) removeDataDir(stack.dataDir);
+  await stack?.discard();
 });
 
 const decisions = {
@@ -55,24 +45,22 @@ const NEXT = { approve: 'county-approval', reject: 'rejected', 'send-back': 'vil
 
 describe('conflicting actions on one household', () => {
   it('refuses a stale version with 409 and stores nothing', async () => {
-    const before = await householdFile(stack.url, users.townshipConstruction.token, householdId);
-    const stale = await api(stack.url, users.townshipConstruction.token).post(
+    const before = await householdFile(stack.url, users.construction.token, householdId);
+    const stale = await api(stack.url, users.construction.token).post(
       `/households/${householdId}/actions/township-review`,
       decisions.approve(before.version - 1),
     );
     expect(stale.status).toBe(409);
-    const after = await householdFile(stack.url, users.townshipConstruction.token, householdId);
+    const after = await householdFile(stack.url, users.construction.token, householdId);
     expect(after.version).toBe(before.version);
     expect(after.timeline).toEqual(before.timeline);
     expect(after.task?.step).toBe('township-review');
   });
 
   it('lets exactly one of 9 simultaneous, different decisions from separate sessions win', async () => {
-    const before = await householdFile(stack.url, users.townshipConstruction.token, householdId);
+    const before = await householdFile(stack.url, users.construction.token, householdId);
     // Separate logins: distinct sessions of the same reviewer, as on two phones and a desk computer.
-    const sessions = await Promise.all(
-      Array.from({ length: 3 }, () => login(stack.url, users.townshipConstruction.username)),
-    );
+    const sessions = await Promise.all(Array.from({ length: 3 }, () => login(stack.url, users.construction.username)));
     const attempts = (['approve', 'reject', 'send-back'] as const).flatMap((decision) =>
       sessions.map((token) => ({ decision, token })),
     );
@@ -89,7 +77,7 @@ describe('conflicting actions on one household', () => {
     expect(statuses.filter((status) => status === 409)).toHaveLength(attempts.length - 1);
 
     const winner = attempts[statuses.indexOf(200)]?.decision ?? 'approve';
-    const after = await householdFile(stack.url, users.townshipConstruction.token, householdId);
+    const after = await householdFile(stack.url, users.construction.token, householdId);
     expect(after.phase).toBe(NEXT[winner]);
     expect(after.version).toBe(before.version + 1);
     expect(after.timeline.slice(0, before.timeline.length)).toEqual(before.timeline);
@@ -99,7 +87,7 @@ describe('conflicting actions on one household', () => {
     // The workflow follows the winner only: its next task (if any) is for the winner's phase.
     if (winner !== 'reject') {
       const task = await eventually(async () => {
-        const file = await householdFile(stack.url, users.townshipConstruction.token, householdId);
+        const file = await householdFile(stack.url, users.construction.token, householdId);
         return file.task ?? undefined;
       });
       expect(task.step).toBe(NEXT[winner]);
@@ -109,14 +97,9 @@ describe('conflicting actions on one household', () => {
   it('pays an installment once when two finance officers release it at the same instant', async () => {
     // A second household, so this race does not depend on which decision won above.
     const second = demoApplication(42);
-    const created = await api(stack.url, users.townshipCivilAffairs.token).post<{ householdId: string }>(
-      '/households',
-      second,
-    );
-    expect(created.status).toBe(201);
-    const id = created.body.householdId;
-    const secondUsers = await usersForApplication(stack.url, second);
-    await drive(stack.url, secondUsers, id, 'agreement-signed');
+    const id = await registerHousehold(stack.url, users, second);
+    const secondUsers = await staffFor(stack.url, second.villageCode);
+    await driveTo(stack.url, secondUsers, id, 'agreement-signed');
     const officers = await Promise.all(['chen.caizheng', 'qian.caizheng'].map((name) => login(stack.url, name)));
     await waitForTask(stack.url, officers[0] ?? '', id, 'installment-release', 60_000);
     const before = await householdFile(stack.url, officers[0] ?? '', id);

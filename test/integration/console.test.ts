@@ -5,26 +5,20 @@
  */
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoApplication, demoProgram, exampleActionBody } from '../../domain/demo';
+import { demoApplication, demoProgram, exampleActionBody } from '../../contract/examples';
 import { maskIdNumber } from '../../domain/rules/idNumber';
-import { sha256Hex } from '../fixtures/exif-jpeg';
-import {
-  type ActingUsers,
-  api,
-  drive,
-  householdFile,
-  type RunningStack,
-  removeDataDir,
-  startStack,
-  usersForApplication,
-} from './harness';
+import { api } from '../../tools/api-client/client';
+import { driveTo, householdFile, registerHousehold } from '../../tools/api-client/household-driver';
+import { type Staff, staffFor } from '../../tools/api-client/staff';
+import { sha256Hex } from '../../tools/demo/exif-jpeg';
+import { type RunningStack, startStack } from '../../twin/stack-process';
 
 type NoticeItem = Record<string, unknown> & { householdId: string };
 type Upload = { photoId: string; upload: { url: string; method: string; headers: Record<string, string> } };
 
 const application = demoApplication(31);
 let stack: RunningStack;
-let users: ActingUsers;
+let users: Staff;
 let householdId = '';
 
 beforeAll(async () => {
@@ -33,16 +27,11 @@ beforeAll(async () => {
   if (built.status !== 0) throw new Error(`the console did not build: ${built.stderr}`);
   // Real waits: the household stays in its 7-day public notice during the test.
   stack = await startStack({ fastWaits: false });
-  users = await usersForApplication(stack.url, application);
-  const created = await api(stack.url, users.townshipCivilAffairs.token).post<{ householdId: string }>(
-    '/households',
-    application,
-  );
-  if (created.status !== 201) throw new Error(`registration answered ${created.status}`);
-  householdId = created.body.householdId;
-  await drive(stack.url, users, householdId, 'public-notice');
-  const { version } = await householdFile(stack.url, users.townshipCivilAffairs.token, householdId);
-  const objection = await api(stack.url, users.townshipCivilAffairs.token).post(
+  users = await staffFor(stack.url, application.villageCode);
+  householdId = await registerHousehold(stack.url, users, application);
+  await driveTo(stack.url, users, householdId, 'public-notice');
+  const { version } = await householdFile(stack.url, users.civil.token, householdId);
+  const objection = await api(stack.url, users.civil.token).post(
     `/households/${householdId}/actions/object`,
     exampleActionBody('object', version),
   );
@@ -50,8 +39,7 @@ beforeAll(async () => {
 }, 240_000);
 
 afterAll(async () => {
-  await stack?.stop();
-  if (stack) removeDataDir(stack.dataDir);
+  await stack?.discard();
 });
 
 describe('the console on the local stack', () => {
@@ -69,7 +57,7 @@ describe('the console on the local stack', () => {
   });
 
   it("lists the village's noticed household with its name, masked ID number and objection", async () => {
-    const answer = await api(stack.url, users.townshipCivilAffairs.token).get<{ items: NoticeItem[] }>(
+    const answer = await api(stack.url, users.civil.token).get<{ items: NoticeItem[] }>(
       `/notices?village=${application.villageCode}`,
     );
 
@@ -93,22 +81,19 @@ describe('the console on the local stack', () => {
 
   it('refuses the notice list of another township', async () => {
     const other = demoProgram.townships.find((t) => !application.villageCode.startsWith(t.code));
-    const answer = await api(stack.url, users.townshipCivilAffairs.token).get(`/notices?township=${other?.code}`);
+    const answer = await api(stack.url, users.civil.token).get(`/notices?township=${other?.code}`);
     expect(answer.status).toBe(403);
   });
 
   it("lets the console's origin upload a photo from the browser: preflight, then the presigned PUT", async () => {
     const photo = new TextEncoder().encode('not really a jpeg, but the bytes the browser sends');
-    const requested = await api(stack.url, users.townshipConstruction.token).post<Upload>(
-      `/households/${householdId}/photos`,
-      {
-        step: 'public-notice',
-        kind: 'before',
-        contentType: 'image/jpeg',
-        size: photo.length,
-        sha256: sha256Hex(photo),
-      },
-    );
+    const requested = await api(stack.url, users.construction.token).post<Upload>(`/households/${householdId}/photos`, {
+      step: 'public-notice',
+      kind: 'before',
+      contentType: 'image/jpeg',
+      size: photo.length,
+      sha256: sha256Hex(photo),
+    });
     expect(requested.status).toBe(201);
     const { url, method, headers } = requested.body.upload;
     const preflight = (origin: string) =>

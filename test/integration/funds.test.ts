@@ -4,28 +4,20 @@
  * approval, the bank batch file, the simulated bank's answer, and the funds report to the cent.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoApplication, demoProgram } from '../../domain/demo';
+import { demoApplication, demoProgram } from '../../contract/examples';
 import { buildFundingPlan, parseCsv } from '../../domain/funding';
 import { maskBankAccount, maskIdNumber } from '../../domain/rules/idNumber';
-import { simulateBank } from '../../local/bank-simulator';
-import {
-  type ActingUsers,
-  api,
-  drive,
-  householdFile,
-  login,
-  type RunningStack,
-  removeDataDir,
-  startStack,
-  usersForApplication,
-  waitForTask,
-} from './harness';
+import { api, login } from '../../tools/api-client/client';
+import { driveTo, householdFile, registerHousehold, waitForTask } from '../../tools/api-client/household-driver';
+import { type Staff, staffFor } from '../../tools/api-client/staff';
+import { simulateBank } from '../../tools/bank-simulator/bank-simulator';
+import { type RunningStack, startStack } from '../../twin/stack-process';
 
 const COUNTY = demoProgram.county.code;
 const application = demoApplication(23);
 
 let stack: RunningStack;
-let users: ActingUsers;
+let users: Staff;
 let maker: string;
 let checker: string;
 let auditor: string;
@@ -36,28 +28,22 @@ type Totals = { planned: number; released: number; paid: number; pending: number
 
 beforeAll(async () => {
   stack = await startStack({ fastWaits: true });
-  users = await usersForApplication(stack.url, application);
+  users = await staffFor(stack.url, application.villageCode);
   [maker = '', checker = '', auditor = ''] = await Promise.all(
     ['chen.caizheng', 'qian.caizheng', 'liu.shenji'].map((username) => login(stack.url, username)),
   );
 });
 
 afterAll(async () => {
-  await stack?.stop();
-  if (stack) removeDataDir(stack.dataDir);
+  await stack?.discard();
 });
 
 const dataLines = (csv: string) => parseCsv(csv).slice(1);
 
 describe('an installment is paid exactly once', () => {
   it('reaches the first installment after the agreement', async () => {
-    const created = await api(stack.url, users.townshipCivilAffairs.token).post<{ householdId: string }>(
-      '/households',
-      application,
-    );
-    expect(created.status).toBe(201);
-    householdId = created.body.householdId;
-    await drive(stack.url, users, householdId, 'agreement-signed');
+    householdId = await registerHousehold(stack.url, users, application);
+    await driveTo(stack.url, users, householdId, 'agreement-signed');
     await waitForTask(stack.url, maker, householdId, 'installment-release', 60_000);
   });
 

@@ -11,12 +11,15 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoApplication, demoIdNumber, demoProgram } from '../../domain/demo';
+import { demoApplication, demoIdNumber, demoProgram } from '../../contract/examples';
 import { csvLine } from '../../domain/funding/csv';
 import { IMPORT_COLUMNS } from '../../domain/import';
 import type { Household } from '../../domain/model';
 import type { ProgressReport } from '../../domain/rules/progress';
-import { api, drive, login, type RunningStack, removeDataDir, startStack, usersForApplication } from './harness';
+import { api, login } from '../../tools/api-client/client';
+import { driveTo } from '../../tools/api-client/household-driver';
+import { staffFor } from '../../tools/api-client/staff';
+import { type RunningStack, startStack } from '../../twin/stack-process';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const BIN = path.join(ROOT, 'node_modules', '.bin');
@@ -63,15 +66,14 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await stack?.stop();
-  if (stack) removeDataDir(stack.dataDir);
+  await stack?.discard();
   if (workDir) rmSync(workDir, { recursive: true, force: true });
 });
 
 type Summary = { rows: number; registered: number; existing: number; failed: number; invalidLines: number[] };
 
 async function importFile(file: string): Promise<{ code: number; stdout: string; summary: Summary }> {
-  const args = ['local/import-cli.ts', file, '--program', demoProgram.programId, '--url', stack.url, '--user', CLERK];
+  const args = ['tools/import/cli.ts', file, '--program', demoProgram.programId, '--url', stack.url, '--user', CLERK];
   const env = { ...process.env, PATH: `${BIN}${path.delimiter}${process.env.PATH ?? ''}` };
   let code = 0;
   let stdout = '';
@@ -186,9 +188,9 @@ describe('bulk import', () => {
       return answer.body.townships.map(({ overdue: _overdue, ...figures }) => figures);
     };
     const [imported] = await householdsWithHeads([goodIds[1] ?? '']);
-    await drive(stack.url, await usersForApplication(stack.url, subsidized), subsidizedId, 'agreement-signed');
+    await driveTo(stack.url, await staffFor(stack.url, subsidized.villageCode), subsidizedId, 'agreement-signed');
     if (!imported) throw new Error('the imported household of 丫他镇 is missing');
-    await drive(stack.url, await usersForApplication(stack.url, imported), imported.householdId, 'county-approval');
+    await driveTo(stack.url, await staffFor(stack.url, imported.villageCode), imported.householdId, 'county-approval');
 
     const counted = await report();
     const zhelou = counted.find((t) => t.name === '者楼镇');

@@ -5,24 +5,21 @@
  * photos are confirmed, and a funds report that adds up to the approved subsidy to the cent.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoApplication, demoProgram, demoUsers, exampleActionBody } from '../../domain/demo';
+import { demoApplication, demoProgram, exampleActionBody } from '../../contract/examples';
 import type { Phase } from '../../domain/model';
 import { verifyChain } from '../../domain/rules/audit';
-import { jpegWithExif, sha256Hex } from '../fixtures/exif-jpeg';
+import { api, eventually, login } from '../../tools/api-client/client';
 import {
-  type ActingUsers,
-  api,
-  drive,
-  eventually,
+  driveTo,
   type HouseholdView,
   householdFile,
-  login,
-  type RunningStack,
-  removeDataDir,
-  startStack,
-  usersForApplication,
+  registerHousehold,
   waitForTask,
-} from './harness';
+} from '../../tools/api-client/household-driver';
+import { type Staff, staffFor } from '../../tools/api-client/staff';
+import { jpegWithExif, recentExifTime, sha256Hex } from '../../tools/demo/exif-jpeg';
+import { demoUsers } from '../../tools/demo/users';
+import { type RunningStack, startStack } from '../../twin/stack-process';
 
 type Upload = { photoId: string; upload: { url: string; method: string; headers: Record<string, string> } };
 type LedgerView = { installment: number; amount: number; status: string };
@@ -31,18 +28,12 @@ const application = demoApplication(31);
 const COUNTY = demoProgram.county.code;
 
 let stack: RunningStack;
-let users: ActingUsers;
+let users: Staff;
 let inspector = '';
 let finance = '';
 let auditor = '';
 let householdId = '';
 let photoCounter = 0;
-
-/** EXIF time an hour ago, as a camera in Beijing writes it (no offset tag). */
-function recentExifTime(): string {
-  const local = new Date(Date.now() - 3600_000 + 8 * 3600_000).toISOString();
-  return `${local.slice(0, 10).replaceAll('-', ':')} ${local.slice(11, 19)}`;
-}
 
 /** Uploads a distinct photo of `kind` for `step` through its presigned URL and confirms it. */
 async function photo(step: Phase, kind: string): Promise<string> {
@@ -113,25 +104,19 @@ async function inspect(milestone: string, result: 'pass' | 'fail') {
 
 beforeAll(async () => {
   stack = await startStack({ fastWaits: true });
-  users = await usersForApplication(stack.url, application);
-  const township = demoUsers.find((u) => u.username === users.townshipConstruction.username)?.township;
+  users = await staffFor(stack.url, application.villageCode);
+  const township = demoUsers.find((u) => u.username === users.construction.username)?.township;
   const fieldInspector = demoUsers.find((u) => u.roles.includes('inspector') && u.township === township);
   if (!fieldInspector) throw new Error(`no demo inspector in ${township}`);
   [inspector = '', finance = '', auditor = ''] = await Promise.all(
     [fieldInspector.username, 'chen.caizheng', 'liu.shenji'].map((username) => login(stack.url, username)),
   );
-  const created = await api(stack.url, users.townshipCivilAffairs.token).post<{ householdId: string }>(
-    '/households',
-    application,
-  );
-  if (created.status !== 201) throw new Error(`registration answered ${created.status}`);
-  householdId = created.body.householdId;
-  await drive(stack.url, users, householdId, 'agreement-signed');
+  householdId = await registerHousehold(stack.url, users, application);
+  await driveTo(stack.url, users, householdId, 'agreement-signed');
 }, 240_000);
 
 afterAll(async () => {
-  await stack?.stop();
-  if (stack) removeDataDir(stack.dataDir);
+  await stack?.discard();
 });
 
 describe('a household from agreement to archive', () => {
@@ -156,7 +141,7 @@ describe('a household from agreement to archive', () => {
   it('records a supervision visit without deciding the step, and flags a milestone inspected too soon', async () => {
     const before = await householdFile(stack.url, inspector, householdId);
     const photoId = await photo('installment-release', 'during');
-    const visit = await act(users.townshipConstruction.token, 'supervise', (version) => ({
+    const visit = await act(users.construction.token, 'supervise', (version) => ({
       ...exampleActionBody('supervise', version),
       photoIds: [photoId],
     }));

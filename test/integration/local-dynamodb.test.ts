@@ -6,14 +6,14 @@ import { join } from 'node:path';
 import { ConditionalCheckFailedException, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CfnTemplate } from '../../local/cfn-types';
+import type { CfnTemplate } from '../../twin/assembly/cfn-types';
 import {
   ensureTables,
   JAVA_MISSING_MESSAGE,
   type LocalDynamo,
   startDynamo,
   tablesFromTemplate,
-} from '../../local/dynamodb';
+} from '../../twin/services/dynamodb';
 
 // A template shaped like what CDK synthesizes for the data table (PK/SK, GSIs, TTL), trimmed to the read properties.
 const template: CfnTemplate = {

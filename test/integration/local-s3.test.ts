@@ -11,8 +11,8 @@ import {
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CfnTemplate } from '../../local/cfn-types';
-import { bucketsFromTemplate, type LocalS3, startS3 } from '../../local/s3';
+import type { CfnTemplate } from '../../twin/assembly/cfn-types';
+import { bucketsFromTemplate, type LocalS3, startS3 } from '../../twin/services/s3/s3';
 
 const region = 'us-east-1';
 const credentials = { accessKeyId: 'anjulocal', secretAccessKey: 'anjulocalsecret' };

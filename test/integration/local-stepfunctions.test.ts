@@ -16,8 +16,10 @@ import {
   StopExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { Engine } from '../../local/sfn/engine';
-import { type LocalStepFunctions, startStepFunctions } from '../../local/stepfunctions';
+import { eventually } from '../../tools/api-client/client';
+import { restartAtParkedStep } from '../../twin/recovery';
+import { Engine } from '../../twin/services/stepfunctions/sfn/engine';
+import { type LocalStepFunctions, startStepFunctions } from '../../twin/services/stepfunctions/stepfunctions';
 
 const REGION = 'us-east-1';
 const ACCOUNT = '000000000000';
@@ -133,15 +135,8 @@ class FakeLambdas {
   }
 }
 
-async function eventually<T>(probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
+/** The engine answers in milliseconds: poll often. */
+const soon = <T>(probe: () => T | undefined | Promise<T | undefined>) => eventually(probe, 10_000, 'a condition', 25);
 
 function start(
   lambdas: FakeLambdas,
@@ -155,6 +150,7 @@ function start(
     stateMachines: [{ arn: MACHINE_ARN, name: MACHINE_NAME, definition }],
     invokeLambda: lambdas.invoke,
     fastWaits,
+    recoveryInput: restartAtParkedStep,
   }).then((service) => Object.assign(service, { lambdas }));
 }
 
@@ -168,7 +164,7 @@ function clientFor(service: LocalStepFunctions): SFNClient {
 }
 
 async function finished(client: SFNClient, executionArn: string): Promise<DescribeExecutionCommandOutput> {
-  return eventually(async () => {
+  return soon(async () => {
     const execution = await client.send(new DescribeExecutionCommand({ executionArn }));
     return execution.status === 'RUNNING' ? undefined : execution;
   });
@@ -208,7 +204,7 @@ describe('local Step Functions service', () => {
   }
 
   const tokenOf = (householdId: string, step: string, nth = 0) =>
-    eventually(() => lambdas.callbacks(householdId, step)[nth]?.payload.taskToken);
+    soon(() => lambdas.callbacks(householdId, step)[nth]?.payload.taskToken);
 
   it('parks a callback task on a fresh token and follows the output it is given, retrying a failing task', async () => {
     lambdas.bankFailures.set('hh-1', 1);
@@ -319,7 +315,7 @@ describe('local Step Functions service', () => {
 
     const done = await finished(client, executionArn);
     expect(done.error).toBe('SigningTimedOut');
-    await eventually(async () => {
+    await soon(async () => {
       const error = await client.send(new SendTaskSuccessCommand({ taskToken: token, output: '{}' })).catch((e) => e);
       return error?.name === 'TaskTimedOut' ? true : undefined;
     });
@@ -410,9 +406,9 @@ describe('local Step Functions service across a restart', () => {
     const original = await firstClient.send(
       new StartExecutionCommand({ stateMachineArn: MACHINE_ARN, name: 'hh-r-1', input }),
     );
-    const reviewToken = await eventually(() => before.callbacks('hh-r', 'review')[0]?.payload.taskToken);
+    const reviewToken = await soon(() => before.callbacks('hh-r', 'review')[0]?.payload.taskToken);
     await firstClient.send(new SendTaskSuccessCommand({ taskToken: reviewToken, output: '{"next":"inspection"}' }));
-    const parkedToken = await eventually(() => before.callbacks('hh-r', 'inspection')[0]?.payload.taskToken);
+    const parkedToken = await soon(() => before.callbacks('hh-r', 'inspection')[0]?.payload.taskToken);
     firstClient.destroy();
     await first.stop();
 
@@ -429,7 +425,7 @@ describe('local Step Functions service across a restart', () => {
 
       expect(await second.recover()).toBe(1);
 
-      const resumed = await eventually(() => after.callbacks('hh-r')[0]);
+      const resumed = await soon(() => after.callbacks('hh-r')[0]);
       expect(resumed.payload.step).toBe('inspection');
       expect(resumed.payload.taskToken).toMatch(/^[A-Za-z0-9_-]{64,}$/);
       expect(resumed.payload.taskToken).not.toBe(parkedToken);

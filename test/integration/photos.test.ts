@@ -5,22 +5,15 @@
  */
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoApplication, demoUsers } from '../../domain/demo';
+import { demoApplication } from '../../contract/examples';
 import type { HouseholdApplication } from '../../domain/model';
 import { verifyChain } from '../../domain/rules/audit';
-import { jpegWithExif, sha256Hex } from '../fixtures/exif-jpeg';
+import { api } from '../../tools/api-client/client';
+import { driveTo, householdFile, registerHousehold } from '../../tools/api-client/household-driver';
+import { type Staff, staffFor } from '../../tools/api-client/staff';
+import { jpegWithExif, recentExifTime, sha256Hex } from '../../tools/demo/exif-jpeg';
+import { type RunningStack, startStack } from '../../twin/stack-process';
 import { sidewaysPhoto } from '../fixtures/large-photo';
-import {
-  type ActingUsers,
-  api,
-  drive,
-  householdFile,
-  login,
-  type RunningStack,
-  removeDataDir,
-  startStack,
-  usersForApplication,
-} from './harness';
 
 type Upload = { photoId: string; upload: { url: string; method: string; headers: Record<string, string> } };
 type PhotoAnswer = {
@@ -35,7 +28,7 @@ type PhotoAnswer = {
 type ErrorAnswer = { error: string; message: { zh: string; en: string }; fields?: { path: string }[] };
 
 let stack: RunningStack;
-let users: ActingUsers;
+let users: Staff;
 let inspector: string;
 const first = demoApplication(21);
 const second = demoApplication(22);
@@ -46,12 +39,6 @@ function houseOf(application: HouseholdApplication) {
   const location = application.house.location;
   if (!location) throw new Error('the demo application has no house location');
   return location;
-}
-
-/** EXIF time of `msAgo` before now, as a Beijing camera writes it (no offset tag). */
-function beijingExifTime(msAgo: number): string {
-  const local = new Date(Date.now() - msAgo + 8 * 3600_000).toISOString();
-  return `${local.slice(0, 10).replaceAll('-', ':')} ${local.slice(11, 19)}`;
 }
 
 function declare(bytes: Uint8Array, kind = 'during', contentType = 'image/jpeg') {
@@ -94,33 +81,24 @@ async function uploaded(householdId: string, bytes: Uint8Array): Promise<string>
 
 beforeAll(async () => {
   stack = await startStack({ fastWaits: true });
-  users = await usersForApplication(stack.url, first);
-  const township = demoUsers.find((u) => u.username === users.townshipConstruction.username)?.township;
-  const fieldInspector = demoUsers.find((u) => u.roles.includes('inspector') && u.township === township);
-  if (!fieldInspector) throw new Error(`no demo inspector in ${township}`);
-  inspector = await login(stack.url, fieldInspector.username);
+  users = await staffFor(stack.url, first.villageCode);
+  inspector = users.inspector.token;
   for (const [application, assign] of [
     [first, (id: string) => (firstId = id)],
     [second, (id: string) => (secondId = id)],
   ] as const) {
-    const created = await api(stack.url, users.townshipCivilAffairs.token).post<{ householdId: string }>(
-      '/households',
-      application,
-    );
-    if (created.status !== 201) throw new Error(`registration answered ${created.status}`);
-    assign(created.body.householdId);
+    assign(await registerHousehold(stack.url, users, application));
   }
-  await drive(stack.url, users, firstId, 'agreement');
+  await driveTo(stack.url, users, firstId, 'agreement');
 }, 240_000);
 
 afterAll(async () => {
-  await stack?.stop();
-  if (stack) removeDataDir(stack.dataDir);
+  await stack?.discard();
 });
 
 describe('photo evidence through presigned uploads', () => {
   const atTheHouse = jpegWithExif({
-    dateTimeOriginal: beijingExifTime(3600_000),
+    dateTimeOriginal: recentExifTime(),
     gps: houseOf(first),
     label: 'first household, during construction',
   });

@@ -6,17 +6,12 @@
  * the household's photos stay as they were. (An expired presigned request: local-s3.test.ts.)
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoApplication, demoUsers } from '../../domain/demo';
-import { jpegWithExif, sha256Hex } from '../fixtures/exif-jpeg';
-import {
-  api,
-  householdFile,
-  login,
-  type RunningStack,
-  removeDataDir,
-  startStack,
-  usersForApplication,
-} from './harness';
+import { demoApplication } from '../../contract/examples';
+import { api } from '../../tools/api-client/client';
+import { householdFile, registerHousehold } from '../../tools/api-client/household-driver';
+import { staffFor } from '../../tools/api-client/staff';
+import { jpegWithExif, sha256Hex } from '../../tools/demo/exif-jpeg';
+import { type RunningStack, startStack } from '../../twin/stack-process';
 
 type Upload = { photoId: string; upload: { url: string; method: string; headers: Record<string, string> } };
 type ErrorAnswer = { error: string; message: { zh: string; en: string }; fields?: { path: string }[] };
@@ -56,27 +51,17 @@ async function photosOf(householdId: string): Promise<PhotoView[]> {
 
 beforeAll(async () => {
   stack = await startStack({ fastWaits: true });
-  const users = await usersForApplication(stack.url, first);
-  const township = demoUsers.find((u) => u.username === users.townshipConstruction.username)?.township;
-  const fieldInspector = demoUsers.find((u) => u.roles.includes('inspector') && u.township === township);
-  if (!fieldInspector) throw new Error(`no demo inspector in ${township}`);
-  inspector = await login(stack.url, fieldInspector.username);
+  const users = await staffFor(stack.url, first.villageCode);
+  inspector = users.inspector.token;
   const ids: string[] = [];
   for (const application of [first, second]) {
-    const civil = await usersForApplication(stack.url, application);
-    const created = await api(stack.url, civil.townshipCivilAffairs.token).post<{ householdId: string }>(
-      '/households',
-      application,
-    );
-    if (created.status !== 201) throw new Error(`registration answered ${created.status}`);
-    ids.push(created.body.householdId);
+    ids.push(await registerHousehold(stack.url, await staffFor(stack.url, application.villageCode), application));
   }
   [firstId = '', secondId = ''] = ids;
 }, 240_000);
 
 afterAll(async () => {
-  await stack?.stop();
-  if (stack) removeDataDir(stack.dataDir);
+  await stack?.discard();
 });
 
 describe('upload attacks', () => {

@@ -4,35 +4,25 @@
  * township review, county approval with spot check, public notice (fast waits), agreement.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoApplication, demoProgram, demoUsers } from '../../domain/demo';
+import { demoApplication, demoProgram } from '../../contract/examples';
 import type { AuditEvent, Phase } from '../../domain/model';
-import {
-  type ActingUsers,
-  api,
-  drive,
-  eventually,
-  type HouseholdView,
-  householdFile,
-  login,
-  type RunningStack,
-  removeDataDir,
-  startStack,
-  usersForApplication,
-  waitForTask,
-} from './harness';
+import { api, eventually, login } from '../../tools/api-client/client';
+import { driveTo, type HouseholdView, householdFile, waitForTask } from '../../tools/api-client/household-driver';
+import { type Staff, staffFor } from '../../tools/api-client/staff';
+import { demoUsers } from '../../tools/demo/users';
+import { type RunningStack, startStack } from '../../twin/stack-process';
 
 let stack: RunningStack;
-let users: ActingUsers;
+let users: Staff;
 const application = demoApplication(11);
 
 beforeAll(async () => {
   stack = await startStack({ fastWaits: true });
-  users = await usersForApplication(stack.url, application);
+  users = await staffFor(stack.url, application.villageCode);
 });
 
 afterAll(async () => {
-  await stack?.stop();
-  if (stack) removeDataDir(stack.dataDir);
+  await stack?.discard();
 });
 
 describe('the local stack', () => {
@@ -69,7 +59,7 @@ describe('a household from application to agreement', () => {
   let householdId = '';
 
   it('is registered by the civil-affairs staff of its township', async () => {
-    const created = await api(stack.url, users.townshipCivilAffairs.token).post<{
+    const created = await api(stack.url, users.civil.token).post<{
       householdId: string;
       phase: Phase;
       version: number;
@@ -80,10 +70,10 @@ describe('a household from application to agreement', () => {
   });
 
   it('refuses a bad body with zh/en field messages, a wrong role with 403 and a stale version with 409', async () => {
-    await waitForTask(stack.url, users.townshipConstruction.token, householdId, 'safety-appraisal');
-    const file = await householdFile(stack.url, users.townshipConstruction.token, householdId);
+    await waitForTask(stack.url, users.construction.token, householdId, 'safety-appraisal');
+    const file = await householdFile(stack.url, users.construction.token, householdId);
 
-    const bad = await api(stack.url, users.townshipConstruction.token).post<{
+    const bad = await api(stack.url, users.construction.token).post<{
       fields: { path: string; message: { zh: string; en: string } }[];
     }>(`/households/${householdId}/actions/appraise-safety`, { version: file.version, grade: 'E' });
     expect(bad.status).toBe(400);
@@ -100,25 +90,25 @@ describe('a household from application to agreement', () => {
       appraisedOn: '2025-03-10',
       findings: '承重土墙多处开裂，整体危险',
     };
-    const wrongRole = await api(stack.url, users.townshipCivilAffairs.token).post(
+    const wrongRole = await api(stack.url, users.civil.token).post(
       `/households/${householdId}/actions/appraise-safety`,
       body,
     );
     expect(wrongRole.status).toBe(403);
 
-    const stale = await api(stack.url, users.townshipConstruction.token).post(
+    const stale = await api(stack.url, users.construction.token).post(
       `/households/${householdId}/actions/appraise-safety`,
       { ...body, version: file.version + 5 },
     );
     expect(stale.status).toBe(409);
 
-    const unknown = await api(stack.url, users.townshipConstruction.token).get('/households/no-such-household');
+    const unknown = await api(stack.url, users.construction.token).get('/households/no-such-household');
     expect(unknown.status).toBe(404);
   });
 
   it('goes through appraisal, review, approval, public notice and agreement, each task in the right queue', async () => {
-    const actors = await drive(stack.url, users, householdId, 'agreement-signed');
-    const file = await householdFile(stack.url, users.townshipConstruction.token, householdId);
+    const actors = await driveTo(stack.url, users, householdId, 'agreement-signed');
+    const file = await householdFile(stack.url, users.construction.token, householdId);
     expect(['installment-release', 'milestone-inspection', 'final-acceptance']).toContain(file.phase);
     expect(file.household).toMatchObject({ grade: 'D', mode: 'rebuild' });
     expect(file.household.approvedSubsidy).toBeGreaterThan(0);
@@ -147,7 +137,7 @@ describe('a household from application to agreement', () => {
 
   it('lists the household with its phase for county staff', async () => {
     const list = await eventually(async () => {
-      const answer = await api(stack.url, users.countyConstruction.token).get<{ items: HouseholdView['household'][] }>(
+      const answer = await api(stack.url, users.county.token).get<{ items: HouseholdView['household'][] }>(
         `/households?county=${demoProgram.county.code}`,
       );
       return answer.body.items.some((item) => item.householdId === householdId) ? answer.body.items : undefined;

@@ -33,7 +33,13 @@ export type HouseholdFile = HouseholdFileView;
 export type PhotoView = PhotoWithLinks;
 /** A photo as confirming it answers (no links: the household file presigns them). */
 export type RecordedPhoto = RecordedPhotoView;
-export type PaymentView = z.infer<typeof LedgerPayment>;
+export type PaymentView = z.infer<typeof LedgerPayment> & {
+  /** `GET /payments?status=awaiting-approval` (second round): the household by name, the installment's label. */
+  headName?: string;
+  villageCode?: string;
+  programId?: string;
+  label?: string;
+};
 export type NoticeItem = z.infer<typeof NoticeList>['items'][number];
 export type MoneyLine = FundsReport['total'];
 export type PhotoKind = Photo['kind'];

@@ -28,6 +28,7 @@ import {
 } from '../api/types';
 import { errorSentence, pick } from '../common/errors';
 import { useLoad } from '../common/hooks';
+import { ScrollRegion } from '../common/ScrollRegion';
 import { useMe } from '../layout/UserContext';
 import { EChart } from './EChart';
 
@@ -235,29 +236,30 @@ export function Dashboard() {
         }
       >
         <EChart option={statusChart} testId="chart-status" />
-        <Table<ProgressRow>
-          rowKey="township"
-          size="small"
-          bordered
-          loading={progress.loading}
-          dataSource={report?.townships ?? []}
-          pagination={false}
-          scroll={{ x: 'max-content' }}
-          data-testid="table-progress"
-          columns={progressColumns}
-          summary={() =>
-            report && (
-              <Table.Summary.Row data-testid="progress-total">
-                <Table.Summary.Cell index={0}>{t('dashboard.total')}</Table.Summary.Cell>
-                {allFigures.map((figure, i) => (
-                  <Table.Summary.Cell key={figure.key} index={i + 1} align="right">
-                    <span data-testid={`progress-total-${figure.key}`}>{figure.value(report.total)}</span>
-                  </Table.Summary.Cell>
-                ))}
-              </Table.Summary.Row>
-            )
-          }
-        />
+        <ScrollRegion label={t('dashboard.progress')}>
+          <Table<ProgressRow>
+            rowKey="township"
+            size="small"
+            bordered
+            loading={progress.loading}
+            dataSource={report?.townships ?? []}
+            pagination={false}
+            data-testid="table-progress"
+            columns={progressColumns}
+            summary={() =>
+              report && (
+                <Table.Summary.Row data-testid="progress-total">
+                  <Table.Summary.Cell index={0}>{t('dashboard.total')}</Table.Summary.Cell>
+                  {allFigures.map((figure, i) => (
+                    <Table.Summary.Cell key={figure.key} index={i + 1} align="right">
+                      <span data-testid={`progress-total-${figure.key}`}>{figure.value(report.total)}</span>
+                    </Table.Summary.Cell>
+                  ))}
+                </Table.Summary.Row>
+              )
+            }
+          />
+        </ScrollRegion>
       </Card>
       <Row gutter={[16, 16]}>
         <Col xs={24} lg={12}>
@@ -293,7 +295,7 @@ export function Dashboard() {
               size="small"
               loading={progress.loading}
               dataSource={overdueRoles}
-              locale={{ emptyText: t('dashboard.noOverdue') }}
+              locale={{ emptyText: <span className="empty-note">{t('dashboard.noOverdue')}</span> }}
               data-testid="overdue-by-role"
               renderItem={(role) => (
                 <List.Item data-testid={`overdue-role-${role}`}>
@@ -330,39 +332,40 @@ export function Dashboard() {
       >
         {funds.error && <Alert type="error" title={funds.error} style={{ marginBottom: 16 }} />}
         <EChart option={fundsChart} testId="chart-funds" />
-        <Table<SourceRow>
-          rowKey="source"
-          size="small"
-          loading={funds.loading}
-          dataSource={funds.data?.bySource ?? []}
-          pagination={false}
-          scroll={{ x: 'max-content' }}
-          data-testid="table-funds"
-          columns={[
-            {
-              title: t('dashboard.source'),
-              dataIndex: 'label',
-              render: (label: SourceRow['label']) => pick(label, i18n.language),
-            },
-            money('planned'),
-            money('released'),
-            money('paid'),
-            money('pending'),
-            money('failed'),
-          ]}
-          summary={() =>
-            funds.data && (
-              <Table.Summary.Row data-testid="funds-total">
-                <Table.Summary.Cell index={0}>{t('dashboard.total')}</Table.Summary.Cell>
-                {(['planned', 'released', 'paid', 'pending', 'failed'] as const).map((key, i) => (
-                  <Table.Summary.Cell key={key} index={i + 1} align="right">
-                    <span data-testid={`funds-total-${key}`}>{yuan(funds.data?.total[key])}</span>
-                  </Table.Summary.Cell>
-                ))}
-              </Table.Summary.Row>
-            )
-          }
-        />
+        <ScrollRegion label={t('dashboard.funds')}>
+          <Table<SourceRow>
+            rowKey="source"
+            size="small"
+            loading={funds.loading}
+            dataSource={funds.data?.bySource ?? []}
+            pagination={false}
+            data-testid="table-funds"
+            columns={[
+              {
+                title: t('dashboard.source'),
+                dataIndex: 'label',
+                render: (label: SourceRow['label']) => pick(label, i18n.language),
+              },
+              money('planned'),
+              money('released'),
+              money('paid'),
+              money('pending'),
+              money('failed'),
+            ]}
+            summary={() =>
+              funds.data && (
+                <Table.Summary.Row data-testid="funds-total">
+                  <Table.Summary.Cell index={0}>{t('dashboard.total')}</Table.Summary.Cell>
+                  {(['planned', 'released', 'paid', 'pending', 'failed'] as const).map((key, i) => (
+                    <Table.Summary.Cell key={key} index={i + 1} align="right">
+                      <span data-testid={`funds-total-${key}`}>{yuan(funds.data?.total[key])}</span>
+                    </Table.Summary.Cell>
+                  ))}
+                </Table.Summary.Row>
+              )
+            }
+          />
+        </ScrollRegion>
       </Card>
     </Space>
   );

@@ -1,27 +1,46 @@
-import { Alert, Button, Card, Form, Input, Select, Space, Table } from 'antd';
-import dayjs from 'dayjs';
+import { Alert, Button, Card, Form, Input, Select, Space, Table, Typography } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
-import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
+import { CATEGORY_TITLES, householdReference, PHASE_TITLES } from '../../../domain/labels';
 import { PHASES } from '../../../domain/model';
 import { getJson } from '../api/client';
+import { searchHouseholds } from '../api/second-round';
 import type { Household, Page, Phase } from '../api/types';
 import { errorSentence } from '../common/errors';
+import { idNumberOf } from '../common/format';
+import { useLoad } from '../common/hooks';
+import { rememberHousehold, usePlaces } from '../common/places';
+import { useWords } from '../common/words';
 import { useMe } from '../layout/UserContext';
+import { preferredProgramId } from './program';
 
 interface Filters {
+  q?: string;
   township?: string;
+  village?: string;
   phase?: Phase;
 }
 
+/** An 18-character ID number is looked up exactly; anything else is a name (or a village name). */
+function queryText(q: string): string {
+  const compact = idNumberOf(q);
+  return /^\d{17}[\dX]$/.test(compact) ? compact : q.trim();
+}
+
 export function HouseholdList() {
-  const { t, i18n } = useTranslation();
+  const words = useWords();
+  const { t, i18nLanguage } = words;
   const me = useMe();
+  const program = useLoad(() => preferredProgramId(me.county), [me.county]);
+  const places = usePlaces([program.data]);
+  const [form] = Form.useForm<Filters>();
+  const chosenTownship = Form.useWatch('township', form);
   const [filters, setFilters] = useState<Filters>({});
   const [items, setItems] = useState<Household[]>([]);
   const [cursor, setCursor] = useState<string>();
   const [loading, setLoading] = useState(false);
   const [failure, setFailure] = useState<unknown>();
+  const [searchMissing, setSearchMissing] = useState(false);
 
   const load = useCallback(
     async (from: string | undefined, append: boolean) => {
@@ -30,12 +49,23 @@ export function HouseholdList() {
       try {
         const query = new URLSearchParams();
         if (me.county) query.set('county', me.county);
-        const township = filters.township?.trim() || me.township;
+        const township = filters.township || me.township;
         if (township) query.set('township', township);
         if (filters.phase) query.set('phase', filters.phase);
         if (from) query.set('cursor', from);
-        const page = await getJson<Page<Household>>(`/households?${query}`);
-        setItems((previous) => (append ? [...previous, ...page.items] : page.items));
+        let page: Page<Household> | undefined;
+        setSearchMissing(false);
+        if (filters.q?.trim() || filters.village) {
+          const search = new URLSearchParams(query);
+          if (filters.q?.trim()) search.set('q', queryText(filters.q));
+          if (filters.village) search.set('village', filters.village);
+          const answer = await searchHouseholds(search);
+          if (answer.available) page = answer.value;
+          else setSearchMissing(true);
+        }
+        page ??= await getJson<Page<Household>>(`/households?${query}`);
+        for (const household of page.items) rememberHousehold(household);
+        setItems((previous) => (append ? [...previous, ...(page?.items ?? [])] : page.items));
         setCursor(page.cursor);
       } catch (error) {
         setFailure(error);
@@ -50,52 +80,94 @@ export function HouseholdList() {
     void load(undefined, false);
   }, [load]);
 
+  // Until the server searches: the loaded rows, narrowed by what was typed and the village picked.
+  const shown = searchMissing
+    ? items.filter(
+        (h) =>
+          (!filters.q?.trim() || h.head.name.includes(filters.q.trim()) || h.head.idNumber === queryText(filters.q)) &&
+          (!filters.village || h.villageCode === filters.village),
+      )
+    : items;
+  const townships = places.townships().filter((township) => !me.township || township.code === me.township);
+  const villages = townships
+    .filter((township) => !chosenTownship || township.code === chosenTownship)
+    .flatMap((township) => township.villages.map((v) => ({ value: v.code, label: `${township.name} ${v.name}` })));
+
   return (
     <Card title={t('households.title')}>
-      <Form<Filters> layout="inline" onFinish={(values) => setFilters(values)} style={{ marginBottom: 16, rowGap: 8 }}>
+      <Form<Filters>
+        form={form}
+        layout="inline"
+        onFinish={(values) => setFilters(values)}
+        style={{ marginBottom: 16, rowGap: 8 }}
+      >
+        <Form.Item name="q" label={t('households.query')}>
+          <Input allowClear style={{ width: 200 }} data-testid="household-search" />
+        </Form.Item>
         {!me.township && (
           <Form.Item name="township" label={t('households.filterTownship')}>
-            <Input allowClear style={{ width: 140 }} />
+            <Select
+              allowClear
+              style={{ width: 150 }}
+              options={townships.map((township) => ({ value: township.code, label: township.name }))}
+              onChange={() => form.setFieldValue('village', undefined)}
+              data-testid="household-filter-township"
+            />
           </Form.Item>
         )}
+        <Form.Item name="village" label={t('households.filterVillage')}>
+          <Select allowClear showSearch={{ optionFilterProp: 'label' }} style={{ width: 180 }} options={villages} />
+        </Form.Item>
         <Form.Item name="phase" label={t('households.filterPhase')}>
           <Select
             allowClear
             style={{ width: 160 }}
-            options={PHASES.map((phase) => ({ value: phase, label: t(`phases.${phase}`) }))}
+            options={PHASES.map((phase) => ({ value: phase, label: words.label(PHASE_TITLES, phase) }))}
           />
         </Form.Item>
-        <Button htmlType="submit" type="primary">
+        <Button htmlType="submit" type="primary" data-testid="household-search-submit">
           {t('households.search')}
         </Button>
       </Form>
+      {searchMissing && (
+        <Alert
+          type="info"
+          title={t('households.searchUnavailable')}
+          style={{ marginBottom: 16 }}
+          data-testid="search-missing"
+        />
+      )}
       {failure !== undefined && (
-        <Alert type="error" title={errorSentence(failure, t, i18n.language)} style={{ marginBottom: 16 }} />
+        <Alert type="error" title={errorSentence(failure, t, i18nLanguage)} style={{ marginBottom: 16 }} />
       )}
       <Table<Household>
         rowKey="householdId"
         loading={loading}
-        dataSource={items}
+        dataSource={shown}
         pagination={false}
         scroll={{ x: 'max-content' }}
         columns={[
           {
-            title: t('households.id'),
-            dataIndex: 'householdId',
-            render: (id: string) => (
-              <Link to={`/households/${id}`} data-testid={`household-link-${id}`}>
-                {id}
+            title: t('households.head'),
+            key: 'head',
+            render: (_, household) => (
+              <Link to={`/households/${household.householdId}`} data-testid={`household-link-${household.householdId}`}>
+                {household.head.name}
               </Link>
             ),
           },
-          { title: t('households.head'), dataIndex: ['head', 'name'] },
-          { title: t('households.village'), dataIndex: 'villageCode' },
-          { title: t('households.category'), dataIndex: 'category', render: (c: string) => t(`categories.${c}`) },
-          { title: t('households.phase'), dataIndex: 'phase', render: (p: Phase) => t(`phases.${p}`) },
+          { title: t('households.village'), key: 'village', render: (_, h) => places.place(h.villageCode) },
           {
-            title: t('households.createdAt'),
-            dataIndex: 'createdAt',
-            render: (at: string) => dayjs(at).format('YYYY-MM-DD HH:mm'),
+            title: t('households.category'),
+            dataIndex: 'category',
+            render: (c: string) => words.label(CATEGORY_TITLES, c),
+          },
+          { title: t('households.phase'), dataIndex: 'phase', render: (p: Phase) => words.label(PHASE_TITLES, p) },
+          { title: t('households.createdAt'), dataIndex: 'createdAt', render: (at: string) => words.time(at) },
+          {
+            title: t('households.reference'),
+            dataIndex: 'householdId',
+            render: (id: string) => <Typography.Text type="secondary">{householdReference(id)}</Typography.Text>,
           },
         ]}
       />

@@ -1,13 +1,53 @@
 import { MinusCircleOutlined, PlusOutlined } from '@ant-design/icons';
-import { Alert, App, Button, Card, Col, Form, Input, InputNumber, Radio, Row, Select, Space } from 'antd';
+import { Alert, App, Button, Card, Col, Form, Input, InputNumber, Radio, Row, Select, Space, Typography } from 'antd';
 import { useEffect, useState } from 'react';
-import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router-dom';
+import {
+  CATEGORY_TITLES,
+  FOUND_BY_TITLES,
+  householdReference,
+  SITE_TITLES,
+  STRUCTURE_TITLES,
+} from '../../../domain/labels';
 import { CATEGORIES, HouseholdApplication, HouseStructure, type ProgramConfig } from '../../../domain/model';
 import { ApiError, postJson } from '../api/client';
-import { clearErrorsOf, errorSentence, showFieldErrors, validateWith } from '../common/errors';
+import { finishIntent, intentKey, outcomeUnknown } from '../api/intent';
+import { apiFieldTexts, clearErrorsOf, errorSentence, showFieldErrors, validateWith } from '../common/errors';
+import { bankDigits, idNumberOf } from '../common/format';
+import { ensureProgram, rememberHousehold } from '../common/places';
+import { useWords } from '../common/words';
 import { useMe } from '../layout/UserContext';
-import { loadProgram, preferredProgramId, rememberProgram } from './program';
+import { preferredProgramId, rememberProgram } from './program';
+
+/** The label key (under `fields.`) of each path of the application body. */
+const FIELD_LABELS: Readonly<Record<string, string>> = {
+  programId: 'programId',
+  'head.name': 'headName',
+  'head.idNumber': 'headIdNumber',
+  'head.phone': 'headPhone',
+  category: 'category',
+  villageCode: 'villageCode',
+  'house.structure': 'houseStructure',
+  'house.areaM2': 'houseAreaM2',
+  'house.builtYear': 'houseBuiltYear',
+  bankAccount: 'bankAccount',
+  site: 'site',
+  foundBy: 'foundBy',
+  members: 'members',
+  name: 'memberName',
+  relation: 'memberRelation',
+  idNumber: 'memberIdNumber',
+};
+
+/**
+ * The categories the program subsidises (those with a subsidy tier): a category no tier pays
+ * (其他, "other") would only be refused after the clerk typed the whole application.
+ */
+export function acceptedCategories(program: Pick<ProgramConfig, 'subsidyTiers'> | undefined): string[] {
+  if (!program) return [...CATEGORIES];
+  const paid = new Set(program.subsidyTiers.map((tier) => tier.category));
+  return CATEGORIES.filter((category) => paid.has(category));
+}
 
 interface FormValues {
   programId: string;
@@ -36,7 +76,8 @@ function blankToUndefined<T>(value: T): T {
 }
 
 export function RegisterHousehold() {
-  const { t, i18n } = useTranslation();
+  const words = useWords();
+  const { t, i18nLanguage } = words;
   const me = useMe();
   const navigate = useNavigate();
   const { message } = App.useApp();
@@ -48,11 +89,12 @@ export function RegisterHousehold() {
   async function pickProgram(programId: string | undefined) {
     setProgram(undefined);
     if (!programId) return;
-    try {
-      setProgram(await loadProgram(programId));
+    const loaded = await ensureProgram(programId);
+    if (loaded) {
+      setProgram(loaded);
       setFailure(undefined);
-    } catch (error) {
-      form.setFields([{ name: 'programId', errors: [errorSentence(error, t, i18n.language)] }]);
+    } else {
+      form.setFields([{ name: 'programId', errors: [t('errors.notFound')] }]);
     }
   }
 
@@ -70,28 +112,44 @@ export function RegisterHousehold() {
 
   const villages = (program?.townships ?? [])
     .filter((township) => !me.township || township.code === me.township)
-    .flatMap((township) =>
-      township.villages.map((v) => ({ value: v.code, label: `${township.name} ${v.name} (${v.code})` })),
-    );
+    .flatMap((township) => township.villages.map((v) => ({ value: v.code, label: `${township.name} ${v.name}` })));
+  const labelOf = (path: string) => {
+    const key = FIELD_LABELS[path] ?? FIELD_LABELS[path.split('.').pop() ?? ''] ?? 'note';
+    return t(`fields.${key}`);
+  };
 
   async function submit(values: FormValues) {
     setFailure(undefined);
-    const body = blankToUndefined(values);
-    const checked = validateWith(HouseholdApplication, body);
+    const body = blankToUndefined({
+      ...values,
+      head: { ...values.head, idNumber: values.head?.idNumber ? idNumberOf(values.head.idNumber) : undefined },
+      // People copy card numbers with spaces (6217 9900 ...): the digits are the number.
+      bankAccount: values.bankAccount ? bankDigits(values.bankAccount) : undefined,
+    });
+    const checked = validateWith(HouseholdApplication, body, labelOf, t, i18nLanguage);
     if (!checked.ok) {
-      const unplaced = showFieldErrors(form, checked.fields, i18n.language);
+      const unplaced = showFieldErrors(form, checked.fields);
       setFailure(unplaced[0] ?? t('errors.fixFields'));
       return;
     }
     setBusy(true);
+    const scope = 'register';
     try {
-      const created = await postJson<{ householdId: string }>('/households', checked.data);
+      const created = await postJson<{ householdId: string }>('/households', checked.data, {
+        'idempotency-key': intentKey(scope, checked.data),
+      });
+      finishIntent(scope);
       rememberProgram(values.programId);
-      void message.success(t('register.created', { id: created.householdId }));
+      rememberHousehold({ ...checked.data, householdId: created.householdId });
+      void message.success(
+        t('register.created', { name: checked.data.head.name, reference: householdReference(created.householdId) }),
+      );
       navigate(`/households/${created.householdId}`);
     } catch (error) {
-      if (error instanceof ApiError && error.fields.length > 0) showFieldErrors(form, error.fields, i18n.language);
-      setFailure(errorSentence(error, t, i18n.language));
+      if (!outcomeUnknown(error)) finishIntent(scope);
+      if (error instanceof ApiError && error.fields.length > 0)
+        showFieldErrors(form, apiFieldTexts(error.fields, labelOf, t, i18nLanguage));
+      setFailure(errorSentence(error, t, i18nLanguage));
     } finally {
       setBusy(false);
     }
@@ -110,19 +168,24 @@ export function RegisterHousehold() {
       >
         <Row gutter={16}>
           <Col xs={24} md={8}>
-            <Form.Item name="programId" label={t('register.program')} required>
+            <Form.Item
+              name="programId"
+              label={t('register.program')}
+              required
+              extra={program ? <Typography.Text data-testid="program-name">{program.name}</Typography.Text> : undefined}
+            >
               <Input onBlur={(event) => void pickProgram(event.target.value.trim())} data-testid="field-programId" />
             </Form.Item>
           </Col>
           <Col xs={24} md={8}>
-            <Form.Item name="villageCode" label={t('register.villageCode')} required>
+            <Form.Item name="villageCode" label={t('register.village')} required>
               <Select showSearch={{ optionFilterProp: 'label' }} options={villages} data-testid="field-villageCode" />
             </Form.Item>
           </Col>
           <Col xs={24} md={8}>
-            <Form.Item name="category" label={t('register.category')} required>
+            <Form.Item name="category" label={t('register.category')} required extra={t('register.categoryHint')}>
               <Select
-                options={CATEGORIES.map((c) => ({ value: c, label: t(`categories.${c}`) }))}
+                options={acceptedCategories(program).map((c) => ({ value: c, label: words.label(CATEGORY_TITLES, c) }))}
                 data-testid="field-category"
               />
             </Form.Item>
@@ -145,7 +208,7 @@ export function RegisterHousehold() {
           <Col xs={24} md={6}>
             <Form.Item name={['house', 'structure']} label={t('register.structure')} required>
               <Select
-                options={HouseStructure.options.map((s) => ({ value: s, label: t(`structures.${s}`) }))}
+                options={HouseStructure.options.map((s) => ({ value: s, label: words.label(STRUCTURE_TITLES, s) }))}
                 data-testid="field-house-structure"
               />
             </Form.Item>
@@ -161,24 +224,27 @@ export function RegisterHousehold() {
             </Form.Item>
           </Col>
           <Col xs={24} md={6}>
-            <Form.Item name="bankAccount" label={t('register.bankAccount')}>
-              <Input data-testid="field-bankAccount" />
+            <Form.Item name="bankAccount" label={t('register.bankAccount')} extra={t('register.bankAccountHint')}>
+              <Input inputMode="numeric" autoComplete="off" data-testid="field-bankAccount" />
             </Form.Item>
           </Col>
           <Col xs={24} md={12}>
             <Form.Item name="site" label={t('register.site')}>
               <Radio.Group
-                options={(['dispersed', 'centralized'] as const).map((s) => ({ value: s, label: t(`sites.${s}`) }))}
+                options={(['dispersed', 'centralized'] as const).map((s) => ({
+                  value: s,
+                  label: words.label(SITE_TITLES, s),
+                }))}
               />
             </Form.Item>
           </Col>
           <Col xs={24} md={12}>
             <Form.Item name="foundBy" label={t('register.foundBy')}>
               <Radio.Group
-                options={[
-                  { value: 'application', label: t('register.foundByApplication') },
-                  { value: 'proactive', label: t('register.foundByProactive') },
-                ]}
+                options={(['application', 'proactive'] as const).map((f) => ({
+                  value: f,
+                  label: words.label(FOUND_BY_TITLES, f),
+                }))}
               />
             </Form.Item>
           </Col>
@@ -190,12 +256,17 @@ export function RegisterHousehold() {
                 {fields.map((field) => (
                   <Space key={field.key} align="baseline" wrap>
                     <Form.Item name={[field.name, 'name']}>
-                      <Input placeholder={t('register.memberName')} />
+                      <Input placeholder={t('register.memberName')} aria-label={t('register.memberName')} />
                     </Form.Item>
                     <Form.Item name={[field.name, 'relation']}>
-                      <Input placeholder={t('register.memberRelation')} />
+                      <Input placeholder={t('register.memberRelation')} aria-label={t('register.memberRelation')} />
                     </Form.Item>
-                    <MinusCircleOutlined onClick={() => remove(field.name)} />
+                    <Button
+                      type="text"
+                      icon={<MinusCircleOutlined />}
+                      aria-label={t('register.removeMember')}
+                      onClick={() => remove(field.name)}
+                    />
                   </Space>
                 ))}
                 <Button type="dashed" onClick={() => add()} icon={<PlusOutlined />}>

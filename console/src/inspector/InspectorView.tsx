@@ -1,27 +1,30 @@
 import { Alert, Card, Empty, Select, Skeleton, Space, Tag, Typography } from 'antd';
-import { useState } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useEffect, useState } from 'react';
 import { useNavigate, useParams } from 'react-router-dom';
+import { EVENT_TITLES, householdReference, PHASE_TITLES } from '../../../domain/labels';
 import type { Phase } from '../../../domain/model';
 import { getJson } from '../api/client';
 import type { HouseholdFile } from '../api/types';
 import { useLoad } from '../common/hooks';
+import { rememberHousehold, useHouseholds, usePlaces } from '../common/places';
+import { useWords } from '../common/words';
 import { ActionForm } from '../households/ActionForm';
 import { availableActions } from '../households/availableActions';
 import { PhotoCards } from '../households/HouseholdFilePage';
 import { useMe } from '../layout/UserContext';
-import { byUrgency, loadAllTasks } from '../work/MyWork';
+import { byUrgency, loadAllTasks } from '../work/tasks';
 
 const FIELD_STEPS: readonly Phase[] = ['milestone-inspection', 'final-acceptance'];
 
 /**
- * The inspector's screen, made for a phone in a village: pick the household, photograph the works,
- * watch each upload, then sign the inspection or acceptance.
+ * The inspector's screen, made for a phone in a village: pick the household, photograph the works
+ * (the photos wait on the phone until they are uploaded), then sign the inspection or acceptance.
  */
 export function InspectorView() {
   const { id } = useParams();
   const navigate = useNavigate();
-  const { t } = useTranslation();
+  const words = useWords();
+  const { t } = words;
   const me = useMe();
   const tasks = useLoad(async () => {
     const all = await Promise.all(FIELD_STEPS.map((step) => loadAllTasks(step)));
@@ -34,6 +37,11 @@ export function InspectorView() {
   const [latest, setLatest] = useState<HouseholdFile>();
   const current =
     latest && latest.householdId === id && latest.version >= (file.data?.version ?? -1) ? latest : file.data;
+  const places = usePlaces([current?.household.programId]);
+  const households = useHouseholds((tasks.data ?? []).filter((task) => !task.headName).map((task) => task.householdId));
+  useEffect(() => {
+    if (current) rememberHousehold(current.household);
+  }, [current]);
   const actions = current ? availableActions(current, me.roles).filter((a) => a === 'inspect' || a === 'accept') : [];
 
   return (
@@ -44,15 +52,23 @@ export function InspectorView() {
           style={{ width: '100%' }}
           size="large"
           value={id}
+          aria-label={t('inspector.pick')}
           placeholder={t('inspector.pickPlaceholder')}
           loading={tasks.loading}
           notFoundContent={t('inspector.nothing')}
           onChange={(value: string) => navigate(`/inspector/${value}`)}
           data-testid="inspector-pick"
-          options={(tasks.data ?? []).map((task) => ({
-            value: task.householdId,
-            label: `${task.householdId} · ${t(`phases.${task.step}`)}${task.overdue ? ` · ${t('work.overdue')}` : ''}`,
-          }))}
+          showSearch={{ optionFilterProp: 'label' }}
+          options={(tasks.data ?? []).map((task) => {
+            const known = households(task.householdId);
+            const name = task.headName ?? known?.headName;
+            const village = task.villageCode ?? known?.villageCode;
+            const who = name ? `${name} · ${places.place(village)}` : householdReference(task.householdId);
+            return {
+              value: task.householdId,
+              label: `${who} · ${words.label(PHASE_TITLES, task.step)}${task.overdue ? ` · ${t('work.overdue')}` : ''}`,
+            };
+          })}
         />
       </Card>
       {id && !current && <Card>{file.error ? <Alert type="error" title={file.error} /> : <Skeleton active />}</Card>}
@@ -61,13 +77,16 @@ export function InspectorView() {
           <Card size="small">
             <Typography.Text strong>{current.household.head.name}</Typography.Text>{' '}
             <Tag color="blue" data-testid="household-phase" data-phase={current.phase}>
-              {t(`phases.${current.phase}`)}
+              {words.label(PHASE_TITLES, current.phase)}
             </Tag>
-            <div>{current.household.villageCode}</div>
+            <div>
+              {places.place(current.household.villageCode)}{' '}
+              <Typography.Text type="secondary">{words.reference(current.householdId)}</Typography.Text>
+            </div>
           </Card>
           {actions.length === 0 && <Empty description={t('file.noTask')} />}
           {actions.map((action) => (
-            <Card key={action} size="small" title={t(`actions.${action}`)}>
+            <Card key={action} size="small" title={words.label(EVENT_TITLES, action)}>
               <ActionForm action={action} file={current} onDone={setLatest} onPhoto={() => file.reload()} />
             </Card>
           ))}

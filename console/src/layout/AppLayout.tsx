@@ -10,23 +10,32 @@ import {
   NotificationOutlined,
   ScheduleOutlined,
 } from '@ant-design/icons';
-import { Button, Dropdown, Grid, Layout, Menu, Space, Typography } from 'antd';
-import type { ReactNode } from 'react';
+import { Button, Dropdown, Grid, Layout, Menu, Space } from 'antd';
+import { type ReactNode, useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Outlet, useLocation, useNavigate } from 'react-router-dom';
+import { ROLE_TITLES } from '../../../domain/labels';
 import { config } from '../api/config';
 import { endSession } from '../api/session';
 import { cognitoLogoutUrl } from '../auth/cognito';
+import { languageOf } from '../common/format';
 import { LanguageSwitch } from './LanguageSwitch';
 import { isCountyLevel, useMe } from './UserContext';
 
 export function AppLayout() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  const language = languageOf(i18n.language);
   const me = useMe();
   const navigate = useNavigate();
   const location = useLocation();
   const screens = Grid.useBreakpoint();
   const has = (role: string) => me.roles.some((r) => r === role || r === 'admin');
+  const leader = (me.roles as readonly string[]).includes('leader');
+  // Photos an inspector took on an earlier visit go on uploading whatever screen is open.
+  const inspector = has('inspector');
+  useEffect(() => {
+    if (inspector) void import('../inspector/photo-queue').then(({ photoQueue }) => photoQueue());
+  }, [inspector]);
 
   const items: { key: string; icon: ReactNode; label: string; show: boolean }[] = [
     { key: '/work', icon: <ScheduleOutlined />, label: t('nav.work'), show: true },
@@ -34,7 +43,7 @@ export function AppLayout() {
     { key: '/households/new', icon: <FileAddOutlined />, label: t('nav.register'), show: has('civil-affairs') },
     { key: '/inspector', icon: <CameraOutlined />, label: t('nav.inspector'), show: has('inspector') },
     { key: '/finance', icon: <MoneyCollectOutlined />, label: t('nav.finance'), show: has('finance') },
-    { key: '/dashboard', icon: <BarChartOutlined />, label: t('nav.dashboard'), show: isCountyLevel(me) },
+    { key: '/dashboard', icon: <BarChartOutlined />, label: t('nav.dashboard'), show: isCountyLevel(me) || leader },
     { key: '/notices', icon: <NotificationOutlined />, label: t('nav.notices'), show: true },
   ];
   const menuItems = items
@@ -52,6 +61,8 @@ export function AppLayout() {
 
   function logout() {
     endSession();
+    // The service worker's copies of API answers belong to this user.
+    if ('caches' in window) void caches.delete('anju-api');
     const cognito = config().cognito;
     if (config().auth === 'cognito' && cognito) window.location.assign(cognitoLogoutUrl(cognito));
   }
@@ -63,18 +74,25 @@ export function AppLayout() {
           <Dropdown
             menu={{ items: menuItems, selectedKeys: selected ? [selected] : [], onClick: ({ key }) => navigate(key) }}
           >
-            <Button icon={<MenuOutlined />} data-testid="nav-menu" />
+            <Button icon={<MenuOutlined />} data-testid="nav-menu" aria-label={t('nav.menu')} />
           </Dropdown>
         )}
-        <Typography.Text strong className="app-title">
+        <strong className="app-title">
           <AuditOutlined /> {t('app.title')}
-        </Typography.Text>
+        </strong>
         <Space>
-          <Typography.Text className="app-user" data-testid="current-user">
-            {me.username} · {me.roles.map((role) => t(`roles.${role}`)).join('/')}
-          </Typography.Text>
+          <span className="app-user" data-testid="current-user">
+            {me.displayName ?? me.username} ·{' '}
+            {me.roles.map((role) => ROLE_TITLES[role as keyof typeof ROLE_TITLES]?.[language] ?? '').join('/')}
+          </span>
           <LanguageSwitch />
-          <Button size="small" icon={<LogoutOutlined />} onClick={logout} data-testid="logout">
+          <Button
+            size="small"
+            icon={<LogoutOutlined />}
+            onClick={logout}
+            data-testid="logout"
+            aria-label={t('nav.logout')}
+          >
             {screens.md ? t('nav.logout') : null}
           </Button>
         </Space>

@@ -8,7 +8,6 @@ import { buildFundingPlan, canRelease, passedMilestonesOf } from '../../../domai
 import { type Inspection, type Payment, PHASES, type Photo } from '../../../domain/model';
 import { type EvidenceFlag, photoEvidenceProblems, stageTimingFlags } from '../../../domain/rules/evidence';
 import { ACCEPTANCE_MILESTONE } from '../../../process/renovation';
-import { inspectionItem, paymentItem, putOnce } from '../../commons/repository';
 import type { ActionContext, ActionEffect, ActionRule } from './types';
 
 /** The renovation agreement (签订改造协议) with start and finish dates and the household's own money. */
@@ -66,12 +65,7 @@ function recordCheck(
       ...(flags.length > 0 ? { flags: [...flags] } : {}),
       ...details,
     },
-    extra: [
-      putOnce(inspectionItem(inspection, milestoneIndex), {
-        zh: `节点 ${milestone} 第 ${round} 次验收已登记，请刷新后重试`,
-        en: `Round ${round} of the ${milestone} inspection is already recorded; reload and retry`,
-      }),
-    ],
+    records: [{ kind: 'inspection', inspection, milestoneIndex }],
   };
 }
 
@@ -179,12 +173,7 @@ export const releaseInstallment: ActionRule<'release-installment'> = ({ body, fi
       amount,
       note: body.note,
     },
-    extra: [
-      putOnce(paymentItem(payment), {
-        zh: `第 ${body.installment + 1} 期补助已拨付，不能重复拨付`,
-        en: `Installment ${body.installment} was already released; it cannot be paid twice`,
-      }),
-    ],
+    records: [{ kind: 'payment', payment }],
   };
 };
 

@@ -3,7 +3,7 @@
  * county resolves each objection, and an upheld one sends the file back to the township review.
  */
 import { ConflictError, ValidationError } from '../../../domain/errors';
-import { itemPut, type Objection, objectionItem, putOnce } from '../../commons/repository';
+import type { Objection } from '../../store';
 import type { ActionRule } from './types';
 
 /** Records an objection during the notice; the notice keeps running (no decision of the step). */
@@ -20,12 +20,7 @@ export const object: ActionRule<'object'> = ({ body, file, actor, now }) => {
   };
   return {
     details: { objectionId: objection.objectionId, objector: body.objector, reason: body.reason },
-    extra: [
-      putOnce(objectionItem(objection), {
-        zh: '该异议已登记，请刷新后查看',
-        en: 'This objection is already recorded; reload the file',
-      }),
-    ],
+    records: [{ kind: 'objection-recorded', objection }],
   };
 };
 
@@ -62,6 +57,6 @@ export const resolveObjection: ActionRule<'resolve-objection'> = ({ body, file, 
       explanation: body.explanation,
       objectionsStillOpen: stillOpen.length,
     },
-    extra: [itemPut(objectionItem(resolved))],
+    records: [{ kind: 'objection-resolved', objection: resolved }],
   };
 };

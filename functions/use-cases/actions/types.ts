@@ -1,6 +1,6 @@
 import type { ActionBody } from '../../../domain/actions';
 import type { Action, Actor, Household, ProgramConfig } from '../../../domain/model';
-import type { GuardedItem, HouseholdFile } from '../../commons/repository';
+import type { HouseholdFile, RecordWrite } from '../../store';
 
 /** Everything a rule needs to decide an action; it reads, it does not write. */
 export interface ActionContext<A extends Action> {
@@ -19,8 +19,8 @@ export interface ActionEffect {
   readonly changes?: Partial<Household>;
   /** What the audit event records beyond actor, role and phases. */
   readonly details: Record<string, unknown>;
-  /** Further writes of the same transaction. */
-  readonly extra?: readonly GuardedItem[];
+  /** Records written with the change, in the same transaction (a payment, an inspection, an objection). */
+  readonly records?: readonly RecordWrite[];
   /** Why the household is rejected, when the outcome leads to `rejected`. */
   readonly rejectionReason?: string;
 }

@@ -6,7 +6,10 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import AxeBuilder from '@axe-core/playwright';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { EVENT_TITLES, PHASE_TITLES } from '../../../domain/labels';
+import { ACTIONS, CATEGORIES, HouseStructure, PHASES } from '../../../domain/model';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 export const SCREENSHOTS = path.join(ROOT, 'test-results', 'screenshots');
@@ -19,8 +22,9 @@ export function launch(): Promise<Browser> {
   });
 }
 
-export const PHONE = { width: 390, height: 844 } as const;
-export const DESKTOP = { width: 1366, height: 900 } as const;
+/** A cheap Android phone and a county office PC. */
+export const PHONE = { width: 360, height: 740 } as const;
+export const DESKTOP = { width: 1366, height: 768 } as const;
 
 export interface ConsolePage {
   readonly page: Page;
@@ -29,7 +33,7 @@ export interface ConsolePage {
   readonly errors: string[];
 }
 
-/** A fresh browser context (its own sessionStorage: one signed-in user) on the console. */
+/** A fresh browser context (its own storage: one signed-in user) on the console. */
 export async function openConsole(
   browser: Browser,
   consoleUrl: string,
@@ -88,4 +92,76 @@ export function fieldError(page: Page, testId: string) {
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}
+
+/** Codes the API sends that a person must never read: every hyphenated one, whatever its table. */
+const CODES = [
+  ...PHASES,
+  ...ACTIONS,
+  ...CATEGORIES,
+  ...HouseStructure.options,
+  ...Object.keys(EVENT_TITLES),
+  ...Object.keys(PHASE_TITLES),
+  'main-structure',
+  'send-back',
+  'not-qualified',
+  'after-with-head',
+  'duplicate-image',
+  'gps-far',
+  'gps-missing',
+  'capture-time-missing',
+  'stage-too-soon',
+  'walls-to-roof',
+  'roof-slab',
+].filter((code) => code.includes('-'));
+
+const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
+const UTC_ISO = /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
+const SCHEMA = [
+  /期望\s*\w+/,
+  /实际接收/,
+  /无效输入/,
+  /Invalid input/,
+  /expected \w+, received/,
+  /must match pattern/,
+  /sha256/i,
+];
+
+/**
+ * Asserts the screen speaks people's words: no code, no 36-character id, no UTC ISO time, no
+ * schema message, and none of the `forbidden` strings (an amount in fen, a full ID number...).
+ */
+export async function expectPeopleWords(page: Page, screen: string, forbidden: readonly string[] = []): Promise<void> {
+  const text = await page.locator('body').innerText();
+  const problems: string[] = [];
+  const codes = CODES.filter((code) => new RegExp(`(^|[^a-z-])${code}([^a-z-]|$)`).test(text));
+  if (codes.length > 0) problems.push(`codes: ${codes.join(', ')}`);
+  const id = UUID.exec(text);
+  if (id) problems.push(`id: ${id[0]}`);
+  const time = UTC_ISO.exec(text);
+  if (time) problems.push(`UTC time: ${time[0]}`);
+  for (const pattern of SCHEMA) if (pattern.test(text)) problems.push(`schema message: ${pattern}`);
+  for (const value of forbidden) if (value && text.includes(value)) problems.push(`shows ${value}`);
+  if (problems.length > 0) throw new Error(`${screen} shows what a person should not read: ${problems.join('; ')}`);
+}
+
+/** axe-core on the page as it is: no serious or critical violation. */
+export async function expectAccessible(page: Page, screen: string): Promise<void> {
+  const results = await new AxeBuilder({ page }).analyze();
+  const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  if (bad.length > 0) {
+    const lines = bad.map(
+      (v) =>
+        `${v.id} (${v.impact}): ${v.nodes
+          .slice(0, 3)
+          .map((n) => n.target.join(' '))
+          .join(' | ')}`,
+    );
+    throw new Error(`${screen} has accessibility violations:\n${lines.join('\n')}`);
+  }
+}
+
+/** Clicks the OK button of the antd confirmation dialog on screen. */
+export async function confirmDialog(page: Page): Promise<void> {
+  await page.locator('.ant-modal-confirm:visible .ant-modal-confirm-btns .ant-btn-primary').last().click();
 }

@@ -4,7 +4,6 @@
  * keys agree with their path parameter schemas. The template's routes are checked against the
  * contract in test/infra/stack.test.ts; the document's in test/unit/security/openapi.test.ts.
  */
-import '../functions/support/env';
 import { readdirSync, readFileSync } from 'node:fs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
@@ -21,6 +20,7 @@ import type { ApiEvent, ApiResponse } from '../../../functions/http/responses';
 import { NO_SUCH_ROUTE } from '../../../functions/http/router';
 import { API_FUNCTIONS } from '../../../infra/constructs/api';
 import { apiEvent, context } from '../functions/support/api';
+import { testDependencies } from '../functions/support/dependencies';
 import { resetMocks } from '../functions/support/mocks';
 
 type Handler = (event: ApiEvent, ctx: typeof context) => Promise<ApiResponse>;
@@ -33,8 +33,12 @@ beforeAll(async () => {
   resetMocks();
   for (const id of API_FUNCTION_IDS) {
     const entry = new URL(`../../../functions/${API_FUNCTIONS[id].entry}.ts`, import.meta.url);
-    const module = (await import(/* @vite-ignore */ entry.pathname)) as { handler: Handler };
-    handlers.set(id, module.handler);
+    const module = (await import(/* @vite-ignore */ entry.pathname)) as {
+      handler: Handler;
+      handlerWith?: (dependencies: ReturnType<typeof testDependencies>) => Handler;
+    };
+    // The deployed entry, built with the test's dependencies where it takes any (GET /me and the document take none).
+    handlers.set(id, module.handlerWith ? module.handlerWith(testDependencies()) : module.handler);
   }
 });
 

@@ -1,9 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { actorOf, demoProgram, demoUser } from '../../../domain/demo';
+import { demoApplication, demoProgram } from '../../../contract/examples';
 import { ForbiddenError } from '../../../domain/errors';
 import type { Actor, AuditEvent } from '../../../domain/model';
 import { canActInJurisdiction, canRead, taskJurisdiction } from '../../../domain/rules/access';
-import { canonicalJson, chainEvent, GENESIS_HASH, sealEvent, verifyChain } from '../../../domain/rules/audit';
+import {
+  auditedChange,
+  canonicalJson,
+  chainEvent,
+  GENESIS_HASH,
+  sealEvent,
+  verifyChain,
+} from '../../../domain/rules/audit';
+import { newHousehold } from '../../../domain/rules/household';
+import { actorOf, demoUser } from '../../../tools/demo/users';
 
 const [zhelou, yata] = demoProgram.townships;
 if (!zhelou || !yata) throw new Error('the demo program has at least two townships');
@@ -134,5 +143,53 @@ describe('audit hash chain', () => {
     const { hash: _old, ...rest } = { ...second, actor: 'someone-else' };
     events[1] = { ...rest, hash: chainEvent(rest.prevHash, rest) };
     expect(verifyChain(events)).toEqual({ ok: false, brokenAt: 3 });
+  });
+});
+
+describe('an audited change of a household', () => {
+  const household = newHousehold(demoApplication(1), demoProgram, { householdId: 'hh-a', now: '2026-01-01T00:00:00Z' });
+  const registered = sealEvent(undefined, {
+    householdId: 'hh-a',
+    seq: household.version,
+    at: household.createdAt,
+    actor: 'zhang.minzheng',
+    role: 'civil-affairs',
+    type: 'register',
+    toPhase: household.phase,
+    details: {},
+  });
+
+  it('moves the household to its next version and seals the event numbered by it onto the chain', () => {
+    const { after, event } = auditedChange(
+      { household, lastHash: registered.hash },
+      {
+        at: '2026-01-02T00:00:00.000Z',
+        actor: 'he.zhujian',
+        role: 'construction',
+        type: 'appraise-safety',
+        toPhase: 'village-appraisal',
+        changes: { grade: 'D' },
+        details: { grade: 'D' },
+      },
+    );
+
+    expect(after).toMatchObject({
+      version: 2,
+      phase: 'village-appraisal',
+      grade: 'D',
+      updatedAt: '2026-01-02T00:00:00.000Z',
+    });
+    expect(event).toMatchObject({ seq: 2, fromPhase: 'safety-appraisal', toPhase: 'village-appraisal' });
+    expect(verifyChain([registered, event], after.version)).toEqual({ ok: true });
+  });
+
+  it('keeps the phase when the change names none', () => {
+    const { after, event } = auditedChange(
+      { household, lastHash: registered.hash },
+      { at: '2026-01-02T00:00:00.000Z', actor: 'luo.zhijian', role: 'inspector', type: 'confirm-photo', details: {} },
+    );
+
+    expect(after.phase).toBe(household.phase);
+    expect(event).toMatchObject({ fromPhase: household.phase, toPhase: household.phase });
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { exampleActionBody } from '../../../contract/examples';
 import { ActionBodies } from '../../../domain/actions';
-import { exampleActionBody } from '../../../domain/demo';
 import { parseOrThrow, ValidationError } from '../../../domain/errors';
 import { ACTIONS } from '../../../domain/model';
 

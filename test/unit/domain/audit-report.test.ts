@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { demoProgram } from '../../../domain/demo';
+import { demoProgram } from '../../../contract/examples';
 import type { LedgerPayment } from '../../../domain/funding/bank';
 import type { Household, RaisedFlag } from '../../../domain/model';
 import { type AuditedHousehold, auditFindings, summarizeFindings } from '../../../domain/rules/audit-report';

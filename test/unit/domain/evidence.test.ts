@@ -9,7 +9,7 @@ import {
   photoEvidenceProblems,
   sniffImageType,
 } from '../../../domain/rules/evidence';
-import { jpegWithExif } from '../../fixtures/exif-jpeg';
+import { jpegWithExif } from '../../../tools/demo/exif-jpeg';
 
 const HOUSE = { lat: 24.9836, lon: 105.8121 };
 const NOW = '2026-03-02T02:00:00.000Z';

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { demoProgram } from '../../../domain/demo';
+import { demoProgram } from '../../../contract/examples';
 import { ConflictError, ForbiddenError, parseOrThrow, ValidationError } from '../../../domain/errors';
+import { FLAG_TITLES } from '../../../domain/labels';
 import { type Actor, type Override, ProgramConfig, type RaisedFlag } from '../../../domain/model';
 import {
   BLOCKED_ACTIONS,
   blockedByFlags,
   blockingFlags,
   DEFAULT_FLAG_LEVELS,
-  FLAG_KIND_TITLES,
   FLAG_KINDS,
   flagLevel,
   grantOverride,
@@ -61,8 +61,8 @@ describe('flag kinds and policy', () => {
     for (const kind of FLAG_KINDS) {
       expect(['photo', 'step', 'household']).toContain(subjectOf(kind));
       expect(['warn', 'block']).toContain(DEFAULT_FLAG_LEVELS[kind]);
-      expect(FLAG_KIND_TITLES[kind].zh).toMatch(/[\u4e00-\u9fff]/);
-      expect(FLAG_KIND_TITLES[kind].en.length).toBeGreaterThan(10);
+      expect(FLAG_TITLES[kind].zh).toMatch(/[\u4e00-\u9fff]/);
+      expect(FLAG_TITLES[kind].en.length).toBeGreaterThan(10);
     }
   });
 

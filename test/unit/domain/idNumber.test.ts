@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseOrThrow, ValidationError } from '../../../domain/errors';
+import { idCheckChar } from '../../../domain/rules/idCheck';
 import {
   birthDateOf,
   hashIdNumber,
-  idCheckChar,
   isValidIdNumber,
   maskBankAccount,
   maskIdNumber,

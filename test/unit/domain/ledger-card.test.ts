@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { demoApplication, demoProgram } from '../../../domain/demo';
+import { demoApplication, demoProgram } from '../../../contract/examples';
 import { escapeHtml, type LedgerCardInput, renderLedgerCard } from '../../../domain/ledger-card';
 import type { AuditEvent, Household } from '../../../domain/model';
 import { GENESIS_HASH, sealEvent } from '../../../domain/rules/audit';
@@ -156,21 +156,50 @@ describe('the printable ledger card', () => {
     expect(html.indexOf('data-photo-id="ph-before"')).toBeGreaterThan(before);
     expect(html.indexOf('data-photo-id="ph-during"')).toBeGreaterThan(during);
     expect(html.indexOf('data-photo-id="ph-head"')).toBeGreaterThan(after);
-    expect(html).toContain('gps-far');
+    expect(html).toContain('拍摄位置距房屋较远');
+    expect(html).not.toContain('gps-far');
   });
 
   it('shows grade, mode, the money in yuan to the fen, and the agreement and acceptance dates', () => {
     const html = renderLedgerCard(input());
 
-    expect(html).toContain('D 级');
+    expect(html).toContain('D级（整体危险）');
     expect(html).toContain('拆除重建');
-    expect(html).toContain('35000.50 元');
-    expect(html).toContain('8000.00 元');
-    expect(html).toContain('15000.00 元');
-    expect(html).toContain('10500.15 元');
+    expect(html).toContain('35,000.50 元');
+    expect(html).toContain('8,000.00 元');
+    expect(html).toContain('15,000.00 元');
+    expect(html).toContain('10,500.15 元');
     expect(html).toContain('2025-05-12 / 2025-08-30');
     expect(html).toContain('2025-09-05');
     expect(html).toContain('家庭人口</th><td>2 人');
     expect(html).toContain('@page { size: A4');
+  });
+
+  it('names every code in words: steps, outcomes, roles, milestones, statuses, structure, village', () => {
+    const html = renderLedgerCard(input({ program: demoProgram }));
+    const body = html.slice(html.indexOf('<body>'));
+    const village = demoProgram.townships
+      .flatMap((t) => t.villages)
+      .find((v) => v.code === archivedHousehold().villageCode);
+
+    expect(body).toContain(village?.name);
+    expect(body).toContain('竣工验收');
+    expect(body).toContain('第 1 期');
+    expect(body).toContain('已到账');
+    expect(body).toContain('住建');
+    expect(body).toContain('已签订');
+    for (const code of [
+      'sign-agreement',
+      'register',
+      '>construction<',
+      '>paid<',
+      '>acceptance<',
+      '>signed<',
+      'earth',
+    ]) {
+      expect(body).not.toContain(code);
+    }
+    // Times are Beijing time, never the stored UTC instant.
+    expect(body).not.toMatch(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { demoIdNumber } from '../../../domain/demo';
+import { demoIdNumber } from '../../../contract/examples';
 import { hashIdNumber } from '../../../domain/rules/idNumber';
 import {
   bankClaimKey,

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { demoApplication, demoProgram } from '../../../domain/demo';
+import { demoApplication, demoProgram } from '../../../contract/examples';
 import { type Household, PHASES } from '../../../domain/model';
 import { newHousehold } from '../../../domain/rules/household';
 import {

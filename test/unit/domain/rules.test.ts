@@ -1,8 +1,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { demoProgram } from '../../../domain/demo';
+import { demoProgram } from '../../../contract/examples';
 import { ValidationError } from '../../../domain/errors';
-import { addWorkingDays, dueAtFor, isOverdue } from '../../../domain/rules/calendar';
+import {
+  addWorkingDays,
+  chinaDateTime,
+  chinaDay,
+  dueAtFor,
+  isOverdue,
+  startOfChinaDay,
+} from '../../../domain/rules/calendar';
 import { idClaimKey } from '../../../domain/rules/duplicate';
 import { checkEligibility, PRIORITY_CATEGORIES, suggestedMode } from '../../../domain/rules/eligibility';
 import { assertRebuildArea, checkRebuildArea, householdSize, rebuildAreaLimits } from '../../../domain/rules/floorArea';
@@ -169,6 +176,15 @@ describe('working-day calendar', () => {
     expect(addWorkingDays('2025-03-07T20:00:00.000Z', 1)).toBe('2025-03-09T20:00:00.000Z');
     // Friday 10:00 in Beijing plus one working day is Monday 10:00 in Beijing.
     expect(addWorkingDays('2025-03-07T02:00:00.000Z', 1)).toBe('2025-03-10T02:00:00.000Z');
+  });
+
+  it('names the day and time in China, eight hours ahead of UTC all year', () => {
+    expect(chinaDay(new Date('2025-03-07T15:59:59.999Z'))).toBe('2025-03-07');
+    expect(chinaDay(new Date('2025-03-07T16:00:00.000Z'))).toBe('2025-03-08');
+    expect(chinaDateTime('2025-06-02T02:15:00.000Z')).toBe('2025-06-02 10:15');
+    // One formatter for the console, the ledger card and exports: what is not a time shows as a dash.
+    expect(chinaDateTime('not a time')).toBe('—');
+    expect(new Date(startOfChinaDay('2025-03-08')).toISOString()).toBe('2025-03-07T16:00:00.000Z');
   });
 
   it('knows when a step is overdue, and takes deadlines from the program', () => {

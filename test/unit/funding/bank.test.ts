@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { demoApplication } from '../../../domain/demo';
+import { demoApplication } from '../../../contract/examples';
 import { ConflictError, ValidationError } from '../../../domain/errors';
 import {
   applyBankResults,
@@ -12,7 +12,7 @@ import {
   retryPayment,
 } from '../../../domain/funding/bank';
 import { csvLine, parseCsv } from '../../../domain/funding/csv';
-import { fenToYuan } from '../../../domain/funding/money';
+import { fenToYuan, yuanAmount, yuanText } from '../../../domain/funding/money';
 
 function household(n: number, overrides: Partial<BatchHousehold> = {}): BatchHousehold {
   const app = demoApplication(n);
@@ -66,6 +66,21 @@ describe('fenToYuan', () => {
         expect(BigInt(fenToYuan(fen).replace('.', ''))).toBe(BigInt(fen));
       }),
     );
+  });
+});
+
+describe('amounts for people and spreadsheets', () => {
+  it('writes an amount of fen in yuan with its unit, and a dash for anything else', () => {
+    // One display format of money everywhere: thousands grouped, two decimals.
+    expect(yuanText(123_456)).toBe('1,234.56 元');
+    expect(yuanText(undefined)).toBe('—');
+    expect(yuanText(-1)).toBe('—');
+    expect(yuanText(1.5)).toBe('—');
+  });
+
+  it('gives a spreadsheet the number of yuan and refuses what is not fen', () => {
+    expect(yuanAmount(123_456)).toBe(1234.56);
+    expect(() => yuanAmount(-1)).toThrow(RangeError);
   });
 });
 

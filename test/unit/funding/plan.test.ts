@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { demoProgram } from '../../../domain/demo';
+import { demoProgram } from '../../../contract/examples';
 import { ConflictError, ValidationError } from '../../../domain/errors';
 import { buildFundingPlan, changeApprovedSubsidy, type FundingPlan } from '../../../domain/funding/plan';
 import { FUNDING_SOURCES, type FundingSourceShare } from '../../../domain/funding/sources';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { demoApplication, demoProgram } from '../../../domain/demo';
+import { demoApplication, demoProgram } from '../../../contract/examples';
 import { disclosureCsv, disclosureRows } from '../../../domain/funding/disclosure';
 import { buildFundingPlan, type FundingPlan } from '../../../domain/funding/plan';
 import { type ReconciledPayment, reconcile } from '../../../domain/funding/reconcile';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { actorOf, demoProgram, demoUser } from '../../../domain/demo';
+import { demoProgram } from '../../../contract/examples';
 import { ForbiddenError } from '../../../domain/errors';
 import { approvePayment, type LedgerPayment } from '../../../domain/funding/bank';
 import { buildFundingPlan } from '../../../domain/funding/plan';
@@ -11,6 +11,7 @@ import {
   type ReleaseCheck,
 } from '../../../domain/funding/release';
 import type { Actor } from '../../../domain/model';
+import { actorOf, demoUser } from '../../../tools/demo/users';
 
 const CJK = /[\u3400-\u9fff]/;
 const plan = buildFundingPlan(demoProgram, { householdId: 'hh-1', approvedSubsidy: 3_000_000 });

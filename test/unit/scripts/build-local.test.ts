@@ -25,7 +25,7 @@ afterAll(() => {
 
 describe('scripts/build-local', () => {
   it('puts each bundle one folder below the root, named after the folder and file of its entry', () => {
-    expect(LOCAL_BUNDLE).toBe(path.join(ROOT, '.build', 'local-start.mjs'));
+    expect(LOCAL_BUNDLE).toBe(path.join(ROOT, '.build', 'twin-start.mjs'));
     expect(bundlePathOf('bench/lifecycle.ts')).toBe(path.join(ROOT, '.build', 'bench-lifecycle.mjs'));
   });
 

@@ -105,6 +105,26 @@ describe('isConsoleStale of ensure-console', () => {
     expect(isConsoleStale(dir)).toBe(true);
   });
 
+  it('is stale when a shared folder the console bundles (labels, schemas) changes after the build', () => {
+    write('src/main.tsx', 1000);
+    write('dist/index.html', 2000);
+    write('dist/assets/index-AbCd1234.js', 2000);
+    settleFolders(1000);
+    const shared = mkdtempSync(path.join(os.tmpdir(), 'anju-shared-'));
+    try {
+      const labels = path.join(shared, 'labels.ts');
+      writeFileSync(labels, 'labels');
+      utimesSync(labels, 1000, 1000);
+      utimesSync(shared, 1000, 1000);
+      expect(isConsoleStale(dir, [shared])).toBe(false);
+
+      utimesSync(labels, 3000, 3000);
+      expect(isConsoleStale(dir, [shared])).toBe(true);
+    } finally {
+      rmSync(shared, { recursive: true, force: true });
+    }
+  });
+
   it('ignores what is inside dist itself', () => {
     write('src/main.tsx', 1000);
     write('dist/index.html', 2000);

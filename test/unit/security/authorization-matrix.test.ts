@@ -4,19 +4,19 @@
  * action or route (contract/routes.ts), never read back from the code under test; the contract's
  * access of each action is itself checked against OWNERS (docs/api.md) and the process description.
  */
-import '../functions/support/env';
 import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it, test } from 'vitest';
+import { exampleActionBody } from '../../../contract/examples';
 import { ROUTES } from '../../../contract/routes';
-import { exampleActionBody } from '../../../domain/demo';
 import { ACTIONS, type Action, ROLES, type Role } from '../../../domain/model';
-import { handler as actionsHandler } from '../../../functions/api/actions';
-import { handler as fundsHandler } from '../../../functions/api/funds';
-import { handler as householdsHandler } from '../../../functions/api/households';
-import { handler as tasksHandler } from '../../../functions/api/tasks';
+import { handlerWith as actionsHandlerWith } from '../../../functions/api/actions';
+import { handlerWith as fundsHandlerWith } from '../../../functions/api/funds';
+import { handlerWith as householdsHandlerWith } from '../../../functions/api/households';
+import { handlerWith as tasksHandlerWith } from '../../../functions/api/tasks';
 import { rolesOfAction, stepForAction } from '../../../process/renovation';
 import { apiEvent, context, reply } from '../functions/support/api';
+import { testDependencies } from '../functions/support/dependencies';
 import { HOUSEHOLD_ID, NOW } from '../functions/support/fixtures';
 import { ddbMock, sfnMock, withMocksAtFixedTime } from '../functions/support/mocks';
 import { ruleOf } from './support/routes';
@@ -30,6 +30,11 @@ import {
   type Place,
   SCENES,
 } from './support/scenes';
+
+const actionsHandler = actionsHandlerWith(testDependencies());
+const fundsHandler = fundsHandlerWith(testDependencies());
+const householdsHandler = householdsHandlerWith(testDependencies());
+const tasksHandler = tasksHandlerWith(testDependencies());
 
 const PLACES: readonly Place[] = [
   { name: "township staff of the household's township", ...HOME },

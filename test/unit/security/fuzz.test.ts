@@ -3,22 +3,27 @@
  * pollution keys, odd content types and garbage claims. Whatever arrives, the answer is never a
  * 5xx, a refusal is the API's bilingual error body without a stack trace, and nothing is written.
  */
-import '../functions/support/env';
 import { DeleteCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { demoApplication, demoProgram, exampleActionBody } from '../../../domain/demo';
+import { demoApplication, demoProgram, exampleActionBody } from '../../../contract/examples';
 import { ACTIONS, ROLES, type Role } from '../../../domain/model';
-import { handler as actionsHandler } from '../../../functions/api/actions';
-import { handler as householdsHandler } from '../../../functions/api/households';
-import { handler as photosHandler } from '../../../functions/api/photos';
-import { handler as programsHandler } from '../../../functions/api/programs';
+import { handlerWith as actionsHandlerWith } from '../../../functions/api/actions';
+import { handlerWith as householdsHandlerWith } from '../../../functions/api/households';
+import { handlerWith as photosHandlerWith } from '../../../functions/api/photos';
+import { handlerWith as programsHandlerWith } from '../../../functions/api/programs';
 import type { ApiEvent, ApiResponse } from '../../../functions/http/responses';
 import { apiEvent, context } from '../functions/support/api';
+import { testDependencies } from '../functions/support/dependencies';
 import { HOUSEHOLD_ID, NOW } from '../functions/support/fixtures';
 import { ddbMock, resetMocks } from '../functions/support/mocks';
 import { claimsFor, givenScene, HOME, OWNERS, SCENES, type Scene } from './support/scenes';
+
+const actionsHandler = actionsHandlerWith(testDependencies());
+const householdsHandler = householdsHandlerWith(testDependencies());
+const photosHandler = photosHandlerWith(testDependencies());
+const programsHandler = programsHandlerWith(testDependencies());
 
 const RUNS = 50;
 

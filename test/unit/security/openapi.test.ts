@@ -3,7 +3,6 @@
  * test/infra/stack.test.ts): a route documented twice or not at all, or with the wrong success
  * status, fails here; every operation that takes a body has an example its schema accepts.
  */
-import '../functions/support/env';
 import { describe, expect, it } from 'vitest';
 import { buildOpenApiDocument } from '../../../contract/openapi';
 import { PhotoRequestBody } from '../../../contract/requests';

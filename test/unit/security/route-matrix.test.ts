@@ -6,28 +6,37 @@
  * that writes nothing (a 404 on a household the caller may not read: it answers as a missing one); an allowed one gets past authorization (whatever the scene then answers,
  * never 401/403/5xx).
  */
-import '../functions/support/env';
 import { DeleteCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { beforeEach, describe, expect, it, test } from 'vitest';
+import { demoApplication, demoProgram } from '../../../contract/examples';
 import { CONTRACT_ROUTES, isPublic, type RouteKey } from '../../../contract/routes';
-import { demoApplication, demoProgram } from '../../../domain/demo';
 import { ROLES } from '../../../domain/model';
-import { handler as actionsHandler } from '../../../functions/api/actions';
-import { handler as fundsHandler } from '../../../functions/api/funds';
-import { handler as householdsHandler } from '../../../functions/api/households';
+import { handlerWith as actionsHandlerWith } from '../../../functions/api/actions';
+import { handlerWith as fundsHandlerWith } from '../../../functions/api/funds';
+import { handlerWith as householdsHandlerWith } from '../../../functions/api/households';
 import { handler as meHandler } from '../../../functions/api/me';
-import { handler as noticesHandler } from '../../../functions/api/notices';
-import { handler as photosHandler } from '../../../functions/api/photos';
-import { handler as programsHandler } from '../../../functions/api/programs';
-import { handler as reportsHandler } from '../../../functions/api/reports';
-import { handler as tasksHandler } from '../../../functions/api/tasks';
+import { handlerWith as noticesHandlerWith } from '../../../functions/api/notices';
+import { handlerWith as photosHandlerWith } from '../../../functions/api/photos';
+import { handlerWith as programsHandlerWith } from '../../../functions/api/programs';
+import { handlerWith as reportsHandlerWith } from '../../../functions/api/reports';
+import { handlerWith as tasksHandlerWith } from '../../../functions/api/tasks';
 import type { ApiEvent, ApiResponse } from '../../../functions/http/responses';
 import { apiEvent, context } from '../functions/support/api';
+import { testDependencies } from '../functions/support/dependencies';
 import { HOUSEHOLD_ID, NOW } from '../functions/support/fixtures';
 import { ddbMock, withMocksAtFixedTime } from '../functions/support/mocks';
 import { RULED } from './support/routes';
 import { claimsFor, givenScene, HOME, OTHER_COUNTY, OTHER_TOWNSHIP, type Place, SCENES } from './support/scenes';
+
+const actionsHandler = actionsHandlerWith(testDependencies());
+const fundsHandler = fundsHandlerWith(testDependencies());
+const householdsHandler = householdsHandlerWith(testDependencies());
+const noticesHandler = noticesHandlerWith(testDependencies());
+const photosHandler = photosHandlerWith(testDependencies());
+const programsHandler = programsHandlerWith(testDependencies());
+const reportsHandler = reportsHandlerWith(testDependencies());
+const tasksHandler = tasksHandlerWith(testDependencies());
 
 const PLACES: readonly Place[] = [
   { name: "township staff of the household's township", ...HOME },

@@ -1,6 +1,6 @@
 import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { type DemoUser, demoUser } from '../../../../domain/demo';
 import type { ApiEvent } from '../../../../functions/http/responses';
+import { type DemoUser, demoUser } from '../../../../tools/demo/users';
 
 export interface EventOptions {
   method?: string;

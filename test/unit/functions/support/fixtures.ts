@@ -1,4 +1,4 @@
-import { demoApplication, demoProgram } from '../../../../domain/demo';
+import { demoApplication, demoProgram } from '../../../../contract/examples';
 import type { Household, Phase } from '../../../../domain/model';
 import { GENESIS_HASH } from '../../../../domain/rules/audit';
 import { newHousehold } from '../../../../domain/rules/household';

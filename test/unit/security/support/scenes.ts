@@ -1,10 +1,10 @@
 /**
  * Households waiting for each action and callers placed in or out of their jurisdiction, shared by
- * the security tests. Import '../functions/support/env' before this module.
+ * the security tests.
  */
 import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import { DeleteCommand, GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { demoProgram } from '../../../../domain/demo';
+import { demoProgram } from '../../../../contract/examples';
 import type { Action, Household, Phase, Role } from '../../../../domain/model';
 import { HOUSEHOLD_ID, household, householdItem, openTaskItem, programItem } from '../../functions/support/fixtures';
 import { ddbMock, givenFile, sfnMock } from '../../functions/support/mocks';

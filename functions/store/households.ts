@@ -1,0 +1,327 @@
+/**
+ * Households: the file (everything under `HH#{id}`), the household item with its version and chain hash, the
+ * lists through the county and township indexes, the registration (household, ID-number claim, first event,
+ * `starting` task) and every later change (household, event, task decision and the records it writes) as one
+ * transaction with the progress counters.
+ */
+import { type Bilingual, ValidationError } from '../../domain/errors';
+import { type AuditEvent, type Household, type Inspection, type Payment, type Phase, Photo } from '../../domain/model';
+import {
+  eventItem,
+  type HouseholdFilter,
+  householdFileOf,
+  householdItem,
+  householdListIndex,
+  householdPartition,
+  householdRecordOf,
+  idClaimItem,
+  inspectionItem,
+  keys,
+  objectionItem,
+  outboxIndexKeys,
+  outboxTaskItem,
+  paymentItem,
+  photoItem,
+  sortKeyPrefix,
+  taskOf,
+} from './items';
+import { progressCountersUpdate } from './progress';
+import type { Decision, HouseholdFile, HouseholdRecord, Objection, Page, StoredPhoto, Task } from './records';
+import { ABSENT, decodeCursor, encodeCursor, type GuardedWrite, STALE_VERSION, StartKey, type Table } from './table';
+
+/** A record written with a household change, in the same transaction. */
+export type RecordWrite =
+  /** A released installment: its ledger entry is put once only, so no retry pays twice. */
+  | { kind: 'payment'; payment: Payment }
+  /** One round of an inspection of the milestone at `milestoneIndex` of the installment plan. */
+  | { kind: 'inspection'; inspection: Inspection; milestoneIndex: number }
+  | { kind: 'objection-recorded'; objection: Objection }
+  | { kind: 'objection-resolved'; objection: Objection }
+  /** A requested photo verified and confirmed; refused when another confirmation came first. */
+  | { kind: 'photo-confirmed'; photo: StoredPhoto & { status: 'confirmed' } }
+  /** The head's ID number is free again (a rejected household may apply again). */
+  | { kind: 'id-claim-released'; idHash: string };
+
+/** One action or system step on a household (domain/rules/audit.ts `auditedChange` makes `after` and `event`). */
+export interface HouseholdChange {
+  /** The household as read: the write is conditioned on its version, the progress counters move by the difference. */
+  before: Household;
+  /** The household after the change, at the next version. */
+  after: Household;
+  /** The change's audit event; its hash becomes the household's `lastHash`. */
+  event: AuditEvent;
+  /** The decision of the open task of `step`; absent for side actions and system steps. */
+  decision?: { step: Phase; decision: Decision; decidedAt: string; decidedBy: string };
+  records?: readonly RecordWrite[];
+}
+
+export interface Registration {
+  record: HouseholdRecord;
+  idHash: string;
+  event: AuditEvent;
+  /** The execution the sweeper starts if the registration's own start is lost. */
+  executionName: string;
+}
+
+export interface HouseholdStore {
+  /** The whole household file in one strongly consistent Query on its partition. */
+  file(householdId: string): Promise<HouseholdFile | undefined>;
+  record(householdId: string): Promise<HouseholdRecord | undefined>;
+  /** The household and its task in one request (they share the partition). */
+  recordAndTask(householdId: string): Promise<{ record?: HouseholdRecord; task?: Task }>;
+  /** Households newest first through GSI1..GSI4; never a scan. */
+  list(filter: HouseholdFilter, cursor: string | undefined, limit: number): Promise<Page<Household>>;
+  /** Objections recorded for a household, whatever their status, counted without reading them. */
+  countObjections(householdId: string): Promise<number>;
+  /**
+   * A new household: the household, the ID-number claim (one subsidy per person), its first audit event and a
+   * `starting` task in the outbox, so a lost StartExecution is retried by the sweeper.
+   */
+  register(registration: Registration): Promise<void>;
+  /**
+   * One action or system step: the household (conditioned on its version), its audit event, the task decision
+   * moved to the outbox, and the records it writes, all or nothing.
+   */
+  commit(change: HouseholdChange): Promise<void>;
+}
+
+const TASK_NOT_OPEN: Bilingual = {
+  zh: '该步骤的待办任务尚未开启或已被处理，请刷新后重试',
+  en: 'The task of this step is not open (not started yet or already decided); reload and retry',
+};
+
+/** Reads a raw or unmarshalled string attribute from a cancellation reason's item. */
+function stringAttribute(item: Record<string, unknown> | undefined, name: string): string | undefined {
+  const value = item?.[name];
+  if (typeof value === 'string') return value;
+  if (typeof value === 'object' && value !== null && 'S' in value && typeof value.S === 'string') return value.S;
+  return undefined;
+}
+
+function recordWrite(table: Table, householdId: string, write: RecordWrite): GuardedWrite {
+  switch (write.kind) {
+    case 'payment': {
+      const { installment } = write.payment;
+      return table.putWrite(
+        paymentItem(write.payment),
+        {
+          zh: `第 ${installment + 1} 期补助已拨付，不能重复拨付`,
+          en: `Installment ${installment} was already released; it cannot be paid twice`,
+        },
+        ABSENT,
+      );
+    }
+    case 'inspection': {
+      const { milestone, round } = write.inspection;
+      return table.putWrite(
+        inspectionItem(write.inspection, write.milestoneIndex),
+        {
+          zh: `节点 ${milestone} 第 ${round} 次验收已登记，请刷新后重试`,
+          en: `Round ${round} of the ${milestone} inspection is already recorded; reload and retry`,
+        },
+        ABSENT,
+      );
+    }
+    case 'objection-recorded':
+      return table.putWrite(
+        objectionItem(write.objection),
+        { zh: '该异议已登记，请刷新后查看', en: 'This objection is already recorded; reload the file' },
+        ABSENT,
+      );
+    case 'objection-resolved':
+      return table.putWrite(objectionItem(write.objection), STALE_VERSION);
+    case 'photo-confirmed':
+      return table.putWrite(
+        photoItem(write.photo),
+        { zh: '该照片已被确认', en: 'The photo was confirmed meanwhile' },
+        {
+          ConditionExpression: '#status = :requested',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':requested': 'requested' },
+        },
+      );
+    case 'id-claim-released':
+      // Released only if it is this household's claim.
+      return {
+        item: {
+          Delete: {
+            TableName: table.name,
+            Key: keys.idClaim(write.idHash),
+            ConditionExpression: 'attribute_not_exists(PK) OR householdId = :id',
+            ExpressionAttributeValues: { ':id': householdId },
+          },
+        },
+        onConflict: {
+          zh: '身份证号登记属于其他农户，无法释放',
+          en: 'The ID number claim belongs to another household',
+        },
+      };
+  }
+}
+
+/** The household file as the change leaves it: an action answers from what it wrote, without reading it again. */
+export function fileAfter(file: HouseholdFile, change: HouseholdChange): HouseholdFile {
+  const after: HouseholdFile = {
+    ...file,
+    household: change.after,
+    lastHash: change.event.hash,
+    events: [...file.events, change.event],
+    photos: [...file.photos],
+    payments: [...file.payments],
+    inspections: [...file.inspections],
+    objections: [...file.objections],
+  };
+  if (change.decision && file.task) {
+    const { decision, decidedAt, decidedBy } = change.decision;
+    after.task = { ...file.task, status: 'decided', decision, decidedAt, decidedBy };
+  }
+  for (const write of change.records ?? []) {
+    if (write.kind === 'payment') after.payments.push(write.payment);
+    else if (write.kind === 'inspection') after.inspections.push(write.inspection);
+    else if (write.kind === 'objection-recorded') after.objections.push(write.objection);
+    else if (write.kind === 'objection-resolved') {
+      after.objections = after.objections.map((o) =>
+        o.objectionId === write.objection.objectionId ? write.objection : o,
+      );
+    } else if (write.kind === 'photo-confirmed') {
+      const shown = Photo.parse(write.photo);
+      after.photos = after.photos.map((p) => (p.photoId === shown.photoId ? shown : p));
+    }
+  }
+  return after;
+}
+
+export function dynamoHouseholdStore(table: Table): HouseholdStore {
+  return {
+    async file(householdId) {
+      // Strongly consistent: actions decide on what it holds (a photo confirmed a moment ago, the open task).
+      return householdFileOf(
+        await table.queryAll({
+          KeyConditionExpression: 'PK = :pk',
+          ExpressionAttributeValues: { ':pk': householdPartition(householdId) },
+          ConsistentRead: true,
+        }),
+      );
+    },
+
+    record: (householdId) => table.find(keys.household(householdId), householdRecordOf),
+
+    async recordAndTask(householdId) {
+      const items = await table.getMany([keys.household(householdId), keys.task(householdId)]);
+      const householdFound = items.find((item) => item.SK === 'HH');
+      const taskFound = items.find((item) => item.SK === 'TASK');
+      return {
+        ...(householdFound ? { record: householdRecordOf(householdFound) } : {}),
+        ...(taskFound ? { task: taskOf(taskFound) } : {}),
+      };
+    },
+
+    async list(filter, cursor, limit) {
+      const where = householdListIndex(filter);
+      if (!where)
+        throw ValidationError.field('county', { zh: '须指定县或乡镇', en: 'A county or township is required' });
+      const page = await table.queryPage({
+        IndexName: where.index,
+        KeyConditionExpression: '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': `${where.index}PK` },
+        ExpressionAttributeValues: { ':pk': where.partition },
+        ScanIndexForward: false,
+        Limit: limit,
+        ExclusiveStartKey: decodeCursor(cursor, StartKey),
+      });
+      return {
+        items: page.items.map((item) => householdRecordOf(item).household),
+        cursor: encodeCursor(page.lastKey),
+      };
+    },
+
+    countObjections(householdId) {
+      return table.count({
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :objection)',
+        ExpressionAttributeValues: { ':pk': householdPartition(householdId), ':objection': sortKeyPrefix.objection },
+      });
+    },
+
+    async register(registration) {
+      const h = registration.record.household;
+      const startingTask: Task = {
+        householdId: h.householdId,
+        status: 'starting',
+        step: h.phase,
+        county: h.county,
+        township: h.township,
+        createdAt: h.createdAt,
+        executionName: registration.executionName,
+      };
+      const counters = progressCountersUpdate(table, undefined, h);
+      await table.transact([
+        table.putWrite(
+          householdItem(registration.record),
+          { zh: '农户编号已存在', en: 'The household id already exists' },
+          ABSENT,
+        ),
+        table.putWrite(
+          idClaimItem(registration.idHash, h),
+          (existing) => {
+            const other = stringAttribute(existing, 'householdId') ?? '?';
+            return {
+              zh: `该户主身份证号已登记在农户 ${other} 名下，不能重复享受补助`,
+              en: `The head's ID number is already claimed by household ${other}; a subsidy cannot be received twice`,
+            };
+          },
+          { ...ABSENT, ReturnValuesOnConditionCheckFailure: 'ALL_OLD' },
+        ),
+        table.putWrite(eventItem(registration.event), STALE_VERSION, ABSENT),
+        table.putWrite(outboxTaskItem(startingTask, h.createdAt), STALE_VERSION),
+        ...(counters ? [counters] : []),
+      ]);
+    },
+
+    async commit(change) {
+      const { before, after, event } = change;
+      const householdId = after.householdId;
+      if (after.householdId !== before.householdId || after.version !== before.version + 1) {
+        throw new Error(`a change of household ${householdId} moves it from version ${before.version} to the next`);
+      }
+      const items: GuardedWrite[] = [
+        table.putWrite(householdItem({ household: after, lastHash: event.hash }), STALE_VERSION, {
+          ConditionExpression: 'version = :expected',
+          ExpressionAttributeValues: { ':expected': before.version },
+        }),
+        table.putWrite(eventItem(change.event), STALE_VERSION, ABSENT),
+      ];
+      if (change.decision) {
+        const { step, decision, decidedAt, decidedBy } = change.decision;
+        const outbox = outboxIndexKeys(decidedAt, householdId);
+        items.push({
+          item: {
+            Update: {
+              TableName: table.name,
+              Key: keys.task(householdId),
+              UpdateExpression:
+                'SET #status = :decided, decision = :decision, decidedAt = :at, decidedBy = :by, GSI2PK = :outbox, GSI2SK = :outboxKey REMOVE GSI1PK, GSI1SK, GSI3PK, GSI3SK',
+              ConditionExpression: '#status = :open AND step = :step',
+              ExpressionAttributeNames: { '#status': 'status' },
+              ExpressionAttributeValues: {
+                ':decided': 'decided',
+                ':open': 'open',
+                ':step': step,
+                ':decision': decision,
+                ':at': decidedAt,
+                ':by': decidedBy,
+                ':outbox': outbox.GSI2PK,
+                ':outboxKey': outbox.GSI2SK,
+              },
+            },
+          },
+          onConflict: TASK_NOT_OPEN,
+        });
+      }
+      items.push(...(change.records ?? []).map((write) => recordWrite(table, householdId, write)));
+      // Last, so the household, event and task keep their places in the transaction.
+      const counters = progressCountersUpdate(table, before, after);
+      if (counters) items.push(counters);
+      await table.transact(items);
+    },
+  };
+}

@@ -1,0 +1,309 @@
+/**
+ * The one place where records become DynamoDB items and back: the single-table keys, the index keys of
+ * docs/design.md "Data" and the attributes that are storage only. The store modules build their reads and
+ * writes from these; nothing else in the functions knows a key.
+ */
+import { LedgerPayment } from '../../domain/funding/bank';
+import {
+  AuditEvent,
+  Household,
+  Inspection,
+  type Payment,
+  type Phase,
+  Photo,
+  ProgramConfig,
+  type ProgramConfig as ProgramConfigType,
+} from '../../domain/model';
+import {
+  type HouseholdFile,
+  type HouseholdRecord,
+  IdempotencyRecord,
+  Objection,
+  type StoredPayment,
+  StoredPhoto,
+  Task,
+} from './records';
+
+const pad = (value: number, width: number) => String(value).padStart(width, '0');
+
+export const householdPartition = (householdId: string) => `HH#${householdId}`;
+
+export const keys = {
+  household: (id: string) => ({ PK: householdPartition(id), SK: 'HH' }),
+  task: (id: string) => ({ PK: householdPartition(id), SK: 'TASK' }),
+  event: (id: string, seq: number) => ({ PK: householdPartition(id), SK: `EV#${pad(seq, 6)}` }),
+  payment: (id: string, installment: number) => ({ PK: householdPartition(id), SK: `PAY#${pad(installment, 2)}` }),
+  inspection: (id: string, milestoneIndex: number, round: number) => ({
+    PK: householdPartition(id),
+    SK: `INSP#${pad(milestoneIndex, 2)}#${pad(round, 2)}`,
+  }),
+  objection: (id: string, objectionId: string) => ({ PK: householdPartition(id), SK: `OBJ#${objectionId}` }),
+  photo: (id: string, photoId: string) => ({ PK: householdPartition(id), SK: `PHOTO#${photoId}` }),
+  idClaim: (idHash: string) => ({ PK: `IDN#${idHash}`, SK: 'IDN' }),
+  program: (programId: string) => ({ PK: `PROGRAM#${programId}`, SK: 'CONFIG' }),
+  idempotency: (username: string, key: string) => ({ PK: `IDEM#${username}#${key}`, SK: 'IDEM' }),
+  progressCounters: (programId: string, township: string, shard: number) => ({
+    PK: progressPartition(programId),
+    SK: `T#${township}#${shard}`,
+  }),
+} as const;
+
+/** Sort-key prefixes of the items of a household's partition. */
+export const sortKeyPrefix = { objection: 'OBJ#', payment: 'PAY#' } as const;
+
+export const progressPartition = (programId: string) => `STATS#${programId}`;
+
+// ---------------------------------------------------------------- index keys
+
+/** Households newest first: GSI1 by county, GSI2 by county and phase, GSI3 by township, GSI4 by township and phase. */
+export function householdIndexKeys(h: Household) {
+  const sortKey = `${h.createdAt}#${h.householdId}`;
+  return {
+    GSI1PK: `C#${h.county}`,
+    GSI1SK: sortKey,
+    GSI2PK: `C#${h.county}#P#${h.phase}`,
+    GSI2SK: sortKey,
+    GSI3PK: householdsOfTownship(h.township),
+    GSI3SK: sortKey,
+    GSI4PK: `T#${h.township}#P#${h.phase}`,
+    GSI4SK: sortKey,
+  };
+}
+
+/** The GSI3 partition of a township's households. */
+export const householdsOfTownship = (township: string) => `T#${township}`;
+
+export interface HouseholdFilter {
+  county?: string;
+  township?: string;
+  phase?: Phase;
+}
+
+/** The index and partition listing the households of a filter; undefined without a county or township. */
+export function householdListIndex(filter: HouseholdFilter): { index: string; partition: string } | undefined {
+  if (filter.township && filter.phase) return { index: 'GSI4', partition: `T#${filter.township}#P#${filter.phase}` };
+  if (filter.township) return { index: 'GSI3', partition: householdsOfTownship(filter.township) };
+  if (filter.county && filter.phase) return { index: 'GSI2', partition: `C#${filter.county}#P#${filter.phase}` };
+  if (filter.county) return { index: 'GSI1', partition: `C#${filter.county}` };
+  return undefined;
+}
+
+/** A work queue: the open tasks of a step in a township (GSI1 `Q#`) or a county (GSI3 `QC#`), earliest due first. */
+export type WorkQueue = { township: string; step: Phase } | { county: string; step: Phase };
+
+export function queueIndex(queue: WorkQueue): { index: 'GSI1' | 'GSI3'; partition: string } {
+  return 'township' in queue
+    ? { index: 'GSI1', partition: `Q#${queue.township}#${queue.step}` }
+    : { index: 'GSI3', partition: `QC#${queue.county}#${queue.step}` };
+}
+
+/** Decided and starting tasks wait in the sparse GSI2 partition `OUTBOX`, oldest first. */
+export const OUTBOX_PARTITION = 'OUTBOX';
+
+export function outboxIndexKeys(enteredAt: string, householdId: string) {
+  return { GSI2PK: OUTBOX_PARTITION, GSI2SK: `${enteredAt}#${householdId}` };
+}
+
+/**
+ * An approved payment waiting for the bank sits in the sparse GSI2 partition `PAYDUE#{county}`, sorted by
+ * `{approvedDay}#{householdId}#{nn}`; a bank result (paid or failed) removes it, a retry puts it back. The prefix
+ * keeps it apart from the households (`C#..#P#`) and the outbox (`OUTBOX`).
+ */
+export const paymentsDue = {
+  partition: (county: string) => `PAYDUE#${county}`,
+  sortKey: (day: string, householdId: string, installment: number) => `${day}#${householdId}#${pad(installment, 2)}`,
+};
+
+/** GSI1 `SHA#{sha256}`, set only on confirmation: a photo never uploaded cannot make another look like a duplicate. */
+export const photoHashPartition = (sha256: string) => `SHA#${sha256}`;
+
+/** A program is listed under its county in GSI1 (`PROGRAMS#{county}`, newest year last). */
+export const programsOfCountyPartition = (county: string) => `PROGRAMS#${county}`;
+
+// ---------------------------------------------------------------- items and records
+
+/** Storage attributes that are not part of a record (`entity` names the item kind: `type` is an event field). */
+const STORAGE_ATTRIBUTES = new Set([
+  'PK',
+  'SK',
+  'entity',
+  'GSI1PK',
+  'GSI1SK',
+  'GSI2PK',
+  'GSI2SK',
+  'GSI3PK',
+  'GSI3SK',
+  'GSI4PK',
+  'GSI4SK',
+]);
+
+export type Item = Record<string, unknown>;
+
+function strip(item: Item): Item {
+  const out: Item = {};
+  for (const [key, value] of Object.entries(item)) {
+    if (!STORAGE_ATTRIBUTES.has(key)) out[key] = value;
+  }
+  return out;
+}
+
+export function householdItem(record: HouseholdRecord): Item {
+  const h = record.household;
+  return {
+    ...keys.household(h.householdId),
+    entity: 'household',
+    ...householdIndexKeys(h),
+    ...h,
+    lastHash: record.lastHash,
+  };
+}
+
+export function householdRecordOf(item: Item): HouseholdRecord {
+  const { lastHash, ...rest } = strip(item);
+  return { household: Household.parse(rest), lastHash: String(lastHash ?? '') };
+}
+
+export function eventItem(event: AuditEvent): Item {
+  return { ...keys.event(event.householdId, event.seq), entity: 'event', ...event };
+}
+
+/** An open task, in the work queues of its township (GSI1) and county (GSI3), earliest due first. */
+export function openTaskItem(task: Task & { status: 'open'; dueAt: string }): Item {
+  const dueKey = `${task.dueAt}#${task.householdId}`;
+  const township = queueIndex({ township: task.township, step: task.step });
+  const county = queueIndex({ county: task.county, step: task.step });
+  return {
+    ...keys.task(task.householdId),
+    entity: 'task',
+    ...task,
+    [`${township.index}PK`]: township.partition,
+    [`${township.index}SK`]: dueKey,
+    [`${county.index}PK`]: county.partition,
+    [`${county.index}SK`]: dueKey,
+  };
+}
+
+/** A task in the outbox (`starting`, or `decided` when written whole), keyed by when it entered it. */
+export function outboxTaskItem(task: Task, enteredAt: string): Item {
+  return { ...keys.task(task.householdId), entity: 'task', ...task, ...outboxIndexKeys(enteredAt, task.householdId) };
+}
+
+export function taskOf(item: Item): Task {
+  return Task.parse(strip(item));
+}
+
+export function paymentItem(payment: Payment): Item {
+  return { ...keys.payment(payment.householdId, payment.installment), entity: 'payment', ...payment };
+}
+
+export function storedPaymentOf(item: Item): StoredPayment {
+  const county = typeof item.county === 'string' ? item.county : undefined;
+  return { payment: LedgerPayment.parse(strip(item)), ...(county ? { county } : {}) };
+}
+
+export function inspectionItem(inspection: Inspection, milestoneIndex: number): Item {
+  return {
+    ...keys.inspection(inspection.householdId, milestoneIndex, inspection.round),
+    entity: 'inspection',
+    ...inspection,
+  };
+}
+
+export function objectionItem(objection: Objection): Item {
+  return { ...keys.objection(objection.householdId, objection.objectionId), entity: 'objection', ...objection };
+}
+
+export function photoItem(photo: StoredPhoto): Item {
+  return {
+    ...keys.photo(photo.householdId, photo.photoId),
+    entity: 'photo',
+    ...photo,
+    ...(photo.status === 'confirmed'
+      ? { GSI1PK: photoHashPartition(photo.sha256), GSI1SK: `${photo.householdId}#${photo.photoId}` }
+      : {}),
+  };
+}
+
+export function storedPhotoOf(item: Item): StoredPhoto {
+  return StoredPhoto.parse(strip(item));
+}
+
+/** The head's ID number claimed for a household: one subsidy per person. */
+export function idClaimItem(idHash: string, household: Household): Item {
+  return {
+    ...keys.idClaim(idHash),
+    entity: 'id-claim',
+    householdId: household.householdId,
+    programId: household.programId,
+    claimedAt: household.createdAt,
+  };
+}
+
+export function programItem(config: ProgramConfigType, updatedBy: string, updatedAt: string): Item {
+  return {
+    ...keys.program(config.programId),
+    entity: 'program',
+    config,
+    updatedBy,
+    updatedAt,
+    GSI1PK: programsOfCountyPartition(config.county.code),
+    GSI1SK: `${config.year}#${config.programId}`,
+  };
+}
+
+export function programOf(item: Item): ProgramConfigType {
+  return ProgramConfig.parse(item.config);
+}
+
+export function idempotencyItem(username: string, key: string, record: IdempotencyRecord): Item {
+  return { ...keys.idempotency(username, key), entity: 'idempotency', ...record };
+}
+
+export function idempotencyRecordOf(item: Item): IdempotencyRecord {
+  return IdempotencyRecord.parse(strip(item));
+}
+
+/** A township's progress counter shard: only its number attributes are cells. */
+export function progressCountersItem(
+  programId: string,
+  township: string,
+  shard: number,
+  cells: Record<string, number>,
+): Item {
+  return {
+    ...keys.progressCounters(programId, township, shard),
+    entity: 'progress-counters',
+    township,
+    programId,
+    ...cells,
+  };
+}
+
+export function townshipOfProgressItem(item: Item): string {
+  return String(item.township ?? String(item.SK).split('#')[1]);
+}
+
+/** The whole household file from the items of its partition; undefined without the household item. */
+export function householdFileOf(items: readonly Item[]): HouseholdFile | undefined {
+  const householdFound = items.find((item) => item.SK === 'HH');
+  if (!householdFound) return undefined;
+  const file: HouseholdFile = {
+    ...householdRecordOf(householdFound),
+    events: [],
+    photos: [],
+    payments: [],
+    inspections: [],
+    objections: [],
+  };
+  for (const item of items) {
+    const sk = String(item.SK);
+    const data = strip(item);
+    if (sk === 'TASK') file.task = Task.parse(data);
+    else if (sk.startsWith('EV#')) file.events.push(AuditEvent.parse(data));
+    else if (sk.startsWith('PHOTO#')) file.photos.push(Photo.parse(data));
+    else if (sk.startsWith(sortKeyPrefix.payment)) file.payments.push(LedgerPayment.parse(data));
+    else if (sk.startsWith('INSP#')) file.inspections.push(Inspection.parse(data));
+    else if (sk.startsWith(sortKeyPrefix.objection)) file.objections.push(Objection.parse(data));
+  }
+  return file;
+}

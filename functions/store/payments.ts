@@ -1,0 +1,128 @@
+/**
+ * The ledger (`PAY#{nn}` under each household) after a release was prepared: the second finance user's approval,
+ * the county's payments due for the bank (GSI2 `PAYDUE#{county}`), the bank's results and retries. Every change is
+ * conditioned on the status it expects, so no race pays twice or changes a paid payment.
+ */
+import type { Bilingual } from '../../domain/errors';
+import type { LedgerPayment } from '../../domain/funding/bank';
+import { householdPartition, keys, paymentsDue, sortKeyPrefix, storedPaymentOf } from './items';
+import type { StoredPayment } from './records';
+import type { Table } from './table';
+
+export interface PaymentStore {
+  get(householdId: string, installment: number): Promise<StoredPayment | undefined>;
+  /** The ledger of one household. */
+  ofHousehold(householdId: string): Promise<LedgerPayment[]>;
+  /**
+   * Stores the approval of a prepared release. The condition repeats the maker-checker rule, so a second approval,
+   * or one racing with another, fails with a ConflictError instead of writing twice.
+   */
+  approve(payment: LedgerPayment, county: string, approvedBy: string, approvedAt: string, day: string): Promise<void>;
+  /** Approved payments of a county still waiting for the bank, optionally only those approved on `day`. */
+  due(county: string, day?: string): Promise<StoredPayment[]>;
+  /**
+   * Stores a bank result (`paid` or `failed`) on a payment that is still waiting for the bank under that reference;
+   * false when it is not (already paid or failed, e.g. by a concurrent import), so a paid payment never changes again.
+   */
+  storeBankResult(updated: LedgerPayment): Promise<boolean>;
+  /** Sends a failed payment to the bank again under the same reference (back into the county's payments due). */
+  retry(retried: LedgerPayment, county: string, day: string): Promise<void>;
+}
+
+const ALREADY_APPROVED: Bilingual = {
+  zh: '该笔拨付已复核或状态已变化，请刷新后重试',
+  en: 'The release was already approved or changed meanwhile; reload and retry',
+};
+
+const NO_LONGER_FAILED: Bilingual = {
+  zh: '该笔支付已不是失败状态，不能重发',
+  en: 'The payment is no longer failed; it is not sent again',
+};
+
+export function dynamoPaymentStore(table: Table): PaymentStore {
+  return {
+    get: (householdId, installment) => table.find(keys.payment(householdId, installment), storedPaymentOf),
+
+    async ofHousehold(householdId) {
+      const items = await table.queryAll({
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :pay)',
+        ExpressionAttributeValues: { ':pk': householdPartition(householdId), ':pay': sortKeyPrefix.payment },
+      });
+      return items.map((item) => storedPaymentOf(item).payment);
+    },
+
+    approve(payment, county, approvedBy, approvedAt, day) {
+      return table.orConflict(
+        table.update({
+          Key: keys.payment(payment.householdId, payment.installment),
+          UpdateExpression: 'SET approvedBy = :by, approvedAt = :at, county = :county, GSI2PK = :due, GSI2SK = :dueKey',
+          ConditionExpression:
+            'attribute_exists(PK) AND #status = :released AND attribute_not_exists(approvedBy) AND releasedBy <> :by',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':by': approvedBy,
+            ':at': approvedAt,
+            ':county': county,
+            ':released': 'released',
+            ':due': paymentsDue.partition(county),
+            ':dueKey': paymentsDue.sortKey(day, payment.householdId, payment.installment),
+          },
+        }),
+        ALREADY_APPROVED,
+      );
+    },
+
+    async due(county, day) {
+      const items = await table.queryAll({
+        IndexName: 'GSI2',
+        KeyConditionExpression: day === undefined ? 'GSI2PK = :due' : 'GSI2PK = :due AND begins_with(GSI2SK, :day)',
+        ExpressionAttributeValues: {
+          ':due': paymentsDue.partition(county),
+          ...(day === undefined ? {} : { ':day': `${day}#` }),
+        },
+      });
+      return items.map(storedPaymentOf);
+    },
+
+    storeBankResult(updated) {
+      const paid = updated.status === 'paid';
+      return table.applied(
+        table.update({
+          Key: keys.payment(updated.householdId, updated.installment),
+          UpdateExpression: paid
+            ? 'SET #status = :status, paidAt = :paidAt REMOVE failureReason, GSI2PK, GSI2SK'
+            : 'SET #status = :status, failureReason = :reason REMOVE GSI2PK, GSI2SK',
+          ConditionExpression: '#status = :released AND #reference = :reference AND attribute_exists(approvedBy)',
+          ExpressionAttributeNames: { '#status': 'status', '#reference': 'reference' },
+          ExpressionAttributeValues: {
+            ':status': updated.status,
+            ':released': 'released',
+            ':reference': updated.reference,
+            ...(paid ? { ':paidAt': updated.paidAt ?? '' } : { ':reason': updated.failureReason ?? '' }),
+          },
+        }),
+      );
+    },
+
+    retry(retried, county, day) {
+      return table.orConflict(
+        table.update({
+          Key: keys.payment(retried.householdId, retried.installment),
+          UpdateExpression:
+            'SET #status = :released, attempts = :attempts, GSI2PK = :due, GSI2SK = :dueKey REMOVE failureReason',
+          ConditionExpression: '#status = :failed AND #reference = :reference',
+          ExpressionAttributeNames: { '#status': 'status', '#reference': 'reference' },
+          ExpressionAttributeValues: {
+            ':released': 'released',
+            ':failed': 'failed',
+            ':reference': retried.reference,
+            ':attempts': retried.attempts ?? 2,
+            ':due': paymentsDue.partition(county),
+            ':dueKey': paymentsDue.sortKey(day, retried.householdId, retried.installment),
+          },
+        }),
+        NO_LONGER_FAILED,
+      );
+    },
+  };
+}

@@ -1,0 +1,222 @@
+/**
+ * The one table every store module shares: the document client and the table's name, injected, and the few
+ * ways the modules talk to it (a read, a paged Query, a conditional write, a transaction whose failed
+ * condition becomes a ConflictError with a sentence a person can act on).
+ */
+import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetCommand,
+  DeleteCommand,
+  type DeleteCommandInput,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  type PutCommandInput,
+  QueryCommand,
+  type QueryCommandInput,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+  UpdateCommand,
+  type UpdateCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import { type Bilingual, ConflictError, ValidationError } from '../../domain/errors';
+import type { Item } from './items';
+
+type Key = Record<string, string>;
+type WithoutTable<T> = Omit<T, 'TableName'>;
+
+/** One write of a transaction with the sentence to show when its condition fails. */
+export interface GuardedWrite {
+  item: NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+  onConflict: Bilingual | ((existing: Item | undefined) => Bilingual);
+}
+
+export const STALE_VERSION: Bilingual = {
+  zh: '该户档案已被他人修改，请刷新后重试',
+  en: 'The household file was changed by someone else (stale version); reload and retry',
+};
+
+/** Attempts of a transaction that DynamoDB cancelled only for a TransactionConflict (nothing was written). */
+const TRANSACTION_ATTEMPTS = 4;
+
+export function isNamed(error: unknown, name: string): error is Error & Record<string, unknown> {
+  return error instanceof Error && error.name === name;
+}
+
+const codeOf = (reason: unknown): string | undefined =>
+  typeof reason === 'object' && reason !== null ? (reason as { Code?: string }).Code : undefined;
+
+export class Table {
+  constructor(
+    readonly client: DynamoDBDocumentClient,
+    readonly name: string,
+  ) {}
+
+  /** The table answers (the health check). */
+  async describe(): Promise<void> {
+    await this.client.send(new DescribeTableCommand({ TableName: this.name }));
+  }
+
+  /** One item, strongly consistent unless said otherwise: decisions are taken on what it holds. */
+  async get(key: Key, consistent = true): Promise<Item | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.name, Key: key, ...(consistent ? { ConsistentRead: true } : {}) }),
+    );
+    return Item;
+  }
+
+  /** One item read as its record, or undefined. */
+  async find<T>(key: Key, recordOf: (item: Item) => T, consistent = true): Promise<T | undefined> {
+    const item = await this.get(key, consistent);
+    return item ? recordOf(item) : undefined;
+  }
+
+  /** Several items in one BatchGetItem (strongly consistent), in no particular order; keys DynamoDB left unprocessed are asked again. */
+  async getMany(wanted: readonly Key[]): Promise<Item[]> {
+    const found: Item[] = [];
+    let pending: Key[] = [...wanted];
+    while (pending.length > 0) {
+      const answer = await this.client.send(
+        new BatchGetCommand({ RequestItems: { [this.name]: { Keys: pending, ConsistentRead: true } } }),
+      );
+      found.push(...(answer.Responses?.[this.name] ?? []));
+      pending = (answer.UnprocessedKeys?.[this.name]?.Keys ?? []) as Key[];
+    }
+    return found;
+  }
+
+  /** One page of a Query. */
+  async queryPage(input: WithoutTable<QueryCommandInput>): Promise<{ items: Item[]; lastKey?: Item }> {
+    const page = await this.client.send(new QueryCommand({ ...input, TableName: this.name }));
+    return { items: page.Items ?? [], ...(page.LastEvaluatedKey ? { lastKey: page.LastEvaluatedKey } : {}) };
+  }
+
+  /** Every item of a Query, following `LastEvaluatedKey` page by page. */
+  async queryAll(input: WithoutTable<QueryCommandInput>): Promise<Item[]> {
+    const items: Item[] = [];
+    let startKey: Item | undefined;
+    do {
+      const page = await this.queryPage({ ...input, ExclusiveStartKey: startKey });
+      items.push(...page.items);
+      startKey = page.lastKey;
+    } while (startKey);
+    return items;
+  }
+
+  /** Counts the items of a Query without reading them; DynamoDB counts at most 1 MB per page. */
+  async count(input: WithoutTable<QueryCommandInput>): Promise<number> {
+    let count = 0;
+    let startKey: Item | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({ ...input, TableName: this.name, Select: 'COUNT', ExclusiveStartKey: startKey }),
+      );
+      count += page.Count ?? 0;
+      startKey = page.LastEvaluatedKey;
+    } while (startKey !== undefined);
+    return count;
+  }
+
+  async put(input: WithoutTable<PutCommandInput>): Promise<void> {
+    await this.client.send(new PutCommand({ ...input, TableName: this.name }));
+  }
+
+  async update(input: WithoutTable<UpdateCommandInput>): Promise<void> {
+    await this.client.send(new UpdateCommand({ ...input, TableName: this.name }));
+  }
+
+  async delete(input: WithoutTable<DeleteCommandInput>): Promise<void> {
+    await this.client.send(new DeleteCommand({ ...input, TableName: this.name }));
+  }
+
+  /** A conditional write: true when it was applied, false when its condition did not hold. */
+  async applied(write: Promise<void>): Promise<boolean> {
+    try {
+      await write;
+      return true;
+    } catch (error) {
+      if (isNamed(error, 'ConditionalCheckFailedException')) return false;
+      throw error;
+    }
+  }
+
+  /** A conditional write whose failed condition is the caller's conflict (409). */
+  async orConflict(write: Promise<void>, conflict: Bilingual): Promise<void> {
+    try {
+      await write;
+    } catch (error) {
+      if (isNamed(error, 'ConditionalCheckFailedException')) throw new ConflictError(conflict, { cause: error });
+      throw error;
+    }
+  }
+
+  /**
+   * Writes the items in one transaction. On AWS a transaction that touches an item another transaction is writing
+   * at that moment is cancelled with TransactionConflict (DynamoDB Local never does): the household's progress
+   * counters are shared by every household of a township shard, so two unrelated actions can meet there. Such a
+   * cancellation wrote nothing and every condition is checked again, so it is retried as is after a short random
+   * pause; a conflict on the household itself then fails its version condition and answers 409 like any stale write.
+   */
+  async transact(items: readonly GuardedWrite[]): Promise<void> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await this.client.send(new TransactWriteCommand({ TransactItems: items.map((guarded) => guarded.item) }));
+        return;
+      } catch (error) {
+        if (!isNamed(error, 'TransactionCanceledException')) throw error;
+        const reasons = Array.isArray(error.CancellationReasons) ? (error.CancellationReasons as unknown[]) : [];
+        const failed = reasons.findIndex((reason) => codeOf(reason) === 'ConditionalCheckFailed');
+        const guarded = items[failed];
+        if (failed < 0 || !guarded) {
+          if (!reasons.some((reason) => codeOf(reason) === 'TransactionConflict')) throw error;
+          if (attempt < TRANSACTION_ATTEMPTS) {
+            await new Promise((resolve) => setTimeout(resolve, attempt * (10 + Math.random() * 40)));
+            continue;
+          }
+          // Still busy after the retries: the caller lost a race, which is a 409, never a 500.
+          throw new ConflictError(STALE_VERSION, { cause: error });
+        }
+        const reason = reasons[failed] as { Item?: Item };
+        const message = typeof guarded.onConflict === 'function' ? guarded.onConflict(reason.Item) : guarded.onConflict;
+        throw new ConflictError(message, { cause: error });
+      }
+    }
+  }
+
+  /** A transaction Put of `item`, under `condition` when given. */
+  putWrite(item: Item, onConflict: GuardedWrite['onConflict'], condition?: Condition): GuardedWrite {
+    return { item: { Put: { TableName: this.name, Item: item, ...condition } }, onConflict };
+  }
+}
+
+/** A condition expression with its names and values. */
+export interface Condition {
+  ConditionExpression: string;
+  ExpressionAttributeNames?: Record<string, string>;
+  ExpressionAttributeValues?: Record<string, unknown>;
+  ReturnValuesOnConditionCheckFailure?: 'ALL_OLD';
+}
+
+export const ABSENT: Condition = { ConditionExpression: 'attribute_not_exists(PK)' };
+
+// ---------------------------------------------------------------- cursors
+
+/** Opaque base64url page cursor wrapping DynamoDB's LastEvaluatedKey. */
+export function encodeCursor(value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  return Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');
+}
+
+const INVALID_CURSOR: Bilingual = { zh: '分页游标无效', en: 'The page cursor is invalid' };
+
+export function decodeCursor<T>(cursor: string | undefined, schema: z.ZodType<T>): T | undefined {
+  if (cursor === undefined || cursor === '') return undefined;
+  try {
+    return schema.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
+  } catch (error) {
+    throw ValidationError.field('cursor', INVALID_CURSOR, { cause: error });
+  }
+}
+
+export const StartKey = z.record(z.string(), z.string());

@@ -1,8 +1,0 @@
-/**
- * What `npm start` runs (bundled to `.build/local-start.mjs` by `scripts/build-local.mjs`). Kept apart from
- * `local/main.ts` so the benchmarks that start the stack in their own process can import it without starting a
- * second one.
- */
-import { runFromCommandLine } from './main';
-
-await runFromCommandLine();
