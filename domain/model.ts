@@ -310,6 +310,13 @@ export const Photo = z.object({
   preview: z
     .object({ contentType: z.string(), width: z.number().int(), height: z.number().int(), size: z.number().int() })
     .optional(),
+  /**
+   * Perceptual hashes (64-bit pHash, 16 hex digits) of the whole frame and its central 90% and 80%, made at
+   * confirmation; absent for a picture without structure or one that could not be decoded (domain/rules/near-copy.ts).
+   */
+  phash: z
+    .object({ full: z.string().regex(/^[0-9a-f]{16}$/), crops: z.array(z.string().regex(/^[0-9a-f]{16}$/)) })
+    .optional(),
 });
 export type Photo = z.infer<typeof Photo>;
 

@@ -345,3 +345,73 @@ export function worksStartOf(agreement: { signedOn: string; plannedStart?: strin
     ? agreement.plannedStart
     : agreement.signedOn;
 }
+
+// ---------------------------------------------------------------- one check of the works, all its dates
+
+export type WorksDateFlag = StageGapFlag | 'capture-date-mismatch' | 'build-period-too-short';
+
+export interface WorksCheck {
+  /** The inspection's or the acceptance's typed date and the photos it cites. */
+  date: string;
+  citedPhotoIds: readonly string[];
+  acceptance: boolean;
+  photos: readonly { photoId: string; kind: string; capturedAt?: string | undefined }[];
+  inspections: readonly Pick<Inspection, 'milestone' | 'date' | 'result' | 'photoIds'>[];
+  acceptanceMilestone: string;
+  /** The agreement as signed (its event's details), when it was. */
+  agreement?: { signedOn: string; plannedStart?: string | undefined } | undefined;
+  mode?: Mode | undefined;
+  rules: DateRules;
+}
+
+export interface WorksDateFindings {
+  flags: WorksDateFlag[];
+  /** Cited photos whose capture day is too far from the typed date. */
+  mismatchedPhotoIds: string[];
+}
+
+/**
+ * Every date rule of an inspection or the acceptance at once: its photos against its date, its
+ * distance from the previous passed stage (the agreement for the first milestone), and for the
+ * acceptance the whole build period.
+ */
+export function worksDateFindings(check: WorksCheck): WorksDateFindings {
+  const captured = (ids: readonly string[]) =>
+    check.photos
+      .filter((p) => ids.includes(p.photoId) && p.capturedAt !== undefined)
+      .map((p) => p.capturedAt as string);
+  const cited = check.photos.filter((p) => check.citedPhotoIds.includes(p.photoId));
+  const mismatchedPhotoIds = captureDateMismatches(check.date, cited, check.rules.captureToleranceDays);
+  const flags: WorksDateFlag[] = [];
+  const previousInspection = check.inspections
+    .filter((i) => i.result === 'pass' && i.milestone !== check.acceptanceMilestone)
+    .sort((a, b) => (a.date < b.date ? -1 : 1))
+    .at(-1);
+  const previous: WorksStage | undefined = previousInspection
+    ? { date: previousInspection.date, captureTimes: captured(previousInspection.photoIds) }
+    : check.agreement
+      ? { date: check.agreement.signedOn, captureTimes: [] }
+      : undefined;
+  flags.push(
+    ...stageGapFlags(
+      previous,
+      { date: check.date, captureTimes: captured(check.citedPhotoIds) },
+      check.rules.minDaysBetweenStages,
+    ),
+  );
+  if (mismatchedPhotoIds.length > 0) flags.push('capture-date-mismatch');
+  if (check.acceptance && check.agreement && check.mode) {
+    const tooShort = buildPeriodTooShort({
+      mode: check.mode,
+      startedOn: worksStartOf(check.agreement),
+      acceptedOn: check.date,
+      worksCaptureTimes: check.photos
+        .filter((p) => p.kind === 'during' && p.capturedAt)
+        .map((p) => p.capturedAt as string),
+      acceptanceCaptureTimes: captured(check.citedPhotoIds),
+      rules: check.rules,
+    });
+    if (tooShort) flags.push('build-period-too-short');
+  }
+  return { flags, mismatchedPhotoIds };
+}

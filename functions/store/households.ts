@@ -17,6 +17,7 @@ import {
   idClaimItem,
   inspectionItem,
   keys,
+  nearCopyIndexItems,
   objectionItem,
   outboxIndexKeys,
   outboxTaskItem,
@@ -40,7 +41,15 @@ export type RecordWrite =
   /** A requested photo verified and confirmed; refused when another confirmation came first. */
   | { kind: 'photo-confirmed'; photo: StoredPhoto & { status: 'confirmed' } }
   /** The head's ID number is free again (a rejected household may apply again). */
-  | { kind: 'id-claim-released'; idHash: string };
+  | { kind: 'id-claim-released'; idHash: string }
+  /** A confirmed photo's perceptual hashes under their bands, so later photos find it (items.ts `nearCopyIndex`). */
+  | {
+      kind: 'near-copy-indexed';
+      county: string;
+      photo: Pick<Photo, 'householdId' | 'photoId' | 'step'> & { phash: NonNullable<Photo['phash']> };
+    }
+  /** Any other item of the change (a person's or an account's claim, a roster's note of a match). */
+  | { kind: 'item'; item: Record<string, unknown> };
 
 /** One action or system step on a household (domain/rules/audit.ts `auditedChange` makes `after` and `event`). */
 export interface HouseholdChange {
@@ -98,7 +107,20 @@ function stringAttribute(item: Record<string, unknown> | undefined, name: string
   return undefined;
 }
 
-function recordWrite(table: Table, householdId: string, write: RecordWrite): GuardedWrite {
+function recordWrites(table: Table, householdId: string, write: RecordWrite): GuardedWrite[] {
+  if (write.kind === 'near-copy-indexed') {
+    // Index entries are derived from the photo: a repeat writes the same item.
+    return nearCopyIndexItems(write.county, write.photo).map((item) => table.putWrite(item, STALE_VERSION));
+  }
+  if (write.kind === 'item') return [table.putWrite(write.item, STALE_VERSION)];
+  return [recordWrite(table, householdId, write)];
+}
+
+function recordWrite(
+  table: Table,
+  householdId: string,
+  write: Exclude<RecordWrite, { kind: 'near-copy-indexed' | 'item' }>,
+): GuardedWrite {
   switch (write.kind) {
     case 'payment': {
       const { installment } = write.payment;
@@ -317,7 +339,7 @@ export function dynamoHouseholdStore(table: Table): HouseholdStore {
           onConflict: TASK_NOT_OPEN,
         });
       }
-      items.push(...(change.records ?? []).map((write) => recordWrite(table, householdId, write)));
+      items.push(...(change.records ?? []).flatMap((write) => recordWrites(table, householdId, write)));
       // Last, so the household, event and task keep their places in the transaction.
       const counters = progressCountersUpdate(table, before, after);
       if (counters) items.push(counters);

@@ -5,21 +5,36 @@
  * 3. check the action fits the household's current phase;
  * 4. check the caller holds the step's role in the household's township or county;
  * 5. check the caller saw the current version of the file;
- * 6. apply the business rule of the action (grade, vote, review, subsidy, objection, agreement,
- *    inspection, payment, acceptance) and work out the next phase from the workflow description;
- * 7. store the change, its audit event (hash-chained) and the task's decision in one
+ * 6. check the dates the body records: none after today (China day), none before a step already
+ *    taken (domain/rules/dates.ts);
+ * 7. check no blocking flag holds the step: a flag of a cited photo, of a step or of the household
+ *    that the program's policy makes blocking and no other person overrode (domain/rules/flags.ts);
+ * 8. apply the business rule of the action (grade, vote, review, subsidy, objection, agreement,
+ *    inspection, payment, acceptance) and work out the next phase from the workflow description; the
+ *    flags it raises (too soon, photos off the date, too short a build) go on the file;
+ * 9. store the change, its audit event (hash-chained) and the task's decision in one
  *    transaction, so nothing is half done;
- * 8. hand the decision to the waiting workflow; if that fails the decision waits in the outbox
+ * 10. hand the decision to the waiting workflow; if that fails the decision waits in the outbox
  *    and the sweeper hands it over later: the change is stored either way;
- * 9. answer the file as the change left it (what was read plus what was written), without reading it again.
+ * 11. answer the file as the change left it (what was read plus what was written), without reading it again.
  */
 import { ActionBodies, type ActionBody } from '../../domain/actions';
-import { ConflictError, parseOrThrow } from '../../domain/errors';
+import { chinaToday } from '../../domain/china-time';
+import { ConflictError, parseOrThrow, ValidationError } from '../../domain/errors';
 import type { Action, Actor, Household } from '../../domain/model';
 import { canActInJurisdiction, householdNotFound, isVisibleTo } from '../../domain/rules/access';
 import { auditedChange } from '../../domain/rules/audit';
+import { dateProblems, recordedStageDates, typedDatesOf } from '../../domain/rules/dates';
+import { blockedByFlags, blockingFlags, mergeFlags } from '../../domain/rules/flags';
 import { hashIdNumber } from '../../domain/rules/idNumber';
-import { phasesOfAction, rolesOfAction, stepForAction, stepOf, transition } from '../../process/renovation';
+import {
+  ACCEPTANCE_MILESTONE,
+  phasesOfAction,
+  rolesOfAction,
+  stepForAction,
+  stepOf,
+  transition,
+} from '../../process/renovation';
 import { logger } from '../config/logger';
 import { fileAfter, type HouseholdChange, type RecordWrite, STALE_VERSION } from '../store';
 import { accept, inspect, releaseInstallment, signAgreement, supervise } from './actions/construction';
@@ -87,10 +102,29 @@ export async function performAction<A extends Action>(
   const program = await store.programs.get(household.programId);
   if (!program) throw new Error(`program ${household.programId} of household ${householdId} is missing`);
 
+  const typedDates = typedDatesOf(action, body);
+  if (typedDates.length > 0) {
+    const recorded = recordedStageDates({ ...file, acceptanceMilestone: ACCEPTANCE_MILESTONE });
+    const problems = dateProblems(typedDates, recorded, chinaToday(now));
+    if (problems.length > 0) throw new ValidationError(problems);
+  }
+  const overrides = household.overrides ?? [];
+  const held = blockingFlags({
+    action,
+    body,
+    flags: household.flags ?? [],
+    overrides,
+    policy: program.flagPolicy,
+    actor: actor.username,
+    citedPhotoIds: 'photoIds' in body ? (body.photoIds ?? []) : [],
+  });
+  if (held.length > 0) throw blockedByFlags(held, overrides, actor.username);
+
   const at = now.toISOString();
   const rule = RULES[action] as ActionRule<A>;
   const effect = rule({ actor, file, program, body, now: at });
   const changes: Partial<Household> = { ...effect.changes };
+  if (effect.flags && effect.flags.length > 0) changes.flags = mergeFlags(household.flags ?? [], effect.flags);
   const next = effect.outcome
     ? transition(household.phase, effect.outcome, {
         installments: program.installments,

@@ -28,13 +28,23 @@ import exifr from 'exifr';
 import { PhotoRequestBody } from '../../contract/requests';
 import type { PhotoUpload, PhotoView } from '../../contract/views';
 import { ConflictError, ForbiddenError, NotFoundError, parseOrThrow } from '../../domain/errors';
-import { type Actor, type Household, type Photo, type Role, TERMINAL_PHASES } from '../../domain/model';
+import {
+  type Actor,
+  type Household,
+  type Photo,
+  type ProgramConfig,
+  type RaisedFlag,
+  type Role,
+  TERMINAL_PHASES,
+} from '../../domain/model';
 import { canActInJurisdiction, householdNotFound, isVisibleTo } from '../../domain/rules/access';
 import { auditedChange } from '../../domain/rules/audit';
-import { evidenceFlags, exifCaptureTime, type LatLon } from '../../domain/rules/evidence';
+import { type EvidenceFlag, evidenceFlags, exifCaptureTime, type LatLon } from '../../domain/rules/evidence';
+import { mergeFlags } from '../../domain/rules/flags';
+import { findNearCopies, type NearCopyFindings, type PhotoHashes } from '../../domain/rules/near-copy';
 import { logger } from '../config/logger';
-import { type Evidence, makePreview, type Preview, photoObjectKey } from '../evidence';
-import type { HouseholdRecord, Store, StoredPhoto } from '../store';
+import { type Evidence, makePreview, type Preview, photoHashes, photoObjectKey } from '../evidence';
+import type { HouseholdRecord, RecordWrite, Store, StoredPhoto } from '../store';
 import type { Dependencies } from './dependencies';
 
 export const UPLOAD_EXPIRES_SECONDS = 900;
@@ -182,6 +192,62 @@ async function storePreview(evidence: Evidence, photo: StoredPhoto, bytes: Uint8
   return { contentType: preview.contentType, width: preview.width, height: preview.height, size: preview.bytes.length };
 }
 
+/**
+ * The photo's perceptual hashes for the near-copy search; none for a picture sharp cannot decode (HEVC-coded HEIC)
+ * or one without structure: it stays evidence, only unsearchable by likeness.
+ */
+async function perceptualHashes(photo: StoredPhoto, bytes: Uint8Array): Promise<PhotoHashes | undefined> {
+  try {
+    return await photoHashes(bytes);
+  } catch (error) {
+    logger.info('no perceptual hash for the photo', {
+      householdId: photo.householdId,
+      photoId: photo.photoId,
+      error: error instanceof Error ? error.message : String(error),
+    });
+    return undefined;
+  }
+}
+
+/** The recorded centre of the household's village, judged against when the house has no position. */
+function villageLocationOf(program: ProgramConfig | undefined, villageCode: string): LatLon | undefined {
+  for (const township of program?.townships ?? []) {
+    const village = township.villages.find((v) => v.code === villageCode);
+    if (village) return village.location;
+  }
+  return undefined;
+}
+
+/** A photo flag as the file keeps it, with the households a reuse points to. */
+function raisedPhotoFlag(
+  kind: EvidenceFlag,
+  photo: StoredPhoto,
+  by: string,
+  at: string,
+  sameHash: readonly Pick<Photo, 'householdId' | 'photoId' | 'step'>[],
+  nearCopies: NearCopyFindings | undefined,
+): RaisedFlag {
+  const base: RaisedFlag = { kind, subject: 'photo', ref: photo.photoId, raisedBy: by, raisedAt: at };
+  const matches =
+    kind === 'duplicate-image'
+      ? sameHash.filter((other) => other.photoId !== photo.photoId).map((o) => ({ ...o, distance: 0 }))
+      : kind === 'near-duplicate-image'
+        ? (nearCopies?.otherHouseholds ?? [])
+        : kind === 'near-duplicate-stage'
+          ? (nearCopies?.otherSteps ?? [])
+          : [];
+  if (matches.length === 0) return base;
+  const listed = matches.slice(0, 5);
+  return {
+    ...base,
+    related: [...new Set(matches.map((m) => m.householdId))],
+    note: {
+      zh: `相似照片：${listed.map((m) => `农户 ${m.householdId} 的 ${m.photoId}（${m.step}，相差 ${m.distance} 位）`).join('；')}`,
+      en: `Similar: ${listed.map((m) => `${m.photoId} of ${m.householdId} (${m.step}, ${m.distance} bits apart)`).join('; ')}`,
+    },
+  };
+}
+
 /** Attempts at appending the confirmation when other changes of the household keep coming first. */
 const CONFIRM_ATTEMPTS = 5;
 
@@ -209,6 +275,15 @@ export async function confirmPhoto(
   const exif = await readExif(bytes);
   const preview = await storePreview(evidence, photo, bytes);
   const sameHash = await store.photos.withHash(photo.sha256);
+  const phash = await perceptualHashes(photo, bytes);
+  const { county } = record.household;
+  const nearCopies = phash
+    ? findNearCopies(
+        { householdId, photoId, step: photo.step, hashes: phash },
+        await store.photos.nearCopyCandidates(county, phash),
+      )
+    : undefined;
+  const program = await store.programs.get(record.household.programId);
   const at = now.toISOString();
 
   for (let attempt = 1; ; attempt++) {
@@ -218,8 +293,10 @@ export async function confirmPhoto(
       { householdId, photoId, step: photo.step, kind: photo.kind, sha256: photo.sha256, ...exif },
       {
         houseLocation: household.house.location,
+        villageLocation: villageLocationOf(program, household.villageCode),
         agreementSignedOn: household.agreementSignedOn,
         sameHash,
+        nearCopies,
         now: at,
         maxDistanceM: photoMaxDistanceM,
       },
@@ -234,12 +311,16 @@ export async function confirmPhoto(
       confirmedAt: at,
       versionId,
       preview,
+      ...(phash ? { phash: { full: phash.full, crops: [...phash.crops] } } : {}),
     };
+    const raised = flags.map((flag) => raisedPhotoFlag(flag, confirmed, actor.username, at, sameHash, nearCopies));
     const { after, event } = auditedChange(record, {
       at,
       actor: actor.username,
       role,
       type: 'confirm-photo',
+      // The photo's flags go on the file too, so lists, queues and reports show them and a step citing it is held.
+      ...(raised.length > 0 ? { changes: { flags: mergeFlags(household.flags ?? [], raised) } } : {}),
       details: {
         photoId,
         step: photo.step,
@@ -254,7 +335,18 @@ export async function confirmPhoto(
         before: household,
         after,
         event,
-        records: [{ kind: 'photo-confirmed', photo: confirmed }],
+        records: [
+          { kind: 'photo-confirmed', photo: confirmed },
+          ...(confirmed.phash
+            ? [
+                {
+                  kind: 'near-copy-indexed' as const,
+                  county,
+                  photo: { householdId, photoId, step: photo.step, phash: confirmed.phash },
+                },
+              ]
+            : []),
+        ] satisfies RecordWrite[],
       });
       logger.info('photo confirmed', { householdId, photoId, flags, version: after.version });
       return view(confirmed);

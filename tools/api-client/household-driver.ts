@@ -255,7 +255,8 @@ export function householdDriver(options: DriverOptions) {
     for (let attempt = 1; ; attempt += 1) {
       const application = demoApplication(index);
       const bytes = jpegWithExif({
-        dateTimeOriginal: recentExifTime(),
+        // Taken moments ago: an hour back could fall on the day before the agreement (China time) and be flagged.
+        dateTimeOriginal: recentExifTime(10_000),
         ...(application.house.location ? { gps: application.house.location } : {}),
         label: `${id} ${step} ${kind} ${randomUUID()}`,
       });

@@ -5,8 +5,9 @@
  */
 import { ConflictError, ValidationError } from '../../../domain/errors';
 import { buildFundingPlan, canRelease, passedMilestonesOf } from '../../../domain/funding';
-import { type Inspection, type Payment, PHASES, type Photo } from '../../../domain/model';
-import { type EvidenceFlag, photoEvidenceProblems, stageTimingFlags } from '../../../domain/rules/evidence';
+import { type Inspection, type Payment, PHASES, type Photo, type RaisedFlag } from '../../../domain/model';
+import { dateRulesOf, type WorksDateFlag, worksDateFindings } from '../../../domain/rules/dates';
+import { photoEvidenceProblems } from '../../../domain/rules/evidence';
 import { ACCEPTANCE_MILESTONE } from '../../../process/renovation';
 import type { ActionContext, ActionEffect, ActionRule } from './types';
 
@@ -33,12 +34,16 @@ interface CheckBody {
 }
 
 function recordCheck(
-  { file, actor }: Pick<ActionContext<'inspect'>, 'file' | 'actor'>,
+  { file, actor, now }: Pick<ActionContext<'inspect'>, 'file' | 'actor' | 'now'>,
   milestone: string,
   body: CheckBody,
   details: Record<string, unknown>,
-  flags: readonly EvidenceFlag[] = [],
+  findings: { flags: readonly WorksDateFlag[]; mismatchedPhotoIds: readonly string[] } = {
+    flags: [],
+    mismatchedPhotoIds: [],
+  },
 ): ActionEffect {
+  const { flags } = findings;
   const milestoneIndex = file.household.nextInstallment;
   const round = file.inspections.filter((i) => i.milestone === milestone).length + 1;
   const inspection: Inspection = {
@@ -54,6 +59,25 @@ function recordCheck(
     rectification: body.rectification,
     ...(flags.length > 0 ? { flags: [...flags] } : {}),
   };
+  // A passed round gates money, so its flags go on the file, where the policy makes them hold the payment.
+  const raised: RaisedFlag[] =
+    body.result === 'pass'
+      ? flags.map((kind) => ({
+          kind,
+          subject: 'step' as const,
+          ref: `${milestone}#${round}`,
+          raisedBy: actor.username,
+          raisedAt: now,
+          ...(kind === 'capture-date-mismatch'
+            ? {
+                note: {
+                  zh: `照片 ${findings.mismatchedPhotoIds.join('、')} 的拍摄日期与填报日期 ${body.date} 不符`,
+                  en: `Photos ${findings.mismatchedPhotoIds.join(', ')} were not taken near ${body.date}`,
+                },
+              }
+            : {}),
+        }))
+      : [];
   return {
     outcome: body.result,
     details: {
@@ -66,7 +90,33 @@ function recordCheck(
       ...details,
     },
     records: [{ kind: 'inspection', inspection, milestoneIndex }],
+    ...(raised.length > 0 ? { flags: raised } : {}),
   };
+}
+
+/** The agreement as its event recorded it (signing day and planned start), once signed. */
+function agreementOf(file: ActionContext<'inspect'>['file']): { signedOn: string; plannedStart?: string } | undefined {
+  const event = [...file.events].reverse().find((e) => e.type === 'sign-agreement');
+  const signedOn = event?.details.signedOn;
+  if (typeof signedOn !== 'string') return undefined;
+  const plannedStart = event?.details.plannedStart;
+  return { signedOn, ...(typeof plannedStart === 'string' ? { plannedStart } : {}) };
+}
+
+/** The dates of an inspection or the acceptance against its photos, the previous stage and the build period. */
+function worksDates(context: ActionContext<'inspect'> | ActionContext<'accept'>, acceptance: boolean) {
+  const { body, file, program } = context;
+  return worksDateFindings({
+    date: body.date,
+    citedPhotoIds: body.photoIds,
+    acceptance,
+    photos: file.photos,
+    inspections: file.inspections,
+    acceptanceMilestone: ACCEPTANCE_MILESTONE,
+    agreement: agreementOf(file),
+    mode: file.household.mode,
+    rules: dateRulesOf(program),
+  });
 }
 
 /**
@@ -94,25 +144,21 @@ export const inspect: ActionRule<'inspect'> = (context) => {
     });
   }
   requireEvidence(context, body, ['during']);
-  const previousPassedOn = file.inspections
-    .filter((inspection) => inspection.result === 'pass' && inspection.milestone !== ACCEPTANCE_MILESTONE)
-    .map((inspection) => inspection.date)
-    .sort()
-    .at(-1);
-  // Too soon is shown to whoever pays and accepts next; it does not stop the inspection.
-  const flags = stageTimingFlags({
-    inspectedOn: body.date,
-    previousPassedOn,
-    minDaysBetweenMilestones: program.minDaysBetweenMilestones,
-  });
-  return recordCheck(context, body.milestone, body, {}, flags);
+  // Too soon, or photos that do not match the date: shown to whoever pays next, held as the policy says.
+  return recordCheck(context, body.milestone, body, {}, worksDates(context, false));
 };
 
 /** Final acceptance (竣工验收), signed by who checked and who signs for it. */
 export const accept: ActionRule<'accept'> = (context) => {
   const { body } = context;
   requireEvidence(context, body, ['after', 'after-with-head']);
-  return recordCheck(context, ACCEPTANCE_MILESTONE, body, { checkedBy: body.checkedBy, signedBy: body.signedBy });
+  return recordCheck(
+    context,
+    ACCEPTANCE_MILESTONE,
+    body,
+    { checkedBy: body.checkedBy, signedBy: body.signedBy },
+    worksDates(context, true),
+  );
 };
 
 /**

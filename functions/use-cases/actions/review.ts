@@ -1,6 +1,8 @@
 /**
  * "Household applies, village appraises, township reviews, county approves" (domain.md 2-5).
  */
+import type { RaisedFlag } from '../../../domain/model';
+import { captureDateMismatches, dateRulesOf } from '../../../domain/rules/dates';
 import { ELIGIBLE_GRADES } from '../../../domain/rules/eligibility';
 import { approveSubsidy } from '../../../domain/rules/household';
 import type { ActionRule } from './types';
@@ -8,9 +10,29 @@ import type { ActionRule } from './types';
 const DAY_MS = 86_400_000;
 
 /** Safety appraisal (危险性鉴定): only grades C and D qualify; A and B end the application. */
-export const appraiseSafety: ActionRule<'appraise-safety'> = ({ body }) => {
+export const appraiseSafety: ActionRule<'appraise-safety'> = ({ body, file, program, actor, now }) => {
   const qualified = ELIGIBLE_GRADES.includes(body.grade);
+  // The before-photos should be taken on the appraisal's visit: a far capture day is flagged for the approver.
+  const cited = file.photos.filter((photo) => (body.photoIds ?? []).includes(photo.photoId));
+  const mismatched = captureDateMismatches(body.appraisedOn, cited, dateRulesOf(program).captureToleranceDays);
+  const flags: RaisedFlag[] =
+    qualified && mismatched.length > 0
+      ? [
+          {
+            kind: 'capture-date-mismatch',
+            subject: 'step',
+            ref: `appraise-safety#${file.household.version + 1}`,
+            raisedBy: actor.username,
+            raisedAt: now,
+            note: {
+              zh: `照片 ${mismatched.join('、')} 的拍摄日期与鉴定日期 ${body.appraisedOn} 不符`,
+              en: `Photos ${mismatched.join(', ')} were not taken near the appraisal on ${body.appraisedOn}`,
+            },
+          },
+        ]
+      : [];
   return {
+    ...(flags.length > 0 ? { flags } : {}),
     outcome: qualified ? 'qualified' : 'not-qualified',
     changes: { grade: body.grade },
     rejectionReason: qualified

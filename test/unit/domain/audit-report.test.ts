@@ -20,7 +20,14 @@ function entry(h: Partial<Household>, more: Partial<AuditedHousehold> = {}): Aud
 }
 
 const report = (households: AuditedHousehold[], asOf = '2026-06-30') =>
-  auditFindings({ county: '522327', period: PERIOD, programOf: () => demoProgram, households, asOf });
+  // The default policy: the demo program makes build-time flags warnings.
+  auditFindings({
+    county: '522327',
+    period: PERIOD,
+    programOf: () => ({ ...demoProgram, flagPolicy: undefined }),
+    households,
+    asOf,
+  });
 
 describe('auditFindings', () => {
   it('lists every flag raised in the period with its level and override, and duplicates again as matches', () => {

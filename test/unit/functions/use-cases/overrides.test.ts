@@ -30,9 +30,10 @@ const atRelease = (more: Partial<Household> = {}) =>
 
 function given(h: Household) {
   givenFile([householdItem(h)]);
+  // The default policy, where a stage too soon blocks (the demo program only warns).
   ddbMock
     .on(GetCommand, { Key: { PK: `PROGRAM#${demoProgram.programId}`, SK: 'CONFIG' } })
-    .resolves({ Item: programItem() });
+    .resolves({ Item: { ...programItem(), config: { ...demoProgram, flagPolicy: undefined } } });
   ddbMock.on(TransactWriteCommand).resolves({});
 }
 

@@ -90,6 +90,9 @@ function requestedPhotoItem(overrides: Record<string, unknown> = {}) {
 }
 
 function givenHousehold(): void {
+  // Nothing else is stored: the program (read for its villages) and the near-copy index answer empty.
+  ddbMock.on(GetCommand).resolves({});
+  ddbMock.on(QueryCommand).resolves({ Items: [] });
   ddbMock.on(GetCommand, { Key: { PK: `HH#${HOUSEHOLD_ID}`, SK: 'HH' } }).resolves({ Item: householdItem(house) });
   ddbMock.on(PutCommand).resolves({});
 }
