@@ -7,7 +7,7 @@ import { OpenAPIRegistry, OpenApiGeneratorV31, type RouteConfig } from '@asteaso
 import { z } from 'zod';
 import { ACTIONS, type Action } from '../domain/model';
 import type { Access } from './access';
-import { demoApplication, demoProgram, exampleActionBody } from './examples';
+import { demoApplication, demoIdNumber, demoProgram, exampleActionBody } from './examples';
 import { CONTRACT_ROUTES, type ContractRoute, type Refusal, type RouteKey, type RouteSpec } from './routes';
 import { ErrorBody } from './views';
 
@@ -50,6 +50,16 @@ const BODY_EXAMPLES: Partial<Record<RouteKey, unknown>> = {
     sha256: 'a3f1c5d2e4b6a8c0d2e4f6a8b0c2d4e6f8a0b2c4d6e8f0a2b4c6d8e0f2a4b6c8',
   },
   'POST /payments/results': 'reference,status,reason\n5b0c7f6e-2d0f-4f59-9d43-1c1b8c6d2f10-00,paid,\n',
+  'POST /rosters': {
+    county: demoProgram.county.code,
+    kind: 'relocation',
+    year: 2019,
+    title: '县发改局 2016-2020年易地扶贫搬迁名单',
+    rows: [
+      { 姓名: '王国平', 身份证号: demoIdNumber(9001), 村: '者楼村', 年度: '2019' },
+      { 姓名: '王小红', 身份证号: demoIdNumber(9002), 村: '者楼村', 年度: '2019' },
+    ],
+  },
   'POST /households/{id}/overrides': {
     version: 14,
     flag: 'stage-too-soon',

@@ -9,11 +9,13 @@
  */
 import { z } from 'zod';
 import { ActionBodies } from '../domain/actions';
+import { RosterImportBody } from '../domain/import/rosters';
 import { ACTIONS, Action, HouseholdApplication, ProgramConfig } from '../domain/model';
 import { OVERRIDERS, OverrideBody } from '../domain/rules/flags';
 import { rolesOfAction, stepForAction } from '../process/renovation';
 import { type Access, PUBLIC, SIGNED_IN } from './access';
 import {
+  AuditReportQuery,
   BatchQuery,
   CountyQuery,
   FundsReportQuery,
@@ -27,9 +29,12 @@ import {
   PhotoRequestBody,
   ProgramPath,
   ProgressQuery,
+  RosterListQuery,
+  RosterPath,
   TaskQuery,
 } from './requests';
 import {
+  AuditReport,
   FundsReport,
   Healthy,
   HouseholdExportPage,
@@ -44,6 +49,8 @@ import {
   ProgressReport,
   RebuildAnswer,
   Registered,
+  RosterList,
+  RosterView,
   TaskPage,
   Unhealthy,
 } from './views';
@@ -213,6 +220,33 @@ export const ROUTES = {
     success: json(201, Registered, 'Registered'),
     refusals: [...READ, 409, 422],
   },
+  'POST /rosters': {
+    fn: 'ProgramsFn',
+    summary:
+      'Import an outside roster (易地扶贫搬迁, earlier beneficiaries, 低保, 特困) from the rows of a sheet; every bad row ' +
+      'is reported at its line and the good ones kept (hash, masked number, name); applicants are matched against it',
+    access: { roles: ['civil-affairs', 'construction'], within: 'county-level' },
+    headers: IdempotencyHeaders,
+    body: jsonBody(RosterImportBody),
+    success: json(201, RosterView, 'The roster as imported, with the rows not taken'),
+    refusals: [...READ, 409, 422],
+  },
+  'GET /rosters': {
+    fn: 'ProgramsFn',
+    summary: "The county's imported rosters, newest first",
+    access: READS_THE_COUNTY,
+    query: RosterListQuery,
+    success: json(200, RosterList, 'The rosters'),
+    refusals: READ,
+  },
+  'GET /rosters/{rosterId}': {
+    fn: 'ProgramsFn',
+    summary: 'One imported roster with the rows it did not take',
+    access: READS_THE_COUNTY,
+    params: RosterPath,
+    success: json(200, RosterView, 'The roster'),
+    refusals: READ_ONE,
+  },
   'GET /households': {
     fn: 'HouseholdsFn',
     summary: 'Households newest first, a page at a time',
@@ -300,6 +334,21 @@ export const ROUTES = {
       content: { [JSON_TYPE]: ProgressReport, ...BINARY },
     },
     refusals: READ_ONE,
+  },
+  'GET /reports/audit': {
+    fn: 'ReportsFn',
+    summary:
+      "An auditor's view of a county over a period: every flag (its level and override), override, reopened notice, " +
+      'floor area outside the limits, duplicate match and late payment, each with a link to the household; ' +
+      '`format=xlsx` for Excel',
+    access: READS_THE_COUNTY,
+    query: AuditReportQuery,
+    success: {
+      status: 200,
+      description: 'The findings (JSON or Excel)',
+      content: { [JSON_TYPE]: AuditReport, ...BINARY },
+    },
+    refusals: READ,
   },
   'GET /reports/households': {
     fn: 'ReportsFn',

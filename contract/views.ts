@@ -309,3 +309,75 @@ export const HouseholdExportPage = z
 export type HouseholdExportPage = z.infer<typeof HouseholdExportPage>;
 
 export type Notices = z.infer<typeof NoticeList>;
+
+// ---------------------------------------------------------------- rosters and the auditor's view
+
+const Finding = z.object({ line: z.number().int(), field: z.string(), message: Bilingual });
+
+/** An imported outside roster (its entries are kept only as hashes, masked numbers and names). */
+export const RosterView = z
+  .object({
+    rosterId: z.string(),
+    county: z.string(),
+    kind: z.enum(['relocation', 'past-beneficiary', 'minimum-living-guarantee', 'extremely-poor']),
+    year: z.number().int(),
+    title: z.string(),
+    importedBy: z.string(),
+    importedAt: z.string(),
+    entries: z.number().int(),
+    repeated: z.number().int(),
+    rejectedRows: z.number().int(),
+    /** Rows not imported, at their line of the sheet (the first 200). */
+    errors: z.array(Finding),
+  })
+  .meta({ id: 'Roster' });
+export type RosterView = z.infer<typeof RosterView>;
+
+export const RosterList = z.object({ items: z.array(RosterView.omit({ errors: true })) });
+export type RosterList = z.infer<typeof RosterList>;
+
+export const AuditFindingView = z
+  .object({
+    kind: z.enum(['flag', 'override', 'reopened-notice', 'floor-area', 'duplicate', 'late-payment']),
+    householdId: z.string(),
+    township: z.string(),
+    townshipName: z.string(),
+    headName: z.string(),
+    at: z.string(),
+    what: z.string(),
+    title: Bilingual,
+    note: Bilingual.optional(),
+    level: z.enum(['warn', 'block']).optional(),
+    overriddenBy: z.string().optional(),
+    by: z.string().optional(),
+    installment: z.number().int().optional(),
+    daysLate: z.number().int().optional(),
+    /** The household's file in the console. */
+    link: z.string(),
+  })
+  .meta({ id: 'AuditFinding' });
+export type AuditFindingView = z.infer<typeof AuditFindingView>;
+
+export const AuditReport = z
+  .object({
+    county: z.string(),
+    from: z.string(),
+    to: z.string(),
+    generatedAt: z.string(),
+    /** Late payments are measured to this day: the period's end, or today when that is earlier. */
+    asOf: z.string(),
+    households: z.number().int(),
+    counts: z.record(z.string(), z.number().int()),
+    byTownship: z.array(
+      z.object({
+        township: z.string(),
+        name: z.string(),
+        findings: z.number().int(),
+        blocking: z.number().int(),
+        overridden: z.number().int(),
+      }),
+    ),
+    findings: z.array(AuditFindingView),
+  })
+  .meta({ id: 'AuditReport' });
+export type AuditReport = z.infer<typeof AuditReport>;

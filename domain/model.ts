@@ -257,6 +257,18 @@ export const Household = HouseholdApplication.extend({
   flags: z.array(RaisedFlag).optional(),
   /** Overrides granted on the file (each also an `override` audit event). */
   overrides: z.array(Override).optional(),
+  /**
+   * Where the released money stands, by installment: a release waits for its second signature (复核), then for the
+   * bank, then is paid or failed (domain/funding/payment-events.ts); kept with every payment event of the chain.
+   */
+  money: z
+    .object({
+      awaitingApproval: z.array(z.number().int()),
+      awaitingBank: z.array(z.number().int()),
+      failed: z.array(z.number().int()),
+      paid: z.array(z.number().int()),
+    })
+    .optional(),
 });
 export type Household = z.infer<typeof Household>;
 

@@ -1,11 +1,14 @@
 /**
  * `GET /programs/{programId}`, `PUT /programs/{programId}` (admin) and
- * `POST /programs/{programId}/progress-counters/rebuild` (admin).
+ * `POST /programs/{programId}/progress-counters/rebuild` (admin); the county's outside rosters:
+ * `POST /rosters`, `GET /rosters?county=`, `GET /rosters/{rosterId}`.
  */
 import { lambdaEntry } from '../config/handler';
 import { contractHandler } from '../http/router';
 import type { Dependencies } from '../use-cases/dependencies';
+import { IDEMPOTENCY_HEADER, idempotent } from '../use-cases/idempotent';
 import { readProgram, rebuildProgressCountersOf, writeProgram } from '../use-cases/programs';
+import { importRoster, listRosters, readRoster } from '../use-cases/rosters';
 
 export const handlerWith = (deps: Dependencies) =>
   contractHandler('ProgramsFn', {
@@ -14,6 +17,12 @@ export const handlerWith = (deps: Dependencies) =>
       ok(await writeProgram(deps, actor, params.programId, body)),
     'POST /programs/{programId}/progress-counters/rebuild': async ({ actor, params, ok }) =>
       ok(await rebuildProgressCountersOf(deps, actor, params.programId)),
+    'POST /rosters': async ({ actor, body, sentBody, header, ok }) =>
+      idempotent(deps.store.idempotency, actor, header(IDEMPOTENCY_HEADER), sentBody, async () =>
+        ok(await importRoster(deps, actor, body)),
+      ),
+    'GET /rosters': async ({ actor, query, ok }) => ok(await listRosters(deps, actor, query.county)),
+    'GET /rosters/{rosterId}': async ({ actor, params, ok }) => ok(await readRoster(deps, actor, params.rosterId)),
   });
 
 export const handler = lambdaEntry(handlerWith);

@@ -1,11 +1,13 @@
 /**
  * `GET /reports/progress?county=&program=&format=json|xlsx` (households per township: quota, mode,
  * site, area, status, overdue steps, spot checks), `GET /reports/households?county=&township=&format=json|xlsx`
- * (the masked household list). Excel answers are binary, base64 through API Gateway.
+ * (the masked household list), `GET /reports/audit?county=&from=&to=&format=json|xlsx` (the auditor's view).
+ * Excel answers are binary, base64 through API Gateway.
  */
 import { lambdaEntry } from '../config/handler';
 import { xlsxResponse } from '../http/responses';
 import { contractHandler } from '../http/router';
+import { auditReport, auditWorkbook } from '../use-cases/audit-report';
 import type { Dependencies } from '../use-cases/dependencies';
 import { householdExportFor } from '../use-cases/household-export';
 import { progressReportFor } from '../use-cases/progress-report';
@@ -15,6 +17,10 @@ export const handlerWith = (deps: Dependencies) =>
     'GET /reports/progress': async ({ actor, query, ok }) => {
       const answer = await progressReportFor(deps, actor, query);
       return answer.kind === 'json' ? ok(answer.report) : xlsxResponse(answer.workbook);
+    },
+    'GET /reports/audit': async ({ actor, query, ok }) => {
+      const report = await auditReport(deps, actor, query);
+      return query.format === 'xlsx' ? xlsxResponse(await auditWorkbook(report)) : ok(report);
     },
     'GET /reports/households': async ({ actor, query, ok }) => {
       const answer = await householdExportFor(deps, actor, query);

@@ -14,6 +14,7 @@ import {
   householdListIndex,
   householdPartition,
   householdRecordOf,
+  type Item,
   idClaimItem,
   inspectionItem,
   keys,
@@ -26,6 +27,7 @@ import {
   sortKeyPrefix,
   taskOf,
 } from './items';
+import type { PaymentUpdate } from './payments';
 import { progressCountersUpdate } from './progress';
 import type { Decision, HouseholdFile, HouseholdRecord, Objection, Page, StoredPhoto, Task } from './records';
 import { ABSENT, decodeCursor, encodeCursor, type GuardedWrite, STALE_VERSION, StartKey, type Table } from './table';
@@ -49,7 +51,9 @@ export type RecordWrite =
       photo: Pick<Photo, 'householdId' | 'photoId' | 'step'> & { phash: NonNullable<Photo['phash']> };
     }
   /** Any other item of the change (a person's or an account's claim, a roster's note of a match). */
-  | { kind: 'item'; item: Record<string, unknown> };
+  | { kind: 'item'; item: Record<string, unknown> }
+  /** A ledger entry's approval, bank result or retry (payments.ts), so each is an event of the household's chain. */
+  | { kind: 'payment-changed'; change: PaymentUpdate };
 
 /** One action or system step on a household (domain/rules/audit.ts `auditedChange` makes `after` and `event`). */
 export interface HouseholdChange {
@@ -70,6 +74,8 @@ export interface Registration {
   event: AuditEvent;
   /** The execution the sweeper starts if the registration's own start is lost. */
   executionName: string;
+  /** The file's claims on its persons, account and address (persons.ts), put with it. */
+  claims?: readonly Item[];
 }
 
 export interface HouseholdStore {
@@ -113,13 +119,18 @@ function recordWrites(table: Table, householdId: string, write: RecordWrite): Gu
     return nearCopyIndexItems(write.county, write.photo).map((item) => table.putWrite(item, STALE_VERSION));
   }
   if (write.kind === 'item') return [table.putWrite(write.item, STALE_VERSION)];
+  if (write.kind === 'payment-changed') {
+    return [
+      { item: { Update: { TableName: table.name, ...write.change.update } }, onConflict: write.change.onConflict },
+    ];
+  }
   return [recordWrite(table, householdId, write)];
 }
 
 function recordWrite(
   table: Table,
   householdId: string,
-  write: Exclude<RecordWrite, { kind: 'near-copy-indexed' | 'item' }>,
+  write: Exclude<RecordWrite, { kind: 'near-copy-indexed' | 'item' | 'payment-changed' }>,
 ): GuardedWrite {
   switch (write.kind) {
     case 'payment': {
@@ -296,6 +307,7 @@ export function dynamoHouseholdStore(table: Table): HouseholdStore {
         table.putWrite(eventItem(registration.event), STALE_VERSION, ABSENT),
         table.putWrite(outboxTaskItem(startingTask, h.createdAt), STALE_VERSION),
         ...(counters ? [counters] : []),
+        ...(registration.claims ?? []).map((claim) => table.putWrite(claim, STALE_VERSION)),
       ]);
     },
 

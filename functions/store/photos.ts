@@ -61,9 +61,9 @@ export function dynamoPhotoStore(table: Table): PhotoStore {
       const pages = await Promise.all(
         probes.map(({ band, wholeFramesOnly }) =>
           table.queryAll({
-            KeyConditionExpression: wholeFramesOnly ? 'PK = :pk AND begins_with(SK, :whole)' : 'PK = :pk',
+            KeyConditionExpression: wholeFramesOnly ? 'PK = :band AND begins_with(SK, :whole)' : 'PK = :band',
             ExpressionAttributeValues: {
-              ':pk': nearCopyIndex.partition(county, band),
+              ':band': nearCopyIndex.partition(county, band),
               ...(wholeFramesOnly ? { ':whole': 'F#' } : {}),
             },
           }),

@@ -21,12 +21,13 @@
 import { ActionBodies, type ActionBody } from '../../domain/actions';
 import { chinaToday } from '../../domain/china-time';
 import { ConflictError, parseOrThrow, ValidationError } from '../../domain/errors';
-import type { Action, Actor, Household } from '../../domain/model';
+import type { Action, Actor, AuditEvent, Household, RaisedFlag } from '../../domain/model';
 import { canActInJurisdiction, householdNotFound, isVisibleTo } from '../../domain/rules/access';
 import { auditedChange } from '../../domain/rules/audit';
 import { dateProblems, recordedStageDates, typedDatesOf } from '../../domain/rules/dates';
-import { blockedByFlags, blockingFlags, mergeFlags } from '../../domain/rules/flags';
+import { blockedByFlags, blockingFlags, isForward, mergeFlags } from '../../domain/rules/flags';
 import { hashIdNumber } from '../../domain/rules/idNumber';
+import { personFlags } from '../../domain/rules/persons';
 import {
   ACCEPTANCE_MILESTONE,
   phasesOfAction,
@@ -36,7 +37,7 @@ import {
   transition,
 } from '../../process/renovation';
 import { logger } from '../config/logger';
-import { fileAfter, type HouseholdChange, type RecordWrite, STALE_VERSION } from '../store';
+import { fileAfter, type HouseholdChange, type HouseholdFile, type RecordWrite, STALE_VERSION } from '../store';
 import { accept, inspect, releaseInstallment, signAgreement, supervise } from './actions/construction';
 import { object, resolveObjection } from './actions/notice';
 import { appraiseSafety, countyApprove, townshipReview, villageAppraisal } from './actions/review';
@@ -61,6 +62,37 @@ const RULES: { readonly [A in Action]: ActionRule<A> } = {
 function phaseTitle(phase: string): { zh: string; en: string } {
   const step = stepOf(phase as Household['phase']);
   return step ? step.title : { zh: phase, en: phase };
+}
+
+/** Flags of the household's persons, account and address not on the file yet, as registered by its first clerk. */
+async function personRecheck(store: Dependencies['store'], file: HouseholdFile, at: string): Promise<RaisedFlag[]> {
+  const { household } = file;
+  const findings = await store.persons.findings(household);
+  const registeredBy = file.events.find((event) => event.type === 'register')?.actor ?? 'system';
+  const fresh = personFlags({ household, ...findings, raisedBy: registeredBy, now: at });
+  const known = household.flags ?? [];
+  return fresh.filter((flag) => !known.some((k) => k.kind === flag.kind && k.ref === flag.ref));
+}
+
+/** New flags that hold the step are kept on the file before the refusal, so the officers who override see them. */
+async function recordFlags(
+  store: Dependencies['store'],
+  file: HouseholdFile,
+  flags: RaisedFlag[],
+  raised: readonly RaisedFlag[],
+  actor: Actor,
+  role: AuditEvent['role'],
+  at: string,
+): Promise<void> {
+  const { after, event } = auditedChange(file, {
+    at,
+    actor: actor.username,
+    role,
+    type: 'flags-raised',
+    changes: { flags },
+    details: { flags: raised.map((flag) => flag.kind) },
+  });
+  await store.households.commit({ before: file.household, after, event });
 }
 
 export async function performAction<A extends Action>(
@@ -108,23 +140,30 @@ export async function performAction<A extends Action>(
     const problems = dateProblems(typedDates, recorded, chinaToday(now));
     if (problems.length > 0) throw new ValidationError(problems);
   }
+  const at = now.toISOString();
   const overrides = household.overrides ?? [];
+  // The county approves on what is true now: a roster imported or a file registered since the application may
+  // name one of its persons, its account or its address.
+  const recheck = action === 'county-approve' && isForward(action, body) ? await personRecheck(store, file, at) : [];
+  const flags = mergeFlags(household.flags ?? [], recheck);
   const held = blockingFlags({
     action,
     body,
-    flags: household.flags ?? [],
+    flags,
     overrides,
     policy: program.flagPolicy,
     actor: actor.username,
     citedPhotoIds: 'photoIds' in body ? (body.photoIds ?? []) : [],
   });
-  if (held.length > 0) throw blockedByFlags(held, overrides, actor.username);
+  if (held.length > 0) {
+    if (recheck.length > 0) await recordFlags(store, file, flags, recheck, actor, role, at);
+    throw blockedByFlags(held, overrides, actor.username);
+  }
 
-  const at = now.toISOString();
   const rule = RULES[action] as ActionRule<A>;
   const effect = rule({ actor, file, program, body, now: at });
   const changes: Partial<Household> = { ...effect.changes };
-  if (effect.flags && effect.flags.length > 0) changes.flags = mergeFlags(household.flags ?? [], effect.flags);
+  if (recheck.length > 0 || (effect.flags?.length ?? 0) > 0) changes.flags = mergeFlags(flags, effect.flags ?? []);
   const next = effect.outcome
     ? transition(household.phase, effect.outcome, {
         installments: program.installments,

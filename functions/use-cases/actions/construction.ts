@@ -4,7 +4,7 @@
  * installment release after the milestone's inspection passed.
  */
 import { ConflictError, ValidationError } from '../../../domain/errors';
-import { buildFundingPlan, canRelease, passedMilestonesOf } from '../../../domain/funding';
+import { buildFundingPlan, canRelease, moneyStatusOf, passedMilestonesOf } from '../../../domain/funding';
 import { type Inspection, type Payment, PHASES, type Photo, type RaisedFlag } from '../../../domain/model';
 import { dateRulesOf, type WorksDateFlag, worksDateFindings } from '../../../domain/rules/dates';
 import { photoEvidenceProblems } from '../../../domain/rules/evidence';
@@ -212,11 +212,13 @@ export const releaseInstallment: ActionRule<'release-installment'> = ({ body, fi
   };
   return {
     outcome: 'released',
-    changes: { nextInstallment: body.installment + 1 },
+    // The file says the release awaits its second signature until another finance officer approves it.
+    changes: { nextInstallment: body.installment + 1, money: moneyStatusOf([...file.payments, payment]) },
     details: {
       installment: body.installment,
       label: program.installments[body.installment]?.label,
       amount,
+      reference: payment.reference,
       note: body.note,
     },
     records: [{ kind: 'payment', payment }],

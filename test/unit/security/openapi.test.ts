@@ -32,7 +32,7 @@ const documented = Object.entries(paths)
 
 /** The success status each route answers with (the handlers in functions/api/). */
 function successStatusOf(key: string): string {
-  if (key === 'POST /households' || key === 'POST /households/{id}/photos') return '201';
+  if (key === 'POST /households' || key === 'POST /households/{id}/photos' || key === 'POST /rosters') return '201';
   return '200';
 }
 

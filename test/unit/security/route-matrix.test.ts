@@ -119,6 +119,29 @@ const REQUESTS: Partial<Record<RouteKey, Request>> = {
     handler: reportsHandler,
     event: { path: '/reports/progress', query: { county: HOME.county, program: demoProgram.programId } },
   },
+  'GET /reports/audit': {
+    handler: reportsHandler,
+    event: { path: '/reports/audit', query: { county: HOME.county, from: '2026-01-01', to: '2026-03-31' } },
+  },
+  'POST /rosters': {
+    handler: programsHandler,
+    event: {
+      method: 'POST',
+      path: '/rosters',
+      body: {
+        county: HOME.county,
+        kind: 'relocation',
+        year: 2019,
+        title: '易地扶贫搬迁名单',
+        rows: [{ 姓名: '王五', 身份证号: demoApplication(11).head.idNumber }],
+      },
+    },
+  },
+  'GET /rosters': { handler: programsHandler, event: { path: '/rosters', query: { county: HOME.county } } },
+  'GET /rosters/{rosterId}': {
+    handler: programsHandler,
+    event: { path: '/rosters/ro-1', pathParameters: { rosterId: 'ro-1' } },
+  },
   'GET /reports/households': {
     handler: reportsHandler,
     event: { path: '/reports/households', query: { county: HOME.county, township: HOME.township } },
@@ -173,6 +196,8 @@ const REQUESTS: Partial<Record<RouteKey, Request>> = {
 const readsTheHousehold = RULED.find(({ route }) => route === 'GET /households/{id}')?.allowed;
 const onOneHousehold = (route: RouteKey) => /\{(id|householdId)\}/.test(route);
 function refusalOf(route: RouteKey, role: (typeof ROLES)[number], place: Place): number {
+  // A roster of a county the caller does not read answers as a missing one, like a household.
+  if (route === 'GET /rosters/{rosterId}') return 404;
   return onOneHousehold(route) && !readsTheHousehold?.(role, place) ? 404 : 403;
 }
 
@@ -229,6 +254,21 @@ describe('the route table', () => {
 describe('every route x role x place', () => {
   beforeEach(() => {
     givenScene(SCENES.inspect);
+    ddbMock.on(GetCommand, { Key: { PK: 'ROSTER#ro-1', SK: 'ROSTER' } }).resolves({
+      Item: {
+        rosterId: 'ro-1',
+        county: HOME.county,
+        kind: 'relocation',
+        year: 2019,
+        title: '易地扶贫搬迁名单',
+        importedBy: 'wang.minzheng',
+        importedAt: '2026-01-05T02:00:00.000Z',
+        entries: 1,
+        repeated: 0,
+        rejectedRows: 0,
+        errors: [],
+      },
+    });
     // The advance was released by one finance officer and waits for another's approval (maker-checker).
     ddbMock.on(GetCommand, { Key: { PK: `HH#${HOUSEHOLD_ID}`, SK: 'PAY#00' } }).resolves({
       Item: {

@@ -52,7 +52,16 @@ describe('POST /households', () => {
       'EV#000001',
       'TASK',
       expect.stringMatching(/^T#522327\d{3}#\d$/),
+      // Every person with an ID number and the bank account are claimed, for later files to find.
+      `HH#${id}`,
+      `HH#${id}`,
     ]);
+    expect(items[5]?.Put?.Item).toMatchObject({
+      PK: `IDN#${hashIdNumber(demoApplication(1).head.idNumber)}`,
+      entity: 'person-claim',
+      as: 'head',
+    });
+    expect(String(items[6]?.Put?.Item.PK)).toMatch(/^BANK#[0-9a-f]{64}$/);
     // The township's progress counters grow in the same transaction.
     expect(items[4]?.Update?.Key?.PK).toBe(`STATS#${demoApplication(1).programId}`);
     expect(items[4]?.Update?.UpdateExpression).toMatch(/ ADD /);
