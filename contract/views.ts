@@ -9,6 +9,7 @@ import { LedgerPayment } from '../domain/funding/bank';
 import { FundingSource } from '../domain/funding/sources';
 import { Actor, AuditEvent, Category, Household, Inspection, Mode, Phase, Photo, Role, Site } from '../domain/model';
 import { NoticeList } from '../domain/public-notice';
+import { FlagKind } from '../domain/rules/flag-kinds';
 import { PROGRESS_STATUSES } from '../domain/rules/progress';
 
 export { LedgerPayment, NoticeList };
@@ -47,6 +48,17 @@ export type Page<T> = { items: T[]; cursor?: string | undefined };
 
 // ---------------------------------------------------------------- the household file
 
+/** How a household's flags stand (domain/rules/flags.ts `summarizeFlags`). */
+export const FlagSummaryView = z
+  .object({
+    kinds: z.array(FlagKind),
+    blocking: z.number().int(),
+    warnings: z.number().int(),
+    overridden: z.number().int(),
+  })
+  .meta({ id: 'FlagSummary' });
+export type FlagSummaryView = z.infer<typeof FlagSummaryView>;
+
 export const TaskView = z
   .object({
     householdId: z.string(),
@@ -63,6 +75,17 @@ export const TaskView = z
     headName: z.string().optional(),
     villageCode: z.string().optional(),
     programId: z.string().optional(),
+    /** The household's flags as they stand: kinds present, how many hold a step, warn, were overridden. */
+    flags: FlagSummaryView.optional(),
+    /** Where the household's released money stands (a release awaiting its second signature...). */
+    money: z
+      .object({
+        awaitingApproval: z.array(z.number().int()),
+        awaitingBank: z.array(z.number().int()),
+        failed: z.array(z.number().int()),
+        paid: z.array(z.number().int()),
+      })
+      .optional(),
   })
   .meta({ id: 'Task' });
 export type TaskView = z.infer<typeof TaskView>;

@@ -56,6 +56,5 @@ export function createEvidence(s3: S3Client, presigner: S3Client, bucketName: st
 }
 
 export { photoObjectKey, previewObjectKey } from './keys';
-export { photoHashes } from './perceptual-hash';
 export type { PhotoLinks, UploadRequest } from './photos';
 export { makePreview, type Preview } from './previews';

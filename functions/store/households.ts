@@ -82,6 +82,8 @@ export interface HouseholdStore {
   /** The whole household file in one strongly consistent Query on its partition. */
   file(householdId: string): Promise<HouseholdFile | undefined>;
   record(householdId: string): Promise<HouseholdRecord | undefined>;
+  /** Several households in one BatchGetItem (a page of a work queue), in no particular order. */
+  records(householdIds: readonly string[]): Promise<HouseholdRecord[]>;
   /** The household and its task in one request (they share the partition). */
   recordAndTask(householdId: string): Promise<{ record?: HouseholdRecord; task?: Task }>;
   /** Households newest first through GSI1..GSI4; never a scan. */
@@ -238,6 +240,16 @@ export function dynamoHouseholdStore(table: Table): HouseholdStore {
     },
 
     record: (householdId) => table.find(keys.household(householdId), householdRecordOf),
+
+    async records(householdIds) {
+      const wanted = [...new Set(householdIds)].map((id) => keys.household(id));
+      const found: HouseholdRecord[] = [];
+      // BatchGetItem takes 100 keys at a time.
+      for (let i = 0; i < wanted.length; i += 100) {
+        found.push(...(await table.getMany(wanted.slice(i, i + 100))).map(householdRecordOf));
+      }
+      return found;
+    },
 
     async recordAndTask(householdId) {
       const items = await table.getMany([keys.household(householdId), keys.task(householdId)]);

@@ -43,7 +43,9 @@ import { type EvidenceFlag, evidenceFlags, exifCaptureTime, type LatLon } from '
 import { mergeFlags } from '../../domain/rules/flags';
 import { findNearCopies, type NearCopyFindings, type PhotoHashes } from '../../domain/rules/near-copy';
 import { logger } from '../config/logger';
-import { type Evidence, makePreview, type Preview, photoHashes, photoObjectKey } from '../evidence';
+import { type Evidence, makePreview, type Preview, photoObjectKey } from '../evidence';
+// Imported on its own: `sharp-phash` requires sharp at load, which only the photo function carries (its layer).
+import { photoHashes } from '../evidence/perceptual-hash';
 import type { HouseholdRecord, RecordWrite, Store, StoredPhoto } from '../store';
 import type { Dependencies } from './dependencies';
 

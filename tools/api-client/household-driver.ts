@@ -14,6 +14,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { demoApplication, exampleActionBody } from '../../contract/examples';
+import { chinaToday } from '../../domain/china-time';
 import type { Action, AuditEvent, Household, HouseholdApplication, Phase } from '../../domain/model';
 import { jpegWithExif, recentExifTime, sha256Hex } from '../demo/exif-jpeg';
 import { api, eventually } from './client';
@@ -66,7 +67,7 @@ const APPROVAL_STEPS: Partial<Record<Phase, PlannedStep>> = {
     action: 'appraise-safety',
     by: 'construction',
     // Without photo ids: a photo needs an upload, which the approval half does without.
-    body: (version) => ({ version, grade: 'D', technician: '罗建国', appraisedOn: '2025-03-10', findings: '整体危险' }),
+    body: (version) => ({ version, grade: 'D', technician: '罗建国', appraisedOn: chinaToday(), findings: '整体危险' }),
   },
   'village-appraisal': {
     action: 'village-appraisal',
