@@ -254,6 +254,8 @@ const ProgressLine = z.object({
   floorAreaM2: z.number(),
   status: StatusCounts,
   spotCheck: z.object({ decidedByCounty: z.number(), visited: z.number() }),
+  /** Households with a flag nobody overrode, with an override granted, and per kind of flag. */
+  flags: z.object({ flagged: z.number(), overridden: z.number(), byKind: z.record(z.string(), z.number()) }),
   /** Households in the construction phases (installment release, milestone inspection, acceptance). */
   underConstruction: z.number(),
   archived: z.number(),
@@ -318,6 +320,9 @@ export const HouseholdExportRow = z.object({
   /** Masked. */
   bankAccount: z.string().optional(),
   createdAt: z.string(),
+  /** Kinds of flag nobody overrode, and the kinds overridden (with who granted it). */
+  openFlags: z.array(FlagKind),
+  overrides: z.array(z.object({ flag: FlagKind, by: z.string() })),
 });
 export type HouseholdExportRow = z.infer<typeof HouseholdExportRow>;
 

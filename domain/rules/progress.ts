@@ -10,6 +10,7 @@
  */
 import { ACCEPTANCE_MILESTONE, AGREEMENT_MILESTONE } from '../funding/release';
 import { type Household, PHASES, type Phase, type Role } from '../model';
+import { overrideOf } from './flags';
 
 /** Counter cells of one household: name -> amount (1 for a count, centi-m² for the floor area). */
 export type ProgressCells = Record<string, number>;
@@ -42,6 +43,12 @@ export const cell = {
   countyDecided: 'cc',
   /** ... of which the county visited the home (入户抽查). */
   visited: 'cv',
+  /** Households with a flag nobody overrode (any level: the policy is applied when the report is read). */
+  flagged: 'fl',
+  /** Households with an override granted. */
+  overridden: 'fo',
+  /** Households with a flag of this kind nobody overrode. */
+  flagKind: (kind: string) => `fk.${kind}`,
 } as const;
 
 /** The floor area a renovation delivers: the planned area of a rebuild, the existing house for a repair. */
@@ -62,6 +69,10 @@ export function progressCells(h: Household): ProgressCells {
     cells[cell.countyDecided] = 1;
     if (h.spotCheck.visited) cells[cell.visited] = 1;
   }
+  const open = (h.flags ?? []).filter((flag) => !overrideOf(flag, h.overrides ?? []));
+  if (open.length > 0) cells[cell.flagged] = 1;
+  for (const kind of new Set(open.map((flag) => flag.kind))) cells[cell.flagKind(kind)] = 1;
+  if ((h.overrides ?? []).length > 0) cells[cell.overridden] = 1;
   return cells;
 }
 
@@ -158,6 +169,8 @@ export interface ProgressFigures {
   floorAreaM2: number;
   status: StatusCounts;
   spotCheck: { decidedByCounty: number; visited: number };
+  /** Households with flags nobody overrode, with overrides, and per kind (flags and overrides per township). */
+  flags: { flagged: number; overridden: number; byKind: Record<string, number> };
 }
 
 const STATUS_FIELD: Record<ProgressStatus, Exclude<keyof StatusCounts, 'underConstructionByMilestone'>> = {
@@ -221,6 +234,15 @@ export function progressFigures(
     floorAreaM2: get(cell.area) / 100,
     status,
     spotCheck: { decidedByCounty: get(cell.countyDecided), visited: get(cell.visited) },
+    flags: {
+      flagged: get(cell.flagged),
+      overridden: get(cell.overridden),
+      byKind: Object.fromEntries(
+        Object.entries(cells)
+          .filter(([name, n]) => name.startsWith('fk.') && n > 0)
+          .map(([name, n]) => [name.slice(3), n]),
+      ),
+    },
   };
 }
 

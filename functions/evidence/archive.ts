@@ -4,7 +4,7 @@
  */
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { type LedgerCardPhoto, renderLedgerCard } from '../../domain/ledger-card';
-import type { Photo } from '../../domain/model';
+import type { Photo, ProgramConfig } from '../../domain/model';
 import type { HouseholdFile } from '../store';
 import { ledgerCardHtmlKey, ledgerCardKey, photoObjectKey, previewObjectKey } from './keys';
 import { type Bucket, presignedGet } from './photos';
@@ -38,7 +38,7 @@ async function ledgerCardHtml(
   file: HouseholdFile,
   now: Date,
   urlOf: (photo: Photo) => string | Promise<string>,
-  programName?: string,
+  program?: ProgramConfig,
 ): Promise<string> {
   return renderLedgerCard({
     household: file.household,
@@ -47,7 +47,8 @@ async function ledgerCardHtml(
     payments: file.payments,
     photos: await ledgerPhotos(file, urlOf),
     generatedAt: now.toISOString(),
-    programName,
+    programName: program?.name,
+    program,
   });
 }
 
@@ -65,9 +66,9 @@ export async function writeLedgerCardHtml(
   bucket: Bucket,
   file: HouseholdFile,
   now: Date,
-  programName?: string,
+  program?: ProgramConfig,
 ): Promise<string> {
-  const html = await ledgerCardHtml(file, now, (photo) => `../../${cardImageKey(photo)}`, programName);
+  const html = await ledgerCardHtml(file, now, (photo) => `../../${cardImageKey(photo)}`, program);
   return putDocument(bucket, ledgerCardHtmlKey(file.household.householdId), html, 'text/html; charset=utf-8');
 }
 
@@ -76,9 +77,9 @@ export function renderLedgerCardNow(
   bucket: Bucket,
   file: HouseholdFile,
   now: Date,
-  programName?: string,
+  program?: ProgramConfig,
 ): Promise<string> {
-  return ledgerCardHtml(file, now, (photo) => presignedGet(bucket, cardImageKey(photo)), programName);
+  return ledgerCardHtml(file, now, (photo) => presignedGet(bucket, cardImageKey(photo)), program);
 }
 
 /** The ledger card as JSON: household, timeline, payments, inspections and where each photo lies. */

@@ -3,7 +3,7 @@
  * an injected client, presigner and bucket name by each handler's composition root. Never log personal data from it.
  */
 import { HeadBucketCommand, type S3Client } from '@aws-sdk/client-s3';
-import type { Photo } from '../../domain/model';
+import type { Photo, ProgramConfig } from '../../domain/model';
 import type { HouseholdFile, StoredPhoto } from '../store';
 import { renderLedgerCardNow, writeLedgerCard, writeLedgerCardHtml } from './archive';
 import {
@@ -28,9 +28,9 @@ export interface Evidence {
   /** Writes the ledger card (JSON) of the file; answers its key. */
   writeLedgerCard(file: HouseholdFile, now: Date): Promise<string>;
   /** Writes the printable ledger card of the file, its photos linked by key; answers its key. */
-  writeLedgerCardHtml(file: HouseholdFile, now: Date, programName?: string): Promise<string>;
+  writeLedgerCardHtml(file: HouseholdFile, now: Date, program?: ProgramConfig): Promise<string>;
   /** The printable ledger card with freshly presigned photo links. */
-  renderLedgerCard(file: HouseholdFile, now: Date, programName?: string): Promise<string>;
+  renderLedgerCard(file: HouseholdFile, now: Date, program?: ProgramConfig): Promise<string>;
   /** The bucket answers (the health check). */
   reachable(): Promise<void>;
 }
@@ -47,8 +47,8 @@ export function createEvidence(s3: S3Client, presigner: S3Client, bucketName: st
     putPreview: (photo, preview) => putPreview(bucket, photo, preview),
     photoLinks: (photos) => photoLinks(bucket, photos),
     writeLedgerCard: (file, now) => writeLedgerCard(bucket, file, now),
-    writeLedgerCardHtml: (file, now, programName) => writeLedgerCardHtml(bucket, file, now, programName),
-    renderLedgerCard: (file, now, programName) => renderLedgerCardNow(bucket, file, now, programName),
+    writeLedgerCardHtml: (file, now, program) => writeLedgerCardHtml(bucket, file, now, program),
+    renderLedgerCard: (file, now, program) => renderLedgerCardNow(bucket, file, now, program),
     reachable: async () => {
       await s3.send(new HeadBucketCommand({ Bucket: bucketName }));
     },

@@ -10,9 +10,10 @@ import { HouseholdExportQuery } from '../../contract/requests';
 import type { HouseholdExportPage, HouseholdExportRow } from '../../contract/views';
 import { ForbiddenError, parseOrThrow, ValidationError } from '../../domain/errors';
 import { fenToYuan } from '../../domain/funding/money';
-import { CATEGORY_TITLES_ZH, PHASE_TITLES_ZH } from '../../domain/labels';
+import { CATEGORY_TITLES_ZH, FLAG_TITLES, PHASE_TITLES_ZH } from '../../domain/labels';
 import type { Actor, Household } from '../../domain/model';
 import { canRead, canReadCountyReports } from '../../domain/rules/access';
+import { overrideOf } from '../../domain/rules/flags';
 import { maskBankAccount, maskIdNumber } from '../../domain/rules/idNumber';
 import { progressStatus, renovatedAreaM2 } from '../../domain/rules/progress';
 import type { Store } from '../store';
@@ -50,6 +51,10 @@ function rowOf(h: Household, villages: ReadonlyMap<string, string>, plan: { inst
     houseAreaM2: h.house.areaM2,
     installmentsReleased: h.nextInstallment,
     createdAt: h.createdAt,
+    openFlags: [
+      ...new Set((h.flags ?? []).filter((flag) => !overrideOf(flag, h.overrides ?? [])).map((flag) => flag.kind)),
+    ],
+    overrides: (h.overrides ?? []).map((override) => ({ flag: override.flag, by: override.by })),
   };
   if (h.mode) {
     row.mode = h.mode;
@@ -105,6 +110,8 @@ function workbookColumns(sheet: ExcelJS.Worksheet): void {
     { header: '已拨付期数', key: 'installmentsReleased', width: 10 },
     { header: '银行账号', key: 'bankAccount', width: 12 },
     { header: '登记时间', key: 'createdAt', width: 22 },
+    { header: '未放行提示', key: 'openFlags', width: 40 },
+    { header: '已核实放行', key: 'overrides', width: 40 },
   ];
   sheet.getRow(1).font = { bold: true };
 }
@@ -121,6 +128,8 @@ export async function householdWorkbook(county: string, rows: readonly Household
       status: STATUS_LABELS[row.status],
       mode: row.mode === undefined ? '' : row.mode === 'rebuild' ? '拆除重建' : '修缮加固',
       site: row.site === 'centralized' ? '集中' : '分散',
+      openFlags: row.openFlags.map((kind) => FLAG_TITLES[kind].zh).join('；'),
+      overrides: row.overrides.map((o) => `${FLAG_TITLES[o.flag].zh}（${o.by}）`).join('；'),
     });
   }
   sheet.views = [{ state: 'frozen', ySplit: 1 }];

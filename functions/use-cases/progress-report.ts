@@ -169,6 +169,8 @@ export async function progressWorkbook(report: ProgressReport): Promise<Workbook
     ...REPORT_ROLES.map((role) => `逾期·${ROLE_TITLES_ZH[role]}`),
     '县审批户数',
     '县入户抽查户数',
+    '有未放行提示户数',
+    '已核实放行户数',
     ...PHASES.map((phase) => PHASE_TITLES_ZH[phase]),
   ];
   sheet.addRow(header).font = { bold: true };
@@ -198,6 +200,8 @@ export async function progressWorkbook(report: ProgressReport): Promise<Workbook
     ...REPORT_ROLES.map((role) => line.overdue.byRole[role] ?? 0),
     line.spotCheck.decidedByCounty,
     line.spotCheck.visited,
+    line.flags.flagged,
+    line.flags.overridden,
     ...PHASES.map((phase) => line.byPhase[phase]),
   ];
   for (const row of report.townships) sheet.addRow(cellsOf(row.name, row.township, row));

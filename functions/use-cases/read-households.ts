@@ -43,7 +43,7 @@ export async function readLedgerCard({ store, evidence }: Reads, actor: Actor, h
     });
   }
   const program = await store.programs.get(file.household.programId);
-  return evidence.renderLedgerCard(file, now, program?.name);
+  return evidence.renderLedgerCard(file, now, program);
 }
 
 export const OUTSIDE_COUNTY = { zh: '不在您所属的县', en: 'Outside your county' };

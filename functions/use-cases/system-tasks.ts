@@ -106,7 +106,7 @@ export async function archive(
     // Written before the phase moves, so an archived household always has its card; writing it
     // again on a retry overwrites the same card (a new version under bucket versioning).
     const key = await evidence.writeLedgerCard(file, now);
-    const printable = await evidence.writeLedgerCardHtml(file, now, program?.name);
+    const printable = await evidence.writeLedgerCardHtml(file, now, program);
     try {
       const next = await moveBySystem(deps, file, 'archived', 'archive', { ledgerCard: key, printable }, now);
       return { next, key };

@@ -121,11 +121,11 @@ function storedPuts(): Record<string, unknown>[] {
 
 type TransactPut = { Put: { Item: Record<string, unknown>; ConditionExpression?: string } };
 
-/** The items of each TransactWriteItems call, by their sort key. */
+/** The items each TransactWriteItems call puts, by their sort key (a flag also moves the progress counters). */
 function transactions(): Record<string, TransactPut['Put']>[] {
   return ddbMock.commandCalls(TransactWriteCommand).map((call) => {
-    const items = (call.args[0].input.TransactItems ?? []) as TransactPut[];
-    return Object.fromEntries(items.map((item) => [String(item.Put.Item.SK), item.Put]));
+    const items = (call.args[0].input.TransactItems ?? []) as Partial<TransactPut>[];
+    return Object.fromEntries(items.flatMap((item) => (item.Put ? [[String(item.Put.Item.SK), item.Put]] : [])));
   });
 }
 
