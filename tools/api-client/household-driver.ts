@@ -349,7 +349,7 @@ export function householdDriver(options: DriverOptions) {
           await step('inspect', staff.inspector.token, {
             version: current.version,
             milestone: passed === 0 ? 'foundation' : 'main-structure',
-            date: new Date().toISOString().slice(0, 10),
+            date: chinaToday(),
             checklist: { 基础尺寸: true, 钢筋规格: true },
             result: 'pass',
             photoIds: [photoId],
