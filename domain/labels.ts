@@ -55,7 +55,18 @@ export function labelOf(
 
 export const PHASE_TITLES_ZH: Readonly<Record<Phase, string>> = titlesIn('zh', PHASE_TITLES);
 
-export type EventType = Action | 'register' | 'confirm-photo' | 'open-notice' | 'close-notice' | 'archive';
+export type EventType =
+  | Action
+  | 'register'
+  | 'confirm-photo'
+  | 'open-notice'
+  | 'close-notice'
+  | 'archive'
+  | 'override'
+  | 'flags-raised'
+  | 'approve-payment'
+  | 'bank-result'
+  | 'retry-payment';
 
 /** What the household's file records: each action (the step it completes has the same name) and each system step. */
 export const EVENT_TITLES: Readonly<Record<EventType, Title>> = {
@@ -75,6 +86,11 @@ export const EVENT_TITLES: Readonly<Record<EventType, Title>> = {
   'release-installment': PHASE_TITLES['installment-release'],
   accept: PHASE_TITLES['final-acceptance'],
   archive: { zh: '归档', en: 'Archived' },
+  override: { zh: '核实放行', en: 'Flag overridden' },
+  'flags-raised': { zh: '发现提示', en: 'Flags found' },
+  'approve-payment': { zh: '拨付复核', en: 'Release approved (second signature)' },
+  'bank-result': { zh: '银行回盘', en: "Bank's answer" },
+  'retry-payment': { zh: '重新发送银行', en: 'Sent to the bank again' },
 };
 
 export const ROLE_TITLES: Readonly<Record<Role | 'system' | 'leader', Title>> = {

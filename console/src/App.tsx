@@ -47,6 +47,7 @@ const router = createHashRouter([
       { path: 'finance', lazy: async () => ({ Component: (await import('./finance/FinanceView')).FinanceView }) },
       { path: 'dashboard', lazy: async () => ({ Component: (await import('./dashboard/Dashboard')).Dashboard }) },
       { path: 'notices', lazy: async () => ({ Component: (await import('./notices/NoticePage')).NoticePage }) },
+      { path: 'audit', lazy: async () => ({ Component: (await import('./audit/AuditPage')).AuditPage }) },
       { path: '*', element: <Navigate to="/work" replace /> },
     ],
   },

@@ -46,6 +46,7 @@ import { useWords } from '../common/words';
 import { useMe } from '../layout/UserContext';
 import { ActionForm } from './ActionForm';
 import { availableActions } from './availableActions';
+import { FlagsCard } from './FlagsCard';
 import { eventFacts, eventOutcome } from './timeline';
 
 const PHOTO_GROUPS = [
@@ -224,6 +225,11 @@ export function HouseholdFilePage() {
           </Tag>
           {file.task?.role && <Tag>{t('file.pendingFor', { role: words.label(ROLE_TITLES, file.task.role) })}</Tag>}
           {file.task?.overdue && <Tag color="red">{t('work.overdue')}</Tag>}
+          {(household.money?.awaitingApproval ?? []).map((n) => (
+            <Tag color="gold" key={`approval-${n}`} data-testid="awaiting-approval">
+              {words.installment(n)} · {words.label(PAYMENT_STATUS_TITLES, 'released')}
+            </Tag>
+          ))}
         </Space>
         {household.rejection && (
           <Alert
@@ -233,6 +239,8 @@ export function HouseholdFilePage() {
           />
         )}
       </Card>
+
+      <FlagsCard file={file} onDone={setLatest} />
 
       {actions.map((action) => (
         <Card
@@ -358,6 +366,11 @@ export function HouseholdFilePage() {
                     },
                     { title: t('file.releasedBy'), dataIndex: 'releasedBy' },
                     { title: t('file.approvedBy'), dataIndex: 'approvedBy', render: (by?: string) => by ?? '—' },
+                    {
+                      title: t('file.bankReference'),
+                      dataIndex: 'bankReference',
+                      render: (ref?: string) => ref ?? '—',
+                    },
                   ]}
                 />
               ),

@@ -45,6 +45,12 @@ export function AppLayout() {
     { key: '/finance', icon: <MoneyCollectOutlined />, label: t('nav.finance'), show: has('finance') },
     { key: '/dashboard', icon: <BarChartOutlined />, label: t('nav.dashboard'), show: isCountyLevel(me) || leader },
     { key: '/notices', icon: <NotificationOutlined />, label: t('nav.notices'), show: true },
+    {
+      key: '/audit',
+      icon: <AuditOutlined />,
+      label: t('nav.audit'),
+      show: isCountyLevel(me) || has('auditor'),
+    },
   ];
   const menuItems = items
     .filter((item) => item.show)
