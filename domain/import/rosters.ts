@@ -29,8 +29,8 @@ export const ROSTER_COLUMNS = {
 
 const REQUIRED: readonly string[] = [ROSTER_COLUMNS.name, ROSTER_COLUMNS.idNumber];
 
-/** The most rows one import takes: a county's 低保 list fits; a larger list is imported in parts. */
-export const MAX_ROSTER_ROWS = 10_000;
+/** The most rows one import takes (one request, written within the function's time); a county's list goes in parts. */
+export const MAX_ROSTER_ROWS = 1_000;
 
 /** `POST /rosters`: the sheet's rows (read client-side from .xlsx or .csv) and what the roster is. */
 export const RosterImportBody = z.strictObject({

@@ -55,7 +55,7 @@ const NOT_JSON: Bilingual = {
 };
 
 /**
- * The largest JSON body taken (a roster import of 10,000 rows fits; photos go straight to S3). API
+ * The largest JSON body taken (a roster import of 1,000 rows is well inside; photos go straight to S3). API
  * Gateway would pass up to 10 MB and Lambda 6 MB: a body is refused here before it is parsed.
  */
 export const MAX_JSON_BODY_BYTES = 2 * 1024 * 1024;

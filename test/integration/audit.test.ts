@@ -6,6 +6,9 @@
  * imported relocation roster is flagged at application; the auditor's report lists all of it, with
  * links, as JSON and as Excel.
  */
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,6 +20,7 @@ import { api, login } from '../../tools/api-client/client';
 import { driveTo, householdFile, registerHousehold, waitForTask } from '../../tools/api-client/household-driver';
 import { type Staff, staffFor } from '../../tools/api-client/staff';
 import { sha256Hex } from '../../tools/demo/exif-jpeg';
+import { importRoster } from '../../tools/import/rosters';
 import { type RunningStack, startStack } from '../../twin/stack-process';
 import { sceneJpeg } from '../fixtures/scenes';
 
@@ -233,6 +237,32 @@ describe('a person on an imported relocation roster', () => {
     const id = await register({ ...application, members: [{ name: '李四', relation: '配偶', idNumber: relocated }] });
     const flags = (await file(staff.civil.token, id)).household.flags ?? [];
     expect(flags.map((flag) => flag.kind)).toContain('roster-relocation');
+  });
+});
+
+describe('the roster import tool', () => {
+  it('imports a sheet through the API and reports each bad row at its line of the file', async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'anju-roster-'));
+    const file = join(folder, '低保名单.csv');
+    await writeFile(
+      file,
+      `姓名,身份证号,村\n张三,${demoIdNumber(90_101)},者楼村\n错号,12345,者楼村\n李四,${demoIdNumber(90_102)},\n`,
+    );
+    const summary = await importRoster({
+      file,
+      url: stack.url,
+      username: 'wang.minzheng',
+      county: COUNTY,
+      kind: 'minimum-living-guarantee',
+      year: 2026,
+      title: '县民政局低保名单',
+    });
+    expect(summary.entries).toBe(2);
+    expect(summary.errors.map((error) => [error.line, error.field])).toEqual([[3, '身份证号']]);
+    const listed = await api(stack.url, auditor).get<{ items: { title: string; entries: number }[] }>(
+      `/rosters?county=${COUNTY}`,
+    );
+    expect(listed.body.items).toContainEqual(expect.objectContaining({ title: '县民政局低保名单', entries: 2 }));
   });
 });
 
