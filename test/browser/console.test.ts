@@ -264,9 +264,7 @@ describe('the staff console', () => {
     await screenshot(construction, '04-action-form');
     const appraised = await submitAndWaitFor(construction, 'village-appraisal');
     expect(appraised.household.grade).toBe('D');
-    expect(appraised.timeline.find((event) => event.type === 'appraise-safety')?.details.appraisedOn).toBe(
-      chinaDay(),
-    );
+    expect(appraised.timeline.find((event) => event.type === 'appraise-safety')?.details.appraisedOn).toBe(chinaDay());
 
     const civil = sessions[1]?.page as Page;
     await waitForTask(stack.url, await login(stack.url, CIVIL_AFFAIRS), householdId, 'village-appraisal');
@@ -505,7 +503,7 @@ describe('the staff console', () => {
     const big = await cameraPhoto(`camera ${householdId}`);
     const small = (n: number) => {
       // Taken moments ago: an hour back may be the day before the agreement in China, which holds the inspection.
-  const now = new Date(Date.now() - 10_000 + 8 * 3_600_000).toISOString();
+      const now = new Date(Date.now() - 10_000 + 8 * 3_600_000).toISOString();
       return jpegWithExif({
         dateTimeOriginal: `${now.slice(0, 10).replaceAll('-', ':')} ${now.slice(11, 19)}`,
         gps: VILLAGE?.location ?? { lat: 0, lon: 0 },

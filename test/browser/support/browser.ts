@@ -69,6 +69,9 @@ export async function chooseOption(
   if (options.search) await page.keyboard.type(text);
   const option = page.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: text }).first();
   await option.click();
+  // Until its closing animation ends the dropdown's accessibility list (option values) is part of the page's text;
+  // on a busy machine a check of the page's words would read it.
+  await page.locator('.ant-select-dropdown:visible').first().waitFor({ state: 'hidden' });
 }
 
 /** Types a date into an antd DatePicker (by its test id) and confirms it. */
