@@ -7,6 +7,7 @@
  * are invented. Browser-safe: nothing here imports `node:`.
  */
 import type { ActionBody } from '../domain/actions';
+import { addCalendarDays, chinaToday } from '../domain/china-time';
 import { type Action, type HouseholdApplication, type Phase, ProgramConfig } from '../domain/model';
 import { PRIORITY_CATEGORIES, type PriorityCategory } from '../domain/rules/eligibility';
 import { idCheckChar } from '../domain/rules/idCheck';
@@ -101,6 +102,9 @@ export const demoProgram: ProgramConfig = ProgramConfig.parse({
   deadlines: DEADLINES,
   minDaysBetweenMilestones: 7,
   spotCheckRatio: 0.5,
+  // The demo, its tests and benchmarks take a house from application to acceptance in minutes, so the
+  // build-time flags only warn here; a real program keeps them blocking (the default).
+  flagPolicy: { 'stage-too-soon': 'warn', 'capture-stage-too-soon': 'warn', 'build-period-too-short': 'warn' },
   // Each installment is split over the department funds in these shares (资金来源).
   fundingSources: [
     { source: 'central-provincial', percent: 60 },
@@ -177,21 +181,27 @@ export function demoApplication(n: number): HouseholdApplication {
 
 /**
  * A body for each action that is valid for a demo household reaching that step (any household
- * size: the planned area fits 1 to 10 persons), for the OpenAPI examples and tests.
+ * size: the planned area fits 1 to 10 persons), for the OpenAPI examples and tests. Every date
+ * it records is `today` (China day, by default the real one): a record is never dated ahead, nor
+ * before the steps taken already; plans (start, finish) lie ahead.
  */
-export function exampleActionBody<A extends Action>(action: A, version: number): ActionBody<A> {
+export function exampleActionBody<A extends Action>(
+  action: A,
+  version: number,
+  today: string = chinaToday(),
+): ActionBody<A> {
   const bodies: { [K in Action]: ActionBody<K> } = {
     'appraise-safety': {
       version,
       grade: 'D',
       technician: '罗建国',
-      appraisedOn: '2025-03-10',
+      appraisedOn: today,
       findings: '承重土墙多处开裂，屋面木构件腐朽，整体危险',
       photoIds: ['ph-before-1'],
     },
     'village-appraisal': {
       version,
-      meetingDate: '2025-03-20',
+      meetingDate: today,
       votesFor: 41,
       votesAgainst: 2,
       abstentions: 3,
@@ -204,7 +214,7 @@ export function exampleActionBody<A extends Action>(action: A, version: number):
       decision: 'approve',
       mode: 'rebuild',
       plannedAreaM2: 60,
-      spotCheck: { visited: true, by: '李军', date: '2025-04-08', findings: '入户核实，情况属实' },
+      spotCheck: { visited: true, by: '李军', date: today, findings: '入户核实，情况属实' },
     },
     object: { version, objector: '韦某', contact: '13900000000', reason: '该户家庭收入情况与申报不符' },
     'resolve-objection': {
@@ -215,16 +225,16 @@ export function exampleActionBody<A extends Action>(action: A, version: number):
     },
     'sign-agreement': {
       version,
-      signedOn: '2025-05-06',
-      plannedStart: '2025-05-12',
-      plannedFinish: '2025-08-30',
+      signedOn: today,
+      plannedStart: addCalendarDays(today, 3),
+      plannedFinish: addCalendarDays(today, 120),
       ownFunds: 800_000,
       bankLoan: 1_500_000,
     },
     inspect: {
       version,
       milestone: 'foundation',
-      date: '2025-06-02',
+      date: today,
       checklist: { 基础尺寸: true, 钢筋规格: true, 混凝土强度: true },
       result: 'pass',
       photoIds: ['ph-during-1'],
@@ -232,7 +242,7 @@ export function exampleActionBody<A extends Action>(action: A, version: number):
     'release-installment': { version, installment: 0, note: '开工预拨' },
     accept: {
       version,
-      date: '2025-09-05',
+      date: today,
       checklist: { 结构安全: true, 面积符合: true, 门窗齐全: true },
       result: 'pass',
       checkedBy: '赵刚',
@@ -241,7 +251,7 @@ export function exampleActionBody<A extends Action>(action: A, version: number):
     },
     supervise: {
       version,
-      date: '2025-06-16',
+      date: today,
       stage: 'walls-to-roof',
       progressPercent: 45,
       notes: '墙体砌筑至圈梁，砂浆饱满，现场安全措施到位',

@@ -7,7 +7,7 @@ import { OpenAPIRegistry, OpenApiGeneratorV31, type RouteConfig } from '@asteaso
 import { z } from 'zod';
 import { ACTIONS, type Action } from '../domain/model';
 import type { Access } from './access';
-import { demoApplication, demoProgram, exampleActionBody } from './examples';
+import { demoApplication, demoIdNumber, demoProgram, exampleActionBody } from './examples';
 import { MONITORING_BODY_EXAMPLES } from './monitoring-examples';
 import { CONTRACT_ROUTES, type ContractRoute, type Refusal, type RouteKey, type RouteSpec } from './routes';
 import { ErrorBody } from './views';
@@ -64,6 +64,21 @@ const BODY_EXAMPLES: Partial<Record<RouteKey, unknown>> = {
   'PATCH /users/{username}': { roles: ['inspector', 'construction'], enabled: true },
   'POST /households/{id}/reveal': { field: 'phone', reason: '电话通知农户到村委会签订改造协议' },
   ...MONITORING_BODY_EXAMPLES,
+  'POST /rosters': {
+    county: demoProgram.county.code,
+    kind: 'relocation',
+    year: 2019,
+    title: '县发改局 2016-2020年易地扶贫搬迁名单',
+    rows: [
+      { 姓名: '王国平', 身份证号: demoIdNumber(9001), 村: '者楼村', 年度: '2019' },
+      { 姓名: '王小红', 身份证号: demoIdNumber(9002), 村: '者楼村', 年度: '2019' },
+    ],
+  },
+  'POST /households/{id}/overrides': {
+    version: 14,
+    flag: 'stage-too-soon',
+    reason: '县住建局现场核实：基础与主体均已按图施工完成，间隔短因雨季前抢工，同意放行',
+  },
 };
 
 const demoTownship = demoProgram.townships[0];

@@ -120,6 +120,22 @@ export const HouseholdExportQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(1000).default(500),
 });
 
+export const RosterListQuery = z.strictObject({ county: CountyCode });
+export const RosterPath = z.object({ rosterId: z.string().min(1).max(80) });
+
+/** An auditor's period: China calendar days, inclusive; `from` not after `to`. */
+export const AuditReportQuery = z
+  .strictObject({
+    county: CountyCode,
+    from: z.iso.date().meta({ example: '2026-01-01' }),
+    to: z.iso.date().meta({ example: '2026-12-31' }),
+    format: z.enum(['json', 'xlsx']).default('json'),
+  })
+  .refine((query) => query.from <= query.to, {
+    path: ['to'],
+    message: '结束日期不能早于开始日期 / the period ends before it starts',
+  });
+
 // ---------------------------------------------------------------- headers
 
 export const IdempotencyHeaders = z.object({

@@ -9,7 +9,9 @@
  */
 import { z } from 'zod';
 import { ActionBodies } from '../domain/actions';
+import { RosterImportBody } from '../domain/import/rosters';
 import { ACTIONS, Action, HouseholdApplication, ProgramConfig } from '../domain/model';
+import { OVERRIDERS, OverrideBody } from '../domain/rules/flags';
 import { rolesOfAction, stepForAction } from '../process/renovation';
 import { type Access, PUBLIC, SIGNED_IN } from './access';
 import {
@@ -28,12 +30,12 @@ import {
   ledgerAccess,
   MonitoringReport,
   MonitoringReportQuery,
+  RosterImportBody as MonitoringRosterBody,
+  RosterPath as MonitoringRosterPath,
+  RosterView as MonitoringRosterView,
   MonitoringSettingsView,
   PublicStatus,
-  RosterImportBody,
   RosterImported,
-  RosterPath,
-  RosterView,
   SettingsBody,
   StatusCodeBody,
   StatusCodePath,
@@ -41,6 +43,7 @@ import {
   StatusLookupBody,
 } from './monitoring';
 import {
+  AuditReportQuery,
   BatchQuery,
   CountyQuery,
   FundsReportQuery,
@@ -57,6 +60,8 @@ import {
   ProgramPath,
   ProgressQuery,
   RevealBody,
+  RosterListQuery,
+  RosterPath,
   TaskCountsQuery,
   TaskQuery,
 } from './requests';
@@ -72,6 +77,7 @@ import {
   UsersQuery,
 } from './users';
 import {
+  AuditReport,
   FundsReport,
   Healthy,
   HouseholdExportPage,
@@ -89,6 +95,8 @@ import {
   RebuildAnswer,
   Registered,
   Revealed,
+  RosterList,
+  RosterView,
   TaskCounts,
   TaskPage,
   Unhealthy,
@@ -289,6 +297,33 @@ export const ROUTES = {
     success: json(201, Registered, 'Registered'),
     refusals: [...READ, 409, 422],
   },
+  'POST /rosters': {
+    fn: 'ProgramsFn',
+    summary:
+      'Import an outside roster (易地扶贫搬迁, earlier beneficiaries, 低保, 特困) from the rows of a sheet; every bad row ' +
+      'is reported at its line and the good ones kept (hash, masked number, name); applicants are matched against it',
+    access: { roles: ['civil-affairs', 'construction'], within: 'county-level' },
+    headers: IdempotencyHeaders,
+    body: jsonBody(RosterImportBody),
+    success: json(201, RosterView, 'The roster as imported, with the rows not taken'),
+    refusals: [...READ, 409, 422],
+  },
+  'GET /rosters': {
+    fn: 'ProgramsFn',
+    summary: "The county's imported rosters, newest first",
+    access: READS_THE_COUNTY,
+    query: RosterListQuery,
+    success: json(200, RosterList, 'The rosters'),
+    refusals: READ,
+  },
+  'GET /rosters/{rosterId}': {
+    fn: 'ProgramsFn',
+    summary: 'One imported roster with the rows it did not take',
+    access: READS_THE_COUNTY,
+    params: RosterPath,
+    success: json(200, RosterView, 'The roster'),
+    refusals: READ_ONE,
+  },
   'GET /households': {
     fn: 'HouseholdsFn',
     summary: 'Households newest first, a page at a time',
@@ -359,6 +394,19 @@ export const ROUTES = {
     success: json(200, HouseholdFileView, 'The updated household file'),
     refusals: WRITE,
   },
+  'POST /households/{id}/overrides': {
+    fn: 'ActionsFn',
+    summary:
+      'Let a step held by a blocking flag go on: granted with a reason by county-level staff of a role that answers for ' +
+      'the kind, never the one who recorded what raised it nor the one who then takes the step; an `override` audit event',
+    // Works evidence: construction or the county quality station; persons and rosters: civil affairs or construction.
+    access: { roles: OVERRIDERS, within: 'county-level' },
+    params: HouseholdPath,
+    headers: IdempotencyHeaders,
+    body: jsonBody(OverrideBody),
+    success: json(200, HouseholdFileView, 'The household file with the override'),
+    refusals: WRITE,
+  },
   'POST /households/{id}/photos': {
     fn: 'PhotosFn',
     summary: 'A presigned upload for one photo',
@@ -393,6 +441,21 @@ export const ROUTES = {
       content: { [JSON_TYPE]: ProgressReport, [TEXT_TYPE]: TEXT, ...BINARY },
     },
     refusals: READ_ONE,
+  },
+  'GET /reports/audit': {
+    fn: 'ReportsFn',
+    summary:
+      "An auditor's view of a county over a period: every flag (its level and override), override, reopened notice, " +
+      'floor area outside the limits, duplicate match and late payment, each with a link to the household; ' +
+      '`format=xlsx` for Excel',
+    access: READS_THE_COUNTY,
+    query: AuditReportQuery,
+    success: {
+      status: 200,
+      description: 'The findings (JSON or Excel)',
+      content: { [JSON_TYPE]: AuditReport, ...BINARY },
+    },
+    refusals: READ,
   },
   'GET /reports/households': {
     fn: 'ReportsFn',
@@ -523,7 +586,7 @@ export const ROUTES = {
       'A second import of the month adds the households not on it yet (a roster imported in parts)',
     access: { roles: ['civil-affairs'], within: 'county-level' },
     headers: IdempotencyHeaders,
-    body: jsonBody(RosterImportBody),
+    body: jsonBody(MonitoringRosterBody),
     success: json(200, RosterImported, 'The month’s roster after the import'),
     refusals: [...READ, 409, 422],
   },
@@ -531,8 +594,8 @@ export const ROUTES = {
     fn: 'MonitoringFn',
     summary: "A month's roster: who is new, changed or left, row errors, checks open and done",
     access: { roles: 'any', within: 'county' },
-    params: RosterPath,
-    success: json(200, RosterView, 'The roster (a township’s staff see their township’s households)'),
+    params: MonitoringRosterPath,
+    success: json(200, MonitoringRosterView, 'The roster (a township’s staff see their township’s households)'),
     refusals: READ_ONE,
   },
   'GET /monitoring/cases': {

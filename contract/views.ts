@@ -23,6 +23,7 @@ import {
   Site,
 } from '../domain/model';
 import { NoticeList } from '../domain/public-notice';
+import { FlagKind } from '../domain/rules/flag-kinds';
 import { PROGRESS_STATUSES } from '../domain/rules/progress';
 import { WORKS_STATUSES } from '../domain/rules/works';
 
@@ -62,6 +63,17 @@ export type Page<T> = { items: T[]; cursor?: string | undefined };
 
 // ---------------------------------------------------------------- the household file
 
+/** How a household's flags stand (domain/rules/flags.ts `summarizeFlags`). */
+export const FlagSummaryView = z
+  .object({
+    kinds: z.array(FlagKind),
+    blocking: z.number().int(),
+    warnings: z.number().int(),
+    overridden: z.number().int(),
+  })
+  .meta({ id: 'FlagSummary' });
+export type FlagSummaryView = z.infer<typeof FlagSummaryView>;
+
 export const TaskView = z
   .object({
     householdId: z.string(),
@@ -78,6 +90,17 @@ export const TaskView = z
     headName: z.string().optional(),
     villageCode: z.string().optional(),
     programId: z.string().optional(),
+    /** The household's flags as they stand: kinds present, how many hold a step, warn, were overridden. */
+    flags: FlagSummaryView.optional(),
+    /** Where the household's released money stands (a release awaiting its second signature...). */
+    money: z
+      .object({
+        awaitingApproval: z.array(z.number().int()),
+        awaitingBank: z.array(z.number().int()),
+        failed: z.array(z.number().int()),
+        paid: z.array(z.number().int()),
+      })
+      .optional(),
   })
   .meta({ id: 'Task' });
 export type TaskView = z.infer<typeof TaskView>;
@@ -390,6 +413,8 @@ const ProgressLine = z.object({
   /** Approved households not accepted by the agreement's planned finish. */
   pastPlannedFinish: z.number(),
   spotCheck: z.object({ decidedByCounty: z.number(), visited: z.number() }),
+  /** Households with a flag nobody overrode, with an override granted, and per kind of flag. */
+  flags: z.object({ flagged: z.number(), overridden: z.number(), byKind: z.record(z.string(), z.number()) }),
   /** Households in the construction phases (installment release, milestone inspection, acceptance). */
   underConstruction: z.number(),
   archived: z.number(),
@@ -468,6 +493,9 @@ export const HouseholdExportRow = z.object({
   /** Masked. */
   bankAccount: z.string().optional(),
   createdAt: z.string(),
+  /** Kinds of flag nobody overrode, and the kinds overridden (with who granted it). */
+  openFlags: z.array(FlagKind),
+  overrides: z.array(z.object({ flag: FlagKind, by: z.string() })),
 });
 export type HouseholdExportRow = z.infer<typeof HouseholdExportRow>;
 
@@ -482,3 +510,75 @@ export const HouseholdExportPage = z
 export type HouseholdExportPage = z.infer<typeof HouseholdExportPage>;
 
 export type Notices = z.infer<typeof NoticeList>;
+
+// ---------------------------------------------------------------- rosters and the auditor's view
+
+const Finding = z.object({ line: z.number().int(), field: z.string(), message: Bilingual });
+
+/** An imported outside roster (its entries are kept only as hashes, masked numbers and names). */
+export const RosterView = z
+  .object({
+    rosterId: z.string(),
+    county: z.string(),
+    kind: z.enum(['relocation', 'past-beneficiary', 'minimum-living-guarantee', 'extremely-poor']),
+    year: z.number().int(),
+    title: z.string(),
+    importedBy: z.string(),
+    importedAt: z.string(),
+    entries: z.number().int(),
+    repeated: z.number().int(),
+    rejectedRows: z.number().int(),
+    /** Rows not imported, at their line of the sheet (the first 200). */
+    errors: z.array(Finding),
+  })
+  .meta({ id: 'Roster' });
+export type RosterView = z.infer<typeof RosterView>;
+
+export const RosterList = z.object({ items: z.array(RosterView.omit({ errors: true })) });
+export type RosterList = z.infer<typeof RosterList>;
+
+export const AuditFindingView = z
+  .object({
+    kind: z.enum(['flag', 'override', 'reopened-notice', 'floor-area', 'duplicate', 'late-payment']),
+    householdId: z.string(),
+    township: z.string(),
+    townshipName: z.string(),
+    headName: z.string(),
+    at: z.string(),
+    what: z.string(),
+    title: Bilingual,
+    note: Bilingual.optional(),
+    level: z.enum(['warn', 'block']).optional(),
+    overriddenBy: z.string().optional(),
+    by: z.string().optional(),
+    installment: z.number().int().optional(),
+    daysLate: z.number().int().optional(),
+    /** The household's file in the console. */
+    link: z.string(),
+  })
+  .meta({ id: 'AuditFinding' });
+export type AuditFindingView = z.infer<typeof AuditFindingView>;
+
+export const AuditReport = z
+  .object({
+    county: z.string(),
+    from: z.string(),
+    to: z.string(),
+    generatedAt: z.string(),
+    /** Late payments are measured to this day: the period's end, or today when that is earlier. */
+    asOf: z.string(),
+    households: z.number().int(),
+    counts: z.record(z.string(), z.number().int()),
+    byTownship: z.array(
+      z.object({
+        township: z.string(),
+        name: z.string(),
+        findings: z.number().int(),
+        blocking: z.number().int(),
+        overridden: z.number().int(),
+      }),
+    ),
+    findings: z.array(AuditFindingView),
+  })
+  .meta({ id: 'AuditReport' });
+export type AuditReport = z.infer<typeof AuditReport>;

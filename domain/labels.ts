@@ -7,7 +7,7 @@
  */
 import type { SUPERVISION_STAGES } from './actions';
 import type { Action, Category, Grade, Phase, Role } from './model';
-import type { EvidenceFlag } from './rules/evidence';
+import type { FlagKind } from './rules/flag-kinds';
 
 export type Title = { readonly zh: string; readonly en: string };
 export type Language = keyof Title;
@@ -55,7 +55,19 @@ export function labelOf(
 
 export const PHASE_TITLES_ZH: Readonly<Record<Phase, string>> = titlesIn('zh', PHASE_TITLES);
 
-export type EventType = Action | 'register' | 'confirm-photo' | 'open-notice' | 'close-notice' | 'archive' | 'reveal';
+export type EventType =
+  | Action
+  | 'register'
+  | 'confirm-photo'
+  | 'open-notice'
+  | 'close-notice'
+  | 'archive'
+  | 'reveal'
+  | 'override'
+  | 'flags-raised'
+  | 'approve-payment'
+  | 'bank-result'
+  | 'retry-payment';
 
 /** What the household's file records: each action (the step it completes has the same name) and each system step. */
 export const EVENT_TITLES: Readonly<Record<EventType, Title>> = {
@@ -77,6 +89,11 @@ export const EVENT_TITLES: Readonly<Record<EventType, Title>> = {
   accept: PHASE_TITLES['final-acceptance'],
   archive: { zh: '归档', en: 'Archived' },
   reveal: { zh: '查看完整号码', en: 'Full number shown' },
+  override: { zh: '核实放行', en: 'Flag overridden' },
+  'flags-raised': { zh: '发现提示', en: 'Flags found' },
+  'approve-payment': { zh: '拨付复核', en: 'Release approved (second signature)' },
+  'bank-result': { zh: '银行回盘', en: "Bank's answer" },
+  'retry-payment': { zh: '重新发送银行', en: 'Sent to the bank again' },
 };
 
 /** Which personal number a `reveal` event showed in full. */
@@ -217,15 +234,38 @@ export const PAYMENT_STATUS_TITLES: Readonly<Record<'released' | 'approved' | 'p
   failed: { zh: '支付失败', en: 'Payment failed' },
 };
 
-export const FLAG_TITLES: Readonly<Record<EvidenceFlag, Title>> = {
+/** Every kind of flag (domain/rules/flag-kinds.ts): evidence, dates, persons and money. */
+export const FLAG_TITLES: Readonly<Record<FlagKind, Title>> = {
   'duplicate-image': { zh: '与其他照片完全相同', en: 'Identical to another photo' },
+  'near-duplicate-image': {
+    zh: '与其他农户的照片高度相似（疑似翻拍、裁剪或调色后重复使用）',
+    en: "Nearly the same picture as another household's photo (re-saved, resized, cropped or brightened)",
+  },
+  'near-duplicate-stage': { zh: '与本户其他环节的照片高度相似', en: "Nearly the same picture as another step's photo" },
   'gps-far': { zh: '拍摄位置距房屋较远', en: 'Taken far from the house' },
   'gps-missing': { zh: '无定位信息', en: 'No location' },
   'capture-time-missing': { zh: '无拍摄时间', en: 'No capture time' },
   'capture-time-future': { zh: '拍摄时间晚于当前时间', en: 'Capture time in the future' },
-  'capture-time-outside-window': { zh: '拍摄时间不在该环节期间', en: 'Taken outside this step' },
-  'stage-too-soon': { zh: '距上次验收时间过短', en: 'Too soon after the last inspection' },
-  'build-too-short': { zh: '开工至竣工短于最短建设期', en: 'Built faster than the minimum build period' },
+  'capture-time-outside-window': { zh: '拍摄时间早于改造协议签订日期', en: 'Taken before the agreement was signed' },
+  'stage-too-soon': { zh: '距上一节点时间过短', en: 'Inspected sooner after the previous stage than allowed' },
+  'capture-stage-too-soon': {
+    zh: '照片拍摄时间距上一节点照片过近',
+    en: "Photos taken sooner after the previous stage's photos than allowed",
+  },
+  'capture-date-mismatch': { zh: '填报日期与照片拍摄日期不符', en: 'The date entered does not match the photos' },
+  'build-period-too-short': { zh: '工期短于规定的最短工期', en: 'Built faster than the minimum build period' },
+  'person-already-claimed': {
+    zh: '家庭成员已在其他农户档案中',
+    en: "A person of the household is on another household's file",
+  },
+  'roster-relocation': { zh: '在易地扶贫搬迁名单中', en: 'On the poverty relocation roster (易地扶贫搬迁)' },
+  'roster-past-beneficiary': { zh: '已享受过往年危房改造补助', en: "Received an earlier year's renovation subsidy" },
+  'category-not-on-roster': {
+    zh: '对象类别未在低保、特困名单中核实',
+    en: 'Category not confirmed by the 低保 / 特困 roster',
+  },
+  'bank-account-shared': { zh: '补助账户与其他农户相同', en: 'Bank account shared with another household' },
+  'split-household': { zh: '疑似分户申请', en: 'Looks like a split household' },
 };
 
 /** A flag the table does not know yet still reads as words, never as its code. */

@@ -28,6 +28,7 @@ import {
   UNKNOWN_FLAG,
 } from './labels';
 import type { AuditEvent, Household, Inspection, Photo } from './model';
+import { type FlagPolicy, flagLevel, overrideOf } from './rules/flags';
 import { maskIdNumber } from './rules/idNumber';
 
 export interface LedgerCardPhoto extends Pick<Photo, 'photoId' | 'kind' | 'step' | 'flags'> {
@@ -40,7 +41,8 @@ export interface LedgerCardInput {
   household: Household;
   events: readonly AuditEvent[];
   inspections: readonly Inspection[];
-  payments: readonly (Pick<LedgerPayment, 'installment' | 'amount' | 'status'> & { approvedBy?: string | undefined })[];
+  payments: readonly (Pick<LedgerPayment, 'installment' | 'amount' | 'status'> &
+    Partial<Pick<LedgerPayment, 'approvedBy' | 'releasedBy' | 'reference' | 'bankReference' | 'paidAt'>>)[];
   photos: readonly LedgerCardPhoto[];
   /** ISO time the card was generated. */
   generatedAt: string;
@@ -49,7 +51,12 @@ export interface LedgerCardInput {
    * The program's area list and installment plan, to name the village and the milestones; without
    * it the card names the village by its code.
    */
-  program?: (AreaList & { readonly installments?: readonly { milestone: string; label: string }[] }) | undefined;
+  program?:
+    | (AreaList & {
+        readonly installments?: readonly { milestone: string; label: string }[];
+        readonly flagPolicy?: FlagPolicy | undefined;
+      })
+    | undefined;
 }
 
 const HTML_ESCAPES: Readonly<Record<string, string>> = {
@@ -128,6 +135,7 @@ function inspectionsTable(inspections: readonly Inspection[], program: LedgerCar
   );
 }
 
+/** Each installment with both signatures (经办 maker, 复核 checker) and the bank's answer and numbers. */
 function paymentsTable(payments: LedgerCardInput['payments']): string {
   if (payments.length === 0) return '<p>无</p>';
   const rows = [...payments]
@@ -135,10 +143,36 @@ function paymentsTable(payments: LedgerCardInput['payments']): string {
     .map(
       (p) =>
         `<tr><td>${installmentTitle(p.installment, 'zh')}</td><td>${yuanText(p.amount)}</td>` +
-        `<td>${escapeHtml(labelOf(PAYMENT_STATUS_TITLES, p.status === 'released' && p.approvedBy ? 'approved' : p.status, 'zh'))}</td></tr>`,
+        `<td>${escapeHtml(labelOf(PAYMENT_STATUS_TITLES, p.status === 'released' && p.approvedBy ? 'approved' : p.status, 'zh'))}</td>` +
+        `<td>${text(p.releasedBy)}</td><td>${p.approvedBy ? escapeHtml(p.approvedBy) : '待复核'}</td>` +
+        `<td>${text(p.reference)}</td><td>${text(p.bankReference)}</td><td>${text(p.paidAt ? chinaDateTime(p.paidAt) : undefined)}</td></tr>`,
     )
     .join('');
-  return `<table class="grid"><thead><tr><th>期次</th><th>金额</th><th>状态</th></tr></thead><tbody>${rows}</tbody></table>`;
+  return (
+    '<table class="grid"><thead><tr><th>期次</th><th>金额</th><th>状态</th><th>经办人</th><th>复核人</th>' +
+    `<th>业务参考号</th><th>银行流水号</th><th>到账时间</th></tr></thead><tbody>${rows}</tbody></table>`
+  );
+}
+
+/** Every flag of the file, its level, and who let the step go on and why (谁核查、谁签字、谁负责). */
+function flagsTable(household: LedgerCardInput['household'], policy: FlagPolicy | undefined): string {
+  const flags = household.flags ?? [];
+  if (flags.length === 0) return '<p>无</p>';
+  const rows = flags
+    .map((flag) => {
+      const override = overrideOf(flag, household.overrides ?? []);
+      const handling = override
+        ? `${escapeHtml(override.by)} 于 ${escapeHtml(chinaDateTime(override.at))} 核实放行：${escapeHtml(override.reason)}`
+        : flagLevel(policy, flag.kind) === 'block'
+          ? '未放行（阻止办理）'
+          : '提醒';
+      return (
+        `<tr><td>${escapeHtml(labelOf(FLAG_TITLES, flag.kind, 'zh'))}</td><td>${text(flag.note?.zh)}</td>` +
+        `<td>${escapeHtml(chinaDateTime(flag.raisedAt))}</td><td>${handling}</td></tr>`
+      );
+    })
+    .join('');
+  return `<table class="grid"><thead><tr><th>提示</th><th>说明</th><th>发现时间</th><th>处理</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 
 function photoFigure(photo: LedgerCardPhoto): string {
@@ -241,9 +275,11 @@ export function renderLedgerCard(input: LedgerCardInput): string {
 ${inspectionsTable(input.inspections, input.program)}
 <h2>三、补助资金拨付</h2>
 ${paymentsTable(input.payments)}
-<h2>四、办理环节（签字留痕）</h2>
+<h2>四、提示与核实放行</h2>
+${flagsTable(household, input.program?.flagPolicy)}
+<h2>五、办理环节（签字留痕）</h2>
 ${eventsTable(input.events)}
-<h2>五、改造前、中、后照片</h2>
+<h2>六、改造前、中、后照片</h2>
 ${photoSections(input.photos)}
 <footer>生成时间 ${escapeHtml(chinaDateTime(input.generatedAt))}（北京时间）；档案编号 ${escapeHtml(household.householdId)}；审计链末端校验值 ${escapeHtml(input.events.length > 0 ? ([...input.events].sort((a, b) => a.seq - b.seq).at(-1)?.hash ?? '') : '')}</footer>
 </body>

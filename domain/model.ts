@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { bilingualIssue } from './errors';
 import { FundingSourceShares, ProgramFunding } from './funding/sources';
+import { FlagKind, FlagPolicy, FlagSubject } from './rules/flag-kinds';
 
 /** Money is always integer fen (分): 1 yuan = 100 fen. Never floating point. */
 export const Fen = z.number().int().nonnegative().max(10_000_000_00);
@@ -276,8 +277,21 @@ const PROGRAM_FIELDS = {
   deadlines: StepDeadlines,
   /** Minimum calendar days between consecutive inspected milestones (seed: >= 74 days start to move-in). */
   minDaysBetweenMilestones: z.number().int().min(0).max(365).default(7),
-  /** Minimum calendar days from a rebuild's start to its final acceptance (seed: 74); shorter is flagged. */
-  minBuildDays: z.number().int().min(0).max(730).optional(),
+  /**
+   * Fewest calendar days from the start of works to the acceptance, per mode; absent: 74 for a
+   * rebuild (the seed county's measured minimum) and no minimum for a repair (the seed measured none).
+   */
+  minBuildDays: z
+    .strictObject({ rebuild: z.number().int().min(0).max(730), repair: z.number().int().min(0).max(730) })
+    .partial()
+    .optional(),
+  /** `warn` or `block` per flag kind; kinds not named keep their default (domain/rules/flag-kinds.ts). */
+  flagPolicy: FlagPolicy.optional(),
+  /**
+   * Days a typed date (an inspection's, the acceptance's) may lie from the capture days of the
+   * photos it cites before it is flagged; absent: 3 (an inspector may enter the visit a day or two late).
+   */
+  captureToleranceDays: z.number().int().min(0).max(60).optional(),
   /** Share of township-reviewed files the county must spot-check by home visit (seed: 50%). */
   spotCheckRatio: z.number().min(0).max(1).default(0.5),
   /**
@@ -372,6 +386,36 @@ function defaultRuleOf(scheme: GradeScheme, grade: Grade): GradeRule {
   return DEFAULT_GRADE_RULES[scheme].find((r) => r.grade === grade) ?? { grade, eligible: false };
 }
 
+// ---------------------------------------------------------------- flags and overrides
+
+/** A flag as the household file keeps it (domain/rules/flags.ts decides what it holds). */
+export const RaisedFlag = z.object({
+  kind: FlagKind,
+  subject: FlagSubject,
+  /** The photo id; `{milestone}#{round}` of an inspection; `{action}#{seq}` of another step; `household`. */
+  ref: z.string(),
+  /** Who recorded what raised it (the photo's confirmer, the inspector, the registering clerk). */
+  raisedBy: z.string().optional(),
+  raisedAt: z.string(),
+  /** Other households the finding points to (the other file of a person, of an account, of an image). */
+  related: z.array(z.string()).optional(),
+  /** What was found, for people (the distance, the days, the roster). */
+  note: z.object({ zh: z.string(), en: z.string() }).optional(),
+});
+export type RaisedFlag = z.infer<typeof RaisedFlag>;
+
+/** A granted override, kept on the household and as the `override` event of its chain. */
+export const Override = z.object({
+  flag: FlagKind,
+  /** The flags of that kind it covers, by `ref`, as they were when it was granted. */
+  refs: z.array(z.string()).min(1),
+  reason: z.string(),
+  by: z.string(),
+  role: Role,
+  at: z.string(),
+});
+export type Override = z.infer<typeof Override>;
+
 // ---------------------------------------------------------------- household
 
 export const Member = z.object({
@@ -396,6 +440,8 @@ export const HouseholdApplication = z.object({
     rooms: Rooms.optional(),
     builtYear: z.number().int().min(1900).max(2100).optional(),
     location: GeoPoint.optional(),
+    /** Group and door number within the village (组、门牌号): two files at one address may be one household split in two. */
+    address: z.string().trim().min(1).max(100).optional(),
   }),
   site: Site.default('dispersed'),
   /** The named centralized site (集中建房点) of a centralized household: an `id` of the program's `sites`. */
@@ -464,6 +510,22 @@ export const Household = HouseholdApplication.extend({
     .optional(),
   /** The county's spot check (入户抽查) recorded with its decision on the township-reviewed file. */
   spotCheck: z.object({ visited: z.boolean(), by: z.string().optional(), date: z.string().optional() }).optional(),
+  /** Every flag raised on the file (its photos', its steps', its own), kept so lists and queues show them. */
+  flags: z.array(RaisedFlag).optional(),
+  /** Overrides granted on the file (each also an `override` audit event). */
+  overrides: z.array(Override).optional(),
+  /**
+   * Where the released money stands, by installment: a release waits for its second signature (复核), then for the
+   * bank, then is paid or failed (domain/funding/payment-events.ts); kept with every payment event of the chain.
+   */
+  money: z
+    .object({
+      awaitingApproval: z.array(z.number().int()),
+      awaitingBank: z.array(z.number().int()),
+      failed: z.array(z.number().int()),
+      paid: z.array(z.number().int()),
+    })
+    .optional(),
 });
 export type Household = z.infer<typeof Household>;
 
@@ -530,6 +592,13 @@ export const Photo = z.object({
   /** The downscaled copy shown in the console (made at confirmation), absent when none could be made. */
   preview: z
     .object({ contentType: z.string(), width: z.number().int(), height: z.number().int(), size: z.number().int() })
+    .optional(),
+  /**
+   * Perceptual hashes (64-bit pHash, 16 hex digits) of the whole frame and its central 90% and 80%, made at
+   * confirmation; absent for a picture without structure or one that could not be decoded (domain/rules/near-copy.ts).
+   */
+  phash: z
+    .object({ full: z.string().regex(/^[0-9a-f]{16}$/), crops: z.array(z.string().regex(/^[0-9a-f]{16}$/)) })
     .optional(),
 });
 export type Photo = z.infer<typeof Photo>;

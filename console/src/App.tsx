@@ -65,6 +65,7 @@ const router = createHashRouter([
         path: 'households/:id/status-slip',
         lazy: async () => ({ Component: (await import('./public/StatusSlip')).StatusSlip }),
       },
+      { path: 'audit', lazy: async () => ({ Component: (await import('./audit/AuditPage')).AuditPage }) },
       { path: '*', element: <Navigate to="/work" replace /> },
     ],
   },

@@ -29,6 +29,8 @@ export const LedgerPayment = Payment.extend({
   failureReason: z.string().optional(),
   /** Bank attempts under this reference: 1, then one more per retry after a failure. */
   attempts: z.number().int().positive().optional(),
+  /** The bank's own transaction number (银行流水号) from its result file, when it gives one. */
+  bankReference: z.string().optional(),
 });
 export type LedgerPayment = z.infer<typeof LedgerPayment>;
 
@@ -141,7 +143,7 @@ export function buildBatchCsv(payments: readonly LedgerPayment[], households: re
 // ---------------------------------------------------------------- result file
 
 /** Columns of the bank's result file (回盘文件); `reference` and `status` are required. */
-export const RESULT_CSV_COLUMNS = ['reference', 'status', 'reason', 'paidAt'] as const;
+export const RESULT_CSV_COLUMNS = ['reference', 'status', 'reason', 'paidAt', 'bankReference'] as const;
 type ResultColumn = (typeof RESULT_CSV_COLUMNS)[number];
 
 const emptyToUndefined = (value: unknown) => (value === '' ? undefined : value);
@@ -152,6 +154,8 @@ export const BankResult = z
     status: z.enum(['paid', 'failed']),
     reason: z.preprocess(emptyToUndefined, z.string().trim().max(200).optional()),
     paidAt: z.preprocess(emptyToUndefined, z.iso.datetime({ offset: true }).optional()),
+    /** The bank's transaction number (银行流水号), kept on the ledger and the ledger card. */
+    bankReference: z.preprocess(emptyToUndefined, z.string().trim().max(64).optional()),
   })
   .superRefine((row, ctx) => {
     if (row.status === 'failed' && row.reason === undefined) {
@@ -294,10 +298,20 @@ export function applyBankResults(payments: readonly LedgerPayment[], results: re
       });
     } else if (result.status === 'paid') {
       const { failureReason: _previous, ...rest } = payment;
-      byReference.set(reference, { ...rest, status: 'paid', ...(result.paidAt ? { paidAt: result.paidAt } : {}) });
+      byReference.set(reference, {
+        ...rest,
+        status: 'paid',
+        ...(result.paidAt ? { paidAt: result.paidAt } : {}),
+        ...(result.bankReference ? { bankReference: result.bankReference } : {}),
+      });
       applied.push({ reference, status: 'paid', line });
     } else {
-      byReference.set(reference, { ...payment, status: 'failed', failureReason: result.reason ?? '' });
+      byReference.set(reference, {
+        ...payment,
+        status: 'failed',
+        failureReason: result.reason ?? '',
+        ...(result.bankReference ? { bankReference: result.bankReference } : {}),
+      });
       applied.push({ reference, status: 'failed', line });
     }
   }

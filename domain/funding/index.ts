@@ -2,6 +2,7 @@ export * from './bank';
 export * from './csv';
 export * from './disclosure';
 export * from './money';
+export * from './payment-events';
 export * from './plan';
 export * from './reconcile';
 export * from './release';

@@ -3,8 +3,8 @@
  * county/township"). Holding the role is required: `admin` manages configuration but does not
  * act on households, and `auditor` only reads. A county-level user has no township claim.
  */
-import { type Bilingual, ForbiddenError } from '../errors';
-import { ROLE_TITLES } from '../labels';
+import { type Bilingual, ForbiddenError, NotFoundError } from '../errors';
+import { householdReference, ROLE_TITLES } from '../labels';
 import type { Actor, Role } from '../model';
 
 export type JurisdictionLevel = 'township' | 'county';
@@ -60,6 +60,21 @@ export function canRead(actor: Actor, household: Place): AccessDecision {
     return denied({ zh: '该农户不在您所属的乡镇', en: 'The household is outside your township' });
   }
   return allowed;
+}
+
+/**
+ * The answer for a household that does not exist, and the same answer for one the caller may not
+ * read: a 403 for another township's household and a 404 for a made-up id would let staff tell
+ * which ids exist. A caller who may read the household still gets a 403 for a step it may not take.
+ */
+export function householdNotFound(householdId: string): NotFoundError {
+  const reference = householdReference(householdId);
+  return new NotFoundError({ zh: `找不到档案号为 ${reference} 的农户`, en: `There is no household ${reference}` });
+}
+
+/** Whether the household exists for this caller: it may read it. */
+export function isVisibleTo(actor: Actor, household: Place): boolean {
+  return canRead(actor, household).ok;
 }
 
 /** The code stored on a pending task: the township for township steps, the county otherwise. */

@@ -5,8 +5,10 @@
  * functions: the server reads the object and its EXIF, these decide.
  */
 import type { Bilingual, FieldMessage } from '../errors';
+import { FLAG_TITLES as ALL_FLAG_TITLES } from '../labels';
 import type { Photo } from '../model';
 import { CHINA_OFFSET, startOfChinaDay } from './calendar';
+import type { NearCopyFindings } from './near-copy';
 
 export const PHOTO_CONTENT_TYPES = ['image/jpeg', 'image/png', 'image/webp', 'image/heic'] as const;
 export type PhotoContentType = (typeof PHOTO_CONTENT_TYPES)[number];
@@ -16,6 +18,12 @@ export const MAX_PHOTO_BYTES = 15 * 1024 * 1024;
 
 /** How far from the recorded house a photo may be taken before it is flagged (GPS error plus a yard). */
 export const DEFAULT_MAX_PHOTO_DISTANCE_M = 500;
+
+/**
+ * Without the house's own position, how far from the village's recorded centre a photo may be
+ * taken: a village's houses spread over a few kilometres, a photo 50 km away is elsewhere.
+ */
+export const DEFAULT_MAX_VILLAGE_DISTANCE_M = 5_000;
 
 /**
  * EXIF times carry no zone unless the camera wrote `OffsetTimeOriginal`; the programs run in
@@ -28,13 +36,14 @@ export const CAPTURE_CLOCK_TOLERANCE_MS = 10 * 60 * 1000;
 
 export const EVIDENCE_FLAGS = [
   'duplicate-image',
+  'near-duplicate-image',
+  'near-duplicate-stage',
   'gps-far',
   'gps-missing',
   'capture-time-missing',
   'capture-time-future',
   'capture-time-outside-window',
   'stage-too-soon',
-  'build-too-short',
 ] as const;
 export type EvidenceFlag = (typeof EVIDENCE_FLAGS)[number];
 
@@ -107,8 +116,13 @@ export interface PhotoFacts {
 }
 
 export interface EvidenceContext {
-  /** The house location recorded on the application; without it distance cannot be judged. */
+  /** The house location recorded on the application. */
   houseLocation?: LatLon | undefined;
+  /** The village's recorded centre (program configuration): judged against when the house has no location. */
+  villageLocation?: LatLon | undefined;
+  maxVillageDistanceM?: number;
+  /** Photos within the perceptual-hash distance (domain/rules/near-copy.ts); absent when the photo has no hash. */
+  nearCopies?: NearCopyFindings | undefined;
   /** Other photos stored with the same SHA-256 (GSI1 `SHA#{sha256}`), the photo itself included or not. */
   sameHash: readonly Pick<Photo, 'householdId' | 'photoId' | 'step'>[];
   /** ISO time of the confirmation. */
@@ -129,10 +143,17 @@ export function evidenceFlags(photo: PhotoFacts, context: EvidenceContext): Evid
       other.photoId !== photo.photoId && (other.householdId !== photo.householdId || other.step !== photo.step),
   );
   if (reused) flags.push('duplicate-image');
+  // An exact copy is already `duplicate-image`; the near-copy search finds it too, at distance 0.
+  const exact = new Set(context.sameHash.map((other) => other.photoId));
+  if (context.nearCopies?.otherHouseholds.some((m) => !exact.has(m.photoId))) flags.push('near-duplicate-image');
+  if (context.nearCopies?.otherSteps.some((m) => !exact.has(m.photoId))) flags.push('near-duplicate-stage');
   if (!photo.location) flags.push('gps-missing');
   else if (context.houseLocation) {
     const distance = haversineMeters(photo.location, context.houseLocation);
     if (distance > (context.maxDistanceM ?? DEFAULT_MAX_PHOTO_DISTANCE_M)) flags.push('gps-far');
+  } else if (context.villageLocation) {
+    const distance = haversineMeters(photo.location, context.villageLocation);
+    if (distance > (context.maxVillageDistanceM ?? DEFAULT_MAX_VILLAGE_DISTANCE_M)) flags.push('gps-far');
   }
   if (!photo.capturedAt) flags.push('capture-time-missing');
   else if (Date.parse(photo.capturedAt) > Date.parse(context.now) + CAPTURE_CLOCK_TOLERANCE_MS) {
@@ -166,41 +187,10 @@ export function stageTimingFlags(input: {
   return days < input.minDaysBetweenMilestones ? ['stage-too-soon'] : [];
 }
 
-/**
- * A house accepted sooner after the start of its works than the program's minimum build period
- * (`minBuildDays`; seed 004 measured at least 74 days from start to moving in) is flagged
- * `build-too-short`. The start is the agreement's planned start, else the signing day.
- */
-export function buildPeriodFlags(input: {
-  acceptedOn: string;
-  startedOn?: string | undefined;
-  minBuildDays?: number | undefined;
-}): EvidenceFlag[] {
-  if (input.startedOn === undefined || input.minBuildDays === undefined) return [];
-  const days = Math.round((Date.parse(input.acceptedOn) - Date.parse(input.startedOn)) / DAY_MS);
-  return days < input.minBuildDays ? ['build-too-short'] : [];
-}
-
-/** Readable names of the flags for the household file and forms. */
-export const FLAG_TITLES: Readonly<Record<EvidenceFlag, Bilingual>> = {
-  'duplicate-image': { zh: '同一照片已用于其他农户或环节', en: 'The same image is used for another household or step' },
-  'gps-far': { zh: '拍摄位置距房屋过远', en: 'Taken far from the recorded house location' },
-  'gps-missing': { zh: '照片没有拍摄位置', en: 'The photo has no GPS position' },
-  'capture-time-missing': { zh: '照片没有拍摄时间', en: 'The photo has no capture time' },
-  'capture-time-future': { zh: '拍摄时间晚于当前时间', en: 'The capture time is in the future' },
-  'capture-time-outside-window': {
-    zh: '拍摄时间早于改造协议签订日期',
-    en: 'Taken before the renovation agreement was signed',
-  },
-  'stage-too-soon': {
-    zh: '与上一节点验收间隔少于规定天数',
-    en: 'Inspected sooner after the previous milestone than the program allows',
-  },
-  'build-too-short': {
-    zh: '从开工到竣工验收少于规定的最短建设期',
-    en: 'Accepted sooner after the start of works than the minimum build period',
-  },
-};
+/** Readable names of the photo flags, from the one table of names (domain/labels.ts). */
+export const FLAG_TITLES: Readonly<Record<EvidenceFlag, Bilingual>> = Object.fromEntries(
+  EVIDENCE_FLAGS.map((flag) => [flag, ALL_FLAG_TITLES[flag]]),
+) as Record<EvidenceFlag, Bilingual>;
 
 /**
  * The photos an inspection or acceptance cites: each must be a confirmed photo of this household,

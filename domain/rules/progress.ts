@@ -17,6 +17,7 @@
  */
 import { ACCEPTANCE_MILESTONE, AGREEMENT_MILESTONE } from '../funding/release';
 import { GRADES, type Grade, type Household, type Mode, PHASES, type Phase, type Role } from '../model';
+import { overrideOf } from './flags';
 import { installmentPlanOf, type PlansOf } from './installments';
 import type { YearEndFigures } from './report';
 import { chinaDayOf, WORKS_STATUSES, type WorksStatus, worksStatusAsOf } from './works';
@@ -60,6 +61,12 @@ export const cell = {
   countyDecided: 'cc',
   /** ... of which the county visited the home (入户抽查). */
   visited: 'cv',
+  /** Households with a flag nobody overrode (any level: the policy is applied when the report is read). */
+  flagged: 'fl',
+  /** Households with an override granted. */
+  overridden: 'fo',
+  /** Households with a flag of this kind nobody overrode. */
+  flagKind: (kind: string) => `fk.${kind}`,
 } as const;
 
 /** The figures of a group (the last segment(s) of a `g.` cell). */
@@ -140,6 +147,10 @@ export function progressCells(h: Household, asOf?: string): ProgressCells {
       cells[cell.due(h.plannedFinishOn)] = 1;
     }
   }
+  const open = (h.flags ?? []).filter((flag) => !overrideOf(flag, h.overrides ?? []));
+  if (open.length > 0) cells[cell.flagged] = 1;
+  for (const kind of new Set(open.map((flag) => flag.kind))) cells[cell.flagKind(kind)] = 1;
+  if ((h.overrides ?? []).length > 0) cells[cell.overridden] = 1;
   return cells;
 }
 
@@ -381,6 +392,8 @@ export interface ProgressFigures {
   /** Approved households not accepted by the agreement's planned finish. */
   pastPlannedFinish: number;
   spotCheck: { decidedByCounty: number; visited: number };
+  /** Households with flags nobody overrode, with overrides, and per kind (flags and overrides per township). */
+  flags: { flagged: number; overridden: number; byKind: Record<string, number> };
 }
 
 const STATUS_FIELD: Record<ProgressStatus, Exclude<keyof StatusCounts, 'underConstructionByMilestone'>> = {
@@ -460,6 +473,15 @@ export function progressFigures(
     dispersed,
     pastPlannedFinish: asOf === undefined ? 0 : overduePastPlannedFinish(cells, asOf),
     spotCheck: { decidedByCounty: get(cell.countyDecided), visited: get(cell.visited) },
+    flags: {
+      flagged: get(cell.flagged),
+      overridden: get(cell.overridden),
+      byKind: Object.fromEntries(
+        Object.entries(cells)
+          .filter(([name, n]) => name.startsWith('fk.') && n > 0)
+          .map(([name, n]) => [name.slice(3), n]),
+      ),
+    },
   };
 }
 

@@ -1,8 +1,12 @@
-/** `POST /households/{id}/actions/{action}`: a person performs a human step; returns the updated file. */
+/**
+ * `POST /households/{id}/actions/{action}`: a person performs a human step; returns the updated file.
+ * `POST /households/{id}/overrides`: a second person lets a step held by a blocking flag go on.
+ */
 
 import { lambdaEntry } from '../config/handler';
 import { contractHandler } from '../http/router';
 import type { Dependencies } from '../use-cases/dependencies';
+import { grantFlagOverride } from '../use-cases/grant-override';
 import { IDEMPOTENCY_HEADER, idempotent } from '../use-cases/idempotent';
 import { performAction } from '../use-cases/perform-action';
 import { replayFor } from '../use-cases/replays';
@@ -19,6 +23,18 @@ export const handlerWith = (deps: Dependencies) =>
           sentBody,
           async () => ({
             reply: ok(await performAction(deps, actor, params.id, params.action, body)),
+            replay: { kind: 'household', householdId: params.id },
+          }),
+          replayFor(deps, actor),
+        ),
+      'POST /households/{id}/overrides': async ({ actor, params, body, sentBody, header, ok }) =>
+        idempotent(
+          deps.store.idempotency,
+          actor,
+          header(IDEMPOTENCY_HEADER),
+          sentBody,
+          async () => ({
+            reply: ok(await grantFlagOverride(deps, actor, params.id, body)),
             replay: { kind: 'household', householdId: params.id },
           }),
           replayFor(deps, actor),

@@ -54,13 +54,60 @@ const NOT_JSON: Bilingual = {
   en: 'The request body must be JSON (Content-Type: application/json)',
 };
 
-/** The JSON body, undefined when there is none; any other content is a 400. */
+/**
+ * The largest JSON body taken (a roster import of 1,000 rows is well inside; photos go straight to S3). API
+ * Gateway would pass up to 10 MB and Lambda 6 MB: a body is refused here before it is parsed.
+ */
+export const MAX_JSON_BODY_BYTES = 2 * 1024 * 1024;
+/**
+ * The deepest nesting a JSON body may have: every body the API takes is a few levels deep (a
+ * program's villages are five). Checked on the text before it is parsed, so nothing that walks a
+ * value recursively (the Idempotency-Key's body hash, zod, the audit hash) ever meets a deeper one.
+ */
+export const MAX_JSON_DEPTH = 32;
+
+const TOO_LARGE: Bilingual = {
+  zh: `请求体不能超过 ${MAX_JSON_BODY_BYTES / 1024 / 1024} MB`,
+  en: `The request body may be at most ${MAX_JSON_BODY_BYTES / 1024 / 1024} MB`,
+};
+const TOO_DEEP: Bilingual = {
+  zh: `请求体嵌套层级过深（最多 ${MAX_JSON_DEPTH} 层）`,
+  en: `The request body is nested too deeply (at most ${MAX_JSON_DEPTH} levels)`,
+};
+
+/** The deepest nesting of arrays and objects in a JSON text, counting only brackets outside strings. */
+export function jsonDepth(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c)
+        i++; // a backslash escapes the next character, a quote included
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) {
+      inString = true;
+    } else if (c === 0x7b || c === 0x5b) {
+      depth++;
+      if (depth > deepest) deepest = depth;
+    } else if (c === 0x7d || c === 0x5d) {
+      depth--;
+    }
+  }
+  return deepest;
+}
+
+/** The JSON body, undefined when there is none; any other content, or one too large or too deep, is a 400. */
 export function jsonBody(event: ApiEvent): unknown {
   if (event.body === undefined || event.body === null || event.body === '') return undefined;
   const contentType = headerOf(event, 'content-type') ?? '';
   if (!/^application\/([a-z0-9.+-]+\+)?json\b/i.test(contentType.trim())) throw ValidationError.field('', NOT_JSON);
+  const text = bodyText(event);
+  if (Buffer.byteLength(text, 'utf8') > MAX_JSON_BODY_BYTES) throw ValidationError.field('', TOO_LARGE);
+  if (jsonDepth(text) > MAX_JSON_DEPTH) throw ValidationError.field('', TOO_DEEP);
   try {
-    return JSON.parse(bodyText(event));
+    return JSON.parse(text);
   } catch (error) {
     throw ValidationError.field('', MALFORMED_JSON, { cause: error });
   }

@@ -19,9 +19,11 @@ import {
   householdListIndex,
   householdPartition,
   householdRecordOf,
+  type Item,
   idClaimItem,
   inspectionItem,
   keys,
+  nearCopyIndexItems,
   objectionItem,
   outboxIndexKeys,
   outboxTaskItem,
@@ -33,6 +35,7 @@ import {
   sortKeyPrefix,
   taskOf,
 } from './items';
+import type { PaymentUpdate } from './payments';
 import { progressCountersUpdate } from './progress';
 import type { Decision, HouseholdFile, HouseholdRecord, Objection, Page, StoredPhoto, Task } from './records';
 import { ABSENT, decodeCursor, encodeCursor, type GuardedWrite, STALE_VERSION, StartKey, type Table } from './table';
@@ -48,7 +51,17 @@ export type RecordWrite =
   /** A requested photo verified and confirmed; refused when another confirmation came first. */
   | { kind: 'photo-confirmed'; photo: StoredPhoto & { status: 'confirmed' } }
   /** The head's ID number is free again (a rejected household may apply again). */
-  | { kind: 'id-claim-released'; idHash: string };
+  | { kind: 'id-claim-released'; idHash: string }
+  /** A confirmed photo's perceptual hashes under their bands, so later photos find it (items.ts `nearCopyIndex`). */
+  | {
+      kind: 'near-copy-indexed';
+      county: string;
+      photo: Pick<Photo, 'householdId' | 'photoId' | 'step'> & { phash: NonNullable<Photo['phash']> };
+    }
+  /** Any other item of the change (a person's or an account's claim, a roster's note of a match). */
+  | { kind: 'item'; item: Record<string, unknown> }
+  /** A ledger entry's approval, bank result or retry (payments.ts), so each is an event of the household's chain. */
+  | { kind: 'payment-changed'; change: PaymentUpdate };
 
 /** One action or system step on a household (domain/rules/audit.ts `auditedChange` makes `after` and `event`). */
 export interface HouseholdChange {
@@ -69,12 +82,16 @@ export interface Registration {
   event: AuditEvent;
   /** The first execution: the sweeper starts it if the registration's own start is lost; the pointer names it. */
   executionName: string;
+  /** The file's claims on its persons, account and address (persons.ts), put with it. */
+  claims?: readonly Item[];
 }
 
 export interface HouseholdStore {
   /** The whole household file in one strongly consistent Query on its partition. */
   file(householdId: string): Promise<HouseholdFile | undefined>;
   record(householdId: string): Promise<HouseholdRecord | undefined>;
+  /** Several households in one BatchGetItem (a page of a work queue), in no particular order. */
+  records(householdIds: readonly string[]): Promise<HouseholdRecord[]>;
   /** The household and its task in one request (they share the partition). */
   recordAndTask(householdId: string): Promise<{ record?: HouseholdRecord; task?: Task }>;
   /** Households newest first through GSI1..GSI4; never a scan. */
@@ -123,7 +140,25 @@ function stringAttribute(item: Record<string, unknown> | undefined, name: string
   return undefined;
 }
 
-function recordWrite(table: Table, household: Household, write: RecordWrite): GuardedWrite {
+function recordWrites(table: Table, household: Household, write: RecordWrite): GuardedWrite[] {
+  if (write.kind === 'near-copy-indexed') {
+    // Index entries are derived from the photo: a repeat writes the same item.
+    return nearCopyIndexItems(write.county, write.photo).map((item) => table.putWrite(item, STALE_VERSION));
+  }
+  if (write.kind === 'item') return [table.putWrite(write.item, STALE_VERSION)];
+  if (write.kind === 'payment-changed') {
+    return [
+      { item: { Update: { TableName: table.name, ...write.change.update } }, onConflict: write.change.onConflict },
+    ];
+  }
+  return [recordWrite(table, household, write)];
+}
+
+function recordWrite(
+  table: Table,
+  household: Household,
+  write: Exclude<RecordWrite, { kind: 'near-copy-indexed' | 'item' | 'payment-changed' }>,
+): GuardedWrite {
   const householdId = household.householdId;
   switch (write.kind) {
     case 'payment': {
@@ -234,6 +269,16 @@ export function dynamoHouseholdStore(table: Table): HouseholdStore {
     },
 
     record: (householdId) => table.find(keys.household(householdId), householdRecordOf),
+
+    async records(householdIds) {
+      const wanted = [...new Set(householdIds)].map((id) => keys.household(id));
+      const found: HouseholdRecord[] = [];
+      // BatchGetItem takes 100 keys at a time.
+      for (let i = 0; i < wanted.length; i += 100) {
+        found.push(...(await table.getMany(wanted.slice(i, i + 100))).map(householdRecordOf));
+      }
+      return found;
+    },
 
     async recordAndTask(householdId) {
       const items = await table.getMany([keys.household(householdId), keys.task(householdId)]);
@@ -367,6 +412,7 @@ export function dynamoHouseholdStore(table: Table): HouseholdStore {
           ABSENT,
         ),
         ...(counters ? [counters] : []),
+        ...(registration.claims ?? []).map((claim) => table.putWrite(claim, STALE_VERSION)),
       ]);
     },
 
@@ -413,7 +459,7 @@ export function dynamoHouseholdStore(table: Table): HouseholdStore {
           onConflict: TASK_NOT_OPEN,
         });
       }
-      items.push(...(change.records ?? []).map((write) => recordWrite(table, after, write)));
+      items.push(...(change.records ?? []).flatMap((write) => recordWrites(table, after, write)));
       // Last, so the household, event and task keep their places in the transaction.
       const counters = progressCountersUpdate(table, before, after);
       if (counters) items.push(counters);

@@ -9,9 +9,11 @@ import { dynamoHouseholdStore, type HouseholdStore } from './households';
 import { dynamoIdempotencyStore, type IdempotencyStore } from './idempotency';
 import { dynamoMonitoringStore, type MonitoringStore } from './monitoring';
 import { dynamoPaymentStore, type PaymentStore } from './payments';
+import { dynamoPersonStore, type PersonStore } from './persons';
 import { dynamoPhotoStore, type PhotoStore } from './photos';
 import { dynamoProgramStore, type ProgramStore } from './programs';
 import { dynamoProgressStore, type ProgressStore } from './progress';
+import { dynamoRosterStore, type RosterStore } from './rosters';
 import { dynamoStatusLookupStore, type StatusLookupStore } from './status-lookups';
 import { Table } from './table';
 import { dynamoTaskStore, type TaskStore } from './tasks';
@@ -32,6 +34,9 @@ export interface Store {
   readonly monitoring: MonitoringStore;
   /** The household's own view: status codes, lookup limits and the lookup log. */
   readonly statusLookups: StatusLookupStore;
+  /** Claims on persons, accounts and addresses, and what other files and rosters say about them. */
+  readonly persons: PersonStore;
+  readonly rosters: RosterStore;
   /** The table answers (the health check). */
   reachable(): Promise<void>;
 }
@@ -50,6 +55,8 @@ export function createStore(client: DynamoDBDocumentClient, tableName: string): 
     users: dynamoUserStore(table),
     monitoring: dynamoMonitoringStore(table),
     statusLookups: dynamoStatusLookupStore(table),
+    persons: dynamoPersonStore(table),
+    rosters: dynamoRosterStore(table),
     reachable: () => table.describe(),
   };
 }
@@ -69,12 +76,15 @@ export type {
   MonitoringStore,
   QueuedItem,
 } from './monitoring';
-export type { PaymentState, PaymentStore } from './payments';
+export type { PaymentState, PaymentStore, PaymentUpdate } from './payments';
+export { approvalUpdate, bankResultUpdate, NO_LONGER_DUE, retryUpdate } from './payments';
+export type { PersonFindings, PersonStore } from './persons';
 export type { PhotoStore } from './photos';
 export type { ProgramStore } from './programs';
 export { programsRememberedFor } from './programs';
 export type { ProgressStore } from './progress';
 export * from './records';
+export type { Roster, RosterStore } from './rosters';
 export type { LookupLogEntry, LookupOutcome, StatusCodeRecord, StatusLookupStore } from './status-lookups';
 export { STALE_VERSION } from './table';
 export type { TaskStore } from './tasks';

@@ -14,6 +14,7 @@ import {
   ProgramConfig,
   type ProgramConfig as ProgramConfigType,
 } from '../../domain/model';
+import { phashBands } from '../../domain/rules/near-copy';
 import { StaffUser, UserEvent } from '../../domain/users';
 import { OUTBOX_SHARDS, shardOf, WATCH_SHARDS } from '../../process/healing';
 import {
@@ -495,4 +496,37 @@ export function userEventItem(event: UserEvent): Item {
 
 export function userEventOf(item: Item): UserEvent {
   return UserEvent.parse(strip(item));
+}
+
+// ---------------------------------------------------------------- near-copy index
+
+/**
+ * The near-copy index (domain/rules/near-copy.ts): each perceptual hash of a confirmed photo is stored under each of
+ * its 8 bands, `PHB#{county}#{band}{two hex digits}`, sorted by `{F|C}#{householdId}#{photoId}` (F: the whole frame,
+ * C: a central crop), so a photo within the distance shares a partition with it and the search is 24 Queries, never
+ * a scan. Each entry carries the photo's hashes, so candidates are measured without reading the photos.
+ */
+export const nearCopyIndex = {
+  partition: (county: string, band: string) => `PHB#${county}#${band}`,
+  sortKey: (type: 'F' | 'C', householdId: string, photoId: string, crop = 0) =>
+    `${type}#${householdId}#${photoId}${type === 'C' ? `#${crop}` : ''}`,
+};
+
+export function nearCopyIndexItems(
+  county: string,
+  photo: Pick<Photo, 'householdId' | 'photoId' | 'step'> & { phash: NonNullable<Photo['phash']> },
+): Item[] {
+  const entry = { householdId: photo.householdId, photoId: photo.photoId, step: photo.step, phash: photo.phash };
+  const hashes: { type: 'F' | 'C'; hash: string; crop: number }[] = [
+    { type: 'F', hash: photo.phash.full, crop: 0 },
+    ...photo.phash.crops.map((hash, crop) => ({ type: 'C' as const, hash, crop })),
+  ];
+  return hashes.flatMap(({ type, hash, crop }) =>
+    phashBands(hash).map((band) => ({
+      PK: nearCopyIndex.partition(county, band),
+      SK: nearCopyIndex.sortKey(type, photo.householdId, photo.photoId, crop),
+      entity: 'near-copy-index',
+      ...entry,
+    })),
+  );
 }

@@ -20,6 +20,109 @@ import { decodeCursor, encodeCursor, StartKey, type Table } from './table';
 /** The county-wide lists of payments: released and waiting for the second signature, or approved and waiting for the bank. */
 export type PaymentState = 'awaiting-approval' | 'awaiting-bank';
 
+/** A conditional change of a ledger entry, written as one record of a household change (its event in the chain). */
+export interface PaymentUpdate {
+  update: {
+    Key: Record<string, string>;
+    UpdateExpression: string;
+    ConditionExpression: string;
+    ExpressionAttributeNames: Record<string, string>;
+    ExpressionAttributeValues: Record<string, unknown>;
+  };
+  onConflict: Bilingual;
+}
+
+export const ALREADY_APPROVED: Bilingual = {
+  zh: '该笔拨付已复核或状态已变化，请刷新后重试',
+  en: 'The release was already approved or changed meanwhile; reload and retry',
+};
+
+export const NO_LONGER_FAILED: Bilingual = {
+  zh: '该笔支付已不是失败状态，不能重发',
+  en: 'The payment is no longer failed; it is not sent again',
+};
+
+export const NO_LONGER_DUE: Bilingual = {
+  zh: '该笔支付已不在等待银行回盘',
+  en: 'The payment no longer waits for the bank',
+};
+
+/** The approval (复核), conditioned on the maker-checker rule: released, not approved, not by its maker. */
+export function approvalUpdate(
+  payment: LedgerPayment,
+  county: string,
+  approvedBy: string,
+  approvedAt: string,
+  day: string,
+): PaymentUpdate {
+  return {
+    update: {
+      Key: keys.payment(payment.householdId, payment.installment),
+      // Out of the county's list awaiting approval, into its list for the bank.
+      UpdateExpression:
+        'SET approvedBy = :by, approvedAt = :at, county = :county, GSI2PK = :due, GSI2SK = :dueKey REMOVE GSI1PK, GSI1SK',
+      ConditionExpression:
+        'attribute_exists(PK) AND #status = :released AND attribute_not_exists(approvedBy) AND releasedBy <> :by',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: {
+        ':by': approvedBy,
+        ':at': approvedAt,
+        ':county': county,
+        ':released': 'released',
+        ':due': paymentsDue.partition(county),
+        ':dueKey': paymentsDue.sortKey(day, payment.householdId, payment.installment),
+      },
+    },
+    onConflict: ALREADY_APPROVED,
+  };
+}
+
+/** The bank's answer, only on a payment still waiting for it under that reference: a paid one never changes. */
+export function bankResultUpdate(updated: LedgerPayment): PaymentUpdate {
+  const paid = updated.status === 'paid';
+  const bankReference = updated.bankReference ? ', bankReference = :bankReference' : '';
+  return {
+    update: {
+      Key: keys.payment(updated.householdId, updated.installment),
+      UpdateExpression: paid
+        ? `SET #status = :status, paidAt = :paidAt${bankReference} REMOVE failureReason, GSI2PK, GSI2SK`
+        : `SET #status = :status, failureReason = :reason${bankReference} REMOVE GSI2PK, GSI2SK`,
+      ConditionExpression: '#status = :released AND #reference = :reference AND attribute_exists(approvedBy)',
+      ExpressionAttributeNames: { '#status': 'status', '#reference': 'reference' },
+      ExpressionAttributeValues: {
+        ':status': updated.status,
+        ':released': 'released',
+        ':reference': updated.reference,
+        ...(paid ? { ':paidAt': updated.paidAt ?? '' } : { ':reason': updated.failureReason ?? '' }),
+        ...(updated.bankReference ? { ':bankReference': updated.bankReference } : {}),
+      },
+    },
+    onConflict: NO_LONGER_DUE,
+  };
+}
+
+/** A failed payment back into the county's payments due, under the same reference. */
+export function retryUpdate(retried: LedgerPayment, county: string, day: string): PaymentUpdate {
+  return {
+    update: {
+      Key: keys.payment(retried.householdId, retried.installment),
+      UpdateExpression:
+        'SET #status = :released, attempts = :attempts, GSI2PK = :due, GSI2SK = :dueKey REMOVE failureReason',
+      ConditionExpression: '#status = :failed AND #reference = :reference',
+      ExpressionAttributeNames: { '#status': 'status', '#reference': 'reference' },
+      ExpressionAttributeValues: {
+        ':released': 'released',
+        ':failed': 'failed',
+        ':reference': retried.reference,
+        ':attempts': retried.attempts ?? 2,
+        ':due': paymentsDue.partition(county),
+        ':dueKey': paymentsDue.sortKey(day, retried.householdId, retried.installment),
+      },
+    },
+    onConflict: NO_LONGER_FAILED,
+  };
+}
+
 export interface PaymentStore {
   get(householdId: string, installment: number): Promise<StoredPayment | undefined>;
   /** The ledger of one household. */
@@ -51,16 +154,6 @@ export interface PaymentStore {
   retry(retried: LedgerPayment, county: string, day: string): Promise<void>;
 }
 
-const ALREADY_APPROVED: Bilingual = {
-  zh: '该笔拨付已复核或状态已变化，请刷新后重试',
-  en: 'The release was already approved or changed meanwhile; reload and retry',
-};
-
-const NO_LONGER_FAILED: Bilingual = {
-  zh: '该笔支付已不是失败状态，不能重发',
-  en: 'The payment is no longer failed; it is not sent again',
-};
-
 export function dynamoPaymentStore(table: Table): PaymentStore {
   return {
     get: (householdId, installment) => table.find(keys.payment(householdId, installment), storedPaymentOf),
@@ -74,26 +167,8 @@ export function dynamoPaymentStore(table: Table): PaymentStore {
     },
 
     approve(payment, county, approvedBy, approvedAt, day) {
-      return table.orConflict(
-        table.update({
-          Key: keys.payment(payment.householdId, payment.installment),
-          // Out of the county's list awaiting approval, into its list for the bank.
-          UpdateExpression:
-            'SET approvedBy = :by, approvedAt = :at, county = :county, GSI2PK = :due, GSI2SK = :dueKey REMOVE GSI1PK, GSI1SK',
-          ConditionExpression:
-            'attribute_exists(PK) AND #status = :released AND attribute_not_exists(approvedBy) AND releasedBy <> :by',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: {
-            ':by': approvedBy,
-            ':at': approvedAt,
-            ':county': county,
-            ':released': 'released',
-            ':due': paymentsDue.partition(county),
-            ':dueKey': paymentsDue.sortKey(day, payment.householdId, payment.installment),
-          },
-        }),
-        ALREADY_APPROVED,
-      );
+      const { update, onConflict } = approvalUpdate(payment, county, approvedBy, approvedAt, day);
+      return table.orConflict(table.update(update), onConflict);
     },
 
     async inState(county, state, cursor, limit) {
@@ -136,44 +211,12 @@ export function dynamoPaymentStore(table: Table): PaymentStore {
     },
 
     storeBankResult(updated) {
-      const paid = updated.status === 'paid';
-      return table.applied(
-        table.update({
-          Key: keys.payment(updated.householdId, updated.installment),
-          UpdateExpression: paid
-            ? 'SET #status = :status, paidAt = :paidAt REMOVE failureReason, GSI2PK, GSI2SK'
-            : 'SET #status = :status, failureReason = :reason REMOVE GSI2PK, GSI2SK',
-          ConditionExpression: '#status = :released AND #reference = :reference AND attribute_exists(approvedBy)',
-          ExpressionAttributeNames: { '#status': 'status', '#reference': 'reference' },
-          ExpressionAttributeValues: {
-            ':status': updated.status,
-            ':released': 'released',
-            ':reference': updated.reference,
-            ...(paid ? { ':paidAt': updated.paidAt ?? '' } : { ':reason': updated.failureReason ?? '' }),
-          },
-        }),
-      );
+      return table.applied(table.update(bankResultUpdate(updated).update));
     },
 
     retry(retried, county, day) {
-      return table.orConflict(
-        table.update({
-          Key: keys.payment(retried.householdId, retried.installment),
-          UpdateExpression:
-            'SET #status = :released, attempts = :attempts, GSI2PK = :due, GSI2SK = :dueKey REMOVE failureReason',
-          ConditionExpression: '#status = :failed AND #reference = :reference',
-          ExpressionAttributeNames: { '#status': 'status', '#reference': 'reference' },
-          ExpressionAttributeValues: {
-            ':released': 'released',
-            ':failed': 'failed',
-            ':reference': retried.reference,
-            ':attempts': retried.attempts ?? 2,
-            ':due': paymentsDue.partition(county),
-            ':dueKey': paymentsDue.sortKey(day, retried.householdId, retried.installment),
-          },
-        }),
-        NO_LONGER_FAILED,
-      );
+      const { update, onConflict } = retryUpdate(retried, county, day);
+      return table.orConflict(table.update(update), onConflict);
     },
   };
 }

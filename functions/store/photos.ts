@@ -3,7 +3,8 @@
  * what the server verified as part of a household change (households.ts), and found by content hash.
  */
 import type { Photo } from '../../domain/model';
-import { keys, photoHashPartition, photoItem, storedPhotoOf } from './items';
+import { type HashedPhoto, isPhash, type PhotoHashes, phashBands } from '../../domain/rules/near-copy';
+import { keys, nearCopyIndex, photoHashPartition, photoItem, storedPhotoOf } from './items';
 import type { StoredPhoto } from './records';
 import type { Table } from './table';
 
@@ -13,6 +14,22 @@ export interface PhotoStore {
   get(householdId: string, photoId: string): Promise<StoredPhoto | undefined>;
   /** Confirmed photos with this SHA-256, any household. */
   withHash(sha256: string): Promise<Pick<Photo, 'householdId' | 'photoId' | 'step'>[]>;
+  /**
+   * Confirmed photos of the county sharing a band with `hashes` (the whole frame against every stored hash, the
+   * central crops against stored whole frames): the candidates the near-copy rule then measures. 24 Queries.
+   */
+  nearCopyCandidates(county: string, hashes: PhotoHashes): Promise<HashedPhoto[]>;
+}
+
+function hashedPhotoOf(item: Record<string, unknown>): HashedPhoto | undefined {
+  const phash = item.phash as { full?: unknown; crops?: unknown } | undefined;
+  if (!phash || !isPhash(phash.full) || !Array.isArray(phash.crops) || !phash.crops.every(isPhash)) return undefined;
+  return {
+    householdId: String(item.householdId),
+    photoId: String(item.photoId),
+    step: String(item.step),
+    hashes: { full: phash.full, crops: phash.crops },
+  };
 }
 
 export function dynamoPhotoStore(table: Table): PhotoStore {
@@ -35,6 +52,30 @@ export function dynamoPhotoStore(table: Table): PhotoStore {
         photoId: String(item.photoId),
         step: String(item.step),
       }));
+    },
+
+    async nearCopyCandidates(county, hashes) {
+      const probes = [
+        ...phashBands(hashes.full).map((band) => ({ band, wholeFramesOnly: false })),
+        ...hashes.crops.flatMap((crop) => phashBands(crop).map((band) => ({ band, wholeFramesOnly: true }))),
+      ];
+      const pages = await Promise.all(
+        probes.map(({ band, wholeFramesOnly }) =>
+          table.queryAll({
+            KeyConditionExpression: wholeFramesOnly ? 'PK = :band AND begins_with(SK, :whole)' : 'PK = :band',
+            ExpressionAttributeValues: {
+              ':band': nearCopyIndex.partition(county, band),
+              ...(wholeFramesOnly ? { ':whole': 'F#' } : {}),
+            },
+          }),
+        ),
+      );
+      const found = new Map<string, HashedPhoto>();
+      for (const item of pages.flat()) {
+        const photo = hashedPhotoOf(item);
+        if (photo) found.set(`${photo.householdId}#${photo.photoId}`, photo);
+      }
+      return [...found.values()];
     },
   };
 }

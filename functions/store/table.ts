@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
+  BatchWriteCommand,
   DeleteCommand,
   type DeleteCommandInput,
   type DynamoDBDocumentClient,
@@ -41,6 +42,11 @@ export const STALE_VERSION: Bilingual = {
 
 /** Attempts of a transaction that DynamoDB cancelled only for a TransactionConflict (nothing was written). */
 const TRANSACTION_ATTEMPTS = 4;
+
+/** BatchWriteItem takes 25 items a request; a few requests at once keep a large import from flooding the table. */
+const BATCH_SIZE = 25;
+const BATCHES_AT_ONCE = 4;
+const BATCH_ATTEMPTS = 8;
 
 export function isNamed(error: unknown, name: string): error is Error & Record<string, unknown> {
   return error instanceof Error && error.name === name;
@@ -212,6 +218,29 @@ export class Table {
         const message = typeof guarded.onConflict === 'function' ? guarded.onConflict(reason.Item) : guarded.onConflict;
         throw new ConflictError(message, { cause: error });
       }
+    }
+  }
+
+  /**
+   * Puts many independent items (a roster's entries), 25 a request and a few requests at once; items DynamoDB leaves
+   * unprocessed under load are sent again. Not a transaction: each item stands on its own.
+   */
+  async batchPut(items: readonly Item[]): Promise<void> {
+    const chunks: Item[][] = [];
+    for (let i = 0; i < items.length; i += BATCH_SIZE) chunks.push(items.slice(i, i + BATCH_SIZE));
+    const send = async (chunk: Item[]) => {
+      let requests = chunk.map((Item) => ({ PutRequest: { Item } }));
+      for (let attempt = 1; requests.length > 0; attempt += 1) {
+        const answer = await this.client.send(new BatchWriteCommand({ RequestItems: { [this.name]: requests } }));
+        requests = (answer.UnprocessedItems?.[this.name] ?? []) as typeof requests;
+        if (requests.length > 0) {
+          if (attempt >= BATCH_ATTEMPTS) throw new Error(`${requests.length} items stayed unprocessed`);
+          await new Promise((resolve) => setTimeout(resolve, attempt * 50));
+        }
+      }
+    };
+    for (let i = 0; i < chunks.length; i += BATCHES_AT_ONCE) {
+      await Promise.all(chunks.slice(i, i + BATCHES_AT_ONCE).map(send));
     }
   }
 

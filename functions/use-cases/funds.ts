@@ -4,6 +4,8 @@
  * - batch: the day's approved payments of a county as the bank's batch file (一卡通 批量代发);
  * - results: the bank's result file moves each payment to paid or failed, a paid one never changes;
  * - retry: a failed payment goes to the bank again under the same reference;
+ * - each approval, bank result and retry is an event of the household's hash chain, written with the ledger change in
+ *   one transaction, and the file's money status says where each installment stands (待复核, 待银行, 已到账, 失败);
  * - report: money of one program (the one asked, else the county's only one) by source and
  *   township (planned, released, paid, pending, failed) in fen and 万元, reconciled against the
  *   plans, beside the program's allocated money by source; or the public disclosure with masked ID
@@ -18,8 +20,10 @@ import { type Bilingual, ConflictError, ForbiddenError, NotFoundError, parseOrTh
 import {
   type AppliedResults,
   applyBankResults,
+  approvalEvent,
   approvePayment,
   type BySource,
+  bankResultEvent,
   buildBatchCsv,
   buildFundingPlan,
   disclosureCsv,
@@ -31,22 +35,35 @@ import {
   type IgnoredResult,
   type LedgerPayment,
   type MoneyLine,
+  moneyStatusOf,
+  type PaymentEvent,
   parseBankResultCsv,
   reconcile,
+  retryEvent,
   retryPayment,
 } from '../../domain/funding';
 import { fenToWan } from '../../domain/funding/money';
 import { householdReference, installmentTitle, PAYMENT_STATUS_TITLES } from '../../domain/labels';
 import type { Actor, Household, ProgramConfig } from '../../domain/model';
-import { canActInJurisdiction } from '../../domain/rules/access';
+import { canActInJurisdiction, householdNotFound, isVisibleTo } from '../../domain/rules/access';
+import { auditedChange } from '../../domain/rules/audit';
 import { chinaDay } from '../../domain/rules/calendar';
 import { emptyWorks } from '../../domain/rules/progress';
 import { fundsFigures } from '../../domain/rules/report';
 import { logger } from '../config/logger';
-import type { Store, StoredPayment } from '../store';
+import {
+  approvalUpdate,
+  bankResultUpdate,
+  NO_LONGER_DUE,
+  type PaymentUpdate,
+  retryUpdate,
+  STALE_VERSION,
+  type Store,
+  type StoredPayment,
+} from '../store';
 import type { Dependencies } from './dependencies';
 import { programOfReport } from './programs';
-import { householdNotFound, OUTSIDE_COUNTY, readsCountyWide } from './read-households';
+import { OUTSIDE_COUNTY, readsCountyWide } from './read-households';
 
 const FINANCE_STEP = { role: 'finance', level: 'county' } as const;
 
@@ -77,7 +94,8 @@ async function loadPaymentAsFinance(
 ): Promise<{ household: Household; stored: StoredPayment }> {
   const { householdId, installment } = parseOrThrow(PaymentPath, rawPath);
   const record = await store.households.record(householdId);
-  if (!record) throw householdNotFound(householdId);
+  // Outside the caller's reach a household answers as if it did not exist.
+  if (!record || !isVisibleTo(actor, record.household)) throw householdNotFound(householdId);
   assertFinanceOf(actor, record.household.county);
   const stored = await store.payments.get(householdId, installment);
   if (!stored) {
@@ -92,8 +110,8 @@ async function loadPaymentAsFinance(
 
 /**
  * Approves a prepared release (复核):
- * 1. the household exists (404), the approver is county finance staff of its county (403), and only then is its
- *    ledger entry read (404 when not released);
+ * 1. the household exists for the approver (404 when missing or outside its reach), the approver is county finance
+ *    staff of its county (403), and only then is its ledger entry read (404 when not released);
  * 2. an entry already approved, paid or failed cannot be approved again (409);
  * 3. the approver is not the user who prepared it (403);
  * 4. store the approval with a condition that repeats 2 and 3, so a racing second approval is a 409;
@@ -117,7 +135,14 @@ export const approvePreparedPayment: PaymentOperation = async ({ store }, actor,
   }
   const at = now.toISOString();
   const approved = approvePayment(payment, household.county, actor, at);
-  await store.payments.approve(payment, household.county, actor.username, at, chinaDay(now));
+  await recordPaymentEvent(
+    store,
+    actor,
+    approved,
+    approvalEvent(approved),
+    () => approvalUpdate(payment, household.county, actor.username, at, chinaDay(now)),
+    at,
+  );
   logger.info('payment approved', { householdId: payment.householdId, installment: payment.installment });
   return approved;
 };
@@ -126,7 +151,14 @@ export const approvePreparedPayment: PaymentOperation = async ({ store }, actor,
 export const retryFailedPayment: PaymentOperation = async ({ store }, actor, rawPath, now = new Date()) => {
   const { household, stored } = await loadPaymentAsFinance(store, actor, rawPath);
   const retried = retryPayment(stored.payment);
-  await store.payments.retry(retried, household.county, chinaDay(now));
+  await recordPaymentEvent(
+    store,
+    actor,
+    retried,
+    retryEvent(retried),
+    () => retryUpdate(retried, household.county, chinaDay(now)),
+    now.toISOString(),
+  );
   return retried;
 };
 
@@ -159,6 +191,53 @@ export async function paymentsInState({ store }: Needs, actor: Actor, rawQuery: 
     }),
   );
   return { county, status: query.status, items, cursor: page.cursor, totals: page.totals };
+}
+
+/** Attempts at appending a payment event when other changes of the household keep coming first. */
+const PAYMENT_EVENT_ATTEMPTS = 5;
+
+/**
+ * Writes a payment's change (`update`) with its event on the household's chain and the household's money status, in
+ * one transaction conditioned on the household's version. When another change of the household came first, read it
+ * again and retry; a refusal of the ledger entry's own condition (approved, answered or retried meanwhile) is the
+ * caller's 409.
+ */
+async function recordPaymentEvent(
+  store: Store,
+  actor: Actor,
+  changed: LedgerPayment,
+  paymentEvent: PaymentEvent,
+  update: () => PaymentUpdate,
+  at: string,
+): Promise<void> {
+  for (let attempt = 1; ; attempt += 1) {
+    const record = await store.households.record(changed.householdId);
+    if (!record) throw householdNotFound(changed.householdId);
+    const ledger = (await store.payments.ofHousehold(changed.householdId)).map((p) =>
+      p.installment === changed.installment ? changed : p,
+    );
+    const { after, event } = auditedChange(record, {
+      at,
+      actor: actor.username,
+      role: 'finance',
+      type: paymentEvent.type,
+      changes: { money: moneyStatusOf(ledger) },
+      details: paymentEvent.details,
+    });
+    try {
+      await store.households.commit({
+        before: record.household,
+        after,
+        event,
+        records: [{ kind: 'payment-changed', change: update() }],
+      });
+      return;
+    } catch (error) {
+      const stale = error instanceof ConflictError && error.messages.en === STALE_VERSION.en;
+      if (!stale || attempt >= PAYMENT_EVENT_ATTEMPTS) throw error;
+      await new Promise((resolve) => setTimeout(resolve, attempt * (20 + Math.random() * 40)));
+    }
+  }
 }
 
 export interface BatchFile {
@@ -238,13 +317,17 @@ export async function importBankResults(
   const byReference = new Map(outcome.payments.map((payment) => [payment.reference, payment]));
   let paid = 0;
   let failed = 0;
+  const at = new Date().toISOString();
   for (const applied of outcome.applied) {
     const updated = byReference.get(applied.reference);
     if (!updated) continue;
-    if (await store.payments.storeBankResult(updated)) {
+    try {
+      // The bank's answer is an event of the household's chain, with the bank's own transaction number.
+      await recordPaymentEvent(store, actor, updated, bankResultEvent(updated), () => bankResultUpdate(updated), at);
       if (applied.status === 'paid') paid += 1;
       else failed += 1;
-    } else {
+    } catch (error) {
+      if (!(error instanceof ConflictError && error.messages.en === NO_LONGER_DUE.en)) throw error;
       ignored.push({ reference: applied.reference, line: applied.line, reason: CHANGED_MEANWHILE });
     }
   }

@@ -13,6 +13,7 @@ import { ForbiddenError, parseOrThrow, ValidationError } from '../../domain/erro
 import { fenToYuan } from '../../domain/funding/money';
 import {
   CATEGORY_TITLES_ZH,
+  FLAG_TITLES,
   GRADE_TITLES,
   householdReference,
   MODE_TITLES,
@@ -21,6 +22,7 @@ import {
 } from '../../domain/labels';
 import type { Actor, Household, ProgramConfig } from '../../domain/model';
 import { canRead, canReadCountyReports } from '../../domain/rules/access';
+import { overrideOf } from '../../domain/rules/flags';
 import { maskBankAccount, maskIdNumber } from '../../domain/rules/idNumber';
 import { installmentPlanOf } from '../../domain/rules/installments';
 import { isApproved, progressStatus, renovatedAreaM2, renovatedRooms } from '../../domain/rules/progress';
@@ -68,6 +70,10 @@ function rowOf(h: Household, { villages, sites, plan }: ExportContext) {
     houseAreaM2: h.house.areaM2,
     installmentsReleased: h.nextInstallment,
     createdAt: h.createdAt,
+    openFlags: [
+      ...new Set((h.flags ?? []).filter((flag) => !overrideOf(flag, h.overrides ?? [])).map((flag) => flag.kind)),
+    ],
+    overrides: (h.overrides ?? []).map((override) => ({ flag: override.flag, by: override.by })),
   };
   if (h.mode) {
     row.mode = h.mode;
@@ -150,6 +156,8 @@ function workbookColumns(sheet: ExcelJS.Worksheet): void {
     { header: '已拨付期数', key: 'installmentsReleased', width: 10 },
     { header: '银行账号', key: 'bankAccount', width: 12 },
     { header: '登记时间（北京时间）', key: 'createdAt', width: 20 },
+    { header: '未放行提示', key: 'openFlags', width: 40 },
+    { header: '已核实放行', key: 'overrides', width: 40 },
   ];
   sheet.getRow(1).font = { bold: true };
 }
@@ -158,6 +166,8 @@ function workbookColumns(sheet: ExcelJS.Worksheet): void {
 export interface ExportPlaces {
   countyName?: string;
   townships: ReadonlyMap<string, string>;
+  /** People's names by user name (who granted an override); a user name not found is shown as it is. */
+  people?: ReadonlyMap<string, string>;
 }
 
 /**
@@ -191,6 +201,10 @@ export async function householdWorkbook(
       ownFundsYuan: row.ownFundsYuan === undefined ? undefined : Number(row.ownFundsYuan),
       bankLoanYuan: row.bankLoanYuan === undefined ? undefined : Number(row.bankLoanYuan),
       createdAt: chinaDateTime(row.createdAt),
+      openFlags: row.openFlags.map((kind) => FLAG_TITLES[kind].zh).join('；'),
+      overrides: row.overrides
+        .map((o) => `${FLAG_TITLES[o.flag].zh}（${places.people?.get(o.by) ?? o.by}）`)
+        .join('；'),
     });
   }
   const area = `${places.countyName ?? county}${township ? (places.townships.get(township) ?? township) : ''}`;
@@ -241,5 +255,7 @@ export async function householdExportFor(
   if (places.countyName === undefined) {
     places.countyName = (await store.programs.ofCounty(county))[0]?.county.name;
   }
-  return { kind: 'xlsx', workbook: await householdWorkbook(county, rows, township, places) };
+  const grantors = await store.users.many(rows.flatMap((row) => row.overrides.map((o) => o.by)));
+  const people = new Map(grantors.map((user) => [user.username, user.displayName]));
+  return { kind: 'xlsx', workbook: await householdWorkbook(county, rows, township, { ...places, people }) };
 }

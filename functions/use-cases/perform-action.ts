@@ -5,32 +5,48 @@
  * 3. check the action fits the household's current phase;
  * 4. check the caller holds the step's role in the household's township or county;
  * 5. check the caller saw the current version of the file;
- * 6. apply the business rule of the action (grade, vote, review, subsidy, objection, agreement,
- *    inspection, payment, acceptance) and work out the next phase from the workflow description;
- * 7. store the change, its audit event (hash-chained) and the task's decision in one
+ * 6. check the dates the body records: none after today (China day), none before a step already
+ *    taken (domain/rules/dates.ts);
+ * 7. check no blocking flag holds the step: a flag of a cited photo, of a step or of the household
+ *    that the program's policy makes blocking and no other person overrode (domain/rules/flags.ts);
+ * 8. apply the business rule of the action (grade, vote, review, subsidy, objection, agreement,
+ *    inspection, payment, acceptance) and work out the next phase from the workflow description; the
+ *    flags it raises (too soon, photos off the date, too short a build) go on the file;
+ * 9. store the change, its audit event (hash-chained) and the task's decision in one
  *    transaction, so nothing is half done;
- * 8. hand the decision to the waiting workflow; if that fails the decision waits in the outbox
+ * 10. hand the decision to the waiting workflow; if that fails the decision waits in the outbox
  *    and the sweeper hands it over later: the change is stored either way;
- * 9. answer the file as the change left it (what was read plus what was written), without reading it again.
+ * 11. answer the file as the change left it (what was read plus what was written), without reading it again.
  */
 import { ActionBodies, type ActionBody } from '../../domain/actions';
-import { ConflictError, parseOrThrow } from '../../domain/errors';
+import { chinaToday } from '../../domain/china-time';
+import { ConflictError, parseOrThrow, ValidationError } from '../../domain/errors';
 import { OUTCOME_TITLES } from '../../domain/labels';
-import type { Action, Actor, Household } from '../../domain/model';
-import { canActInJurisdiction } from '../../domain/rules/access';
+import type { Action, Actor, AuditEvent, Household, RaisedFlag } from '../../domain/model';
+import { canActInJurisdiction, householdNotFound, isVisibleTo } from '../../domain/rules/access';
 import { auditedChange } from '../../domain/rules/audit';
+import { dateProblems, recordedStageDates, typedDatesOf } from '../../domain/rules/dates';
+import { blockedByFlags, blockingFlags, isForward, mergeFlags } from '../../domain/rules/flags';
 import { hashIdNumber } from '../../domain/rules/idNumber';
 import { installmentPlanOf } from '../../domain/rules/installments';
-import { phasesOfAction, rolesOfAction, stepForAction, stepOf, transition } from '../../process/renovation';
+import { personFlags } from '../../domain/rules/persons';
+import {
+  ACCEPTANCE_MILESTONE,
+  phasesOfAction,
+  rolesOfAction,
+  stepForAction,
+  stepOf,
+  transition,
+} from '../../process/renovation';
 import { logger } from '../config/logger';
-import { fileAfter, type HouseholdChange, type RecordWrite, STALE_VERSION } from '../store';
+import { fileAfter, type HouseholdChange, type HouseholdFile, type RecordWrite, STALE_VERSION } from '../store';
 import { accept, inspect, moveIn, releaseInstallment, signAgreement, supervise } from './actions/construction';
 import { object, resolveObjection } from './actions/notice';
 import { appraiseSafety, countyApprove, townshipReview, villageAppraisal } from './actions/review';
 import type { ActionEffect, ActionRule } from './actions/types';
 import type { Dependencies } from './dependencies';
 import { issueAtAgreement } from './monitoring/status-code';
-import { householdNotFound } from './read-households';
+
 import { type HouseholdFileView, householdFileViewWithLinks } from './views';
 
 /**
@@ -65,6 +81,37 @@ function phaseTitle(phase: string): { zh: string; en: string } {
   return step ? step.title : { zh: phase, en: phase };
 }
 
+/** Flags of the household's persons, account and address not on the file yet, as registered by its first clerk. */
+async function personRecheck(store: Dependencies['store'], file: HouseholdFile, at: string): Promise<RaisedFlag[]> {
+  const { household } = file;
+  const findings = await store.persons.findings(household);
+  const registeredBy = file.events.find((event) => event.type === 'register')?.actor ?? 'system';
+  const fresh = personFlags({ household, ...findings, raisedBy: registeredBy, now: at });
+  const known = household.flags ?? [];
+  return fresh.filter((flag) => !known.some((k) => k.kind === flag.kind && k.ref === flag.ref));
+}
+
+/** New flags that hold the step are kept on the file before the refusal, so the officers who override see them. */
+async function recordFlags(
+  store: Dependencies['store'],
+  file: HouseholdFile,
+  flags: RaisedFlag[],
+  raised: readonly RaisedFlag[],
+  actor: Actor,
+  role: AuditEvent['role'],
+  at: string,
+): Promise<void> {
+  const { after, event } = auditedChange(file, {
+    at,
+    actor: actor.username,
+    role,
+    type: 'flags-raised',
+    changes: { flags },
+    details: { flags: raised.map((flag) => flag.kind) },
+  });
+  await store.households.commit({ before: file.household, after, event });
+}
+
 export async function performAction<A extends Action>(
   { store, outbox, evidence }: Pick<Dependencies, 'store' | 'outbox' | 'evidence'>,
   actor: Actor,
@@ -76,7 +123,8 @@ export async function performAction<A extends Action>(
   const body = parseOrThrow(ActionBodies[action], rawBody) as ActionBody<A>;
 
   const file = await store.households.file(householdId);
-  if (!file) throw householdNotFound(householdId);
+  // Outside the caller's reach a household answers as if it did not exist (and before its phase is told).
+  if (!file || !isVisibleTo(actor, file.household)) throw householdNotFound(householdId);
   const { household } = file;
   const step = stepForAction(action);
   if (!phasesOfAction(step).includes(household.phase)) {
@@ -103,10 +151,36 @@ export async function performAction<A extends Action>(
   const program = await store.programs.get(household.programId);
   if (!program) throw new Error(`program ${household.programId} of household ${householdId} is missing`);
 
+  const typedDates = typedDatesOf(action, body);
+  if (typedDates.length > 0) {
+    const recorded = recordedStageDates({ ...file, acceptanceMilestone: ACCEPTANCE_MILESTONE });
+    const problems = dateProblems(typedDates, recorded, chinaToday(now));
+    if (problems.length > 0) throw new ValidationError(problems);
+  }
   const at = now.toISOString();
+  const overrides = household.overrides ?? [];
+  // The county approves on what is true now: a roster imported or a file registered since the application may
+  // name one of its persons, its account or its address.
+  const recheck = action === 'county-approve' && isForward(action, body) ? await personRecheck(store, file, at) : [];
+  const flags = mergeFlags(household.flags ?? [], recheck);
+  const held = blockingFlags({
+    action,
+    body,
+    flags,
+    overrides,
+    policy: program.flagPolicy,
+    actor: actor.username,
+    citedPhotoIds: 'photoIds' in body ? (body.photoIds ?? []) : [],
+  });
+  if (held.length > 0) {
+    if (recheck.length > 0) await recordFlags(store, file, flags, recheck, actor, role, at);
+    throw blockedByFlags(held, overrides, actor.username);
+  }
+
   const rule = RULES[action] as ActionRule<A>;
   const effect = rule({ actor, file, program, body, now: at });
   const changes: Partial<Household> = { ...effect.changes };
+  if (recheck.length > 0 || (effect.flags?.length ?? 0) > 0) changes.flags = mergeFlags(flags, effect.flags ?? []);
   const next = effect.outcome
     ? transition(household.phase, effect.outcome, {
         installments: installmentPlanOf(program, changes.mode ?? household.mode),

@@ -28,15 +28,27 @@ import exifr from 'exifr';
 import { PhotoRequestBody } from '../../contract/requests';
 import type { PhotoUpload, PhotoView } from '../../contract/views';
 import { ConflictError, ForbiddenError, NotFoundError, parseOrThrow } from '../../domain/errors';
-import { type Actor, type Household, type Photo, type Role, TERMINAL_PHASES } from '../../domain/model';
-import { canActInJurisdiction } from '../../domain/rules/access';
+import { ROLE_TITLES } from '../../domain/labels';
+import {
+  type Actor,
+  type Household,
+  type Photo,
+  type ProgramConfig,
+  type RaisedFlag,
+  type Role,
+  TERMINAL_PHASES,
+} from '../../domain/model';
+import { canActInJurisdiction, householdNotFound, isVisibleTo } from '../../domain/rules/access';
 import { auditedChange } from '../../domain/rules/audit';
-import { evidenceFlags, exifCaptureTime, type LatLon } from '../../domain/rules/evidence';
+import { type EvidenceFlag, evidenceFlags, exifCaptureTime, type LatLon } from '../../domain/rules/evidence';
+import { mergeFlags } from '../../domain/rules/flags';
+import { findNearCopies, type NearCopyFindings, type PhotoHashes } from '../../domain/rules/near-copy';
 import { logger } from '../config/logger';
 import { type Evidence, makePreview, type Preview, photoObjectKey } from '../evidence';
-import type { HouseholdRecord, Store, StoredPhoto } from '../store';
+// Imported on its own: `sharp-phash` requires sharp at load, which only the photo function carries (its layer).
+import { photoHashes } from '../evidence/perceptual-hash';
+import type { HouseholdRecord, RecordWrite, Store, StoredPhoto } from '../store';
 import type { Dependencies } from './dependencies';
-import { householdNotFound } from './read-households';
 
 export const UPLOAD_EXPIRES_SECONDS = 900;
 
@@ -48,17 +60,13 @@ function view(photo: StoredPhoto): PhotoView {
   return shown;
 }
 
-function noHousehold(householdId: string): NotFoundError {
-  return householdNotFound(householdId);
-}
-
 /** Checks the caller may gather evidence for the household; returns the role it acts in. */
 function authorize(actor: Actor, household: Household): Role {
   const held = PHOTO_ROLES.find((role) => actor.roles.includes(role));
   if (!held) {
     throw new ForbiddenError({
-      zh: `上传照片需要以下角色之一：${PHOTO_ROLES.join('、')}`,
-      en: `Photos are taken by one of the roles ${PHOTO_ROLES.join(', ')}`,
+      zh: `上传照片需要以下岗位之一：${PHOTO_ROLES.map((role) => ROLE_TITLES[role].zh).join('、')}`,
+      en: `Photos are taken by ${PHOTO_ROLES.map((role) => ROLE_TITLES[role].en).join(', ')} staff`,
     });
   }
   const access = canActInJurisdiction(actor, { role: held, level: 'township' }, household);
@@ -66,9 +74,10 @@ function authorize(actor: Actor, household: Household): Role {
   return held;
 }
 
-async function loadRecord(store: Store, householdId: string): Promise<HouseholdRecord> {
+/** The household as the caller may see it: outside its reach it answers as if it did not exist. */
+async function loadRecord(store: Store, actor: Actor, householdId: string): Promise<HouseholdRecord> {
   const record = await store.households.record(householdId);
-  if (!record) throw noHousehold(householdId);
+  if (!record || !isVisibleTo(actor, record.household)) throw householdNotFound(householdId);
   return record;
 }
 
@@ -87,7 +96,7 @@ export async function requestPhotoUpload(
   now: Date = new Date(),
 ): Promise<PhotoUpload> {
   const body = parseOrThrow(PhotoRequestBody, rawBody);
-  const { household } = await loadRecord(store, householdId);
+  const { household } = await loadRecord(store, actor, householdId);
   authorize(actor, household);
   if (TERMINAL_PHASES.includes(household.phase)) throw closedFile(household);
 
@@ -123,7 +132,7 @@ export async function resignPhotoUpload(
   photoId: string,
   now: Date = new Date(),
 ): Promise<PhotoUpload> {
-  const { household } = await loadRecord(store, householdId);
+  const { household } = await loadRecord(store, actor, householdId);
   authorize(actor, household);
   const photo = await store.photos.get(householdId, photoId);
   if (!photo) throw new NotFoundError({ zh: `照片 ${photoId} 不存在`, en: `There is no photo ${photoId}` });
@@ -216,6 +225,62 @@ export async function storePreview(
   return { contentType: preview.contentType, width: preview.width, height: preview.height, size: preview.bytes.length };
 }
 
+/**
+ * The photo's perceptual hashes for the near-copy search; none for a picture sharp cannot decode (HEVC-coded HEIC)
+ * or one without structure: it stays evidence, only unsearchable by likeness.
+ */
+async function perceptualHashes(photo: StoredPhoto, bytes: Uint8Array): Promise<PhotoHashes | undefined> {
+  try {
+    return await photoHashes(bytes);
+  } catch (error) {
+    logger.info('no perceptual hash for the photo', {
+      householdId: photo.householdId,
+      photoId: photo.photoId,
+      error: error instanceof Error ? error.message : String(error),
+    });
+    return undefined;
+  }
+}
+
+/** The recorded centre of the household's village, judged against when the house has no position. */
+function villageLocationOf(program: ProgramConfig | undefined, villageCode: string): LatLon | undefined {
+  for (const township of program?.townships ?? []) {
+    const village = township.villages.find((v) => v.code === villageCode);
+    if (village) return village.location;
+  }
+  return undefined;
+}
+
+/** A photo flag as the file keeps it, with the households a reuse points to. */
+function raisedPhotoFlag(
+  kind: EvidenceFlag,
+  photo: StoredPhoto,
+  by: string,
+  at: string,
+  sameHash: readonly Pick<Photo, 'householdId' | 'photoId' | 'step'>[],
+  nearCopies: NearCopyFindings | undefined,
+): RaisedFlag {
+  const base: RaisedFlag = { kind, subject: 'photo', ref: photo.photoId, raisedBy: by, raisedAt: at };
+  const matches =
+    kind === 'duplicate-image'
+      ? sameHash.filter((other) => other.photoId !== photo.photoId).map((o) => ({ ...o, distance: 0 }))
+      : kind === 'near-duplicate-image'
+        ? (nearCopies?.otherHouseholds ?? [])
+        : kind === 'near-duplicate-stage'
+          ? (nearCopies?.otherSteps ?? [])
+          : [];
+  if (matches.length === 0) return base;
+  const listed = matches.slice(0, 5);
+  return {
+    ...base,
+    related: [...new Set(matches.map((m) => m.householdId))],
+    note: {
+      zh: `相似照片：${listed.map((m) => `农户 ${m.householdId} 的 ${m.photoId}（${m.step}，相差 ${m.distance} 位）`).join('；')}`,
+      en: `Similar: ${listed.map((m) => `${m.photoId} of ${m.householdId} (${m.step}, ${m.distance} bits apart)`).join('; ')}`,
+    },
+  };
+}
+
 /** Attempts at appending the confirmation when other changes of the household keep coming first. */
 const CONFIRM_ATTEMPTS = 5;
 
@@ -230,7 +295,7 @@ export async function confirmPhoto(
   photoId: string,
   now: Date = new Date(),
 ): Promise<PhotoView> {
-  let record = await loadRecord(store, householdId);
+  let record = await loadRecord(store, actor, householdId);
   const role = authorize(actor, record.household);
   const photo = await store.photos.get(householdId, photoId);
   if (!photo) {
@@ -243,6 +308,15 @@ export async function confirmPhoto(
   const exif = await readExif(bytes);
   const preview = await storePreview(evidence, photo, bytes);
   const sameHash = await store.photos.withHash(photo.sha256);
+  const phash = await perceptualHashes(photo, bytes);
+  const { county } = record.household;
+  const nearCopies = phash
+    ? findNearCopies(
+        { householdId, photoId, step: photo.step, hashes: phash },
+        await store.photos.nearCopyCandidates(county, phash),
+      )
+    : undefined;
+  const program = await store.programs.get(record.household.programId);
   const at = now.toISOString();
 
   for (let attempt = 1; ; attempt++) {
@@ -252,8 +326,10 @@ export async function confirmPhoto(
       { householdId, photoId, step: photo.step, kind: photo.kind, sha256: photo.sha256, ...exif },
       {
         houseLocation: household.house.location,
+        villageLocation: villageLocationOf(program, household.villageCode),
         agreementSignedOn: household.agreementSignedOn,
         sameHash,
+        nearCopies,
         now: at,
         maxDistanceM: photoMaxDistanceM,
       },
@@ -268,12 +344,16 @@ export async function confirmPhoto(
       confirmedAt: at,
       versionId,
       preview,
+      ...(phash ? { phash: { full: phash.full, crops: [...phash.crops] } } : {}),
     };
+    const raised = flags.map((flag) => raisedPhotoFlag(flag, confirmed, actor.username, at, sameHash, nearCopies));
     const { after, event } = auditedChange(record, {
       at,
       actor: actor.username,
       role,
       type: 'confirm-photo',
+      // The photo's flags go on the file too, so lists, queues and reports show them and a step citing it is held.
+      ...(raised.length > 0 ? { changes: { flags: mergeFlags(household.flags ?? [], raised) } } : {}),
       details: {
         photoId,
         step: photo.step,
@@ -288,7 +368,18 @@ export async function confirmPhoto(
         before: household,
         after,
         event,
-        records: [{ kind: 'photo-confirmed', photo: confirmed }],
+        records: [
+          { kind: 'photo-confirmed', photo: confirmed },
+          ...(confirmed.phash
+            ? [
+                {
+                  kind: 'near-copy-indexed' as const,
+                  county,
+                  photo: { householdId, photoId, step: photo.step, phash: confirmed.phash },
+                },
+              ]
+            : []),
+        ] satisfies RecordWrite[],
       });
       logger.info('photo confirmed', { householdId, photoId, flags, version: after.version });
       return view(confirmed);
@@ -298,7 +389,7 @@ export async function confirmPhoto(
       if (stored?.status === 'confirmed') return view(stored);
       if (attempt >= CONFIRM_ATTEMPTS) throw error;
       await pause(attempt);
-      record = await loadRecord(store, householdId);
+      record = await loadRecord(store, actor, householdId);
     }
   }
 }

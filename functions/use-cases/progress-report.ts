@@ -269,6 +269,8 @@ export async function progressWorkbook(report: ProgressReport, countyName?: stri
     '核定补助(万元)',
     '自筹资金(万元)',
     '银行贷款(万元)',
+    '有未放行提示户数',
+    '已核实放行户数',
     ...PHASES.map((phase) => PHASE_TITLES_ZH[phase]),
   ];
   sheet.addRow(header).font = { bold: true };
@@ -304,6 +306,8 @@ export async function progressWorkbook(report: ProgressReport, countyName?: stri
     wan(line.works.approvedSubsidy),
     wan(line.works.ownFunds),
     wan(line.works.bankLoan),
+    line.flags.flagged,
+    line.flags.overridden,
     ...PHASES.map((phase) => line.byPhase[phase]),
   ];
   for (const row of report.townships) sheet.addRow(cellsOf(row.name, row.township, row));

@@ -8,9 +8,8 @@
 import { HouseholdListQuery } from '../../contract/requests';
 import type { HouseholdFileView, HouseholdPage } from '../../contract/views';
 import { ForbiddenError, NotFoundError, parseOrThrow } from '../../domain/errors';
-import { householdReference } from '../../domain/labels';
 import type { Actor, Household } from '../../domain/model';
-import { canRead, isCountyLevel } from '../../domain/rules/access';
+import { canRead, householdNotFound, isCountyLevel, isVisibleTo } from '../../domain/rules/access';
 import { hashIdNumber, normalizeIdNumber } from '../../domain/rules/idNumber';
 import type { HouseholdFile, SearchTarget, Store } from '../store';
 import type { Dependencies } from './dependencies';
@@ -18,18 +17,11 @@ import { householdFileViewWithLinks, householdView } from './views';
 
 type Reads = Pick<Dependencies, 'store' | 'evidence'>;
 
-/** A household that does not exist, named by the short reference people read out (never the whole id). */
-export function householdNotFound(householdId: string): NotFoundError {
-  const reference = householdReference(householdId);
-  return new NotFoundError({ zh: `找不到档案号为 ${reference} 的农户`, en: `There is no household ${reference}` });
-}
-
 /** The file, for a caller who may read it. */
 async function readableFile(store: Store, actor: Actor, householdId: string): Promise<HouseholdFile> {
   const file = await store.households.file(householdId);
-  if (!file) throw householdNotFound(householdId);
-  const access = canRead(actor, file.household);
-  if (!access.ok) throw access.error;
+  // Outside the caller's reach a household answers as if it did not exist.
+  if (!file || !isVisibleTo(actor, file.household)) throw householdNotFound(householdId);
   return file;
 }
 

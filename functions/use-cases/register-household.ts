@@ -18,6 +18,7 @@ import { sealEvent } from '../../domain/rules/audit';
 import { isCoveredCategory, NOT_COVERED } from '../../domain/rules/eligibility';
 import { newHousehold } from '../../domain/rules/household';
 import { hashIdNumber, maskIdNumber } from '../../domain/rules/idNumber';
+import { personFlags } from '../../domain/rules/persons';
 import { logger } from '../config/logger';
 import { firstExecutionName } from '../outbox';
 import type { Dependencies } from './dependencies';
@@ -50,6 +51,12 @@ export async function registerHousehold(
     throw denied && !denied.ok ? denied.error : new ForbiddenError();
   }
 
+  // Every person, every roster: what other files and the county's rosters say goes on the file as flags, for the
+  // reviewer to see and the approval to be held by as the program's policy says.
+  const findings = await store.persons.findings(household);
+  const flags = personFlags({ household, ...findings, raisedBy: actor.username, now: at });
+  if (flags.length > 0) household.flags = flags;
+
   const event = sealEvent(undefined, {
     householdId: household.householdId,
     seq: household.version,
@@ -58,7 +65,12 @@ export async function registerHousehold(
     role: actor.roles.find((role) => role === 'civil-affairs') ?? 'construction',
     type: 'register',
     toPhase: household.phase,
-    details: { foundBy: household.foundBy, category: household.category, villageCode: household.villageCode },
+    details: {
+      foundBy: household.foundBy,
+      category: household.category,
+      villageCode: household.villageCode,
+      ...(flags.length > 0 ? { flags: flags.map((flag) => flag.kind) } : {}),
+    },
   });
   const executionName = firstExecutionName(household.householdId);
   await store.households.register({
@@ -66,6 +78,7 @@ export async function registerHousehold(
     idHash: hashIdNumber(household.head.idNumber),
     event,
     executionName,
+    claims: store.persons.claimItems(household),
   });
   logger.info('household registered', {
     householdId: household.householdId,

@@ -13,11 +13,10 @@ import { RevealBody } from '../../contract/requests';
 import type { Revealed } from '../../contract/views';
 import { ConflictError, NotFoundError, parseOrThrow } from '../../domain/errors';
 import type { Actor, Household } from '../../domain/model';
-import { canRead } from '../../domain/rules/access';
+import { householdNotFound, isVisibleTo } from '../../domain/rules/access';
 import { auditedChange } from '../../domain/rules/audit';
 import { logger } from '../config/logger';
 import type { Dependencies } from './dependencies';
-import { householdNotFound } from './read-households';
 
 const REVEAL_ATTEMPTS = 5;
 
@@ -47,10 +46,9 @@ export async function revealNumber(
   const { field, reason } = parseOrThrow(RevealBody, rawBody);
   for (let attempt = 1; ; attempt++) {
     const record = await store.households.record(householdId);
-    if (!record) throw householdNotFound(householdId);
+    // Outside the caller's reach a household answers as if it did not exist.
+    if (!record || !isVisibleTo(actor, record.household)) throw householdNotFound(householdId);
     const { household } = record;
-    const access = canRead(actor, household);
-    if (!access.ok) throw access.error;
     const value = numberOnFile(household, field);
     if (value === undefined || value === '') throw new NotFoundError(NO_SUCH_NUMBER[field]);
     const at = now.toISOString();

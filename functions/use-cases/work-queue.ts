@@ -8,6 +8,7 @@ import type { TaskCounts, TaskPage } from '../../contract/views';
 import { ForbiddenError, parseOrThrow } from '../../domain/errors';
 import type { Actor, Phase } from '../../domain/model';
 import { isCountyLevel } from '../../domain/rules/access';
+import { summarizeFlags } from '../../domain/rules/flags';
 import { type HumanStep, RENOVATION } from '../../process/renovation';
 import type { WorkQueue } from '../store';
 import type { Dependencies } from './dependencies';
@@ -61,7 +62,31 @@ export async function workQueue(
   const queues = queuesOf(actor, query);
   if (queues.length === 0) return { items: [] };
   const page = await store.tasks.openInQueues(queues, query.cursor, query.limit);
-  return { items: page.items.map((task) => taskView(task, now)), cursor: page.cursor };
+  // The flags and money of each household of the page, as they stand now: one BatchGetItem.
+  const records = await store.households.records(page.items.map((task) => task.householdId));
+  const byId = new Map(records.map((record) => [record.household.householdId, record.household]));
+  const policies = new Map<string, Awaited<ReturnType<typeof store.programs.get>>>();
+  for (const programId of new Set(records.map((r) => r.household.programId))) {
+    policies.set(programId, await store.programs.get(programId));
+  }
+  return {
+    items: page.items.map((task) => {
+      const household = byId.get(task.householdId);
+      const view = taskView(task, now);
+      if (!household) return view;
+      const flags = summarizeFlags(
+        household.flags ?? [],
+        household.overrides ?? [],
+        policies.get(household.programId)?.flagPolicy,
+      );
+      return {
+        ...view,
+        ...(flags.kinds.length > 0 ? { flags } : {}),
+        ...(household.money ? { money: household.money } : {}),
+      };
+    }),
+    cursor: page.cursor,
+  };
 }
 
 /**

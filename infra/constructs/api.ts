@@ -102,7 +102,7 @@ export const API_FUNCTIONS: { readonly [F in ApiFunctionId]: ApiFunctionSpec } =
   },
   ProgramsFn: {
     entry: 'api/programs',
-    description: 'Program configuration: quota, townships, subsidy tiers, installments',
+    description: 'Program configuration (quota, townships, subsidy tiers, installments) and the outside rosters',
     table: 'RW',
     bucket: 'NONE',
     workflow: [],
@@ -146,7 +146,8 @@ export const API_FUNCTIONS: { readonly [F in ApiFunctionId]: ApiFunctionSpec } =
   },
   ReportsFn: {
     entry: 'api/reports',
-    description: 'Progress report from running counters and the masked household list (JSON or Excel)',
+    description:
+      "Progress report from running counters, the masked household list and the auditor's view (JSON or Excel)",
     table: 'RO',
     bucket: 'NONE',
     workflow: [],

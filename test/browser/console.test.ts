@@ -97,9 +97,18 @@ function chinaTodaySlashed(): string {
   return `${y}/${m}/${d}`;
 }
 
+/**
+ * Today in China as `YYYY-MM-DD`, and `days` later: a step is dated no later than today and no earlier than
+ * the steps before it (the application was registered today), so the forms type today's date.
+ */
+function chinaDay(days = 0): string {
+  return new Date(Date.now() + 8 * 3_600_000 + days * 86_400_000).toISOString().slice(0, 10);
+}
+
 /** A phone camera's photo: 2,600 x 1,800 px of noise, with the EXIF (time, GPS) of the fixture. */
 async function cameraPhoto(label: string): Promise<Buffer> {
-  const now = new Date(Date.now() - 3_600_000 + 8 * 3_600_000).toISOString();
+  // Taken moments ago: an hour back may be the day before the agreement in China, which holds the inspection.
+  const now = new Date(Date.now() - 10_000 + 8 * 3_600_000).toISOString();
   const exifSource = jpegWithExif({
     dateTimeOriginal: `${now.slice(0, 10).replaceAll('-', ':')} ${now.slice(11, 19)}`,
     gps: VILLAGE?.location ?? { lat: 0, lon: 0 },
@@ -328,15 +337,13 @@ describe('the staff console', () => {
     await chooseOption(construction, 'field-grade', 'D级');
     await construction.getByTestId('field-technician').fill('罗建国');
     // Typed as people type dates; the field shows it back in one form.
-    await fillDate(construction, 'field-appraisedOn', '2025/3/10');
-    await expect.poll(() => construction.getByTestId('field-appraisedOn').inputValue()).toBe('2025-03-10');
+    await fillDate(construction, 'field-appraisedOn', chinaTodaySlashed());
+    await expect.poll(() => construction.getByTestId('field-appraisedOn').inputValue()).toBe(chinaDay());
     await construction.getByTestId('field-findings').fill('承重土墙多处开裂，整体危险');
     await screenshot(construction, '04-action-form');
     const appraised = await submitAndWaitFor(construction, 'village-appraisal');
     expect(appraised.household.grade).toBe('D');
-    expect(appraised.timeline.find((event) => event.type === 'appraise-safety')?.details.appraisedOn).toBe(
-      '2025-03-10',
-    );
+    expect(appraised.timeline.find((event) => event.type === 'appraise-safety')?.details.appraisedOn).toBe(chinaDay());
 
     const civil = sessions[1]?.page as Page;
     await waitForTask(stack.url, await login(stack.url, CIVIL_AFFAIRS), householdId, 'village-appraisal');
@@ -351,7 +358,7 @@ describe('the staff console', () => {
     await chooseOption(civil, 'field-result', '通过');
     await civil.getByTestId('action-submit').click();
     await expect.poll(() => fieldError(civil, 'field-meetingDate').textContent()).toBe('评议日期不能晚于今天');
-    await fillDate(civil, 'field-meetingDate', '20250320');
+    await fillDate(civil, 'field-meetingDate', chinaDay().replaceAll('-', ''));
     await civil.getByTestId('field-votesFor').fill('2');
     await civil.getByTestId('field-votesAgainst').fill('2');
     await civil.getByTestId('field-abstentions').fill('3');
@@ -384,7 +391,7 @@ describe('the staff console', () => {
     await county.getByTestId('field-plannedAreaM2').fill('60');
     await county.getByTestId('field-spotCheck-visited').click();
     await county.getByTestId('field-spotCheck-by').fill('李军');
-    await fillDate(county, 'field-spotCheck-date', '2025-04-08');
+    await fillDate(county, 'field-spotCheck-date', chinaDay());
     await expectPeopleWords(county, 'the county approval form', secrets());
     await expectAccessible(county, 'an action form');
     await county.getByTestId('action-submit').click();
@@ -409,15 +416,15 @@ describe('the staff console', () => {
     const construction = sessions[2]?.page as Page;
     await waitForTask(stack.url, await login(stack.url, CONSTRUCTION), householdId, 'agreement');
     await openAction(construction, 'sign-agreement');
-    await fillDate(construction, 'field-signedOn', '2025-05-06');
-    await fillDate(construction, 'field-plannedStart', '2025-05-12');
-    await fillDate(construction, 'field-plannedFinish', '2025-08-30');
+    await fillDate(construction, 'field-signedOn', chinaDay());
+    await fillDate(construction, 'field-plannedStart', chinaDay(6));
+    await fillDate(construction, 'field-plannedFinish', chinaDay(116));
     await construction.getByTestId('field-ownFunds').fill('5000.50');
     await construction.getByTestId('field-bankLoan').fill('15000');
     const signed = await submitAndWaitFor(construction, 'installment-release');
     const details = signed.timeline.find((event) => event.type === 'sign-agreement')?.details;
     expect(details).toMatchObject({ ownFunds: 500_050, bankLoan: 1_500_000 });
-    expect(signed.household.agreementSignedOn).toBe('2025-05-06');
+    expect(signed.household.agreementSignedOn).toBe(chinaDay());
     const signing = signed.timeline.find((event) => event.type === 'sign-agreement');
     expect(signing?.actor).toBe(CONSTRUCTION);
     // Each step signed by its owner (the reveals of the file are events of its own).
@@ -578,7 +585,8 @@ describe('the staff console', () => {
     });
     const big = await cameraPhoto(`camera ${householdId}`);
     const small = (n: number) => {
-      const now = new Date(Date.now() - 3_600_000 + 8 * 3_600_000).toISOString();
+      // Taken moments ago: an hour back may be the day before the agreement in China, which holds the inspection.
+      const now = new Date(Date.now() - 10_000 + 8 * 3_600_000).toISOString();
       return jpegWithExif({
         dateTimeOriginal: `${now.slice(0, 10).replaceAll('-', ':')} ${now.slice(11, 19)}`,
         gps: VILLAGE?.location ?? { lat: 0, lon: 0 },

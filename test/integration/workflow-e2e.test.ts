@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoApplication, demoProgram } from '../../contract/examples';
+import { chinaToday } from '../../domain/china-time';
 import type { AuditEvent, Phase } from '../../domain/model';
 import { api, eventually, login } from '../../tools/api-client/client';
 import { driveTo, type HouseholdView, householdFile, waitForTask } from '../../tools/api-client/household-driver';
@@ -87,7 +88,7 @@ describe('a household from application to agreement', () => {
       version: file.version,
       grade: 'D',
       technician: '罗建国',
-      appraisedOn: '2025-03-10',
+      appraisedOn: chinaToday(),
       findings: '承重土墙多处开裂，整体危险',
     };
     const wrongRole = await api(stack.url, users.civil.token).post(

@@ -14,6 +14,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { demoApplication, exampleActionBody } from '../../contract/examples';
+import { chinaToday } from '../../domain/china-time';
 import type { Action, AuditEvent, Household, HouseholdApplication, Phase } from '../../domain/model';
 import { jpegWithExif, recentExifTime, sha256Hex } from '../demo/exif-jpeg';
 import { api, eventually } from './client';
@@ -66,7 +67,7 @@ const APPROVAL_STEPS: Partial<Record<Phase, PlannedStep>> = {
     action: 'appraise-safety',
     by: 'construction',
     // Without photo ids: a photo needs an upload, which the approval half does without.
-    body: (version) => ({ version, grade: 'D', technician: '罗建国', appraisedOn: '2025-03-10', findings: '整体危险' }),
+    body: (version) => ({ version, grade: 'D', technician: '罗建国', appraisedOn: chinaToday(), findings: '整体危险' }),
   },
   'village-appraisal': {
     action: 'village-appraisal',
@@ -264,7 +265,8 @@ export function householdDriver(options: DriverOptions) {
     for (let attempt = 1; ; attempt += 1) {
       const application = demoApplication(index);
       const bytes = jpegWithExif({
-        dateTimeOriginal: recentExifTime(),
+        // Taken moments ago: an hour back could fall on the day before the agreement (China time) and be flagged.
+        dateTimeOriginal: recentExifTime(10_000),
         ...(application.house.location ? { gps: application.house.location } : {}),
         label: `${id} ${step} ${kind} ${randomUUID()}`,
       });
@@ -364,7 +366,7 @@ export function householdDriver(options: DriverOptions) {
           await step('inspect', staff.inspector.token, {
             version: current.version,
             milestone: passed === 0 ? 'foundation' : 'main-structure',
-            date: new Date().toISOString().slice(0, 10),
+            date: chinaToday(),
             checklist: { 基础尺寸: true, 钢筋规格: true },
             result: 'pass',
             photoIds: [photoId],

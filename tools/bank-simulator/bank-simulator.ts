@@ -34,7 +34,14 @@ export function simulateBank(batchCsv: string, options: BankSimulation = {}): st
     if (failing.has(reference) || (failEvery !== undefined && failEvery > 0 && (index + 1) % failEvery === 0)) {
       return csvLine([reference, 'failed', `账户状态异常 account ${account.slice(-4)} not active`, '']);
     }
-    return csvLine([reference, 'paid', '', paidAt]);
+    // The bank's own transaction number (银行流水号), kept on the ledger and the ledger card.
+    return csvLine([
+      reference,
+      'paid',
+      '',
+      paidAt,
+      `SIM${paidAt.slice(0, 10).replaceAll('-', '')}${String(index + 1).padStart(6, '0')}`,
+    ]);
   });
   return `${csvLine(RESULT_CSV_COLUMNS)}${lines.join('')}`;
 }

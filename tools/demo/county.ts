@@ -259,7 +259,7 @@ export const demoCountyProgram: ProgramConfig = ProgramConfig.parse({
       { milestone: 'acceptance', label: '竣工验收', percent: 50 },
     ],
   },
-  minBuildDays: 74,
+  minBuildDays: { rebuild: 74 },
   funding: {
     sources: [
       { source: 'central-provincial', amount: 595 * WAN },

@@ -47,6 +47,7 @@ import { useMe } from '../layout/UserContext';
 import { StatusSlipLink } from '../public/StatusSlipLink';
 import { ActionForm } from './ActionForm';
 import { availableActions } from './availableActions';
+import { FlagsCard } from './FlagsCard';
 import { eventFacts, eventOutcome } from './timeline';
 
 const PHOTO_GROUPS = [
@@ -227,6 +228,11 @@ export function HouseholdFilePage() {
           {file.task?.role && <Tag>{t('file.pendingFor', { role: words.label(ROLE_TITLES, file.task.role) })}</Tag>}
           {file.task?.overdue && <Tag color="red">{t('work.overdue')}</Tag>}
           <StatusSlipLink householdId={file.householdId} phase={file.phase} />
+          {(household.money?.awaitingApproval ?? []).map((n) => (
+            <Tag color="gold" key={`approval-${n}`} data-testid="awaiting-approval">
+              {words.installment(n)} · {words.label(PAYMENT_STATUS_TITLES, 'released')}
+            </Tag>
+          ))}
         </Space>
         {household.rejection && (
           <Alert
@@ -240,6 +246,8 @@ export function HouseholdFilePage() {
           />
         )}
       </Card>
+
+      <FlagsCard file={file} onDone={setLatest} />
 
       {actions.map((action) => (
         <Card
@@ -377,6 +385,11 @@ export function HouseholdFilePage() {
                     },
                     { title: t('file.releasedBy'), dataIndex: 'releasedBy' },
                     { title: t('file.approvedBy'), dataIndex: 'approvedBy', render: (by?: string) => by ?? '—' },
+                    {
+                      title: t('file.bankReference'),
+                      dataIndex: 'bankReference',
+                      render: (ref?: string) => ref ?? '—',
+                    },
                   ]}
                 />
               ),

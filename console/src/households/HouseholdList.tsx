@@ -7,6 +7,7 @@ import { getJson } from '../api/client';
 import { searchHouseholds } from '../api/second-round';
 import type { Household, Page, Phase } from '../api/types';
 import { errorSentence } from '../common/errors';
+import { FlagTags, flagSummaryOf } from '../common/FlagTags';
 import { idNumberOf } from '../common/format';
 import { useLoad } from '../common/hooks';
 import { rememberHousehold, usePlaces } from '../common/places';
@@ -145,6 +146,11 @@ export function HouseholdList() {
             render: (c: string) => words.label(CATEGORY_TITLES, c),
           },
           { title: t('households.phase'), dataIndex: 'phase', render: (p: Phase) => words.label(PHASE_TITLES, p) },
+          {
+            title: t('flagging.column'),
+            key: 'flags',
+            render: (_, h) => <FlagTags summary={flagSummaryOf(h)} testId={`household-flags-${h.householdId}`} />,
+          },
           { title: t('households.createdAt'), dataIndex: 'createdAt', render: (at: string) => words.time(at) },
           {
             title: t('households.reference'),

@@ -65,6 +65,12 @@ export function AppLayout() {
       label: monitoring.w('navReport'),
       show: isCountyLevel(me) || leader,
     },
+    {
+      key: '/audit',
+      icon: <AuditOutlined />,
+      label: t('nav.audit'),
+      show: isCountyLevel(me) || has('auditor'),
+    },
   ];
   const menuItems = items
     .filter((item) => item.show)

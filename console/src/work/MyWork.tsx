@@ -3,6 +3,7 @@ import { useMemo, useState } from 'react';
 import { useNavigate } from 'react-router-dom';
 import { PHASE_TITLES } from '../../../domain/labels';
 import type { Phase, TaskView } from '../api/types';
+import { FlagTags } from '../common/FlagTags';
 import { HouseholdName } from '../common/HouseholdName';
 import { useLoad } from '../common/hooks';
 import { useHouseholds, usePlaces } from '../common/places';
@@ -131,6 +132,11 @@ export function MyWork() {
             ),
           },
           { title: t('work.step'), dataIndex: 'step', render: (phase: Phase) => words.label(PHASE_TITLES, phase) },
+          {
+            title: t('flagging.column'),
+            key: 'flags',
+            render: (_: unknown, task) => <FlagTags summary={task.flags} testId={`task-flags-${task.householdId}`} />,
+          },
           { title: t('work.township'), dataIndex: 'township', render: (code: string) => places.township(code) },
           {
             title: t('work.due'),

@@ -4,15 +4,18 @@
  * installment release after the milestone's inspection passed.
  */
 import { ConflictError, ValidationError } from '../../../domain/errors';
-import { buildFundingPlan, canRelease, passedMilestonesOf } from '../../../domain/funding';
+import { buildFundingPlan, canRelease, moneyStatusOf, passedMilestonesOf } from '../../../domain/funding';
 import { installmentTitle, milestoneTitle } from '../../../domain/labels';
-import { type Household, type Inspection, type Payment, PHASES, type Photo } from '../../../domain/model';
 import {
-  buildPeriodFlags,
-  type EvidenceFlag,
-  photoEvidenceProblems,
-  stageTimingFlags,
-} from '../../../domain/rules/evidence';
+  type Household,
+  type Inspection,
+  type Payment,
+  PHASES,
+  type Photo,
+  type RaisedFlag,
+} from '../../../domain/model';
+import { dateRulesOf, type WorksDateFlag, worksDateFindings } from '../../../domain/rules/dates';
+import { photoEvidenceProblems } from '../../../domain/rules/evidence';
 import { installmentPlanOf } from '../../../domain/rules/installments';
 import {
   agreementFacts,
@@ -50,13 +53,17 @@ interface CheckBody {
 }
 
 function recordCheck(
-  { file, actor }: Pick<ActionContext<'inspect'>, 'file' | 'actor'>,
+  { file, actor, now }: Pick<ActionContext<'inspect'>, 'file' | 'actor' | 'now'>,
   milestone: string,
   body: CheckBody,
   details: Record<string, unknown>,
-  flags: readonly EvidenceFlag[] = [],
+  findings: { flags: readonly WorksDateFlag[]; mismatchedPhotoIds: readonly string[] } = {
+    flags: [],
+    mismatchedPhotoIds: [],
+  },
   changes?: Partial<Household>,
 ): ActionEffect {
+  const { flags } = findings;
   const milestoneIndex = file.household.nextInstallment;
   const round = file.inspections.filter((i) => i.milestone === milestone).length + 1;
   const inspection: Inspection = {
@@ -72,6 +79,25 @@ function recordCheck(
     rectification: body.rectification,
     ...(flags.length > 0 ? { flags: [...flags] } : {}),
   };
+  // A passed round gates money, so its flags go on the file, where the policy makes them hold the payment.
+  const raised: RaisedFlag[] =
+    body.result === 'pass'
+      ? flags.map((kind) => ({
+          kind,
+          subject: 'step' as const,
+          ref: `${milestone}#${round}`,
+          raisedBy: actor.username,
+          raisedAt: now,
+          ...(kind === 'capture-date-mismatch'
+            ? {
+                note: {
+                  zh: `照片 ${findings.mismatchedPhotoIds.join('、')} 的拍摄日期与填报日期 ${body.date} 不符`,
+                  en: `Photos ${findings.mismatchedPhotoIds.join(', ')} were not taken near ${body.date}`,
+                },
+              }
+            : {}),
+        }))
+      : [];
   return {
     outcome: body.result,
     ...(changes === undefined ? {} : { changes }),
@@ -85,7 +111,43 @@ function recordCheck(
       ...details,
     },
     records: [{ kind: 'inspection', inspection, milestoneIndex }],
+    ...(raised.length > 0 ? { flags: raised } : {}),
   };
+}
+
+/**
+ * The agreement's signing day and planned start: as the household keeps them since the agreement's facts are
+ * stored on it, else as the agreement's event recorded them (files signed before).
+ */
+function agreementOf(file: ActionContext<'inspect'>['file']): { signedOn: string; plannedStart?: string } | undefined {
+  const { household } = file;
+  if (household.agreementSignedOn !== undefined) {
+    return {
+      signedOn: household.agreementSignedOn,
+      ...(household.plannedStartOn === undefined ? {} : { plannedStart: household.plannedStartOn }),
+    };
+  }
+  const event = [...file.events].reverse().find((e) => e.type === 'sign-agreement');
+  const signedOn = event?.details.signedOn;
+  if (typeof signedOn !== 'string') return undefined;
+  const plannedStart = event?.details.plannedStart;
+  return { signedOn, ...(typeof plannedStart === 'string' ? { plannedStart } : {}) };
+}
+
+/** The dates of an inspection or the acceptance against its photos, the previous stage and the build period. */
+function worksDates(context: ActionContext<'inspect'> | ActionContext<'accept'>, acceptance: boolean) {
+  const { body, file, program } = context;
+  return worksDateFindings({
+    date: body.date,
+    citedPhotoIds: body.photoIds,
+    acceptance,
+    photos: file.photos,
+    inspections: file.inspections,
+    acceptanceMilestone: ACCEPTANCE_MILESTONE,
+    agreement: agreementOf(file),
+    mode: file.household.mode,
+    rules: dateRulesOf(program),
+  });
 }
 
 /**
@@ -125,20 +187,17 @@ export const inspect: ActionRule<'inspect'> = (context) => {
     );
   }
   requireEvidence(context, body, ['during']);
-  const previousPassedOn = file.inspections
-    .filter((inspection) => inspection.result === 'pass' && inspection.milestone !== ACCEPTANCE_MILESTONE)
-    .map((inspection) => inspection.date)
-    .sort()
-    .at(-1);
-  // Too soon is shown to whoever pays and accepts next; it does not stop the inspection.
-  const flags = stageTimingFlags({
-    inspectedOn: body.date,
-    previousPassedOn,
-    minDaysBetweenMilestones: program.minDaysBetweenMilestones,
-  });
+  // Too soon, or photos that do not match the date: shown to whoever pays next, held as the policy says.
   // A pass of the plan's main-structure milestone is 主体完工, counted by the year-end report.
   const works = worksAfterInspection(file.household, program, body);
-  return recordCheck(context, body.milestone, body, {}, flags, works === file.household.works ? undefined : { works });
+  return recordCheck(
+    context,
+    body.milestone,
+    body,
+    {},
+    worksDates(context, false),
+    works === file.household.works ? undefined : { works },
+  );
 };
 
 /**
@@ -147,25 +206,16 @@ export const inspect: ActionRule<'inspect'> = (context) => {
  * of the works than the program's minimum build period is flagged, never refused.
  */
 export const accept: ActionRule<'accept'> = (context) => {
-  const { body, file, program } = context;
+  const { body, file } = context;
   requireEvidence(context, body, ['after', 'after-with-head']);
   const { household } = file;
-  // The seed's minimum build period is a new house's (foundation, walls, roof slab, curing, decoration).
-  const flags =
-    body.result === 'pass' && household.mode === 'rebuild'
-      ? buildPeriodFlags({
-          acceptedOn: body.date,
-          startedOn: household.plannedStartOn ?? household.agreementSignedOn,
-          minBuildDays: program.minBuildDays,
-        })
-      : [];
   const works = worksAfterAcceptance(household, body);
   return recordCheck(
     context,
     ACCEPTANCE_MILESTONE,
     body,
     { checkedBy: body.checkedBy, signedBy: body.signedBy, ...(body.movedInOn ? { movedInOn: body.movedInOn } : {}) },
-    flags,
+    worksDates(context, true),
     works === household.works ? undefined : { works },
   );
 };
@@ -223,11 +273,13 @@ export const releaseInstallment: ActionRule<'release-installment'> = ({ body, fi
   };
   return {
     outcome: 'released',
-    changes: { nextInstallment: body.installment + 1 },
+    // The file says the release awaits its second signature until another finance officer approves it.
+    changes: { nextInstallment: body.installment + 1, money: moneyStatusOf([...file.payments, payment]) },
     details: {
       installment: body.installment,
       label: installments[body.installment]?.label,
       amount,
+      reference: payment.reference,
       note: body.note,
     },
     records: [{ kind: 'payment', payment }],

@@ -3,6 +3,8 @@
  */
 import { ValidationError } from '../../../domain/errors';
 import { GRADE_TITLES } from '../../../domain/labels';
+import type { RaisedFlag } from '../../../domain/model';
+import { captureDateMismatches, dateRulesOf } from '../../../domain/rules/dates';
 import { eligibleGradesOf, gradeOutsideScheme, isEligibleGrade } from '../../../domain/rules/grades';
 import { approveSubsidy } from '../../../domain/rules/household';
 import type { ActionRule } from './types';
@@ -13,13 +15,33 @@ const DAY_MS = 86_400_000;
  * Safety appraisal (危险性鉴定) in the program's grade scheme: a grade of the other scheme is refused;
  * only the eligible grades qualify (C and D, or 一 / 二 / 三级危房), the others end the application.
  */
-export const appraiseSafety: ActionRule<'appraise-safety'> = ({ body, program }) => {
+export const appraiseSafety: ActionRule<'appraise-safety'> = ({ body, file, program, actor, now }) => {
   const outside = gradeOutsideScheme(program, body.grade);
   if (outside !== undefined) throw ValidationError.field('grade', outside);
   const qualified = isEligibleGrade(program, body.grade);
   const eligible = eligibleGradesOf(program).map((grade) => GRADE_TITLES[grade].zh);
   const eligibleEn = eligibleGradesOf(program).map((grade) => GRADE_TITLES[grade].en);
+  // The before-photos should be taken on the appraisal's visit: a far capture day is flagged for the approver.
+  const cited = file.photos.filter((photo) => (body.photoIds ?? []).includes(photo.photoId));
+  const mismatched = captureDateMismatches(body.appraisedOn, cited, dateRulesOf(program).captureToleranceDays);
+  const flags: RaisedFlag[] =
+    qualified && mismatched.length > 0
+      ? [
+          {
+            kind: 'capture-date-mismatch',
+            subject: 'step',
+            ref: `appraise-safety#${file.household.version + 1}`,
+            raisedBy: actor.username,
+            raisedAt: now,
+            note: {
+              zh: `照片 ${mismatched.join('、')} 的拍摄日期与鉴定日期 ${body.appraisedOn} 不符`,
+              en: `Photos ${mismatched.join(', ')} were not taken near the appraisal on ${body.appraisedOn}`,
+            },
+          },
+        ]
+      : [];
   return {
+    ...(flags.length > 0 ? { flags } : {}),
     outcome: qualified ? 'qualified' : 'not-qualified',
     changes: { grade: body.grade },
     rejectionReason: qualified

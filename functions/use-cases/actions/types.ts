@@ -1,6 +1,6 @@
 import type { ActionBody } from '../../../domain/actions';
 import type { Bilingual } from '../../../domain/errors';
-import type { Action, Actor, Household, ProgramConfig } from '../../../domain/model';
+import type { Action, Actor, Household, ProgramConfig, RaisedFlag } from '../../../domain/model';
 import type { HouseholdFile, RecordWrite } from '../../store';
 
 /** Everything a rule needs to decide an action; it reads, it does not write. */
@@ -24,6 +24,8 @@ export interface ActionEffect {
   readonly records?: readonly RecordWrite[];
   /** Why the household is rejected, when the outcome leads to `rejected`: a person's words, or the system's in both languages. */
   readonly rejectionReason?: string | Bilingual;
+  /** Flags the step raises on the file (its dates against the others); the policy decides what they hold. */
+  readonly flags?: readonly RaisedFlag[];
 }
 
 export type ActionRule<A extends Action> = (context: ActionContext<A>) => ActionEffect;

@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto';
 import type { LedgerPhotoBody } from '../../../contract/monitoring';
 import type { PhotoUpload, PhotoView } from '../../../contract/views';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../../domain/errors';
+import { ROLE_TITLES } from '../../../domain/labels';
 import type { Actor, Photo, Role } from '../../../domain/model';
 import type { LedgerPhotoStep } from '../../../domain/monitoring/actions';
 import { canActInJurisdiction } from '../../../domain/rules/access';
@@ -33,8 +34,8 @@ function authorize(actor: Actor, place: { county: string; township: string }): R
   const held = PHOTO_ROLES.filter((role) => actor.roles.includes(role));
   if (held.length === 0) {
     throw new ForbiddenError({
-      zh: `上传照片需要以下角色之一：${PHOTO_ROLES.join('、')}`,
-      en: `Photos are taken by one of the roles ${PHOTO_ROLES.join(', ')}`,
+      zh: `上传照片需要以下岗位之一：${PHOTO_ROLES.map((role) => ROLE_TITLES[role].zh).join('、')}`,
+      en: `Photos are taken by ${PHOTO_ROLES.map((role) => ROLE_TITLES[role].en).join(', ')} staff`,
     });
   }
   const decisions = held.map((role) => ({

@@ -8,7 +8,7 @@ import type { StatusCodeView } from '../../../contract/monitoring';
 import { ConflictError, NotFoundError } from '../../../domain/errors';
 import type { Actor, Household, Phase } from '../../../domain/model';
 import { newStatusCode, printedCode } from '../../../domain/monitoring/public-status';
-import { canActInJurisdiction, canRead } from '../../../domain/rules/access';
+import { canActInJurisdiction, householdNotFound, isVisibleTo } from '../../../domain/rules/access';
 import { maskIdNumber } from '../../../domain/rules/idNumber';
 import { logger } from '../../config/logger';
 import type { StatusCodeRecord, Store } from '../../store';
@@ -39,10 +39,10 @@ function view(record: StatusCodeRecord, household: Household): StatusCodeView {
   };
 }
 
-async function household(store: Store, householdId: string): Promise<Household> {
+/** The household, for a caller who may read it: outside the caller's reach it answers as if it did not exist. */
+async function household(store: Store, actor: Actor, householdId: string): Promise<Household> {
   const record = await store.households.record(householdId);
-  if (!record)
-    throw new NotFoundError({ zh: `农户 ${householdId} 不存在`, en: `There is no household ${householdId}` });
+  if (!record || !isVisibleTo(actor, record.household)) throw householdNotFound(householdId);
   return record.household;
 }
 
@@ -75,9 +75,7 @@ export async function readStatusCode(
   actor: Actor,
   householdId: string,
 ): Promise<StatusCodeView> {
-  const found = await household(store, householdId);
-  const access = canRead(actor, found);
-  if (!access.ok) throw access.error;
+  const found = await household(store, actor, householdId);
   const record = await store.statusLookups.statusCode(householdId);
   if (!record) {
     throw new NotFoundError({
@@ -97,7 +95,7 @@ export async function issueStatusCode(
   reissue: boolean,
   now: Date = new Date(),
 ): Promise<StatusCodeView> {
-  const found = await household(store, householdId);
+  const found = await household(store, actor, householdId);
   const decisions = ISSUING_ROLES.map((role) => canActInJurisdiction(actor, { role, level: 'township' }, found));
   if (!decisions.some((d) => d.ok)) {
     const refused = decisions.find((d) => !d.ok);

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AcceptBody, MoveInBody } from '../../../domain/actions';
 import { ConflictError, ValidationError } from '../../../domain/errors';
-import { buildPeriodFlags } from '../../../domain/rules/evidence';
 import {
   agreementFacts,
   chinaDayOf,
@@ -173,13 +172,5 @@ describe('where the works stand on a day', () => {
   it('takes the day in China for an instant', () => {
     expect(chinaDayOf('2008-12-29T16:30:00Z')).toBe('2008-12-30');
     expect(chinaDayOf('2008-12-30T15:59:00Z')).toBe('2008-12-30');
-  });
-
-  it('flags an acceptance sooner than the minimum build period after the start', () => {
-    expect(buildPeriodFlags({ startedOn: '2008-08-01', acceptedOn: '2008-10-13', minBuildDays: 74 })).toEqual([
-      'build-too-short',
-    ]);
-    expect(buildPeriodFlags({ startedOn: '2008-08-01', acceptedOn: '2008-10-14', minBuildDays: 74 })).toEqual([]);
-    expect(buildPeriodFlags({ startedOn: undefined, acceptedOn: '2008-10-14', minBuildDays: 74 })).toEqual([]);
   });
 });

@@ -132,9 +132,15 @@ describe('POST /households/{id}/actions/{action}', () => {
     if (allowed) {
       expect({ status: result.status, body: result.body }).toMatchObject({ status: 200 });
       expect(ddbMock.commandCalls(TransactWriteCommand)).toHaveLength(1);
-    } else {
+    } else if (mayReadFile(role, place)) {
       expect(result.status).toBe(403);
       expect(result.body.error).toBe('ForbiddenError');
+      expect(ddbMock.commandCalls(TransactWriteCommand)).toHaveLength(0);
+      expect(sfnMock.commandCalls(SendTaskSuccessCommand)).toHaveLength(0);
+    } else {
+      // Outside the caller's reach the household answers as a missing one: no 403 to tell it exists.
+      expect(result.status).toBe(404);
+      expect(result.body.error).toBe('NotFoundError');
       expect(ddbMock.commandCalls(TransactWriteCommand)).toHaveLength(0);
       expect(sfnMock.commandCalls(SendTaskSuccessCommand)).toHaveLength(0);
     }
@@ -162,7 +168,8 @@ describe('read routes', () => {
         ),
       );
 
-      expect(result.status).toBe(allowed ? 200 : 403);
+      // A household the caller may not read answers as a missing one.
+      expect(result.status).toBe(allowed ? 200 : 404);
       if (allowed) expect(result.body.householdId).toBe(HOUSEHOLD_ID);
     },
   );

@@ -37,7 +37,8 @@ function successStatusOf(key: string): string {
     key === 'POST /households/{id}/photos' ||
     key === 'POST /monitoring/cases' ||
     key === 'POST /monitoring/cases/{id}/photos' ||
-    key === 'POST /users'
+    key === 'POST /users' ||
+    key === 'POST /rosters'
   )
     return '201';
   return '200';

@@ -3,7 +3,7 @@
  * handlers with mocked DynamoDB, S3 and Step Functions. The expected verdict of each row comes from
  * the contract's `access` of the route (support/routes.ts); the actions route is checked per action
  * by authorization-matrix.test.ts from the contract's access of each action. A denied call is a 403
- * that writes nothing; an allowed one gets past authorization (whatever the scene then answers,
+ * that writes nothing (a 404 on a household the caller may not read: it answers as a missing one); an allowed one gets past authorization (whatever the scene then answers,
  * never 401/403/5xx).
  */
 import {
@@ -22,6 +22,7 @@ import { CONTRACT_ROUTES, isPublic, type RouteKey } from '../../../contract/rout
 import { ROLES } from '../../../domain/model';
 import { userChange } from '../../../domain/users';
 import { outsideIssuerAccounts } from '../../../functions/accounts';
+import { handlerWith as actionsHandlerWith } from '../../../functions/api/actions';
 import { handlerWith as fundsHandlerWith } from '../../../functions/api/funds';
 import { handlerWith as householdsHandlerWith } from '../../../functions/api/households';
 import { handlerWith as meHandlerWith } from '../../../functions/api/me';
@@ -41,6 +42,7 @@ import { givenLedgerScene, MONITORING_REQUESTS } from './support/monitoring';
 import { RULED } from './support/routes';
 import { claimsFor, givenScene, HOME, OTHER_COUNTY, OTHER_TOWNSHIP, type Place, SCENES } from './support/scenes';
 
+const actionsHandler = actionsHandlerWith(testDependencies());
 const fundsHandler = fundsHandlerWith(testDependencies());
 const householdsHandler = householdsHandlerWith(testDependencies());
 const meHandler = meHandlerWith(testDependencies());
@@ -172,6 +174,29 @@ const REQUESTS: Partial<Record<RouteKey, Request>> = {
       query: { county: HOME.county, program: demoProgram.programId, township: HOME.township },
     },
   },
+  'GET /reports/audit': {
+    handler: reportsHandler,
+    event: { path: '/reports/audit', query: { county: HOME.county, from: '2026-01-01', to: '2026-03-31' } },
+  },
+  'POST /rosters': {
+    handler: programsHandler,
+    event: {
+      method: 'POST',
+      path: '/rosters',
+      body: {
+        county: HOME.county,
+        kind: 'relocation',
+        year: 2019,
+        title: '易地扶贫搬迁名单',
+        rows: [{ 姓名: '王五', 身份证号: demoApplication(11).head.idNumber }],
+      },
+    },
+  },
+  'GET /rosters': { handler: programsHandler, event: { path: '/rosters', query: { county: HOME.county } } },
+  'GET /rosters/{rosterId}': {
+    handler: programsHandler,
+    event: { path: '/rosters/ro-1', pathParameters: { rosterId: 'ro-1' } },
+  },
   'GET /reports/households': {
     handler: reportsHandler,
     event: { path: '/reports/households', query: { county: HOME.county, township: HOME.township } },
@@ -220,6 +245,15 @@ const REQUESTS: Partial<Record<RouteKey, Request>> = {
     event: { path: '/users/target.staff/history', pathParameters: { username: 'target.staff' } },
   },
   'GET /users/names': { handler: usersHandler, event: { path: '/users/names', query: { usernames: 'target.staff' } } },
+  'POST /households/{id}/overrides': {
+    handler: actionsHandler,
+    event: {
+      method: 'POST',
+      path: `/households/${HOUSEHOLD_ID}/overrides`,
+      pathParameters: onHousehold,
+      body: { version: SCENES.inspect.household.version, flag: 'stage-too-soon', reason: '县住建局现场核实，同意放行' },
+    },
+  },
   'POST /households/{id}/photos': {
     handler: photosHandler,
     event: {
@@ -245,6 +279,16 @@ const REQUESTS: Partial<Record<RouteKey, Request>> = {
   },
   ...MONITORING_REQUESTS,
 };
+
+/** A caller who may not read the household is answered as if it did not exist (404), not with a 403. */
+const readsTheHousehold = RULED.find(({ route }) => route === 'GET /households/{id}')?.allowed;
+// A ledger household of the monitoring (`/monitoring/cases/{id}`) is not a renovation household.
+const onOneHousehold = (route: RouteKey) => /^\S+ \/(households|payments)\/\{(id|householdId)\}/.test(route);
+function refusalOf(route: RouteKey, role: (typeof ROLES)[number], place: Place): number {
+  // A roster of a county the caller does not read answers as a missing one, like a household.
+  if (route === 'GET /rosters/{rosterId}') return 404;
+  return onOneHousehold(route) && !readsTheHousehold?.(role, place) ? 404 : 403;
+}
 
 const rows = RULED.flatMap(({ route, allowed }) =>
   ROLES.flatMap((role) =>
@@ -301,6 +345,21 @@ describe('the route table', () => {
 describe('every route x role x place', () => {
   beforeEach(() => {
     givenScene(SCENES.inspect);
+    ddbMock.on(GetCommand, { Key: { PK: 'ROSTER#ro-1', SK: 'ROSTER' } }).resolves({
+      Item: {
+        rosterId: 'ro-1',
+        county: HOME.county,
+        kind: 'relocation',
+        year: 2019,
+        title: '易地扶贫搬迁名单',
+        importedBy: 'wang.minzheng',
+        importedAt: '2026-01-05T02:00:00.000Z',
+        entries: 1,
+        repeated: 0,
+        rejectedRows: 0,
+        errors: [],
+      },
+    });
     // The advance was released by one finance officer and waits for another's approval (maker-checker).
     ddbMock.on(GetCommand, { Key: { PK: `HH#${HOUSEHOLD_ID}`, SK: 'PAY#00' } }).resolves({
       Item: {
@@ -350,7 +409,7 @@ describe('every route x role x place', () => {
       expect([401, 403], body).not.toContain(status);
       expect(status, body).toBeLessThan(500);
     } else {
-      expect(status, body).toBe(403);
+      expect(status, body).toBe(refusalOf(route, role, place));
       expect(writesSent()).toBe(0);
     }
   });

@@ -178,7 +178,7 @@ export const seedProgram: ProgramConfig = ProgramConfig.parse({
   },
   noticeDays: 7,
   deadlines: {},
-  minBuildDays: 74,
+  minBuildDays: { rebuild: 74 },
   funding: {
     sources: [
       { source: 'central-provincial', amount: 595 * WAN },

@@ -24,7 +24,7 @@ export const TEST_CONFIG: Config = {
 
 /** The handlers' logs are not what these tests read. */
 export function quietLogs(): void {
-  logger.setLogLevel('SILENT');
+  logger.setLogLevel(process.env.DEBUG_LOGS ? 'DEBUG' : 'SILENT');
 }
 
 quietLogs();

@@ -1,6 +1,6 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, BatchWriteCommand, DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, vi } from 'vitest';
 
@@ -12,6 +12,11 @@ export function resetMocks(): void {
   ddbMock.reset();
   sfnMock.reset();
   s3Mock.reset();
+  // A table holding nothing else: the claims, rosters and near-copy index a use case also asks are empty unless a
+  // test says otherwise (a more specific `on(...)` wins).
+  ddbMock.on(QueryCommand).resolves({ Items: [] });
+  ddbMock.on(BatchGetCommand).resolves({ Responses: {} });
+  ddbMock.on(BatchWriteCommand).resolves({});
 }
 
 /** Each test of the calling suite starts with fresh mocks and the clock frozen at `now`. */

@@ -12,7 +12,7 @@ import { simulateBank } from '../../../../tools/bank-simulator/bank-simulator';
 import { apiEvent, context, reply } from '../support/api';
 import { testDependencies } from '../support/dependencies';
 import { HOUSEHOLD_ID, household, householdItem, NOW, openTaskItem, programItem } from '../support/fixtures';
-import { ddbMock, givenFile, namedError, resetMocks, sfnMock, withMocksAtFixedTime } from '../support/mocks';
+import { ddbMock, givenFile, resetMocks, sfnMock, transactionCanceled, withMocksAtFixedTime } from '../support/mocks';
 
 const actions = actionsWith(testDependencies());
 const handler = handlerWith(testDependencies());
@@ -55,6 +55,7 @@ function givenHouseholdAndPayment(h: Household, payment: Record<string, unknown>
   ddbMock.on(GetCommand, { Key: { PK: `HH#${h.householdId}`, SK: 'HH' } }).resolves({ Item: householdItem(h) });
   ddbMock.on(GetCommand, { Key: { PK: `HH#${h.householdId}`, SK: 'PAY#00' } }).resolves({ Item: payment });
   ddbMock.on(UpdateCommand).resolves({});
+  ddbMock.on(TransactWriteCommand).resolves({});
 }
 
 async function call(options: Parameters<typeof apiEvent>[0]) {
@@ -69,7 +70,29 @@ const approve = (user: string) =>
     user,
   }).then((response) => reply(response));
 
-const updates = () => ddbMock.commandCalls(UpdateCommand).map((c) => c.args[0].input);
+type TransactItem = {
+  Update?: Record<string, unknown> & { Key: { SK: string } };
+  Put?: { Item: Record<string, unknown> };
+};
+const transacted = (): TransactItem[] =>
+  ddbMock
+    .commandCalls(TransactWriteCommand)
+    .flatMap((c) => (c.args[0].input.TransactItems ?? []) as unknown as TransactItem[]);
+/** The ledger entry's changes: each written with the household's chain event, in one transaction. */
+const updates = () =>
+  transacted()
+    .flatMap((item) => (item.Update && String(item.Update.Key.SK).startsWith('PAY#') ? [item.Update] : []))
+    .map(
+      (update) =>
+        update as {
+          ConditionExpression?: string;
+          UpdateExpression?: string;
+          ExpressionAttributeValues?: Record<string, unknown>;
+        },
+    );
+/** The events the payment operations put on the household's chain. */
+const chainEvents = () =>
+  transacted().flatMap((item) => (item.Put && String(item.Put.Item.SK).startsWith('EV#') ? [item.Put.Item] : []));
 
 withMocksAtFixedTime(NOW);
 
@@ -95,6 +118,16 @@ describe('POST /payments/{householdId}/{installment}/approve', () => {
     });
     // Out of the county's list awaiting approval in the same write.
     expect(update?.UpdateExpression).toMatch(/REMOVE GSI1PK, GSI1SK$/);
+    // Both signatures on the record: the approval is the household's next event, naming maker and checker.
+    expect(chainEvents()).toEqual([
+      expect.objectContaining({
+        seq: 9,
+        type: 'approve-payment',
+        actor: 'qian.caizheng',
+        role: 'finance',
+        details: expect.objectContaining({ releasedBy: 'chen.caizheng', approvedBy: 'qian.caizheng', installment: 0 }),
+      }),
+    ]);
   });
 
   it('refuses the user who prepared the release (403) and writes nothing', async () => {
@@ -115,7 +148,8 @@ describe('POST /payments/{householdId}/{installment}/approve', () => {
 
     resetMocks();
     givenHouseholdAndPayment(funded(), paymentItem());
-    ddbMock.on(UpdateCommand).rejects(namedError('ConditionalCheckFailedException'));
+    // The approval's condition on the ledger entry (third write of the transaction) fails: another approval won.
+    ddbMock.on(TransactWriteCommand).rejects(transactionCanceled(2, 3));
     const raced = await approve('qian.caizheng');
     expect(raced.status).toBe(409);
   });
@@ -213,6 +247,12 @@ describe('POST /payments/results', () => {
     expect(update?.ConditionExpression).toContain('#status = :released');
     expect(update?.UpdateExpression).toContain('REMOVE');
     expect(update?.ExpressionAttributeValues).toMatchObject({ ':status': 'paid', ':reference': `${HOUSEHOLD_ID}-00` });
+    expect(chainEvents()).toEqual([
+      expect.objectContaining({
+        type: 'bank-result',
+        details: expect.objectContaining({ status: 'paid', attempt: 1 }),
+      }),
+    ]);
   });
 
   it('never changes a paid payment, and counts a lost race as ignored rather than paid twice', async () => {
@@ -223,7 +263,7 @@ describe('POST /payments/results', () => {
 
     resetMocks();
     givenHouseholdAndPayment(funded(), approved());
-    ddbMock.on(UpdateCommand).rejects(namedError('ConditionalCheckFailedException'));
+    ddbMock.on(TransactWriteCommand).rejects(transactionCanceled(2, 3));
     const raced = await postResults(`reference,status,reason,paidAt\r\n${HOUSEHOLD_ID}-00,paid,,\r\n`);
     expect(raced.body).toMatchObject({ paid: 0, failed: 0 });
     expect(raced.body.ignored).toHaveLength(1);
@@ -265,6 +305,9 @@ describe('POST /payments/results', () => {
     expect(retried.body).toMatchObject({ status: 'released', reference: `${HOUSEHOLD_ID}-00`, attempts: 2 });
     expect(updates()[0]?.ConditionExpression).toContain('#status = :failed');
     expect(updates()[0]?.ExpressionAttributeValues).toMatchObject({ ':due': 'PAYDUE#522327' });
+    expect(chainEvents()).toEqual([
+      expect.objectContaining({ type: 'retry-payment', details: expect.objectContaining({ attempt: 2 }) }),
+    ]);
   });
 });
 

@@ -55,7 +55,16 @@ describe('POST /households', () => {
       'SEARCH',
       'EXEC',
       expect.stringMatching(/^T#522327\d{3}#\d$/),
+      // Every person with an ID number and the bank account are claimed, for later files to find.
+      `HH#${id}`,
+      `HH#${id}`,
     ]);
+    expect(items[7]?.Put?.Item).toMatchObject({
+      PK: `IDN#${hashIdNumber(demoApplication(1).head.idNumber)}`,
+      entity: 'person-claim',
+      as: 'head',
+    });
+    expect(String(items[8]?.Put?.Item.PK)).toMatch(/^BANK#[0-9a-f]{64}$/);
     // The township's progress counters grow in the same transaction.
     expect(items[6]?.Update?.Key?.PK).toBe(`STATS#${demoApplication(1).programId}`);
     expect(items[6]?.Update?.UpdateExpression).toMatch(/ ADD /);
@@ -253,14 +262,15 @@ describe('GET /households/{id}', () => {
     expect(JSON.stringify(result.body)).not.toContain('objectKey');
   });
 
-  it('answers 404 for an unknown household and 403 outside the jurisdiction', async () => {
+  it('answers an unknown household and one outside the jurisdiction alike: 404, the same body', async () => {
     givenFile([]);
-    const unknown = await get('zhang.minzheng', 'nope');
+    const unknown = await get('zhang.minzheng');
     givenFile([householdItem(household())]);
     const outside = await get('huang.minzheng');
 
     expect(unknown.status).toBe(404);
-    expect(outside.status).toBe(403);
+    expect(outside.status).toBe(404);
+    expect(outside.body).toEqual(unknown.body);
   });
 });
 

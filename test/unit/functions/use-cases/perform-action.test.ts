@@ -269,13 +269,15 @@ describe('POST /households/{id}/actions/{action}', () => {
     expect(ddbMock.commandCalls(TransactWriteCommand)).toHaveLength(0);
   });
 
-  it('refuses a caller of another township (403)', async () => {
+  it('answers a caller of another township as if the household did not exist (404, the same body)', async () => {
     given(atTownshipReview(), openTaskItem('township-review'));
+    const outside = await act('township-review', townshipReview(), 'wu.zhujian');
+    givenFile([]);
+    const missing = await act('township-review', townshipReview(), 'he.zhujian');
 
-    const result = await act('township-review', townshipReview(), 'wu.zhujian');
-
-    expect(result.status).toBe(403);
-    expect((result.body.message as { en: string }).en).toMatch(/township/);
+    expect(outside.status).toBe(404);
+    expect(outside.body).toEqual(missing.body);
+    expect(ddbMock.commandCalls(TransactWriteCommand)).toHaveLength(0);
   });
 
   it('refuses a stale version the client sent (409)', async () => {

@@ -194,7 +194,7 @@ describe('POST /households/{id}/reveal', () => {
     expect(items[0]?.Put?.ConditionExpression).toBe('version = :expected');
   });
 
-  it('refuses without a reason (400, nothing written) and outside the jurisdiction (403, nothing written)', async () => {
+  it('refuses without a reason (400, nothing written) and outside the jurisdiction (404 as if it did not exist, nothing written)', async () => {
     const noReason = await reveal('zhang.minzheng', { field: 'idNumber', reason: '  ' });
     const missing = await reveal('zhang.minzheng', { field: 'idNumber' });
     const outside = await reveal('huang.minzheng', { field: 'idNumber', reason: '核对' });
@@ -202,7 +202,7 @@ describe('POST /households/{id}/reveal', () => {
     expect(noReason.status).toBe(400);
     expect(JSON.stringify(noReason.body)).toContain('理由');
     expect(missing.status).toBe(400);
-    expect(outside.status).toBe(403);
+    expect(outside.status).toBe(404);
     expect(ddbMock.commandCalls(TransactWriteCommand)).toHaveLength(0);
   });
 

@@ -26,7 +26,7 @@ const program = ProgramConfig.parse({
       { milestone: 'acceptance', label: '竣工验收', percent: 50 },
     ],
   },
-  minBuildDays: 74,
+  minBuildDays: { rebuild: 74 },
 });
 
 /** The same program in the seed's grade scheme (一 / 二 / 三级危房). */
@@ -123,13 +123,14 @@ describe('the actions that record where the works stand', () => {
   it('keeps the agreement dates, own funds and loan on the household', async () => {
     given(household({ phase: 'agreement', version: 6, ...funded }), program, openTaskItem('agreement'));
 
-    const result = await act('sign-agreement', exampleActionBody('sign-agreement', 6), 'he.zhujian');
+    const body = exampleActionBody('sign-agreement', 6);
+    const result = await act('sign-agreement', body, 'he.zhujian');
 
     expect(result.status).toBe(200);
     expect(storedHousehold()).toMatchObject({
-      agreementSignedOn: '2025-05-06',
-      plannedStartOn: '2025-05-12',
-      plannedFinishOn: '2025-08-30',
+      agreementSignedOn: body.signedOn,
+      plannedStartOn: body.plannedStart,
+      plannedFinishOn: body.plannedFinish,
       ownFunds: 800_000,
       bankLoan: 1_500_000,
     });
@@ -139,7 +140,7 @@ describe('the actions that record where the works stand', () => {
       'g.d.rebuild.w.building': 1,
       'g.d.rebuild.own': 800_000,
       'g.d.rebuild.loan': 1_500_000,
-      'due.2025-08-30': 1,
+      [`due.${body.plannedFinish}`]: 1,
     });
   });
 
@@ -223,7 +224,7 @@ describe('the actions that record where the works stand', () => {
     expect(counterDelta()).toMatchObject({ 'g.d.rebuild.w.decorating': -1, 'g.d.rebuild.w.moved-in': 1 });
     // 50 days from the planned start: shorter than the program's 74.
     const event = transactItems()[1]?.Put?.Item;
-    expect((event?.details as { flags?: string[] } | undefined)?.flags).toEqual(['build-too-short']);
+    expect((event?.details as { flags?: string[] } | undefined)?.flags).toEqual(['build-period-too-short']);
   });
 
   it('records 入住 on an archived file after the acceptance, and refuses it before', async () => {

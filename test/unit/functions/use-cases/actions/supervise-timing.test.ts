@@ -153,7 +153,8 @@ describe('supervision visits (POST .../actions/supervise)', () => {
 });
 
 describe('milestone timing on inspections', () => {
-  withMocksAtFixedTime(NOW);
+  // A day after the inspections these tests record: a record is never dated ahead of today.
+  withMocksAtFixedTime(new Date('2026-03-09T02:00:00.000Z'));
 
   const inspectMainStructure = (date: string) => ({
     ...exampleActionBody('inspect', 10),
