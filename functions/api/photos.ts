@@ -3,6 +3,7 @@
  * `POST /households/{id}/photos/{photoId}/confirm` (verify the uploaded object and record it).
  */
 import { lambdaEntry } from '../config/handler';
+import { photoHashes } from '../evidence/perceptual-hash';
 import { contractHandler } from '../http/router';
 import type { Dependencies } from '../use-cases/dependencies';
 import { IDEMPOTENCY_HEADER, idempotent } from '../use-cases/idempotent';
@@ -31,7 +32,7 @@ export const handlerWith = (deps: Dependencies) =>
         ),
       // Confirming is idempotent by itself: a confirmed photo is answered as stored.
       'POST /households/{id}/photos/{photoId}/confirm': async ({ actor, params, ok }) =>
-        ok(await confirmPhoto(deps, actor, params.id, params.photoId)),
+        ok(await confirmPhoto({ ...deps, photoHashes }, actor, params.id, params.photoId)),
     },
     deps.callers,
   );

@@ -46,7 +46,6 @@ import { findNearCopies, type NearCopyFindings, type PhotoHashes } from '../../d
 import { logger } from '../config/logger';
 import { type Evidence, makePreview, type Preview, photoObjectKey } from '../evidence';
 // Imported on its own: `sharp-phash` requires sharp at load, which only the photo function carries (its layer).
-import { photoHashes } from '../evidence/perceptual-hash';
 import type { HouseholdRecord, RecordWrite, Store, StoredPhoto } from '../store';
 import type { Dependencies } from './dependencies';
 
@@ -229,7 +228,11 @@ export async function storePreview(
  * The photo's perceptual hashes for the near-copy search; none for a picture sharp cannot decode (HEVC-coded HEIC)
  * or one without structure: it stays evidence, only unsearchable by likeness.
  */
-async function perceptualHashes(photo: StoredPhoto, bytes: Uint8Array): Promise<PhotoHashes | undefined> {
+async function perceptualHashes(
+  photoHashes: PhotoHasher,
+  photo: StoredPhoto,
+  bytes: Uint8Array,
+): Promise<PhotoHashes | undefined> {
   try {
     return await photoHashes(bytes);
   } catch (error) {
@@ -288,8 +291,20 @@ function pause(attempt: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, attempt * (20 + Math.random() * 40)));
 }
 
+/**
+ * The perceptual hashing (functions/evidence/perceptual-hash.ts), passed in by the photo function: it needs sharp,
+ * which only the functions with the sharp layer bundle, and this module is also read by every function that
+ * replays a photo upload.
+ */
+export type PhotoHasher = (bytes: Uint8Array) => Promise<PhotoHashes | undefined>;
+
 export async function confirmPhoto(
-  { store, evidence, photoMaxDistanceM }: Pick<Dependencies, 'store' | 'evidence' | 'photoMaxDistanceM'>,
+  {
+    store,
+    evidence,
+    photoMaxDistanceM,
+    photoHashes,
+  }: Pick<Dependencies, 'store' | 'evidence' | 'photoMaxDistanceM'> & { photoHashes: PhotoHasher },
   actor: Actor,
   householdId: string,
   photoId: string,
@@ -308,7 +323,7 @@ export async function confirmPhoto(
   const exif = await readExif(bytes);
   const preview = await storePreview(evidence, photo, bytes);
   const sameHash = await store.photos.withHash(photo.sha256);
-  const phash = await perceptualHashes(photo, bytes);
+  const phash = await perceptualHashes(photoHashes, photo, bytes);
   const { county } = record.household;
   const nearCopies = phash
     ? findNearCopies(
