@@ -146,6 +146,8 @@ export type DriverHooks = {
   readonly onRegistered?: (index: number, householdId: string) => void;
   /** How long the household waited for the task of `phase` (from the first read without it to the read with it). */
   readonly onTaskWait?: (householdId: string, phase: Phase, ms: number) => void;
+  /** Awaited before the final acceptance: the construction stalls there until it resolves (the soak's long life). */
+  readonly beforeAcceptance?: (householdId: string) => Promise<void>;
 };
 
 export type DriverOptions = {
@@ -374,6 +376,7 @@ export function householdDriver(options: DriverOptions) {
           break;
         }
         case 'final-acceptance': {
+          await hooks.beforeAcceptance?.(id);
           const photoIds = [
             await photo(staff.inspector.token, id, index, 'final-acceptance', 'after'),
             await photo(staff.inspector.token, id, index, 'final-acceptance', 'after-with-head'),
