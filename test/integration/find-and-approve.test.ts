@@ -218,7 +218,7 @@ describe('showing a personal number in full', () => {
     expect(JSON.stringify(after.timeline)).not.toContain(demoApplication(n).head.phone);
   });
 
-  it('refuses without a reason (400) and outside the jurisdiction (403), recording nothing', async () => {
+  it('refuses without a reason (400) and outside the jurisdiction (404, as if it did not exist), recording nothing', async () => {
     const n = RELEASED[2] ?? 0;
     const id = ids.get(n) ?? '';
     const staff = await staffFor(stack.url, demoApplication(n).villageCode);
@@ -238,7 +238,7 @@ describe('showing a personal number in full', () => {
 
     expect(noReason.status).toBe(400);
     expect(JSON.stringify(noReason.body)).toContain('理由');
-    expect(outside.status).toBe(403);
+    expect(outside.status).toBe(404);
     expect((await householdFile(stack.url, staff.civil.token, id)).version).toBe(before.version);
   });
 });
