@@ -7,38 +7,23 @@ import { lambdaEntry } from '../config/handler';
 import { contractHandler } from '../http/router';
 import type { Dependencies } from '../use-cases/dependencies';
 import { grantFlagOverride } from '../use-cases/grant-override';
-import { IDEMPOTENCY_HEADER, idempotent } from '../use-cases/idempotent';
 import { performAction } from '../use-cases/perform-action';
-import { replayFor } from '../use-cases/replays';
+import { idempotentWrite } from '../use-cases/replays';
 
 export const handlerWith = (deps: Dependencies) =>
   contractHandler(
     'ActionsFn',
     {
       'POST /households/{id}/actions/{action}': async ({ actor, params, body, sentBody, header, ok }) =>
-        idempotent(
-          deps.store.idempotency,
-          actor,
-          header(IDEMPOTENCY_HEADER),
-          sentBody,
-          async () => ({
-            reply: ok(await performAction(deps, actor, params.id, params.action, body)),
-            replay: { kind: 'household', householdId: params.id },
-          }),
-          replayFor(deps, actor),
-        ),
+        idempotentWrite(deps, { actor, sentBody, header }, async () => ({
+          reply: ok(await performAction(deps, actor, params.id, params.action, body)),
+          replay: { kind: 'household', householdId: params.id },
+        })),
       'POST /households/{id}/overrides': async ({ actor, params, body, sentBody, header, ok }) =>
-        idempotent(
-          deps.store.idempotency,
-          actor,
-          header(IDEMPOTENCY_HEADER),
-          sentBody,
-          async () => ({
-            reply: ok(await grantFlagOverride(deps, actor, params.id, body)),
-            replay: { kind: 'household', householdId: params.id },
-          }),
-          replayFor(deps, actor),
-        ),
+        idempotentWrite(deps, { actor, sentBody, header }, async () => ({
+          reply: ok(await grantFlagOverride(deps, actor, params.id, body)),
+          replay: { kind: 'household', householdId: params.id },
+        })),
     },
     deps.callers,
   );

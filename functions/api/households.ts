@@ -7,11 +7,10 @@ import { lambdaEntry } from '../config/handler';
 import { htmlResponse, xlsxResponse } from '../http/responses';
 import { contractHandler } from '../http/router';
 import type { Dependencies } from '../use-cases/dependencies';
-import { IDEMPOTENCY_HEADER, idempotent } from '../use-cases/idempotent';
 import { importTemplateFor } from '../use-cases/import-template';
 import { listHouseholdsFor, readHousehold, readLedgerCard } from '../use-cases/read-households';
 import { registerHousehold } from '../use-cases/register-household';
-import { replayFor } from '../use-cases/replays';
+import { idempotentWrite } from '../use-cases/replays';
 import { revealNumber } from '../use-cases/reveal';
 
 export const handlerWith = (deps: Dependencies) =>
@@ -19,18 +18,11 @@ export const handlerWith = (deps: Dependencies) =>
     'HouseholdsFn',
     {
       'POST /households': async ({ actor, body, sentBody, header, ok }) =>
-        idempotent(
-          deps.store.idempotency,
-          actor,
-          header(IDEMPOTENCY_HEADER),
-          sentBody,
-          async () => {
-            const registered = await registerHousehold(deps, actor, body);
-            // Three small fields and no link: kept as they are.
-            return { reply: ok(registered), replay: { kind: 'body', body: registered } };
-          },
-          replayFor(deps, actor),
-        ),
+        idempotentWrite(deps, { actor, sentBody, header }, async () => {
+          const registered = await registerHousehold(deps, actor, body);
+          // Three small fields and no link: kept as they are.
+          return { reply: ok(registered), replay: { kind: 'body', body: registered } };
+        }),
       'GET /households': async ({ actor, query, ok }) => ok(await listHouseholdsFor(deps, actor, query)),
       'GET /households/{id}': async ({ actor, params, ok }) => ok(await readHousehold(deps, actor, params.id)),
       'POST /households/{id}/reveal': async ({ actor, params, body, ok }) =>

@@ -6,7 +6,6 @@ import { lambdaEntry } from '../config/handler';
 import { xlsxResponse } from '../http/responses';
 import { contractHandler } from '../http/router';
 import type { Dependencies } from '../use-cases/dependencies';
-import { IDEMPOTENCY_HEADER, idempotent } from '../use-cases/idempotent';
 import { performLedgerAction, reportDisaster } from '../use-cases/monitoring/actions';
 import { ledgerOfMonth, ledgerTasks, readLedgerFile } from '../use-cases/monitoring/ledger';
 import { confirmLedgerPhoto, requestLedgerPhoto } from '../use-cases/monitoring/photos';
@@ -14,53 +13,32 @@ import { monitoringReportFor, monitoringWorkbook } from '../use-cases/monitoring
 import { importRoster, readRoster } from '../use-cases/monitoring/roster';
 import { putSettings, readSettings } from '../use-cases/monitoring/settings';
 import { issueStatusCode, readStatusCode } from '../use-cases/monitoring/status-code';
-import { replayFor } from '../use-cases/replays';
+import { idempotentWrite } from '../use-cases/replays';
 
 export const handlerWith = (deps: Dependencies) =>
   contractHandler(
     'MonitoringFn',
     {
       'POST /monitoring/rosters': async ({ actor, body, sentBody, header, ok }) =>
-        idempotent(
-          deps.store.idempotency,
-          actor,
-          header(IDEMPOTENCY_HEADER),
-          sentBody,
-          async () => {
-            const answer = await importRoster(deps, actor, body);
-            // A small answer with no link: kept as it is.
-            return { reply: ok(answer), replay: { kind: 'body', body: answer } };
-          },
-          replayFor(deps, actor),
-        ),
+        idempotentWrite(deps, { actor, sentBody, header }, async () => {
+          const answer = await importRoster(deps, actor, body);
+          // A small answer with no link: kept as it is.
+          return { reply: ok(answer), replay: { kind: 'body', body: answer } };
+        }),
       'GET /monitoring/rosters/{id}': async ({ actor, params, ok }) => ok(await readRoster(deps, actor, params.id)),
       'GET /monitoring/cases': async ({ actor, query, ok }) => ok(await ledgerOfMonth(deps, actor, query)),
       'POST /monitoring/cases': async ({ actor, body, sentBody, header, ok }) =>
-        idempotent(
-          deps.store.idempotency,
-          actor,
-          header(IDEMPOTENCY_HEADER),
-          sentBody,
-          async () => {
-            const answer = await reportDisaster(deps, actor, body);
-            // A small answer with no link: kept as it is.
-            return { reply: ok(answer), replay: { kind: 'body', body: answer } };
-          },
-          replayFor(deps, actor),
-        ),
+        idempotentWrite(deps, { actor, sentBody, header }, async () => {
+          const answer = await reportDisaster(deps, actor, body);
+          // A small answer with no link: kept as it is.
+          return { reply: ok(answer), replay: { kind: 'body', body: answer } };
+        }),
       'GET /monitoring/cases/{id}': async ({ actor, params, ok }) => ok(await readLedgerFile(deps, actor, params.id)),
       'POST /monitoring/cases/{id}/actions/check': async ({ actor, params, body, sentBody, header, ok }) =>
-        idempotent(
-          deps.store.idempotency,
-          actor,
-          header(IDEMPOTENCY_HEADER),
-          sentBody,
-          async () => ({
-            reply: ok(await performLedgerAction(deps, actor, params.id, 'check', body)),
-            replay: { kind: 'ledger', ledgerId: params.id },
-          }),
-          replayFor(deps, actor),
-        ),
+        idempotentWrite(deps, { actor, sentBody, header }, async () => ({
+          reply: ok(await performLedgerAction(deps, actor, params.id, 'check', body)),
+          replay: { kind: 'ledger', ledgerId: params.id },
+        })),
       'POST /monitoring/cases/{id}/actions/request-reappraisal': async ({
         actor,
         params,
@@ -69,68 +47,33 @@ export const handlerWith = (deps: Dependencies) =>
         header,
         ok,
       }) =>
-        idempotent(
-          deps.store.idempotency,
-          actor,
-          header(IDEMPOTENCY_HEADER),
-          sentBody,
-          async () => ({
-            reply: ok(await performLedgerAction(deps, actor, params.id, 'request-reappraisal', body)),
-            replay: { kind: 'ledger', ledgerId: params.id },
-          }),
-          replayFor(deps, actor),
-        ),
+        idempotentWrite(deps, { actor, sentBody, header }, async () => ({
+          reply: ok(await performLedgerAction(deps, actor, params.id, 'request-reappraisal', body)),
+          replay: { kind: 'ledger', ledgerId: params.id },
+        })),
       'POST /monitoring/cases/{id}/actions/choose-measure': async ({ actor, params, body, sentBody, header, ok }) =>
-        idempotent(
-          deps.store.idempotency,
-          actor,
-          header(IDEMPOTENCY_HEADER),
-          sentBody,
-          async () => ({
-            reply: ok(await performLedgerAction(deps, actor, params.id, 'choose-measure', body)),
-            replay: { kind: 'ledger', ledgerId: params.id },
-          }),
-          replayFor(deps, actor),
-        ),
+        idempotentWrite(deps, { actor, sentBody, header }, async () => ({
+          reply: ok(await performLedgerAction(deps, actor, params.id, 'choose-measure', body)),
+          replay: { kind: 'ledger', ledgerId: params.id },
+        })),
       'POST /monitoring/cases/{id}/actions/close': async ({ actor, params, body, sentBody, header, ok }) =>
-        idempotent(
-          deps.store.idempotency,
-          actor,
-          header(IDEMPOTENCY_HEADER),
-          sentBody,
-          async () => ({
-            reply: ok(await performLedgerAction(deps, actor, params.id, 'close', body)),
-            replay: { kind: 'ledger', ledgerId: params.id },
-          }),
-          replayFor(deps, actor),
-        ),
+        idempotentWrite(deps, { actor, sentBody, header }, async () => ({
+          reply: ok(await performLedgerAction(deps, actor, params.id, 'close', body)),
+          replay: { kind: 'ledger', ledgerId: params.id },
+        })),
       'POST /monitoring/cases/{id}/actions/visit': async ({ actor, params, body, sentBody, header, ok }) =>
-        idempotent(
-          deps.store.idempotency,
-          actor,
-          header(IDEMPOTENCY_HEADER),
-          sentBody,
-          async () => ({
-            reply: ok(await performLedgerAction(deps, actor, params.id, 'visit', body)),
-            replay: { kind: 'ledger', ledgerId: params.id },
-          }),
-          replayFor(deps, actor),
-        ),
+        idempotentWrite(deps, { actor, sentBody, header }, async () => ({
+          reply: ok(await performLedgerAction(deps, actor, params.id, 'visit', body)),
+          replay: { kind: 'ledger', ledgerId: params.id },
+        })),
       'POST /monitoring/cases/{id}/photos': async ({ actor, params, body, sentBody, header, ok }) =>
-        idempotent(
-          deps.store.idempotency,
-          actor,
-          header(IDEMPOTENCY_HEADER),
-          sentBody,
-          async () => {
-            const upload = await requestLedgerPhoto(deps, actor, params.id, body);
-            return {
-              reply: ok(upload),
-              replay: { kind: 'ledger-photo-upload', ledgerId: params.id, photoId: upload.photoId },
-            };
-          },
-          replayFor(deps, actor),
-        ),
+        idempotentWrite(deps, { actor, sentBody, header }, async () => {
+          const upload = await requestLedgerPhoto(deps, actor, params.id, body);
+          return {
+            reply: ok(upload),
+            replay: { kind: 'ledger-photo-upload', ledgerId: params.id, photoId: upload.photoId },
+          };
+        }),
       'POST /monitoring/cases/{id}/photos/{photoId}/confirm': async ({ actor, params, ok }) =>
         ok(await confirmLedgerPhoto(deps, actor, params.id, params.photoId)),
       'GET /monitoring/tasks': async ({ actor, query, ok }) => ok(await ledgerTasks(deps, actor, query)),

@@ -6,9 +6,8 @@
 import { lambdaEntry } from '../config/handler';
 import { contractHandler } from '../http/router';
 import type { Dependencies } from '../use-cases/dependencies';
-import { IDEMPOTENCY_HEADER, idempotent } from '../use-cases/idempotent';
 import { listPrograms, readProgram, rebuildProgressCountersOf, writeProgram } from '../use-cases/programs';
-import { replayFor } from '../use-cases/replays';
+import { idempotentWrite } from '../use-cases/replays';
 import { importRoster, listRosters, readRoster } from '../use-cases/rosters';
 
 export const handlerWith = (deps: Dependencies) =>
@@ -24,17 +23,10 @@ export const handlerWith = (deps: Dependencies) =>
         ok(await rebuildProgressCountersOf(deps, actor, params.programId)),
       // The answer is small (row errors are capped), so its record keeps it as it was.
       'POST /rosters': async ({ actor, body, sentBody, header, ok }) =>
-        idempotent(
-          deps.store.idempotency,
-          actor,
-          header(IDEMPOTENCY_HEADER),
-          sentBody,
-          async () => {
-            const roster = await importRoster(deps, actor, body);
-            return { reply: ok(roster), replay: { kind: 'body', body: roster } };
-          },
-          replayFor(deps, actor),
-        ),
+        idempotentWrite(deps, { actor, sentBody, header }, async () => {
+          const roster = await importRoster(deps, actor, body);
+          return { reply: ok(roster), replay: { kind: 'body', body: roster } };
+        }),
       'GET /rosters': async ({ actor, query, ok }) => ok(await listRosters(deps, actor, query.county)),
       'GET /rosters/{rosterId}': async ({ actor, params, ok }) => ok(await readRoster(deps, actor, params.rosterId)),
     },

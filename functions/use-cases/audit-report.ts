@@ -17,21 +17,10 @@ import { type AuditedHousehold, auditFindings, summarizeFindings } from '../../d
 import type { Store } from '../store';
 import type { Dependencies } from './dependencies';
 import type { Workbook } from './progress-report';
+import { everyHouseholdOfCounty } from './read-households';
 
-const PAGE = 100;
 /** Household files read at once: bounded so an audit does not flood the table. */
 const FILES_AT_ONCE = 8;
-
-async function householdsOf(store: Store, county: string): Promise<Household[]> {
-  const households: Household[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await store.households.list({ county }, cursor, PAGE);
-    households.push(...page.items);
-    cursor = page.cursor;
-  } while (cursor);
-  return households;
-}
 
 async function filesOf(store: Store, households: readonly Household[]): Promise<AuditedHousehold[]> {
   const files: AuditedHousehold[] = [];
@@ -66,7 +55,7 @@ export async function auditReport(
 ): Promise<AuditReport> {
   const access = canReadCountyReports(actor, query.county);
   if (!access.ok) throw access.error;
-  const households = await householdsOf(store, query.county);
+  const households = await everyHouseholdOfCounty(store, query.county);
   const programs = new Map<string, ProgramConfig>();
   for (const programId of new Set(households.map((h) => h.programId))) {
     const program = await store.programs.get(programId);

@@ -63,7 +63,7 @@ import {
 } from '../store';
 import type { Dependencies } from './dependencies';
 import { programOfReport } from './programs';
-import { OUTSIDE_COUNTY, readsCountyWide } from './read-households';
+import { everyHouseholdOfCounty, OUTSIDE_COUNTY, readsCountyWide } from './read-households';
 
 const FINANCE_STEP = { role: 'finance', level: 'county' } as const;
 
@@ -344,20 +344,8 @@ interface FundedHousehold {
   payments: LedgerPayment[];
 }
 
-const PAGE = 100;
 /** Households whose ledgers are read at once: bounded so a large county does not flood the table. */
 const LEDGER_READS_AT_ONCE = 8;
-
-async function householdsOfCounty(store: Store, county: string): Promise<Household[]> {
-  const households: Household[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await store.households.list({ county }, cursor, PAGE);
-    households.push(...page.items);
-    cursor = page.cursor;
-  } while (cursor);
-  return households;
-}
 
 /**
  * Every household of the program with an approved subsidy, its plan and its ledger. One GSI1 query
@@ -365,7 +353,7 @@ async function householdsOfCounty(store: Store, county: string): Promise<Househo
  * (hundreds to a few thousand households); a larger one would keep running totals instead.
  */
 async function fundedHouseholds(store: Store, program: ProgramConfig): Promise<FundedHousehold[]> {
-  const candidates = (await householdsOfCounty(store, program.county.code)).filter(
+  const candidates = (await everyHouseholdOfCounty(store, program.county.code)).filter(
     (h) => h.programId === program.programId && h.approvedSubsidy !== undefined && h.phase !== 'rejected',
   );
   const funded: FundedHousehold[] = [];

@@ -138,7 +138,8 @@ export async function resignPhotoUpload(
   return uploadOf(evidence, photo, now);
 }
 
-async function uploadOf(
+/** A presigned PUT of the photo's object (an upload asked for, or the same asked again under its key). */
+export async function uploadOf(
   evidence: Evidence,
   photo: Pick<StoredPhoto, 'photoId' | 'objectKey' | 'contentType' | 'size'>,
   now: Date,

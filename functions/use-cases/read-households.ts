@@ -161,3 +161,15 @@ async function searchHouseholds(
     (query.phase === undefined || h.phase === query.phase);
   return { items: page.items.filter(within).map(householdView), cursor: page.cursor };
 }
+
+/** Every household of a county, page by page (the reports that read them all: the funds report, the audit). */
+export async function everyHouseholdOfCounty(store: Store, county: string): Promise<Household[]> {
+  const households: Household[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await store.households.list({ county }, cursor, 100);
+    households.push(...page.items);
+    cursor = page.cursor;
+  } while (cursor);
+  return households;
+}

@@ -6,6 +6,7 @@
 import type { Actor } from '../../domain/model';
 import type { ReplayRecipe } from '../store';
 import type { Dependencies } from './dependencies';
+import { IDEMPOTENCY_HEADER, idempotent, type Replayable } from './idempotent';
 import { readLedgerFile } from './monitoring/ledger';
 import { resignLedgerPhotoUpload } from './monitoring/photos';
 import { resignPhotoUpload } from './photos';
@@ -26,4 +27,23 @@ export function replayFor(deps: Pick<Dependencies, 'store' | 'evidence'>, actor:
         return resignLedgerPhotoUpload(deps, actor, recipe.ledgerId, recipe.photoId);
     }
   };
+}
+
+/** What a route's handler is given of its request (functions/http/router.ts) that a write under a key needs. */
+export interface KeyedRequest {
+  readonly actor: Actor;
+  readonly sentBody: unknown;
+  header(name: string): string | undefined;
+}
+
+/**
+ * A write under the request's Idempotency-Key (when it has one): done once; a repeat with the same key and body is
+ * answered from its record by `replayFor`, a different body under the key refused.
+ */
+export function idempotentWrite(
+  deps: Pick<Dependencies, 'store' | 'evidence'>,
+  { actor, sentBody, header }: KeyedRequest,
+  act: () => Promise<Replayable>,
+) {
+  return idempotent(deps.store.idempotency, actor, header(IDEMPOTENCY_HEADER), sentBody, act, replayFor(deps, actor));
 }

@@ -19,7 +19,7 @@ import { logger } from '../../config/logger';
 import { photoObjectKey } from '../../evidence';
 import type { LedgerRecord, StoredPhoto } from '../../store';
 import type { Dependencies } from '../dependencies';
-import { PHOTO_ROLES, readExif, storePreview, UPLOAD_EXPIRES_SECONDS } from '../photos';
+import { PHOTO_ROLES, readExif, storePreview, uploadOf } from '../photos';
 import { ledgerChange, noLedgerHousehold } from './common';
 
 /** What each step's photos show, in the photo kinds the evidence rules know. */
@@ -85,7 +85,7 @@ export async function requestLedgerPhoto(
     requestedAt: now.toISOString(),
   });
   logger.info('ledger photo upload requested', { ledgerId, photoId, step: body.step });
-  return ledgerUpload(deps, { photoId, objectKey, contentType: body.contentType, size: body.size }, now);
+  return uploadOf(deps.evidence, { photoId, objectKey, contentType: body.contentType, size: body.size }, now);
 }
 
 /** The same upload signed afresh: a retry under its Idempotency-Key never gets a stale or stored link. */
@@ -100,29 +100,7 @@ export async function resignLedgerPhotoUpload(
   authorize(actor, household);
   const photo = await deps.store.monitoring.photo(ledgerId, photoId);
   if (!photo) throw new NotFoundError({ zh: `照片 ${photoId} 不存在`, en: `There is no photo ${photoId}` });
-  return ledgerUpload(deps, photo, now);
-}
-
-async function ledgerUpload(
-  deps: Pick<Dependencies, 'evidence'>,
-  photo: { photoId: string; objectKey: string; contentType: string; size: number },
-  now: Date,
-): Promise<PhotoUpload> {
-  const url = await deps.evidence.presignUpload({
-    objectKey: photo.objectKey,
-    contentType: photo.contentType,
-    size: photo.size,
-    expiresInSeconds: UPLOAD_EXPIRES_SECONDS,
-  });
-  return {
-    photoId: photo.photoId,
-    upload: {
-      url,
-      method: 'PUT',
-      headers: { 'content-type': photo.contentType, 'if-none-match': '*' },
-      expiresAt: new Date(now.getTime() + UPLOAD_EXPIRES_SECONDS * 1000).toISOString(),
-    },
-  };
+  return uploadOf(deps.evidence, photo, now);
 }
 
 const CONFIRM_ATTEMPTS = 5;
