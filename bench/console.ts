@@ -215,10 +215,11 @@ try {
     answered?: (url: string) => boolean;
   }[] = [
     {
-      name: 'login page (users listed)',
+      // The local console signs in through the twin's OpenID Connect issuer, as a county's does: its first screen is
+      // the sign-in button.
+      name: 'sign-in page',
       hash: '',
-      ready: (page) => page.getByTestId('login-user').waitFor({ timeout: 120_000 }),
-      answered: (url) => url.endsWith('/auth/dev-users'),
+      ready: (page) => page.getByTestId('login-submit').waitFor({ timeout: 120_000 }),
     },
     {
       name: 'inspector: household picker',

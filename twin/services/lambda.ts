@@ -58,5 +58,8 @@ export function commonLambdaEnvironment(endpoints: LocalEndpoints): Record<strin
     AWS_NODEJS_CONNECTION_REUSE_ENABLED: '1',
     // No CloudWatch here: Powertools Metrics would print an embedded-metric line per sweep.
     POWERTOOLS_METRICS_DISABLED: 'true',
+    // No X-Ray here either: in a sandbox that looks like Lambda (AWS_EXECUTION_ENV) the Tracer would look for the
+    // segment Lambda's runtime opens and log an error on every scheduled run.
+    POWERTOOLS_TRACE_ENABLED: 'false',
   };
 }
