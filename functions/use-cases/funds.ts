@@ -64,6 +64,7 @@ import {
 import type { Dependencies } from './dependencies';
 import { programOfReport } from './programs';
 import { everyHouseholdOfCounty, OUTSIDE_COUNTY, readsCountyWide } from './read-households';
+import { pauseBeforeRetry } from './retry';
 
 const FINANCE_STEP = { role: 'finance', level: 'county' } as const;
 
@@ -235,7 +236,7 @@ async function recordPaymentEvent(
     } catch (error) {
       const stale = error instanceof ConflictError && error.messages.en === STALE_VERSION.en;
       if (!stale || attempt >= PAYMENT_EVENT_ATTEMPTS) throw error;
-      await new Promise((resolve) => setTimeout(resolve, attempt * (20 + Math.random() * 40)));
+      await pauseBeforeRetry(attempt);
     }
   }
 }

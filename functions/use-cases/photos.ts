@@ -48,6 +48,7 @@ import { type Evidence, makePreview, type Preview, photoObjectKey } from '../evi
 // Imported on its own: `sharp-phash` requires sharp at load, which only the photo function carries (its layer).
 import type { HouseholdRecord, RecordWrite, Store, StoredPhoto } from '../store';
 import type { Dependencies } from './dependencies';
+import { pauseBeforeRetry } from './retry';
 
 export const UPLOAD_EXPIRES_SECONDS = 900;
 
@@ -285,12 +286,51 @@ function raisedPhotoFlag(
   };
 }
 
+/** What the uploaded object proves: its verified bytes and version, its EXIF facts, its stored preview, and the photos of the same bytes. */
+export async function uploadedFacts(
+  { store, evidence }: Pick<Dependencies, 'store' | 'evidence'>,
+  photo: StoredPhoto,
+): Promise<UploadedFacts> {
+  const { bytes, versionId } = await evidence.verifiedPhoto(photo);
+  const exif = await readExif(bytes);
+  const preview = await storePreview(evidence, photo, bytes);
+  const sameHash = await store.photos.withHash(photo.sha256);
+  return { bytes, versionId, exif, preview, sameHash };
+}
+
+export interface UploadedFacts {
+  readonly bytes: Uint8Array;
+  readonly versionId: string | undefined;
+  readonly exif: ExifFacts;
+  readonly preview: Awaited<ReturnType<typeof storePreview>>;
+  readonly sameHash: Awaited<ReturnType<Store['photos']['withHash']>>;
+}
+
+/** The photo as its confirmation stores it: the facts its upload proved, its flags, who confirmed it and when. */
+export function confirmedRecord(
+  photo: StoredPhoto,
+  { exif, versionId, preview }: UploadedFacts,
+  flags: StoredPhoto['flags'],
+  confirmedBy: string,
+  at: string,
+  phash?: PhotoHashes,
+): StoredPhoto & { status: 'confirmed' } {
+  return {
+    ...photo,
+    status: 'confirmed',
+    capturedAt: exif.capturedAt,
+    location: exif.location,
+    flags,
+    confirmedBy,
+    confirmedAt: at,
+    versionId,
+    preview,
+    ...(phash ? { phash: { full: phash.full, crops: [...phash.crops] } } : {}),
+  };
+}
+
 /** Attempts at appending the confirmation when other changes of the household keep coming first. */
 const CONFIRM_ATTEMPTS = 5;
-
-function pause(attempt: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, attempt * (20 + Math.random() * 40)));
-}
 
 /**
  * The perceptual hashing (functions/evidence/perceptual-hash.ts), passed in by the photo function: it needs sharp,
@@ -320,10 +360,8 @@ export async function confirmPhoto(
   if (photo.status === 'confirmed') return view(photo);
   if (TERMINAL_PHASES.includes(record.household.phase)) throw closedFile(record.household);
 
-  const { bytes, versionId } = await evidence.verifiedPhoto(photo);
-  const exif = await readExif(bytes);
-  const preview = await storePreview(evidence, photo, bytes);
-  const sameHash = await store.photos.withHash(photo.sha256);
+  const facts = await uploadedFacts({ store, evidence }, photo);
+  const { bytes, exif, sameHash } = facts;
   const phash = await perceptualHashes(photoHashes, photo, bytes);
   const { county } = record.household;
   const nearCopies = phash
@@ -350,18 +388,7 @@ export async function confirmPhoto(
         maxDistanceM: photoMaxDistanceM,
       },
     );
-    const confirmed: StoredPhoto & { status: 'confirmed' } = {
-      ...photo,
-      status: 'confirmed',
-      capturedAt: exif.capturedAt,
-      location: exif.location,
-      flags,
-      confirmedBy: actor.username,
-      confirmedAt: at,
-      versionId,
-      preview,
-      ...(phash ? { phash: { full: phash.full, crops: [...phash.crops] } } : {}),
-    };
+    const confirmed = confirmedRecord(photo, facts, flags, actor.username, at, phash);
     const raised = flags.map((flag) => raisedPhotoFlag(flag, confirmed, actor.username, at, sameHash, nearCopies));
     const { after, event } = auditedChange(record, {
       at,
@@ -404,7 +431,7 @@ export async function confirmPhoto(
       const stored = await store.photos.get(householdId, photoId);
       if (stored?.status === 'confirmed') return view(stored);
       if (attempt >= CONFIRM_ATTEMPTS) throw error;
-      await pause(attempt);
+      await pauseBeforeRetry(attempt);
       record = await loadRecord(store, actor, householdId);
     }
   }

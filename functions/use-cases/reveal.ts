@@ -17,6 +17,7 @@ import { householdNotFound, isVisibleTo } from '../../domain/rules/access';
 import { auditedChange } from '../../domain/rules/audit';
 import { logger } from '../config/logger';
 import type { Dependencies } from './dependencies';
+import { pauseBeforeRetry } from './retry';
 
 const REVEAL_ATTEMPTS = 5;
 
@@ -30,10 +31,6 @@ function numberOnFile(household: Household, field: RevealBody['field']): string 
   if (field === 'idNumber') return household.head.idNumber;
   if (field === 'phone') return household.head.phone;
   return household.bankAccount;
-}
-
-function pause(attempt: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, attempt * (20 + Math.random() * 40)));
 }
 
 export async function revealNumber(
@@ -66,7 +63,7 @@ export async function revealNumber(
       return { householdId, field, value, version: after.version };
     } catch (error) {
       if (!(error instanceof ConflictError) || attempt >= REVEAL_ATTEMPTS) throw error;
-      await pause(attempt);
+      await pauseBeforeRetry(attempt);
     }
   }
 }

@@ -19,7 +19,8 @@ import { logger } from '../../config/logger';
 import { photoObjectKey } from '../../evidence';
 import type { LedgerRecord, StoredPhoto } from '../../store';
 import type { Dependencies } from '../dependencies';
-import { PHOTO_ROLES, readExif, storePreview, uploadOf } from '../photos';
+import { confirmedRecord, PHOTO_ROLES, uploadedFacts, uploadOf } from '../photos';
+import { pauseBeforeRetry } from '../retry';
 import { ledgerChange, noLedgerHousehold } from './common';
 
 /** What each step's photos show, in the photo kinds the evidence rules know. */
@@ -120,26 +121,14 @@ export async function confirmLedgerPhoto(
   }
   if (photo.status === 'confirmed') return view(photo);
 
-  const { bytes, versionId } = await deps.evidence.verifiedPhoto(photo);
-  const exif = await readExif(bytes);
-  const preview = await storePreview(deps.evidence, photo, bytes);
-  const sameHash = await deps.store.photos.withHash(photo.sha256);
+  const facts = await uploadedFacts(deps, photo);
+  const { exif, sameHash } = facts;
   const at = now.toISOString();
   const flags = evidenceFlags(
     { householdId: ledgerId, photoId, step: photo.step, kind: photo.kind, sha256: photo.sha256, ...exif },
     { sameHash, now: at },
   );
-  const confirmed: StoredPhoto & { status: 'confirmed' } = {
-    ...photo,
-    status: 'confirmed',
-    capturedAt: exif.capturedAt,
-    location: exif.location,
-    flags,
-    confirmedBy: actor.username,
-    confirmedAt: at,
-    versionId,
-    preview,
-  };
+  const confirmed = confirmedRecord(photo, facts, flags, actor.username, at);
   for (let attempt = 1; ; attempt++) {
     const { version: _v, updatedAt: _u, ...household } = record.household;
     const { after, event } = ledgerChange(record, household, {
@@ -170,7 +159,7 @@ export async function confirmLedgerPhoto(
       const stored = await deps.store.monitoring.photo(ledgerId, photoId);
       if (stored?.status === 'confirmed') return view(stored);
       if (attempt >= CONFIRM_ATTEMPTS) throw error;
-      await new Promise((resolve) => setTimeout(resolve, attempt * (20 + Math.random() * 40)));
+      await pauseBeforeRetry(attempt);
       record = await loadRecord(deps, ledgerId);
     }
   }
