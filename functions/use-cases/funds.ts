@@ -45,7 +45,7 @@ import {
 import { fenToWan } from '../../domain/funding/money';
 import { householdReference, installmentTitle, PAYMENT_STATUS_TITLES } from '../../domain/labels';
 import type { Actor, Household, ProgramConfig } from '../../domain/model';
-import { canActInJurisdiction, householdNotFound, isVisibleTo } from '../../domain/rules/access';
+import { canActInJurisdiction, householdNotFound } from '../../domain/rules/access';
 import { auditedChange } from '../../domain/rules/audit';
 import { chinaDay } from '../../domain/rules/calendar';
 import { emptyWorks } from '../../domain/rules/progress';
@@ -63,7 +63,7 @@ import {
 } from '../store';
 import type { Dependencies } from './dependencies';
 import { programOfReport } from './programs';
-import { everyHouseholdOfCounty, OUTSIDE_COUNTY, readsCountyWide } from './read-households';
+import { everyHouseholdOfCounty, OUTSIDE_COUNTY, readableRecord, readsCountyWide } from './read-households';
 import { pauseBeforeRetry } from './retry';
 
 const FINANCE_STEP = { role: 'finance', level: 'county' } as const;
@@ -94,9 +94,7 @@ async function loadPaymentAsFinance(
   rawPath: unknown,
 ): Promise<{ household: Household; stored: StoredPayment }> {
   const { householdId, installment } = parseOrThrow(PaymentPath, rawPath);
-  const record = await store.households.record(householdId);
-  // Outside the caller's reach a household answers as if it did not exist.
-  if (!record || !isVisibleTo(actor, record.household)) throw householdNotFound(householdId);
+  const record = await readableRecord(store, actor, householdId);
   assertFinanceOf(actor, record.household.county);
   const stored = await store.payments.get(householdId, installment);
   if (!stored) {

@@ -11,12 +11,12 @@
  */
 import { ConflictError } from '../../domain/errors';
 import type { Actor } from '../../domain/model';
-import { householdNotFound, isVisibleTo } from '../../domain/rules/access';
 import { auditedChange } from '../../domain/rules/audit';
 import { grantOverride, type OverrideBody } from '../../domain/rules/flags';
 import { logger } from '../config/logger';
 import { fileAfter, type HouseholdChange, STALE_VERSION } from '../store';
 import type { Dependencies } from './dependencies';
+import { readableFile } from './read-households';
 import { type HouseholdFileView, householdFileViewWithLinks } from './views';
 
 export async function grantFlagOverride(
@@ -26,8 +26,7 @@ export async function grantFlagOverride(
   body: OverrideBody,
   now: Date = new Date(),
 ): Promise<HouseholdFileView> {
-  const file = await store.households.file(householdId);
-  if (!file || !isVisibleTo(actor, file.household)) throw householdNotFound(householdId);
+  const file = await readableFile(store, actor, householdId);
   const { household } = file;
   if (body.version !== household.version) throw new ConflictError(STALE_VERSION);
   const program = await store.programs.get(household.programId);

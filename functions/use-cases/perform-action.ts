@@ -23,7 +23,7 @@ import { chinaToday } from '../../domain/china-time';
 import { ConflictError, parseOrThrow, ValidationError } from '../../domain/errors';
 import { OUTCOME_TITLES } from '../../domain/labels';
 import type { Action, Actor, AuditEvent, Household, RaisedFlag } from '../../domain/model';
-import { canActInJurisdiction, householdNotFound, isVisibleTo } from '../../domain/rules/access';
+import { canActInJurisdiction } from '../../domain/rules/access';
 import { auditedChange } from '../../domain/rules/audit';
 import { dateProblems, recordedStageDates, typedDatesOf } from '../../domain/rules/dates';
 import { blockedByFlags, blockingFlags, isForward, mergeFlags } from '../../domain/rules/flags';
@@ -46,7 +46,7 @@ import { appraiseSafety, countyApprove, townshipReview, villageAppraisal } from 
 import type { ActionEffect, ActionRule } from './actions/types';
 import type { Dependencies } from './dependencies';
 import { issueAtAgreement } from './monitoring/status-code';
-
+import { readableFile } from './read-households';
 import { type HouseholdFileView, householdFileViewWithLinks } from './views';
 
 /**
@@ -122,9 +122,8 @@ export async function performAction<A extends Action>(
 ): Promise<HouseholdFileView> {
   const body = parseOrThrow(ActionBodies[action], rawBody) as ActionBody<A>;
 
-  const file = await store.households.file(householdId);
   // Outside the caller's reach a household answers as if it did not exist (and before its phase is told).
-  if (!file || !isVisibleTo(actor, file.household)) throw householdNotFound(householdId);
+  const file = await readableFile(store, actor, householdId);
   const { household } = file;
   const step = stepForAction(action);
   if (!phasesOfAction(step).includes(household.phase)) {

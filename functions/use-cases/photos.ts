@@ -38,16 +38,16 @@ import {
   type Role,
   TERMINAL_PHASES,
 } from '../../domain/model';
-import { canActInJurisdiction, householdNotFound, isVisibleTo } from '../../domain/rules/access';
+import { canActInJurisdiction } from '../../domain/rules/access';
 import { auditedChange } from '../../domain/rules/audit';
 import { type EvidenceFlag, evidenceFlags, exifCaptureTime, type LatLon } from '../../domain/rules/evidence';
 import { mergeFlags } from '../../domain/rules/flags';
 import { findNearCopies, type NearCopyFindings, type PhotoHashes } from '../../domain/rules/near-copy';
 import { logger } from '../config/logger';
 import { type Evidence, makePreview, type Preview, photoObjectKey } from '../evidence';
-// Imported on its own: `sharp-phash` requires sharp at load, which only the photo function carries (its layer).
-import type { HouseholdRecord, RecordWrite, Store, StoredPhoto } from '../store';
+import type { RecordWrite, Store, StoredPhoto } from '../store';
 import type { Dependencies } from './dependencies';
+import { readableRecord } from './read-households';
 import { pauseBeforeRetry } from './retry';
 
 export const UPLOAD_EXPIRES_SECONDS = 900;
@@ -74,13 +74,6 @@ function authorize(actor: Actor, household: Household): Role {
   return held;
 }
 
-/** The household as the caller may see it: outside its reach it answers as if it did not exist. */
-async function loadRecord(store: Store, actor: Actor, householdId: string): Promise<HouseholdRecord> {
-  const record = await store.households.record(householdId);
-  if (!record || !isVisibleTo(actor, record.household)) throw householdNotFound(householdId);
-  return record;
-}
-
 function closedFile(household: Household): ConflictError {
   return new ConflictError({
     zh: '该户档案已归档或已驳回，不能再补充照片',
@@ -96,7 +89,7 @@ export async function requestPhotoUpload(
   now: Date = new Date(),
 ): Promise<PhotoUpload> {
   const body = parseOrThrow(PhotoRequestBody, rawBody);
-  const { household } = await loadRecord(store, actor, householdId);
+  const { household } = await readableRecord(store, actor, householdId);
   authorize(actor, household);
   if (TERMINAL_PHASES.includes(household.phase)) throw closedFile(household);
 
@@ -132,7 +125,7 @@ export async function resignPhotoUpload(
   photoId: string,
   now: Date = new Date(),
 ): Promise<PhotoUpload> {
-  const { household } = await loadRecord(store, actor, householdId);
+  const { household } = await readableRecord(store, actor, householdId);
   authorize(actor, household);
   const photo = await store.photos.get(householdId, photoId);
   if (!photo) throw new NotFoundError({ zh: `照片 ${photoId} 不存在`, en: `There is no photo ${photoId}` });
@@ -351,7 +344,7 @@ export async function confirmPhoto(
   photoId: string,
   now: Date = new Date(),
 ): Promise<PhotoView> {
-  let record = await loadRecord(store, actor, householdId);
+  let record = await readableRecord(store, actor, householdId);
   const role = authorize(actor, record.household);
   const photo = await store.photos.get(householdId, photoId);
   if (!photo) {
@@ -432,7 +425,7 @@ export async function confirmPhoto(
       if (stored?.status === 'confirmed') return view(stored);
       if (attempt >= CONFIRM_ATTEMPTS) throw error;
       await pauseBeforeRetry(attempt);
-      record = await loadRecord(store, actor, householdId);
+      record = await readableRecord(store, actor, householdId);
     }
   }
 }

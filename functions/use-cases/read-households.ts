@@ -11,18 +11,27 @@ import { ForbiddenError, NotFoundError, parseOrThrow } from '../../domain/errors
 import type { Actor, Household } from '../../domain/model';
 import { canRead, householdNotFound, isCountyLevel, isVisibleTo } from '../../domain/rules/access';
 import { hashIdNumber, normalizeIdNumber } from '../../domain/rules/idNumber';
-import type { HouseholdFile, SearchTarget, Store } from '../store';
+import type { HouseholdFile, HouseholdRecord, SearchTarget, Store } from '../store';
 import type { Dependencies } from './dependencies';
 import { householdFileViewWithLinks, householdView } from './views';
 
 type Reads = Pick<Dependencies, 'store' | 'evidence'>;
 
-/** The file, for a caller who may read it. */
-async function readableFile(store: Store, actor: Actor, householdId: string): Promise<HouseholdFile> {
+/**
+ * The file, for a caller who may read it. Outside the caller's reach a household answers as if it did not exist: a
+ * 403 for another township's household and a 404 for a made-up id would tell which ids exist.
+ */
+export async function readableFile(store: Store, actor: Actor, householdId: string): Promise<HouseholdFile> {
   const file = await store.households.file(householdId);
-  // Outside the caller's reach a household answers as if it did not exist.
   if (!file || !isVisibleTo(actor, file.household)) throw householdNotFound(householdId);
   return file;
+}
+
+/** The household record (no events or records), for a caller who may read it; as `readableFile` otherwise. */
+export async function readableRecord(store: Store, actor: Actor, householdId: string): Promise<HouseholdRecord> {
+  const record = await store.households.record(householdId);
+  if (!record || !isVisibleTo(actor, record.household)) throw householdNotFound(householdId);
+  return record;
 }
 
 export async function readHousehold(

@@ -13,10 +13,10 @@ import { RevealBody } from '../../contract/requests';
 import type { Revealed } from '../../contract/views';
 import { ConflictError, NotFoundError, parseOrThrow } from '../../domain/errors';
 import type { Actor, Household } from '../../domain/model';
-import { householdNotFound, isVisibleTo } from '../../domain/rules/access';
 import { auditedChange } from '../../domain/rules/audit';
 import { logger } from '../config/logger';
 import type { Dependencies } from './dependencies';
+import { readableRecord } from './read-households';
 import { pauseBeforeRetry } from './retry';
 
 const REVEAL_ATTEMPTS = 5;
@@ -42,9 +42,7 @@ export async function revealNumber(
 ): Promise<Revealed> {
   const { field, reason } = parseOrThrow(RevealBody, rawBody);
   for (let attempt = 1; ; attempt++) {
-    const record = await store.households.record(householdId);
-    // Outside the caller's reach a household answers as if it did not exist.
-    if (!record || !isVisibleTo(actor, record.household)) throw householdNotFound(householdId);
+    const record = await readableRecord(store, actor, householdId);
     const { household } = record;
     const value = numberOnFile(household, field);
     if (value === undefined || value === '') throw new NotFoundError(NO_SUCH_NUMBER[field]);

@@ -8,11 +8,12 @@ import type { StatusCodeView } from '../../../contract/monitoring';
 import { ConflictError, NotFoundError } from '../../../domain/errors';
 import type { Actor, Household, Phase } from '../../../domain/model';
 import { newStatusCode, printedCode } from '../../../domain/monitoring/public-status';
-import { canActInJurisdiction, householdNotFound, isVisibleTo } from '../../../domain/rules/access';
+import { canActInJurisdiction } from '../../../domain/rules/access';
 import { maskIdNumber } from '../../../domain/rules/idNumber';
 import { logger } from '../../config/logger';
 import type { StatusCodeRecord, Store } from '../../store';
 import type { Dependencies } from '../dependencies';
+import { readableRecord } from '../read-households';
 
 /** Phases of a household whose agreement is signed: the code is printed on it. */
 const SIGNED: readonly Phase[] = [
@@ -39,11 +40,9 @@ function view(record: StatusCodeRecord, household: Household): StatusCodeView {
   };
 }
 
-/** The household, for a caller who may read it: outside the caller's reach it answers as if it did not exist. */
+/** The household, for a caller who may read it (`readableRecord`). */
 async function household(store: Store, actor: Actor, householdId: string): Promise<Household> {
-  const record = await store.households.record(householdId);
-  if (!record || !isVisibleTo(actor, record.household)) throw householdNotFound(householdId);
-  return record.household;
+  return (await readableRecord(store, actor, householdId)).household;
 }
 
 /** Issues the code once; a second call finds the first. Answers the stored code. */
