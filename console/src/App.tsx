@@ -78,7 +78,16 @@ const router = createHashRouter([
 const THEME: ThemeConfig = {
   token: {
     colorPrimary: '#0958d9',
+    // antd derives hover and active shades lighter than the base, below 4.5:1 on white: the text
+    // of a hovered or focused button must stay as readable as at rest.
+    colorPrimaryHover: '#003eb3',
+    colorPrimaryActive: '#002c8c',
+    colorPrimaryTextHover: '#003eb3',
     colorLink: '#0958d9',
+    colorLinkHover: '#003eb3',
+    colorLinkActive: '#002c8c',
+    colorErrorHover: '#a8071a',
+    colorErrorActive: '#820014',
     colorTextSecondary: 'rgba(0, 0, 0, 0.66)',
     colorTextTertiary: 'rgba(0, 0, 0, 0.62)',
     colorTextDescription: 'rgba(0, 0, 0, 0.66)',
