@@ -11,12 +11,19 @@ import './styles.css';
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');
 
+function isOidcCallback(): boolean {
+  const params = new URLSearchParams(window.location.search);
+  return params.has('code') || params.has('error');
+}
+
 async function start(): Promise<boolean> {
   const config = await loadConfig();
   try {
     let token: string | undefined;
     if (config.auth === 'cognito' && config.cognito) token = await finishCognitoLogin(config.cognito);
-    if (config.auth === 'oidc' && config.oidc) {
+    // The OpenID Connect library (15 KB) is fetched only when the issuer has just redirected back:
+    // a signed-in phone otherwise waited one more round trip for it before drawing anything.
+    if (config.auth === 'oidc' && config.oidc && isOidcCallback()) {
       const oidc = config.oidc;
       token = await import('./auth/oidc').then(({ finishOidcLogin }) => finishOidcLogin(oidc));
     }

@@ -5,6 +5,7 @@
  */
 import type { Bilingual, FieldMessage } from '../../../domain/errors';
 import { apiUrl } from './config';
+import { earlyGet } from './early';
 import { currentToken, endSession } from './session';
 
 export type ApiErrorKind = 'api' | 'network' | 'timeout';
@@ -97,6 +98,8 @@ export async function request(path: string, options: RequestOptions = {}): Promi
 }
 
 export async function getJson<T>(path: string): Promise<T> {
+  const early = await earlyGet(path, currentToken());
+  if (early !== undefined) return early as T;
   return (await (await request(path)).json()) as T;
 }
 

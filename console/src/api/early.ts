@@ -1,14 +1,18 @@
 /**
  * The answers index.html asks for before the app's JavaScript has arrived (its inline script):
- * `/config.json` and, with a session, `GET /me`. On the phone profile of issue 16 these would
+ * `/config.json` and, with a session, `GET /me` and the first screen's reads. On the phone profile of issue 16 these would
  * otherwise wait for the bundle to download and run, then for each other, before the first screen
  * can be drawn. Each is taken once; a missing or failed one is asked again the ordinary way.
  */
 import type { Me } from './types';
 
+type EarlyAnswer = Promise<{ token: string; body: unknown } | undefined>;
+
 interface EarlyAnswers {
   config?: Promise<unknown>;
-  me?: Promise<{ token: string; body: unknown } | undefined>;
+  me?: EarlyAnswer;
+  /** The first screen's reads, by path as the screen asks it. */
+  gets?: Record<string, EarlyAnswer | undefined>;
 }
 
 declare global {
@@ -36,4 +40,14 @@ export async function earlyMe(token: string): Promise<Me | undefined> {
   answers.me = undefined;
   const answer = pending ? await pending : undefined;
   return answer?.token === token ? (answer.body as Me) : undefined;
+}
+
+/** A `GET` of the first screen as index.html asked it with this token, taken once; undefined otherwise. */
+export async function earlyGet(path: string, token: string | undefined): Promise<unknown> {
+  const gets = early().gets;
+  const pending = gets?.[path];
+  if (!gets || !pending) return undefined;
+  gets[path] = undefined;
+  const answer = await pending;
+  return token !== undefined && answer?.token === token ? answer.body : undefined;
 }
