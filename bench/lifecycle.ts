@@ -390,7 +390,11 @@ function report(run: { seconds: number; n: number; transitions: number; historie
 
   const byLabel = new Map<string, { requests: number; wru: number; rru: number; gsiWru: number; writeItems: number }>();
   const byTarget = new Map<string, number>();
+  const byLabelTarget = new Map<string, Map<string, number>>();
   for (const call of calls) {
+    const targets = byLabelTarget.get(call.label) ?? new Map<string, number>();
+    targets.set(call.target, (targets.get(call.target) ?? 0) + 1);
+    byLabelTarget.set(call.label, targets);
     const capacity = capacityOf(call);
     const entry = byLabel.get(call.label) ?? { requests: 0, wru: 0, rru: 0, gsiWru: 0, writeItems: 0 };
     entry.requests += 1;
@@ -438,6 +442,9 @@ function report(run: { seconds: number; n: number; transitions: number; historie
     ),
   );
   out(`by operation: ${[...byTarget.entries()].map(([t, c]) => `${t} ${fmt(c / n, 1)}`).join(', ')} per household`);
+  for (const [label, targets] of byLabelTarget) {
+    out(`  ${label}: ${[...targets.entries()].map(([t, c]) => `${t} ${fmt(c / n, 1)}`).join(', ')}`);
+  }
   out(
     `total ${fmt(all.requests / n, 1)} requests/household (${fmt(work.requests / n, 1)} without the benchmark's polling GETs)`,
   );

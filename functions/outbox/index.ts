@@ -6,7 +6,8 @@
  *
  * - registration: start the first execution, then take the `starting` task out (`startFirst`);
  * - an action: send its decision to the token it read, or to the token the state machine recorded since
- *   (`handOver`);
+ *   (`handOver`); when the next step waits for a person, that step's RecordTaskFn writes over the entry instead of
+ *   a delete;
  * - RecordTaskFn: re-send a decision of its step stored before it ran (`resend`), or tell a stale execution where
  *   the household is (`resync`);
  * - the sweep: re-send what waited too long, in parallel with a bound, backing off an entry that keeps failing;
@@ -18,6 +19,7 @@
 import { DescribeStateMachineCommand, SendTaskSuccessCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import type { Phase } from '../../domain/model';
 import { type HealingPolicy, OUTBOX_FIRST_TRY_AFTER_MS, outboxRetryDelayMs } from '../../process/healing';
+import { humanStepOf } from '../../process/renovation';
 import { logger } from '../config/logger';
 import type { Decision, ExecutionStore, Task, TaskStore } from '../store';
 import { type ExecutionInput, firstExecutionName, startNamed } from './executions';
@@ -130,15 +132,26 @@ export function createOutbox({ sfn, stateMachineArn, tasks, executions, policy }
     await tasks.deleteIfToken(householdId, taskToken);
   };
 
+  /**
+   * An action's decision: sent, then out of the outbox, unless the next step waits for a person. Then the execution
+   * goes straight on to that step's RecordTaskFn, whose write replaces this TASK item within seconds (it reads the
+   * decided item and writes over it on that condition), so the delete would be a request for nothing: one in four of
+   * an action's. Should the execution die first, the entry is what the sweep re-sends, as after a lost delete.
+   */
+  const deliverDecision = async (householdId: string, taskToken: string, decision: Decision): Promise<void> => {
+    if (humanStepOf(decision.next)) await send(taskToken, decision);
+    else await deliver(householdId, taskToken, decision);
+  };
+
   const handOverOrThrow = async (householdId: string, step: Phase, token: string, decision: Decision) => {
     try {
-      await deliver(householdId, token, decision);
+      await deliverDecision(householdId, token, decision);
     } catch (error) {
       if (!isDeadToken(error)) throw error;
       const task = await tasks.get(householdId);
       const live = task?.status === 'decided' && task.step === step ? task.taskToken : undefined;
       if (!live || live === token) throw error;
-      await deliver(householdId, live, decision);
+      await deliverDecision(householdId, live, decision);
       logger.info('decision handed to the re-recorded task', { householdId, step });
     }
   };

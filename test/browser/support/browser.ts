@@ -164,13 +164,10 @@ export async function expectPeopleWords(page: Page, screen: string, forbidden: r
 export async function expectAccessible(page: Page, screen: string): Promise<void> {
   // Colours halfway through a transition (antd's 0.2 s on buttons) are neither state a person
   // reads: let finite animations end before axe samples the colours.
-  await page.evaluate(() =>
-    Promise.all(
-      document
-        .getAnimations()
-        .filter((animation) => animation.effect?.getComputedTiming().iterations !== Infinity)
-        .map((animation) => animation.finished.catch(() => undefined)),
-    ),
+  await page.evaluate(
+    `Promise.all(document.getAnimations()
+      .filter((animation) => animation.effect?.getComputedTiming().iterations !== Infinity)
+      .map((animation) => animation.finished.catch(() => undefined))).then(() => undefined)`,
   );
   const results = await new AxeBuilder({ page }).analyze();
   const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');

@@ -139,6 +139,22 @@ describe('POST /households/{id}/actions/{action}', () => {
     const sent = sfnMock.commandCalls(SendTaskSuccessCommand)[0]?.args[0].input;
     expect(sent?.taskToken).toBe(TOKEN);
     expect(JSON.parse(sent?.output ?? '{}')).toEqual({ outcome: 'approve', next: 'county-approval' });
+    // County approval waits for a person: its RecordTaskFn writes over the entry, so no delete is sent.
+    expect(ddbMock.commandCalls(DeleteCommand)).toHaveLength(0);
+  });
+
+  it('takes the decision out of the outbox itself when no step of a person follows (a rejection ends the workflow)', async () => {
+    given(atTownshipReview(), openTaskItem('township-review'));
+
+    const result = await act(
+      'township-review',
+      { ...townshipReview(), decision: 'reject', reason: '住房经核实为他人所有' },
+      'he.zhujian',
+    );
+
+    expect(result.status).toBe(200);
+    const sent = sfnMock.commandCalls(SendTaskSuccessCommand)[0]?.args[0].input;
+    expect(JSON.parse(sent?.output ?? '{}')).toMatchObject({ outcome: 'reject' });
     const deleted = ddbMock.commandCalls(DeleteCommand)[0]?.args[0].input;
     expect(deleted?.Key).toEqual({ PK: `HH#${HOUSEHOLD_ID}`, SK: 'TASK' });
     expect(deleted?.ExpressionAttributeValues).toEqual({ ':token': TOKEN });
@@ -209,14 +225,13 @@ describe('POST /households/{id}/actions/{action}', () => {
     // Act
     const result = await act('township-review', townshipReview(), 'he.zhujian');
 
-    // Assess: delivered at once to the live token and taken out of the outbox, not left for the sweeper.
+    // Assess: delivered at once to the live token, not left for the sweeper (county approval's RecordTaskFn then
+    // writes over the entry).
     expect(result.status).toBe(200);
     expect(sfnMock.commandCalls(SendTaskSuccessCommand).map((call) => call.args[0].input.taskToken)).toEqual([
       TOKEN,
       relive,
     ]);
-    const deleted = ddbMock.commandCalls(DeleteCommand).map((call) => call.args[0].input.ExpressionAttributeValues);
-    expect(deleted).toEqual([{ ':token': relive }]);
   });
 
   it('leaves the decision in the outbox when its token is dead and no other was recorded', async () => {
