@@ -43,6 +43,7 @@ const ROUTES: readonly { route: string; module: string }[] = [
   { route: '/households/new', module: 'src/households/RegisterHousehold.tsx' },
   { route: '/households/:id', module: 'src/households/HouseholdFilePage.tsx' },
   { route: '/inspector', module: 'src/inspector/InspectorView.tsx' },
+  { route: '/inspector/:id (adds)', module: 'src/inspector/InspectorHousehold.tsx' },
   { route: '/finance', module: 'src/finance/FinanceView.tsx' },
   { route: '/notices', module: 'src/notices/NoticePage.tsx' },
   { route: '/dashboard', module: 'src/dashboard/Dashboard.tsx' },

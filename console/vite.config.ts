@@ -65,15 +65,16 @@ function precompressed(outDir: string): Plugin {
  * The screen each hash route opens (as src/App.tsx routes them), first match wins. Kept beside the
  * router's lazy imports by hand: a screen missing here only loses its early download.
  */
-const SCREENS: readonly [RegExp, string][] = [
-  [/^households\/new$/, 'src/households/RegisterHousehold.tsx'],
-  [/^households\/[^/]+$/, 'src/households/HouseholdFilePage.tsx'],
-  [/^households$/, 'src/households/HouseholdList.tsx'],
-  [/^inspector(\/|$)/, 'src/inspector/InspectorView.tsx'],
-  [/^finance$/, 'src/finance/FinanceView.tsx'],
-  [/^dashboard$/, 'src/dashboard/Dashboard.tsx'],
-  [/^notices$/, 'src/notices/NoticePage.tsx'],
-  [/^(work)?$/, 'src/work/MyWork.tsx'],
+const SCREENS: readonly [RegExp, readonly string[]][] = [
+  [/^households\/new$/, ['src/households/RegisterHousehold.tsx']],
+  [/^households\/[^/]+$/, ['src/households/HouseholdFilePage.tsx']],
+  [/^households$/, ['src/households/HouseholdList.tsx']],
+  [/^inspector\/[^/]+$/, ['src/inspector/InspectorView.tsx', 'src/inspector/InspectorHousehold.tsx']],
+  [/^inspector$/, ['src/inspector/InspectorView.tsx']],
+  [/^finance$/, ['src/finance/FinanceView.tsx']],
+  [/^dashboard$/, ['src/dashboard/Dashboard.tsx']],
+  [/^notices$/, ['src/notices/NoticePage.tsx']],
+  [/^(work)?$/, ['src/work/MyWork.tsx']],
 ];
 
 /**
@@ -100,9 +101,15 @@ function preloadTheScreen(): Plugin {
           return into;
         };
         const initial = closure(chunks.find((chunk) => chunk.isEntry));
-        const screens = SCREENS.map(([pattern, module]) => {
-          const chunk = chunks.find((c) => c.facadeModuleId?.endsWith(module));
-          return [pattern.source, [...closure(chunk)].filter((file) => !initial.has(file))] as const;
+        const screens = SCREENS.map(([pattern, modules]) => {
+          const files = new Set<string>();
+          for (const module of modules) {
+            closure(
+              chunks.find((c) => c.facadeModuleId?.endsWith(module)),
+              files,
+            );
+          }
+          return [pattern.source, [...files].filter((file) => !initial.has(file))] as const;
         });
         const script = `(() => {
   if (!window.__anjuEarly || !window.__anjuEarly.me) return;

@@ -1,18 +1,18 @@
-import { Alert, Card, Empty, Select, Skeleton, Space, Tag, Typography } from 'antd';
-import { useEffect, useState } from 'react';
+import { Alert, Card, Select, Skeleton, Space } from 'antd';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import { useNavigate, useParams } from 'react-router-dom';
-import { EVENT_TITLES, householdReference, PHASE_TITLES } from '../../../domain/labels';
+import { householdReference, PHASE_TITLES } from '../../../domain/labels';
 import type { Phase } from '../../../domain/model';
 import { getJson } from '../api/client';
 import type { HouseholdFile } from '../api/types';
 import { useLoad } from '../common/hooks';
 import { rememberHousehold, useHouseholds, usePlaces } from '../common/places';
 import { useWords } from '../common/words';
-import { ActionForm } from '../households/ActionForm';
-import { availableActions } from '../households/availableActions';
-import { PhotoCards } from '../households/HouseholdFilePage';
-import { useMe } from '../layout/UserContext';
 import { byUrgency, loadAllTasks } from '../work/tasks';
+
+// The household's part (the action forms, the photo queue and its compression) is its own chunk: the picker, the
+// screen a phone opens first, does not wait for it.
+const InspectorHousehold = lazy(async () => ({ default: (await import('./InspectorHousehold')).InspectorHousehold }));
 
 const FIELD_STEPS: readonly Phase[] = ['milestone-inspection', 'final-acceptance'];
 
@@ -25,7 +25,6 @@ export function InspectorView() {
   const navigate = useNavigate();
   const words = useWords();
   const { t } = words;
-  const me = useMe();
   const tasks = useLoad(async () => {
     const all = await Promise.all(FIELD_STEPS.map((step) => loadAllTasks(step)));
     return all.flat().sort(byUrgency);
@@ -42,7 +41,6 @@ export function InspectorView() {
   useEffect(() => {
     if (current) rememberHousehold(current.household);
   }, [current]);
-  const actions = current ? availableActions(current, me.roles).filter((a) => a === 'inspect' || a === 'accept') : [];
 
   return (
     <Space orientation="vertical" style={{ width: '100%' }} size="middle">
@@ -73,27 +71,9 @@ export function InspectorView() {
       </Card>
       {id && !current && <Card>{file.error ? <Alert type="error" title={file.error} /> : <Skeleton active />}</Card>}
       {current && (
-        <>
-          <Card size="small">
-            <Typography.Text strong>{current.household.head.name}</Typography.Text>{' '}
-            <Tag color="blue" data-testid="household-phase" data-phase={current.phase}>
-              {words.label(PHASE_TITLES, current.phase)}
-            </Tag>
-            <div>
-              {places.place(current.household.villageCode)}{' '}
-              <Typography.Text type="secondary">{words.reference(current.householdId)}</Typography.Text>
-            </div>
-          </Card>
-          {actions.length === 0 && <Empty description={t('file.noTask')} />}
-          {actions.map((action) => (
-            <Card key={action} size="small" title={words.label(EVENT_TITLES, action)}>
-              <ActionForm action={action} file={current} onDone={setLatest} onPhoto={() => file.reload()} />
-            </Card>
-          ))}
-          <Card size="small" title={t('file.photos')}>
-            <PhotoCards photos={current.photos.filter((p) => p.status === 'confirmed' && p.step === current.phase)} />
-          </Card>
-        </>
+        <Suspense fallback={<Skeleton active />}>
+          <InspectorHousehold file={current} onDone={setLatest} onPhoto={() => file.reload()} />
+        </Suspense>
       )}
     </Space>
   );
