@@ -33,6 +33,7 @@ import {
   searchItem,
   searchPartition,
   sortKeyPrefix,
+  storedPhotoOf,
   taskOf,
 } from './items';
 import type { PaymentUpdate } from './payments';
@@ -94,6 +95,8 @@ export interface HouseholdStore {
   records(householdIds: readonly string[]): Promise<HouseholdRecord[]>;
   /** The household and its task in one request (they share the partition). */
   recordAndTask(householdId: string): Promise<{ record?: HouseholdRecord; task?: Task }>;
+  /** The household and one of its photos in one request (a photo's confirmation reads both). */
+  recordAndPhoto(householdId: string, photoId: string): Promise<{ record?: HouseholdRecord; photo?: StoredPhoto }>;
   /** Households newest first through GSI1..GSI4; never a scan. */
   list(filter: HouseholdFilter, cursor: string | undefined, limit: number): Promise<Page<Household>>;
   /**
@@ -287,6 +290,16 @@ export function dynamoHouseholdStore(table: Table): HouseholdStore {
       return {
         ...(householdFound ? { record: householdRecordOf(householdFound) } : {}),
         ...(taskFound ? { task: taskOf(taskFound) } : {}),
+      };
+    },
+
+    async recordAndPhoto(householdId, photoId) {
+      const items = await table.getMany([keys.household(householdId), keys.photo(householdId, photoId)]);
+      const householdFound = items.find((item) => item.SK === 'HH');
+      const photoFound = items.find((item) => item.SK === `PHOTO#${photoId}`);
+      return {
+        ...(householdFound ? { record: householdRecordOf(householdFound) } : {}),
+        ...(photoFound ? { photo: storedPhotoOf(photoFound) } : {}),
       };
     },
 

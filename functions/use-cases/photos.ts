@@ -47,7 +47,7 @@ import { logger } from '../config/logger';
 import { type Evidence, makePreview, type Preview, photoObjectKey } from '../evidence';
 import type { RecordWrite, Store, StoredPhoto } from '../store';
 import type { Dependencies } from './dependencies';
-import { readableRecord } from './read-households';
+import { readableRecord, visibleRecord } from './read-households';
 import { pauseBeforeRetry } from './retry';
 
 export const UPLOAD_EXPIRES_SECONDS = 900;
@@ -344,9 +344,11 @@ export async function confirmPhoto(
   photoId: string,
   now: Date = new Date(),
 ): Promise<PhotoView> {
-  let record = await readableRecord(store, actor, householdId);
+  // One request for both: they share the household's partition.
+  const found = await store.households.recordAndPhoto(householdId, photoId);
+  let record = visibleRecord(actor, householdId, found.record);
   const role = authorize(actor, record.household);
-  const photo = await store.photos.get(householdId, photoId);
+  const { photo } = found;
   if (!photo) {
     throw new NotFoundError({ zh: `该户没有照片 ${photoId}`, en: `Household ${householdId} has no photo ${photoId}` });
   }

@@ -29,7 +29,11 @@ export async function readableFile(store: Store, actor: Actor, householdId: stri
 
 /** The household record (no events or records), for a caller who may read it; as `readableFile` otherwise. */
 export async function readableRecord(store: Store, actor: Actor, householdId: string): Promise<HouseholdRecord> {
-  const record = await store.households.record(householdId);
+  return visibleRecord(actor, householdId, await store.households.record(householdId));
+}
+
+/** A household record read some other way, under the same rule: 404 when absent or outside the caller's reach. */
+export function visibleRecord(actor: Actor, householdId: string, record: HouseholdRecord | undefined): HouseholdRecord {
   if (!record || !isVisibleTo(actor, record.household)) throw householdNotFound(householdId);
   return record;
 }

@@ -7,7 +7,6 @@
  * never 401/403/5xx).
  */
 import {
-  BatchGetCommand,
   DeleteCommand,
   GetCommand,
   PutCommand,
@@ -37,7 +36,7 @@ import { userItem } from '../../../functions/store/items';
 import { apiEvent, context } from '../functions/support/api';
 import { testDependencies } from '../functions/support/dependencies';
 import { HOUSEHOLD_ID, NOW } from '../functions/support/fixtures';
-import { ddbMock, withMocksAtFixedTime } from '../functions/support/mocks';
+import { batchGetsFromGets, ddbMock, withMocksAtFixedTime } from '../functions/support/mocks';
 import { givenLedgerScene, MONITORING_REQUESTS } from './support/monitoring';
 import { RULED } from './support/routes';
 import { claimsFor, givenScene, HOME, OTHER_COUNTY, OTHER_TOWNSHIP, type Place, SCENES } from './support/scenes';
@@ -387,8 +386,9 @@ describe('every route x role x place', () => {
     ddbMock.on(QueryCommand, { KeyConditionExpression: 'PK = :pk AND begins_with(SK, :ev)' }).resolves({
       Items: [{ PK: 'USER#target.staff', SK: 'EV#000001', entity: 'user-event', ...TARGET.event }],
     });
-    ddbMock.on(BatchGetCommand).resolves({ Responses: { 'anju-test': [target] } });
     givenLedgerScene();
+    // Batch reads (the staff list's users, a photo's household and photo) answer as the items' own reads do.
+    batchGetsFromGets();
   });
 
   test.each(rows)('$label is $verdict', async ({ route, role, place, allowed }) => {

@@ -1,6 +1,14 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { BatchGetCommand, BatchWriteCommand, DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  type BatchGetCommandInput,
+  BatchWriteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, vi } from 'vitest';
 
@@ -28,6 +36,26 @@ export function withMocksAtFixedTime(now: Date): void {
   });
   afterEach(() => {
     vi.useRealTimers();
+  });
+}
+
+/**
+ * BatchGetItem answers with what the test's GetItem mocks answer for each key: a suite that stubs items one by one
+ * (and overrides them per test) keeps doing so when the code reads several of them in one request.
+ */
+export function batchGetsFromGets(): void {
+  const client = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' }));
+  ddbMock.on(BatchGetCommand).callsFake(async (input: BatchGetCommandInput) => {
+    const Responses: Record<string, Record<string, unknown>[]> = {};
+    for (const [TableName, { Keys = [] }] of Object.entries(input.RequestItems ?? {})) {
+      const items: Record<string, unknown>[] = [];
+      for (const Key of Keys) {
+        const { Item } = await client.send(new GetCommand({ TableName, Key }));
+        if (Item) items.push(Item);
+      }
+      Responses[TableName] = items;
+    }
+    return { Responses };
   });
 }
 

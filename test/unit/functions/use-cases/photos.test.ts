@@ -12,6 +12,7 @@ import { apiEvent, context, reply } from '../support/api';
 import { testDependencies } from '../support/dependencies';
 import { HOUSEHOLD_ID, household, householdItem, NOW, openTaskItem, programItem } from '../support/fixtures';
 import {
+  batchGetsFromGets,
   ddbMock,
   givenFile,
   namedError,
@@ -95,6 +96,8 @@ function givenHousehold(): void {
   ddbMock.on(QueryCommand).resolves({ Items: [] });
   ddbMock.on(GetCommand, { Key: { PK: `HH#${HOUSEHOLD_ID}`, SK: 'HH' } }).resolves({ Item: householdItem(house) });
   ddbMock.on(PutCommand).resolves({});
+  // The confirmation reads the household and the photo in one BatchGetItem.
+  batchGetsFromGets();
 }
 
 function givenUploaded(
