@@ -267,8 +267,9 @@ export function householdDriver(options: DriverOptions) {
     for (let attempt = 1; ; attempt += 1) {
       const application = demoApplication(index);
       const bytes = jpegWithExif({
-        // Taken moments ago: an hour back could fall on the day before the agreement (China time) and be flagged.
-        dateTimeOriginal: recentExifTime(10_000),
+        // Taken now: even ten seconds back falls on the day before an agreement signed just after midnight (China
+        // time), and such a photo is rightly flagged and holds the inspection (a run across 16:00 UTC met it).
+        dateTimeOriginal: recentExifTime(0),
         ...(application.house.location ? { gps: application.house.location } : {}),
         label: `${id} ${step} ${kind} ${randomUUID()}`,
       });
