@@ -1,6 +1,4 @@
 import { Alert, App as AntApp, ConfigProvider, type ThemeConfig } from 'antd';
-import enUS from 'antd/locale/en_US';
-import zhCN from 'antd/locale/zh_CN';
 import dayjs from 'dayjs';
 import 'dayjs/locale/zh-cn';
 import { lazy, Suspense, useEffect, useState } from 'react';
@@ -12,6 +10,7 @@ import { currentToken, onSessionChange } from './api/session';
 import type { Me } from './api/types';
 import { LoginPage } from './auth/LoginPage';
 import { errorSentence } from './common/errors';
+import { antdLocale } from './i18n';
 import { AppLayout } from './layout/AppLayout';
 import { UserContext } from './layout/UserContext';
 
@@ -152,7 +151,7 @@ export function ConsoleApp({ callbackError }: { callbackError?: boolean }) {
     document.documentElement.lang = english ? 'en' : 'zh-CN';
   }, [english]);
   return (
-    <ConfigProvider locale={english ? enUS : zhCN} theme={THEME}>
+    <ConfigProvider locale={antdLocale(i18n.language)} theme={THEME}>
       <AntApp>
         {isPublicRoute() ? (
           <Suspense fallback={null}>

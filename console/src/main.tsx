@@ -5,7 +5,7 @@ import { ConsoleApp } from './App';
 import { loadConfig } from './api/config';
 import { startSession } from './api/session';
 import { finishCognitoLogin } from './auth/cognito';
-import { i18n } from './i18n';
+import { i18n, storedLanguage, switchLanguage } from './i18n';
 import './styles.css';
 
 const root = document.getElementById('root');
@@ -17,7 +17,7 @@ function isOidcCallback(): boolean {
 }
 
 async function start(): Promise<boolean> {
-  const config = await loadConfig();
+  const [config] = await Promise.all([loadConfig(), switchLanguage(storedLanguage())]);
   try {
     let token: string | undefined;
     if (config.auth === 'cognito' && config.cognito) token = await finishCognitoLogin(config.cognito);

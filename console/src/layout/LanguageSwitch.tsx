@@ -1,6 +1,6 @@
 import { Button } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { type Language, rememberLanguage } from '../i18n';
+import { type Language, rememberLanguage, switchLanguage } from '../i18n';
 
 export function LanguageSwitch() {
   const { t, i18n } = useTranslation();
@@ -11,7 +11,7 @@ export function LanguageSwitch() {
       data-testid="language-switch"
       onClick={() => {
         rememberLanguage(next);
-        void i18n.changeLanguage(next);
+        void switchLanguage(next);
       }}
     >
       {t('nav.language')}
