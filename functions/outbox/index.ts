@@ -4,7 +4,8 @@
  * the GSI2 partitions `OUTBOX#{shard}`); each path below sends it and only then takes it out, so a lost call is
  * repeated by the sweep and nothing is lost between the table and the state machine.
  *
- * - registration: start the first execution, then take the `starting` task out (`startFirst`);
+ * - registration: start the first execution, then take the `starting` task out (`startFirst`), unless the first
+ *   step waits for a person: its RecordTaskFn writes over the entry;
  * - an action: send its decision to the token it read, or to the token the state machine recorded since
  *   (`handOver`); when the next step waits for a person, that step's RecordTaskFn writes over the entry instead of
  *   a delete;
@@ -65,8 +66,9 @@ function oldestAgeSeconds(entries: readonly Task[], now: Date): number {
 
 export interface Outbox {
   /**
-   * The registration's first execution, then its `starting` task out of the outbox. False when that failed: the
-   * household is stored and the sweep starts it.
+   * The registration's first execution, then its `starting` task out of the outbox (or, when the first step waits for
+   * a person, left for that step's RecordTaskFn to write over). False when the start failed: the household is stored
+   * and the sweep starts it. An execution that already exists counts as started.
    */
   startFirst(householdId: string, phase: Phase): Promise<boolean>;
   /**
@@ -211,7 +213,8 @@ export function createOutbox({ sfn, stateMachineArn, tasks, executions, policy }
     async startFirst(householdId, phase) {
       try {
         await start(firstExecutionName(householdId), { householdId, phase });
-        await tasks.deleteStarting(householdId);
+        // As after an action: a first step that waits for a person writes its task over the `starting` entry.
+        if (!humanStepOf(phase)) await tasks.deleteStarting(householdId);
         return true;
       } catch (error) {
         logger.warn('could not start the workflow; the outbox sweeper will retry', {

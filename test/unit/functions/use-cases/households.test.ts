@@ -105,6 +105,15 @@ describe('POST /households', () => {
     const start = sfnMock.commandCalls(StartExecutionCommand)[0]?.args[0].input;
     expect(start?.name).toBe(`${id}-0`);
     expect(JSON.parse(start?.input ?? '{}')).toEqual({ householdId: id, phase: 'safety-appraisal' });
+    // The safety appraisal waits for a person: its RecordTaskFn writes over the `starting` entry, no delete is sent.
+    expect(ddbMock.commandCalls(DeleteCommand)).toHaveLength(0);
+  });
+
+  it('takes the starting entry out itself when the first step is not one of a person', async () => {
+    const { outbox } = testDependencies();
+
+    expect(await outbox.startFirst(HOUSEHOLD_ID, 'public-notice')).toBe(true);
+
     expect(ddbMock.commandCalls(DeleteCommand)[0]?.args[0].input.ConditionExpression).toBe('#status = :starting');
   });
 
@@ -117,13 +126,18 @@ describe('POST /households', () => {
     expect(ddbMock.commandCalls(DeleteCommand)).toHaveLength(0);
   });
 
-  it('treats ExecutionAlreadyExists as started', async () => {
+  it('treats ExecutionAlreadyExists as started, and a failed start as not', async () => {
+    const { outbox } = testDependencies();
     sfnMock.on(StartExecutionCommand).rejects(namedError('ExecutionAlreadyExists'));
+    expect(await outbox.startFirst(HOUSEHOLD_ID, 'public-notice')).toBe(true);
+    expect(ddbMock.commandCalls(DeleteCommand)).toHaveLength(1);
+
+    sfnMock.on(StartExecutionCommand).rejects(namedError('ServiceUnavailable'));
+    expect(await outbox.startFirst(HOUSEHOLD_ID, 'public-notice')).toBe(false);
+    expect(ddbMock.commandCalls(DeleteCommand)).toHaveLength(1);
 
     const result = await register(demoApplication(2));
-
     expect(result.status).toBe(201);
-    expect(ddbMock.commandCalls(DeleteCommand)).toHaveLength(1);
   });
 
   it('refuses an invalid application with zh and en messages at the field', async () => {
