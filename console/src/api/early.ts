@@ -1,8 +1,9 @@
 /**
  * The answers index.html asks for before the app's JavaScript has arrived (its inline script):
- * `/config.json` and, with a session, `GET /me` and the first screen's reads. On the phone profile of issue 16 these would
- * otherwise wait for the bundle to download and run, then for each other, before the first screen
- * can be drawn. Each is taken once; a missing or failed one is asked again the ordinary way.
+ * `/config.json` and, with a session, `GET /me` and the first screen's reads. On the phone profile
+ * of issue 16 these would otherwise wait for the bundle to download and run, then for each other,
+ * before the first screen can be drawn. Each is taken once; a missing or failed one is asked again
+ * the ordinary way.
  */
 import type { Me } from './types';
 
@@ -42,8 +43,12 @@ export async function earlyMe(token: string): Promise<Me | undefined> {
   return answer?.token === token ? (answer.body as Me) : undefined;
 }
 
+/** A read the first screen did not take at once is stale by the time another screen asks it. */
+const EARLY_READS_KEPT_MS = 60_000;
+
 /** A `GET` of the first screen as index.html asked it with this token, taken once; undefined otherwise. */
 export async function earlyGet(path: string, token: string | undefined): Promise<unknown> {
+  if (typeof performance !== 'undefined' && performance.now() > EARLY_READS_KEPT_MS) return undefined;
   const gets = early().gets;
   const pending = gets?.[path];
   if (!gets || !pending) return undefined;
