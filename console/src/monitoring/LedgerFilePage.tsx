@@ -67,7 +67,7 @@ function PhotoField({
   value?: string[];
   onChange?: (ids: string[]) => void;
   /** A confirmed photo is on the household's audit trail: the file (and its version) is read again. */
-  onConfirmed: () => void;
+  onConfirmed: () => Promise<void>;
   testId: string;
 }) {
   const { w, t, i18nLanguage } = words;
@@ -81,11 +81,13 @@ function PhotoField({
     const ids = [...value];
     try {
       for (const file of chosen) ids.push((await uploadLedgerPhoto(ledgerId, step, file)).photoId);
+      // The file is read again before the photo counts as added: a form sent with the version from before the
+      // confirmation would be refused as changed by someone else.
+      await onConfirmed();
       onChange?.(ids);
-      onConfirmed();
     } catch (failure) {
+      if (ids.length > value.length) await onConfirmed();
       onChange?.(ids);
-      if (ids.length > value.length) onConfirmed();
       setError(errorSentence(failure, t, i18nLanguage));
     } finally {
       setBusy(false);
@@ -202,7 +204,7 @@ function Actions({
   words: MonitoringWords;
   settings?: MonitoringSettingsView;
   onDone: (file: LedgerFileView) => void;
-  refresh: () => void;
+  refresh: () => Promise<void>;
 }) {
   const { w, label } = words;
   const id = file.household.ledgerId;
@@ -526,7 +528,7 @@ export function LedgerFilePage() {
           words={words}
           settings={settings.data}
           onDone={setUpdated}
-          refresh={() => void monitoringApi.file(id).then(setUpdated, () => undefined)}
+          refresh={() => monitoringApi.file(id).then(setUpdated, () => undefined)}
         />
       )}
       <Card size="small" title={w('checks')}>
