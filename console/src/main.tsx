@@ -4,17 +4,13 @@ import { I18nextProvider } from 'react-i18next';
 import { ConsoleApp } from './App';
 import { loadConfig } from './api/config';
 import { startSession } from './api/session';
+import { isOidcCallback } from './auth/callback';
 import { finishCognitoLogin } from './auth/cognito';
 import { i18n, storedLanguage, switchLanguage } from './i18n';
 import './styles.css';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');
-
-function isOidcCallback(): boolean {
-  const params = new URLSearchParams(window.location.search);
-  return params.has('code') || params.has('error');
-}
 
 async function start(): Promise<boolean> {
   const [config] = await Promise.all([loadConfig(), switchLanguage(storedLanguage())]);

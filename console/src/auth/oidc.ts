@@ -6,6 +6,7 @@
  */
 import { UserManager, WebStorageStateStore } from 'oidc-client-ts';
 import type { OidcConfig } from '../api/config';
+import { isOidcCallback } from './callback';
 
 /** Where the issuer sends the browser back: the console's own page, without its hash route. */
 function redirectUri(oidc: OidcConfig): string {
@@ -36,8 +37,7 @@ export async function startOidcLogin(oidc: OidcConfig): Promise<void> {
  * throws when the answer does not match the sign-in this tab started.
  */
 export async function finishOidcLogin(oidc: OidcConfig): Promise<string | undefined> {
-  const params = new URLSearchParams(window.location.search);
-  if (!params.has('code') && !params.has('error')) return undefined;
+  if (!isOidcCallback()) return undefined;
   try {
     const user = await manager(oidc).signinRedirectCallback();
     if (!user.id_token) throw new Error('the issuer sent no ID token');
